@@ -1,0 +1,912 @@
+//! Evaluation: which flows the policies allow, for a whole cluster at once or one flow at a time.
+//!
+//! [`compile`] matches every selector and `ipBlock` against every endpoint once, storing the
+//! result as bitsets. A matrix for one port then costs one pass over the rules that select each
+//! pod, and a few bitset operations per pod — never policies × pods² re-evaluation.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use crate::explain::{
+    Explanation, PolicyRef, RuleMatch, RuleMiss, SideExplanation, Verdict,
+};
+use crate::model::{
+    Cidr, IpBlock, Labels, Model, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Pod,
+    PolicyType, PortProto, PortRef, Protocol, Rule, NAMESPACE_NAME_LABEL,
+};
+use crate::selector::describe_selector;
+
+/// A fixed-size set of endpoint indices.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn empty(n: usize) -> Self {
+        Bits(vec![0; n.div_ceil(64)])
+    }
+
+    fn full(n: usize) -> Self {
+        let mut b = Bits(vec![u64::MAX; n.div_ceil(64)]);
+        if n % 64 != 0 {
+            if let Some(last) = b.0.last_mut() {
+                *last = (1u64 << (n % 64)) - 1;
+            }
+        }
+        b
+    }
+
+    fn set(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+
+    fn get(&self, i: usize) -> bool {
+        self.0[i / 64] >> (i % 64) & 1 == 1
+    }
+
+    fn union_with(&mut self, other: &Bits) {
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            *a |= b;
+        }
+    }
+
+    fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(w, &word)| {
+            let mut word = word;
+            std::iter::from_fn(move || {
+                if word == 0 {
+                    return None;
+                }
+                let bit = word.trailing_zeros() as usize;
+                word &= word - 1;
+                Some(w * 64 + bit)
+            })
+        })
+    }
+}
+
+/// What an endpoint is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EndpointKind {
+    /// A pod; `pod` indexes `Model::pods`.
+    Pod { pod: usize },
+    /// An external endpoint; `external` indexes `Model::externals`.
+    External { external: usize },
+}
+
+/// A source or destination of flows: a pod or an external endpoint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Endpoint {
+    /// `namespace/pod` for pods, the declared name for externals.
+    pub name: String,
+    pub kind: EndpointKind,
+    pub namespace: Option<String>,
+}
+
+impl Endpoint {
+    pub fn is_pod(&self) -> bool {
+        matches!(self.kind, EndpointKind::Pod { .. })
+    }
+}
+
+/// The verdict of one matrix cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cell {
+    Allowed,
+    Denied,
+    /// Both endpoints are external: not a cluster flow.
+    NotApplicable,
+}
+
+/// Every source × destination verdict for one port and protocol.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Matrix {
+    pub port: PortProto,
+    n: usize,
+    is_pod: Vec<bool>,
+    /// Row `from`, bit `to`.
+    rows: Vec<Bits>,
+}
+
+impl Matrix {
+    /// The number of endpoints (rows and columns).
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    pub fn cell(&self, from: usize, to: usize) -> Cell {
+        if !self.is_pod[from] && !self.is_pod[to] {
+            Cell::NotApplicable
+        } else if self.rows[from].get(to) {
+            Cell::Allowed
+        } else {
+            Cell::Denied
+        }
+    }
+
+    /// True when the flow is allowed (false for external → external).
+    pub fn allowed(&self, from: usize, to: usize) -> bool {
+        self.cell(from, to) == Cell::Allowed
+    }
+}
+
+/// Every allowed port range from one endpoint to another over one protocol.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Connection {
+    pub from: usize,
+    pub to: usize,
+    pub protocol: Protocol,
+    /// Maximal inclusive ranges, ascending.
+    pub ports: Vec<(u16, u16)>,
+}
+
+struct CompiledRule {
+    /// The endpoints the rule's peers select (all endpoints when it has no peers).
+    peers: Bits,
+}
+
+/// The model with every selector evaluated once; answers matrices, explanations, connectivity.
+pub struct Compiled<'m> {
+    model: &'m Model,
+    endpoints: Vec<Endpoint>,
+    by_name: HashMap<String, usize>,
+    /// Per policy, per direction (0 ingress, 1 egress), per rule.
+    rules: Vec<[Vec<CompiledRule>; 2]>,
+    /// Per endpoint, per direction: the policies that isolate it.
+    isolating: Vec<[Vec<usize>; 2]>,
+}
+
+fn dir_index(dir: PolicyType) -> usize {
+    match dir {
+        PolicyType::Ingress => 0,
+        PolicyType::Egress => 1,
+    }
+}
+
+/// Builds the index: endpoints (pods sorted by `namespace/name`, then externals sorted by name)
+/// and every policy's selections.
+pub fn compile(model: &Model) -> Compiled<'_> {
+    let mut pods: Vec<usize> = (0..model.pods.len()).collect();
+    pods.sort_by(|&a, &b| {
+        let (pa, pb) = (&model.pods[a], &model.pods[b]);
+        (&pa.namespace, &pa.name).cmp(&(&pb.namespace, &pb.name))
+    });
+    let mut exts: Vec<usize> = (0..model.externals.len()).collect();
+    exts.sort_by(|&a, &b| model.externals[a].name.cmp(&model.externals[b].name));
+    let mut endpoints: Vec<Endpoint> = pods
+        .iter()
+        .map(|&i| Endpoint {
+            name: model.pods[i].id(),
+            kind: EndpointKind::Pod { pod: i },
+            namespace: Some(model.pods[i].namespace.clone()),
+        })
+        .collect();
+    endpoints.extend(exts.iter().map(|&i| Endpoint {
+        name: model.externals[i].name.clone(),
+        kind: EndpointKind::External { external: i },
+        namespace: None,
+    }));
+    let by_name = endpoints.iter().enumerate().map(|(i, e)| (e.name.clone(), i)).collect();
+    let mut c = Compiled {
+        model,
+        endpoints,
+        by_name,
+        rules: Vec::new(),
+        isolating: Vec::new(),
+    };
+    let n = c.endpoints.len();
+    c.isolating = (0..n).map(|_| [Vec::new(), Vec::new()]).collect();
+    for (pi, policy) in model.policies.iter().enumerate() {
+        for e in 0..n {
+            if let Some(pod) = c.pod(e) {
+                if pod.namespace == policy.namespace && policy.pod_selector.matches(&pod.labels) {
+                    for dir in [PolicyType::Ingress, PolicyType::Egress] {
+                        if policy.affects(dir) {
+                            c.isolating[e][dir_index(dir)].push(pi);
+                        }
+                    }
+                }
+            }
+        }
+        let compile_rules = |rules: &[Rule]| -> Vec<CompiledRule> {
+            rules
+                .iter()
+                .map(|r| {
+                    let peers = if r.peers.is_empty() {
+                        Bits::full(n)
+                    } else {
+                        let mut b = Bits::empty(n);
+                        for e in 0..n {
+                            if r.peers.iter().any(|p| c.peer_matches(policy, p, e)) {
+                                b.set(e);
+                            }
+                        }
+                        b
+                    };
+                    CompiledRule { peers }
+                })
+                .collect()
+        };
+        let compiled = [compile_rules(&policy.ingress), compile_rules(&policy.egress)];
+        c.rules.push(compiled);
+    }
+    c
+}
+
+/// Whether a port of a rule matches the flow's port, named ports resolved on `dst`.
+fn port_matches(spec: &NetworkPolicyPort, pp: PortProto, dst: Option<&Pod>) -> bool {
+    if spec.protocol != pp.protocol {
+        return false;
+    }
+    match &spec.port {
+        None => true,
+        Some(PortRef::Number(p)) => {
+            let end = spec.end_port.unwrap_or(*p);
+            *p <= pp.port && pp.port <= end
+        }
+        Some(PortRef::Named(name)) => dst.is_some_and(|pod| resolves(pod, name, pp)),
+    }
+}
+
+/// Whether `pod` has a container port called `name` that is `pp`.
+fn resolves(pod: &Pod, name: &str, pp: PortProto) -> bool {
+    pod.ports.iter().any(|cp| {
+        cp.name.as_deref() == Some(name) && cp.protocol == pp.protocol && cp.port == pp.port
+    })
+}
+
+fn rule_ports_match(rule: &Rule, pp: PortProto, dst: Option<&Pod>) -> bool {
+    rule.ports.is_empty() || rule.ports.iter().any(|p| port_matches(p, pp, dst))
+}
+
+fn rule_has_named_port(rule: &Rule) -> bool {
+    rule.ports.iter().any(|p| matches!(p.port, Some(PortRef::Named(_))))
+}
+
+fn cidr_contains(c: &Cidr, ip: &IpAddr) -> bool {
+    match (c.addr, ip) {
+        (IpAddr::V4(net), IpAddr::V4(ip)) => {
+            let mask = if c.prefix == 0 { 0 } else { u32::MAX << (32 - u32::from(c.prefix.min(32))) };
+            u32::from(net) & mask == u32::from(*ip) & mask
+        }
+        (IpAddr::V6(net), IpAddr::V6(ip)) => {
+            let mask =
+                if c.prefix == 0 { 0 } else { u128::MAX << (128 - u32::from(c.prefix.min(128))) };
+            u128::from(net) & mask == u128::from(*ip) & mask
+        }
+        _ => false,
+    }
+}
+
+fn ip_block_contains(b: &IpBlock, ip: &IpAddr) -> bool {
+    cidr_contains(&b.cidr, ip) && !b.except.iter().any(|e| cidr_contains(e, ip))
+}
+
+impl<'m> Compiled<'m> {
+    pub fn model(&self) -> &'m Model {
+        self.model
+    }
+
+    /// Pods sorted by `namespace/name`, then externals sorted by name.
+    pub fn endpoints(&self) -> &[Endpoint] {
+        &self.endpoints
+    }
+
+    /// The index of the endpoint called `name` (`ns/pod` or an external's name).
+    pub fn endpoint(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
+    }
+
+    /// The endpoints (pods) that policy `policy` (an index into `Model::policies`) selects.
+    pub fn selected_by(&self, policy: usize) -> Vec<usize> {
+        (0..self.endpoints.len())
+            .filter(|&e| {
+                self.isolating[e].iter().any(|v| v.contains(&policy))
+                    || self.pod(e).is_some_and(|p| {
+                        let pol = &self.model.policies[policy];
+                        p.namespace == pol.namespace && pol.pod_selector.matches(&p.labels)
+                    })
+            })
+            .collect()
+    }
+
+    /// The policies (indices into `Model::policies`) that isolate endpoint `e` in `dir`.
+    pub fn isolated_by(&self, e: usize, dir: PolicyType) -> &[usize] {
+        &self.isolating[e][dir_index(dir)]
+    }
+
+    fn pod(&self, e: usize) -> Option<&'m Pod> {
+        match self.endpoints[e].kind {
+            EndpointKind::Pod { pod } => Some(&self.model.pods[pod]),
+            EndpointKind::External { .. } => None,
+        }
+    }
+
+    fn ips(&self, e: usize) -> &'m [IpAddr] {
+        match self.endpoints[e].kind {
+            EndpointKind::Pod { pod } => &self.model.pods[pod].ips,
+            EndpointKind::External { external } => {
+                std::slice::from_ref(&self.model.externals[external].ip)
+            }
+        }
+    }
+
+    fn namespace_labels(&self, ns: &str) -> Labels {
+        match self.model.namespace(ns) {
+            Some(n) => n.labels.clone(),
+            None => [(NAMESPACE_NAME_LABEL.to_string(), ns.to_string())].into_iter().collect(),
+        }
+    }
+
+    /// Whether `peer` of `policy` selects endpoint `e`.
+    fn peer_matches(&self, policy: &NetworkPolicy, peer: &NetworkPolicyPeer, e: usize) -> bool {
+        self.peer_mismatch(policy, peer, e).is_none()
+    }
+
+    /// Why `peer` does not select endpoint `e`, in words; `None` when it does.
+    fn peer_mismatch(
+        &self,
+        policy: &NetworkPolicy,
+        peer: &NetworkPolicyPeer,
+        e: usize,
+    ) -> Option<String> {
+        let name = &self.endpoints[e].name;
+        if let Some(block) = &peer.ip_block {
+            let ips = self.ips(e);
+            if ips.iter().any(|ip| ip_block_contains(block, ip)) {
+                return None;
+            }
+            if ips.is_empty() {
+                return Some(format!(
+                    "ipBlock {} cannot match {name}, which has no IP address",
+                    block.cidr_text
+                ));
+            }
+            let shown: Vec<String> = ips.iter().map(|ip| ip.to_string()).collect();
+            let shown = shown.join(", ");
+            if let Some(ex) = ips.iter().find_map(|ip| {
+                block
+                    .except
+                    .iter()
+                    .position(|c| cidr_contains(c, ip))
+                    .filter(|_| cidr_contains(&block.cidr, ip))
+            }) {
+                return Some(format!(
+                    "ipBlock {} excepts {}, which contains {name} ({shown})",
+                    block.cidr_text, block.except_text[ex]
+                ));
+            }
+            return Some(format!("ipBlock {} does not contain {name} ({shown})", block.cidr_text));
+        }
+        let Some(pod) = self.pod(e) else {
+            return Some(format!(
+                "selectors only match pods, and {name} is an external endpoint (only an ipBlock can match it)"
+            ));
+        };
+        match &peer.namespace_selector {
+            None => {
+                if pod.namespace != policy.namespace {
+                    let what = match &peer.pod_selector {
+                        Some(s) => format!("podSelector {}", describe_selector(s)),
+                        None => "podSelector".to_string(),
+                    };
+                    return Some(format!(
+                        "a {what} without namespaceSelector only matches pods in the policy's own namespace {}, and {name} is in namespace {}",
+                        policy.namespace, pod.namespace
+                    ));
+                }
+            }
+            Some(sel) => {
+                if let Some(why) = sel.mismatch(&self.namespace_labels(&pod.namespace)) {
+                    return Some(format!(
+                        "namespaceSelector {} does not match namespace {}: it {why}",
+                        describe_selector(sel),
+                        pod.namespace
+                    ));
+                }
+            }
+        }
+        if let Some(sel) = &peer.pod_selector {
+            if let Some(why) = sel.mismatch(&pod.labels) {
+                let and = if peer.namespace_selector.is_some() {
+                    " (namespaceSelector and podSelector in one item must both match)"
+                } else {
+                    ""
+                };
+                return Some(format!(
+                    "podSelector {} does not match {name}: it {why}{and}",
+                    describe_selector(sel)
+                ));
+            }
+        }
+        None
+    }
+
+    /// Per endpoint, the set of peers its side allows for `pp` in direction `dir`.
+    ///
+    /// For ingress, row `d` is the set of sources `d` accepts; for egress, row `s` is the set of
+    /// destinations `s` may send to.
+    fn side_sets(&self, pp: PortProto, dir: PolicyType) -> Vec<Bits> {
+        let n = self.endpoints.len();
+        let di = dir_index(dir);
+        (0..n)
+            .map(|e| {
+                let iso = &self.isolating[e][di];
+                if iso.is_empty() {
+                    return Bits::full(n);
+                }
+                let mut allowed = Bits::empty(n);
+                for &pi in iso {
+                    let policy = &self.model.policies[pi];
+                    for (rule, compiled) in policy.rules(dir).iter().zip(&self.rules[pi][di]) {
+                        match dir {
+                            PolicyType::Ingress => {
+                                if rule_ports_match(rule, pp, self.pod(e)) {
+                                    allowed.union_with(&compiled.peers);
+                                }
+                            }
+                            PolicyType::Egress => {
+                                if !rule_has_named_port(rule) {
+                                    if rule_ports_match(rule, pp, None) {
+                                        allowed.union_with(&compiled.peers);
+                                    }
+                                } else {
+                                    for d in compiled.peers.ones() {
+                                        if rule_ports_match(rule, pp, self.pod(d)) {
+                                            allowed.set(d);
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                allowed
+            })
+            .collect()
+    }
+
+    /// Every source × destination verdict for `pp`.
+    pub fn matrix(&self, pp: PortProto) -> Matrix {
+        let n = self.endpoints.len();
+        let ingress = self.side_sets(pp, PolicyType::Ingress);
+        let egress = self.side_sets(pp, PolicyType::Egress);
+        let is_pod: Vec<bool> = self.endpoints.iter().map(Endpoint::is_pod).collect();
+        let rows = (0..n)
+            .map(|s| {
+                let mut row = Bits::empty(n);
+                for d in egress[s].ones() {
+                    if d == s || ingress[d].get(s) {
+                        row.set(d);
+                    }
+                }
+                if is_pod[s] {
+                    row.set(s);
+                }
+                row
+            })
+            .collect();
+        Matrix { port: pp, n, is_pod, rows }
+    }
+
+    /// Ports worth looking at: every numeric port and range bound the policies name and every
+    /// container port of every pod, sorted by protocol then number. `80/TCP` when there are none.
+    pub fn ports_that_matter(&self) -> Vec<PortProto> {
+        let mut set = BTreeSet::new();
+        for p in &self.model.policies {
+            for r in p.ingress.iter().chain(&p.egress) {
+                for port in &r.ports {
+                    if let Some(PortRef::Number(n)) = port.port {
+                        set.insert((port.protocol, n));
+                        if let Some(e) = port.end_port {
+                            set.insert((port.protocol, e));
+                        }
+                    }
+                }
+            }
+        }
+        for pod in &self.model.pods {
+            for cp in &pod.ports {
+                set.insert((cp.protocol, cp.port));
+            }
+        }
+        if set.is_empty() {
+            set.insert((Protocol::Tcp, 80));
+        }
+        set.into_iter().map(|(protocol, port)| PortProto { port, protocol }).collect()
+    }
+
+    /// Every allowed flow over every port and protocol, as maximal port ranges, sorted by
+    /// source name, destination name and protocol name (bytewise). Flows between two external
+    /// endpoints are not cluster flows and are left out.
+    pub fn connectivity(&self) -> Vec<Connection> {
+        let n = self.endpoints.len();
+        let mut out: BTreeMap<(usize, usize, Protocol), Vec<(u16, u16)>> = BTreeMap::new();
+        for protocol in Protocol::ALL {
+            let cuts = self.breakpoints(protocol);
+            let mut open: Vec<Option<u16>> = vec![None; n * n];
+            let mut prev: Option<Matrix> = None;
+            let mut cache: HashMap<Vec<bool>, Matrix> = HashMap::new();
+            let mut close_all = |matrix: Option<&Matrix>, lo: u16, prev_hi: u16, open: &mut Vec<Option<u16>>| {
+                for s in 0..n {
+                    for d in 0..n {
+                        let now = matrix.is_some_and(|m| m.allowed(s, d));
+                        let slot = &mut open[s * n + d];
+                        match (*slot, now) {
+                            (None, true) => *slot = Some(lo),
+                            (Some(start), false) => {
+                                out.entry((s, d, protocol)).or_default().push((start, prev_hi));
+                                *slot = None;
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            };
+            for (i, &lo) in cuts.iter().enumerate() {
+                let pp = PortProto { port: lo, protocol };
+                let key = self.signature(pp);
+                let matrix = match cache.get(&key) {
+                    Some(m) => m.clone(),
+                    None => {
+                        let m = self.matrix(pp);
+                        cache.insert(key, m.clone());
+                        m
+                    }
+                };
+                if prev.as_ref().map(|p| &p.rows) != Some(&matrix.rows) {
+                    let prev_hi = if i == 0 { 0 } else { lo - 1 };
+                    close_all(Some(&matrix), lo, prev_hi, &mut open);
+                }
+                prev = Some(matrix);
+            }
+            close_all(None, 0, u16::MAX, &mut open);
+        }
+        let mut conns: Vec<Connection> = out
+            .into_iter()
+            .map(|((from, to, protocol), ports)| Connection { from, to, protocol, ports })
+            .collect();
+        conns.sort_by(|a, b| {
+            (&self.endpoints[a.from].name, &self.endpoints[a.to].name, a.protocol.as_str()).cmp(&(
+                &self.endpoints[b.from].name,
+                &self.endpoints[b.to].name,
+                b.protocol.as_str(),
+            ))
+        });
+        conns
+    }
+
+    /// The first port of every interval of `protocol` within which no verdict can change.
+    fn breakpoints(&self, protocol: Protocol) -> Vec<u16> {
+        let mut cuts: BTreeSet<u32> = BTreeSet::from([1]);
+        let mut named: BTreeSet<&str> = BTreeSet::new();
+        for p in &self.model.policies {
+            for r in p.ingress.iter().chain(&p.egress) {
+                for port in r.ports.iter().filter(|p| p.protocol == protocol) {
+                    match &port.port {
+                        Some(PortRef::Number(n)) => {
+                            cuts.insert(u32::from(*n));
+                            cuts.insert(u32::from(port.end_port.unwrap_or(*n).max(*n)) + 1);
+                        }
+                        Some(PortRef::Named(name)) => {
+                            named.insert(name);
+                        }
+                        None => {}
+                    }
+                }
+            }
+        }
+        for pod in &self.model.pods {
+            for cp in &pod.ports {
+                if cp.protocol == protocol && cp.name.as_deref().is_some_and(|n| named.contains(n)) {
+                    cuts.insert(u32::from(cp.port));
+                    cuts.insert(u32::from(cp.port) + 1);
+                }
+            }
+        }
+        cuts.into_iter().filter(|&c| (1..=65535).contains(&c)).map(|c| c as u16).collect()
+    }
+
+    /// Which numeric port specs match `pp`, plus whether any named port resolves to it: two
+    /// ports with the same signature have the same matrix.
+    fn signature(&self, pp: PortProto) -> Vec<bool> {
+        let mut sig = Vec::new();
+        let mut named = false;
+        for p in &self.model.policies {
+            for r in p.ingress.iter().chain(&p.egress) {
+                for port in &r.ports {
+                    match &port.port {
+                        Some(PortRef::Named(name)) => {
+                            named |= port.protocol == pp.protocol
+                                && self.model.pods.iter().any(|pod| resolves(pod, name, pp));
+                        }
+                        _ => sig.push(port_matches(port, pp, None)),
+                    }
+                }
+            }
+        }
+        if named {
+            // A port some named port resolves to gets its own entry.
+            sig.push(true);
+            sig.extend(pp.port.to_be_bytes().iter().flat_map(|b| (0..8).map(move |i| b >> i & 1 == 1)));
+        }
+        sig
+    }
+
+    /// Why the flow `from` → `to` on `pp` is allowed or denied.
+    pub fn explain(&self, from: usize, to: usize, pp: PortProto) -> Explanation {
+        let (src, dst) = (&self.endpoints[from], &self.endpoints[to]);
+        let mut ex = Explanation {
+            from: src.name.clone(),
+            to: dst.name.clone(),
+            port: pp,
+            verdict: Verdict::Denied,
+            self_flow: from == to && src.is_pod(),
+            egress: None,
+            ingress: None,
+        };
+        if !src.is_pod() && !dst.is_pod() {
+            ex.verdict = Verdict::NotApplicable;
+            return ex;
+        }
+        if ex.self_flow {
+            ex.verdict = Verdict::Allowed;
+            return ex;
+        }
+        ex.egress = src.is_pod().then(|| self.explain_side(from, to, pp, PolicyType::Egress));
+        ex.ingress = dst.is_pod().then(|| self.explain_side(from, to, pp, PolicyType::Ingress));
+        let ok = |s: &Option<SideExplanation>| s.as_ref().is_none_or(|s| s.allowed);
+        ex.verdict = if ok(&ex.egress) && ok(&ex.ingress) { Verdict::Allowed } else { Verdict::Denied };
+        ex
+    }
+
+    fn policy_ref(&self, pi: usize) -> PolicyRef {
+        let p = &self.model.policies[pi];
+        PolicyRef { id: p.id(), index: pi, span: p.span }
+    }
+
+    fn explain_side(&self, from: usize, to: usize, pp: PortProto, dir: PolicyType) -> SideExplanation {
+        // The pod whose policies decide this side, and the peer those policies must select.
+        let (me, peer) = match dir {
+            PolicyType::Ingress => (to, from),
+            PolicyType::Egress => (from, to),
+        };
+        let dst = self.pod(to);
+        let di = dir_index(dir);
+        let mut side = SideExplanation {
+            direction: dir,
+            pod: self.endpoints[me].name.clone(),
+            isolated_by: self.isolating[me][di].iter().map(|&pi| self.policy_ref(pi)).collect(),
+            allowed: false,
+            allowed_by: Vec::new(),
+            misses: Vec::new(),
+            without_rules: Vec::new(),
+        };
+        if side.isolated_by.is_empty() {
+            side.allowed = true;
+            return side;
+        }
+        let (list, peer_word) = match dir {
+            PolicyType::Ingress => ("ingress", "from"),
+            PolicyType::Egress => ("egress", "to"),
+        };
+        for &pi in &self.isolating[me][di] {
+            let policy = &self.model.policies[pi];
+            let rules = policy.rules(dir);
+            if rules.is_empty() {
+                side.without_rules.push(self.policy_ref(pi));
+                continue;
+            }
+            for (ri, rule) in rules.iter().enumerate() {
+                let peer_hits: Vec<Option<usize>> = if rule.peers.is_empty() {
+                    vec![None]
+                } else {
+                    (0..rule.peers.len())
+                        .filter(|&k| self.peer_matches(policy, &rule.peers[k], peer))
+                        .map(Some)
+                        .collect()
+                };
+                let port_hits: Vec<Option<usize>> = if rule.ports.is_empty() {
+                    vec![None]
+                } else {
+                    (0..rule.ports.len())
+                        .filter(|&k| port_matches(&rule.ports[k], pp, dst))
+                        .map(Some)
+                        .collect()
+                };
+                if let (Some(&pk), Some(&tk)) = (peer_hits.first(), port_hits.first()) {
+                    let peer_text = match pk {
+                        None => format!("has no `{peer_word}`, so it matches every peer"),
+                        Some(k) => format!(
+                            "{peer_word}[{k}] ({}) matches {}",
+                            describe_peer(&rule.peers[k]),
+                            self.endpoints[peer].name
+                        ),
+                    };
+                    let port_text = match tk {
+                        None => "it has no `ports`, so every port matches".to_string(),
+                        Some(k) => format!("ports[{k}] ({}) matches {pp}", describe_port(&rule.ports[k])),
+                    };
+                    side.allowed_by.push(RuleMatch {
+                        policy: self.policy_ref(pi),
+                        rule: ri,
+                        rule_span: rule.span,
+                        peer: pk,
+                        peer_span: pk.map(|k| rule.peers[k].span),
+                        port: tk,
+                        port_span: tk.map(|k| rule.ports[k].span),
+                        sentence: format!(
+                            "{} {list}[{ri}] allows it: {peer_text}, and {port_text}.",
+                            policy.id()
+                        ),
+                    });
+                } else {
+                    let mut reasons = Vec::new();
+                    if peer_hits.is_empty() {
+                        for (k, p) in rule.peers.iter().enumerate() {
+                            if let Some(why) = self.peer_mismatch(policy, p, peer) {
+                                reasons.push(format!("{peer_word}[{k}]: {why}"));
+                            }
+                        }
+                    }
+                    if port_hits.is_empty() {
+                        for (k, p) in rule.ports.iter().enumerate() {
+                            reasons.push(format!("ports[{k}]: {}", port_mismatch(p, pp, dst, &self.endpoints[to].name)));
+                        }
+                    }
+                    side.misses.push(RuleMiss {
+                        policy: self.policy_ref(pi),
+                        rule: ri,
+                        rule_span: rule.span,
+                        reasons,
+                    });
+                }
+            }
+        }
+        side.allowed = !side.allowed_by.is_empty();
+        side
+    }
+}
+
+/// A peer in words, e.g. `namespaceSelector team=web AND podSelector app=api`.
+pub fn describe_peer(p: &NetworkPolicyPeer) -> String {
+    if let Some(b) = &p.ip_block {
+        if b.except_text.is_empty() {
+            return format!("ipBlock {}", b.cidr_text);
+        }
+        return format!("ipBlock {} except {}", b.cidr_text, b.except_text.join(", "));
+    }
+    match (&p.namespace_selector, &p.pod_selector) {
+        (Some(ns), Some(pod)) => format!(
+            "namespaceSelector {} AND podSelector {}",
+            describe_selector(ns),
+            describe_selector(pod)
+        ),
+        (Some(ns), None) => format!("namespaceSelector {}", describe_selector(ns)),
+        (None, Some(pod)) => format!("podSelector {}", describe_selector(pod)),
+        (None, None) => "no selector".to_string(),
+    }
+}
+
+/// A port of a rule in words, e.g. `TCP 8080-8090` or `UDP port named dns`.
+pub fn describe_port(p: &NetworkPolicyPort) -> String {
+    match (&p.port, p.end_port) {
+        (None, _) => format!("every {} port", p.protocol),
+        (Some(PortRef::Number(n)), Some(e)) => format!("{} {n}-{e}", p.protocol),
+        (Some(PortRef::Number(n)), None) => format!("{} {n}", p.protocol),
+        (Some(PortRef::Named(name)), _) => format!("{} port named {name}", p.protocol),
+    }
+}
+
+fn port_mismatch(p: &NetworkPolicyPort, pp: PortProto, dst: Option<&Pod>, dst_name: &str) -> String {
+    if p.protocol != pp.protocol {
+        return format!("{} is for {}, the flow is {}", describe_port(p), p.protocol, pp.protocol);
+    }
+    match &p.port {
+        Some(PortRef::Named(name)) => {
+            let Some(pod) = dst else {
+                return format!(
+                    "named port {name} can only be resolved on a destination pod, and {dst_name} is not a pod"
+                );
+            };
+            let same: Vec<String> = pod
+                .ports
+                .iter()
+                .filter(|cp| cp.name.as_deref() == Some(name.as_str()) && cp.protocol == pp.protocol)
+                .map(|cp| cp.port.to_string())
+                .collect();
+            if same.is_empty() {
+                format!("{dst_name} has no {} port named {name}", pp.protocol)
+            } else {
+                format!("on {dst_name} the {} port named {name} is {}, not {}", pp.protocol, same.join(", "), pp.port)
+            }
+        }
+        _ => format!("{} does not include {}", describe_port(p), pp.port),
+    }
+}
+
+/// The plain-sentence rendering of an explanation (see [`Explanation::sentences`]).
+pub(crate) fn render_sentences(ex: &Explanation) -> Vec<String> {
+    let mut out = Vec::new();
+    let flow = format!("{} → {} on {}", ex.from, ex.to, ex.port);
+    match ex.verdict {
+        Verdict::NotApplicable => {
+            out.push(format!(
+                "{flow}: not a cluster flow. Neither endpoint is a pod, so NetworkPolicy does not apply."
+            ));
+            return out;
+        }
+        Verdict::Allowed if ex.self_flow => {
+            out.push(format!(
+                "{flow} is ALLOWED: a pod can always reach itself; NetworkPolicy cannot block a pod's traffic to itself."
+            ));
+            return out;
+        }
+        Verdict::Allowed => out.push(format!("{flow} is ALLOWED: both sides allow it.")),
+        Verdict::Denied => {
+            let which: Vec<&str> = [&ex.egress, &ex.ingress]
+                .into_iter()
+                .flatten()
+                .filter(|s| !s.allowed)
+                .map(|s| match s.direction {
+                    PolicyType::Egress => "the source's egress",
+                    PolicyType::Ingress => "the destination's ingress",
+                })
+                .collect();
+            out.push(format!("{flow} is DENIED by {}.", which.join(" and ")));
+        }
+    }
+    if ex.egress.is_none() {
+        out.push(format!("Egress: {} is outside the cluster; no policy governs its egress.", ex.from));
+    }
+    for side in [&ex.egress, &ex.ingress].into_iter().flatten() {
+        let d = match side.direction {
+            PolicyType::Egress => "Egress",
+            PolicyType::Ingress => "Ingress",
+        };
+        if side.isolated_by.is_empty() {
+            out.push(format!(
+                "{d}: no policy selects {} for {d}, so it is not isolated and all {} traffic is allowed.",
+                side.pod,
+                d.to_lowercase()
+            ));
+            continue;
+        }
+        let ids: Vec<&str> = side.isolated_by.iter().map(|p| p.id.as_str()).collect();
+        out.push(format!(
+            "{d}: {} is isolated for {d} by {} ({}).",
+            side.pod,
+            if ids.len() == 1 { "policy" } else { "policies" },
+            ids.join(", ")
+        ));
+        if side.allowed {
+            for m in &side.allowed_by {
+                out.push(format!("  ✓ {}", m.sentence));
+            }
+        } else {
+            for p in &side.without_rules {
+                out.push(format!(
+                    "  ✗ {} has no {} rules: it only isolates (default deny).",
+                    p.id,
+                    d.to_lowercase()
+                ));
+            }
+            for m in &side.misses {
+                let list = d.to_lowercase();
+                out.push(format!("  ✗ {} {list}[{}] does not match: {}.", m.policy.id, m.rule, m.reasons.join("; ")));
+            }
+            out.push(format!("  No {} rule allows it.", d.to_lowercase()));
+        }
+    }
+    if ex.ingress.is_none() {
+        out.push(format!("Ingress: {} is outside the cluster; no policy governs its ingress.", ex.to));
+    }
+    out
+}

@@ -1,0 +1,300 @@
+//! The validated model: plain data the evaluator works on.
+//!
+//! Everything here has already been checked; an object that failed validation never reaches the
+//! model. Positions (`Span`) point back into the input files so that explanations and the
+//! playground can highlight the responsible YAML lines.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+/// Labels of a pod or namespace.
+pub type Labels = BTreeMap<String, String>;
+
+/// The label every namespace carries automatically (set by kube-apiserver).
+pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
+
+/// A position in an input file. Lines and columns are 1-based; `file` indexes `Model::files`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Span {
+    pub file: usize,
+    pub line: u32,
+    pub col: u32,
+}
+
+/// A transport protocol a NetworkPolicy port can name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Protocol {
+    #[serde(rename = "TCP")]
+    Tcp,
+    #[serde(rename = "UDP")]
+    Udp,
+    #[serde(rename = "SCTP")]
+    Sctp,
+}
+
+impl Protocol {
+    /// All protocols, in the order the CLI and the playground list them.
+    pub const ALL: [Protocol; 3] = [Protocol::Tcp, Protocol::Udp, Protocol::Sctp];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "TCP",
+            Protocol::Udp => "UDP",
+            Protocol::Sctp => "SCTP",
+        }
+    }
+
+    /// Parses the exact Kubernetes spelling (`TCP`, `UDP`, `SCTP`).
+    pub fn parse(s: &str) -> Option<Protocol> {
+        match s {
+            "TCP" => Some(Protocol::Tcp),
+            "UDP" => Some(Protocol::Udp),
+            "SCTP" => Some(Protocol::Sctp),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A port and protocol of a flow, e.g. `80/TCP`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct PortProto {
+    pub port: u16,
+    pub protocol: Protocol,
+}
+
+impl PortProto {
+    pub fn new(port: u16, protocol: Protocol) -> Self {
+        PortProto { port, protocol }
+    }
+
+    /// Parses `80`, `80/TCP`, `53/udp` (protocol case-insensitive, TCP when omitted).
+    pub fn parse(s: &str) -> Result<PortProto, String> {
+        let s = s.trim();
+        let (num, proto) = match s.split_once('/') {
+            Some((n, p)) => (n, p),
+            None => (s, "TCP"),
+        };
+        let port: u16 = num
+            .trim()
+            .parse()
+            .ok()
+            .filter(|p| *p >= 1)
+            .ok_or_else(|| format!("`{s}`: the port must be a number from 1 to 65535"))?;
+        let protocol = Protocol::parse(&proto.trim().to_ascii_uppercase())
+            .ok_or_else(|| format!("`{s}`: the protocol must be TCP, UDP or SCTP"))?;
+        Ok(PortProto { port, protocol })
+    }
+}
+
+impl fmt::Display for PortProto {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.port, self.protocol)
+    }
+}
+
+/// A namespace and its labels (always including `kubernetes.io/metadata.name`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Namespace {
+    pub name: String,
+    pub labels: Labels,
+    /// Where it was declared; `None` when it was created because something referenced it.
+    pub span: Option<Span>,
+}
+
+/// A container port of a pod, used to resolve named ports.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ContainerPort {
+    pub name: Option<String>,
+    pub port: u16,
+    pub protocol: Protocol,
+}
+
+/// A pod: where it lives, its labels, its IPs and its container ports.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Pod {
+    pub namespace: String,
+    pub name: String,
+    pub labels: Labels,
+    pub ips: Vec<IpAddr>,
+    pub ports: Vec<ContainerPort>,
+    pub span: Span,
+}
+
+impl Pod {
+    /// `namespace/name`, the way the CLI and the playground name pods.
+    pub fn id(&self) -> String {
+        format!("{}/{}", self.namespace, self.name)
+    }
+}
+
+/// An endpoint outside the cluster (e.g. `8.8.8.8`), only reachable through `ipBlock` peers.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct External {
+    pub name: String,
+    pub ip: IpAddr,
+    pub span: Span,
+}
+
+/// A label selector operator (`matchExpressions[].operator`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Operator {
+    In,
+    NotIn,
+    Exists,
+    DoesNotExist,
+}
+
+/// One `matchExpressions` entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Requirement {
+    pub key: String,
+    pub operator: Operator,
+    pub values: Vec<String>,
+}
+
+/// A label selector. The empty selector (`{}`) selects everything.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct LabelSelector {
+    pub match_labels: Labels,
+    pub match_expressions: Vec<Requirement>,
+}
+
+/// An IP network in canonical form (host bits cleared).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Cidr {
+    pub addr: IpAddr,
+    pub prefix: u8,
+}
+
+/// `ipBlock`: a CIDR minus the `except` CIDRs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct IpBlock {
+    pub cidr: Cidr,
+    pub except: Vec<Cidr>,
+    /// The texts as written, for explanations.
+    pub cidr_text: String,
+    pub except_text: Vec<String>,
+}
+
+/// One item of `from` / `to` (a `NetworkPolicyPeer`).
+///
+/// Validation guarantees: either `ip_block` alone, or at least one of the two selectors.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NetworkPolicyPeer {
+    pub pod_selector: Option<LabelSelector>,
+    pub namespace_selector: Option<LabelSelector>,
+    pub ip_block: Option<IpBlock>,
+    pub span: Span,
+}
+
+/// A port of a rule: a number, a name (resolved on the destination pod), or nothing (all ports).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum PortRef {
+    Number(u16),
+    Named(String),
+}
+
+/// One item of `ports` (a `NetworkPolicyPort`), with the protocol defaulted to TCP.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NetworkPolicyPort {
+    pub protocol: Protocol,
+    pub port: Option<PortRef>,
+    pub end_port: Option<u16>,
+    pub span: Span,
+}
+
+/// An ingress or egress rule. Empty `peers` means every peer; empty `ports` means every port.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Rule {
+    pub peers: Vec<NetworkPolicyPeer>,
+    pub ports: Vec<NetworkPolicyPort>,
+    pub span: Span,
+}
+
+/// A direction of traffic, as in `policyTypes`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum PolicyType {
+    Ingress,
+    Egress,
+}
+
+impl PolicyType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyType::Ingress => "Ingress",
+            PolicyType::Egress => "Egress",
+        }
+    }
+}
+
+impl fmt::Display for PolicyType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A validated NetworkPolicy with `policyTypes` already defaulted.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NetworkPolicy {
+    pub namespace: String,
+    pub name: String,
+    pub pod_selector: LabelSelector,
+    /// True when the policy isolates selected pods for ingress.
+    pub affects_ingress: bool,
+    /// True when the policy isolates selected pods for egress.
+    pub affects_egress: bool,
+    /// False when `policyTypes` was missing or empty and had to be defaulted.
+    pub policy_types_explicit: bool,
+    pub ingress: Vec<Rule>,
+    pub egress: Vec<Rule>,
+    pub span: Span,
+}
+
+impl NetworkPolicy {
+    /// `namespace/name`.
+    pub fn id(&self) -> String {
+        format!("{}/{}", self.namespace, self.name)
+    }
+
+    /// Whether the policy isolates its selected pods in `dir`.
+    pub fn affects(&self, dir: PolicyType) -> bool {
+        match dir {
+            PolicyType::Ingress => self.affects_ingress,
+            PolicyType::Egress => self.affects_egress,
+        }
+    }
+
+    /// The rules of `dir` (which only count when the policy affects `dir`).
+    pub fn rules(&self, dir: PolicyType) -> &[Rule] {
+        match dir {
+            PolicyType::Ingress => &self.ingress,
+            PolicyType::Egress => &self.egress,
+        }
+    }
+}
+
+/// Everything parsed from the inputs: the cluster and the policies.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Model {
+    /// Input file names, indexed by `Span::file`.
+    pub files: Vec<String>,
+    pub namespaces: Vec<Namespace>,
+    pub pods: Vec<Pod>,
+    pub externals: Vec<External>,
+    pub policies: Vec<NetworkPolicy>,
+}
+
+impl Model {
+    pub fn namespace(&self, name: &str) -> Option<&Namespace> {
+        self.namespaces.iter().find(|n| n.name == name)
+    }
+}

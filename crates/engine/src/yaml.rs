@@ -1,0 +1,298 @@
+//! YAML helpers: splitting a stream into documents and finding where a field path sits.
+//!
+//! `serde_yaml` gives values without positions, so positions come from a small outline reader
+//! of block-style YAML (what `kubectl` prints and what people type). It never fails: when a path
+//! cannot be followed to the end, the deepest position found is returned.
+
+use crate::diag::Seg;
+
+/// One document of a multi-document YAML stream.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Document<'a> {
+    /// 0-based index of the document's first line in the whole text.
+    pub first_line: usize,
+    pub text: &'a str,
+}
+
+/// Splits `text` at `---` lines (and stops a document at `...`).
+pub fn split_documents(text: &str) -> Vec<Document<'_>> {
+    let mut docs = Vec::new();
+    let mut start_byte = 0;
+    let mut start_line = 0;
+    let mut in_doc = true;
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let trimmed = line.trim_end_matches(['\n', '\r']);
+        let is_start = trimmed == "---"
+            || trimmed.starts_with("--- ")
+            || trimmed.starts_with("---\t");
+        let is_end = trimmed == "...";
+        if is_start || is_end {
+            if in_doc {
+                docs.push(Document { first_line: start_line, text: &text[start_byte..offset] });
+            }
+            in_doc = is_start;
+            start_byte = offset + line.len();
+            start_line = i + 1;
+        }
+        offset += line.len();
+    }
+    if in_doc {
+        docs.push(Document { first_line: start_line, text: &text[start_byte..] });
+    }
+    docs.retain(|d| !is_blank_document(d.text));
+    docs
+}
+
+/// True when a document holds nothing but blank lines and comments.
+pub fn is_blank_document(text: &str) -> bool {
+    text.lines().all(|l| {
+        let t = l.trim();
+        t.is_empty() || t.starts_with('#')
+    })
+}
+
+struct Line<'a> {
+    indent: usize,
+    /// The line without its trailing newline.
+    raw: &'a str,
+}
+
+fn outline(text: &str) -> Vec<Option<Line<'_>>> {
+    text.lines()
+        .map(|raw| {
+            let indent = raw.len() - raw.trim_start_matches(' ').len();
+            let rest = raw[indent..].trim_end();
+            if rest.is_empty() || rest.starts_with('#') {
+                None
+            } else {
+                Some(Line { indent, raw })
+            }
+        })
+        .collect()
+}
+
+/// A node's position: a 0-based line and the byte column where its content starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Pos {
+    line: usize,
+    col: usize,
+}
+
+/// Finds the 1-based (line, column) of `path` inside a document's text.
+///
+/// For a key, the position of the key; for an index, the position of the item's content.
+pub fn locate(text: &str, path: &[Seg]) -> (u32, u32) {
+    let lines = outline(text);
+    let first = lines.iter().position(|l| l.is_some());
+    let Some(first) = first else { return (1, 1) };
+    let mut node = Pos { line: first, col: lines[first].as_ref().map_or(0, |l| l.indent) };
+    let mut found = node;
+    for seg in path {
+        let next = match seg {
+            Seg::Key(k) => find_key(&lines, node, k),
+            Seg::Index(i) => find_item(&lines, node, *i),
+        };
+        match next {
+            Some((at, value)) => {
+                found = at;
+                match value {
+                    Some(v) => node = v,
+                    None => break,
+                }
+            }
+            None => break,
+        }
+    }
+    (found.line as u32 + 1, found.col as u32 + 1)
+}
+
+/// The text of `line` from byte column `col`.
+fn text_at<'a>(lines: &[Option<Line<'a>>], pos: Pos) -> &'a str {
+    match &lines[pos.line] {
+        Some(l) if pos.col <= l.raw.len() => &l.raw[pos.col..],
+        _ => "",
+    }
+}
+
+/// Lines of the block collection starting at `node`: the entries at `node.col`.
+fn entries(lines: &[Option<Line<'_>>], node: Pos, seq: bool) -> Vec<Pos> {
+    let mut out = vec![node];
+    for (i, l) in lines.iter().enumerate().skip(node.line + 1) {
+        let Some(l) = l else { continue };
+        if l.indent < node.col {
+            break;
+        }
+        if l.indent == node.col {
+            let is_item = l.raw[l.indent..].starts_with('-');
+            match (seq, is_item) {
+                (true, true) | (false, false) => out.push(Pos { line: i, col: l.indent }),
+                // The end of the sequence: the parent mapping's next key.
+                (true, false) => break,
+                // A sequence written at its key's indentation (kubectl's style).
+                (false, true) => {}
+            }
+        }
+    }
+    out
+}
+
+fn key_len(s: &str, key: &str) -> Option<usize> {
+    for q in ["", "\"", "'"] {
+        let quoted = format!("{q}{key}{q}");
+        if let Some(rest) = s.strip_prefix(quoted.as_str()) {
+            let rest_trim = rest.trim_start_matches(' ');
+            if rest_trim.starts_with(':') {
+                return Some(s.len() - rest_trim.len() + 1);
+            }
+        }
+    }
+    None
+}
+
+/// Finds `key` in the mapping at `node`; returns the key's position and its value's position.
+fn find_key(lines: &[Option<Line<'_>>], node: Pos, key: &str) -> Option<(Pos, Option<Pos>)> {
+    let here = text_at(lines, node);
+    if here.starts_with('{') {
+        // A flow mapping on one line: point at the key inside it.
+        let needle = format!("{key}:");
+        return here.find(&needle).map(|i| {
+            let at = Pos { line: node.line, col: node.col + i };
+            let after = &here[i + needle.len()..];
+            let skip = after.len() - after.trim_start().len();
+            (at, Some(Pos { line: node.line, col: at.col + needle.len() + skip }))
+        });
+    }
+    for e in entries(lines, node, false) {
+        let t = text_at(lines, e);
+        if let Some(len) = key_len(t, key) {
+            return Some((e, value_of(lines, e, len)));
+        }
+    }
+    None
+}
+
+/// The position of the value of an entry whose key (with its colon) is `len` bytes long.
+fn value_of(lines: &[Option<Line<'_>>], entry: Pos, len: usize) -> Option<Pos> {
+    let after = &text_at(lines, entry)[len..];
+    let trimmed = after.trim_start();
+    if !trimmed.is_empty()
+        && !trimmed.starts_with('#')
+        && !trimmed.starts_with('|')
+        && !trimmed.starts_with('>')
+        && !trimmed.starts_with('&')
+    {
+        return Some(Pos { line: entry.line, col: entry.col + len + (after.len() - trimmed.len()) });
+    }
+    block_child(lines, entry)
+}
+
+/// The first content line below `entry` that belongs to it.
+fn block_child(lines: &[Option<Line<'_>>], entry: Pos) -> Option<Pos> {
+    for (i, l) in lines.iter().enumerate().skip(entry.line + 1) {
+        let Some(l) = l else { continue };
+        let is_item = l.raw[l.indent..].starts_with('-');
+        if l.indent > entry.col || (l.indent == entry.col && is_item) {
+            return Some(Pos { line: i, col: l.indent });
+        }
+        return None;
+    }
+    None
+}
+
+/// Finds item `index` of the sequence at `node`; returns the item's content position twice.
+fn find_item(lines: &[Option<Line<'_>>], node: Pos, index: usize) -> Option<(Pos, Option<Pos>)> {
+    let here = text_at(lines, node);
+    if here.starts_with('[') {
+        return Some((node, None));
+    }
+    if !here.starts_with('-') {
+        return None;
+    }
+    let e = *entries(lines, node, true).get(index)?;
+    let t = text_at(lines, e);
+    let after = &t[1..];
+    let trimmed = after.trim_start();
+    if trimmed.is_empty() || trimmed.starts_with('#') {
+        let child = block_child(lines, e);
+        return Some((child.unwrap_or(e), child));
+    }
+    let content = Pos { line: e.line, col: e.col + 1 + (after.len() - trimmed.len()) };
+    Some((content, Some(content)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(s: &str) -> Vec<Seg> {
+        s.split('.')
+            .flat_map(|p| {
+                let mut out = Vec::new();
+                let mut parts = p.split('[');
+                let k = parts.next().unwrap();
+                if !k.is_empty() {
+                    out.push(Seg::Key(k.to_string()));
+                }
+                for idx in parts {
+                    out.push(Seg::Index(idx.trim_end_matches(']').parse().unwrap()));
+                }
+                out
+            })
+            .collect()
+    }
+
+    const KUBECTL: &str = "\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web
+spec:
+  podSelector: {}
+  ingress:
+  - from:
+    - podSelector:
+        matchLabels:
+          app: a
+    - ipBlock:
+        cidr: 10.0.0.0/33
+    ports:
+    - port: 80
+";
+
+    #[test]
+    fn locates_kubectl_style_paths() {
+        let cases = [
+            ("kind", (2, 1)),
+            ("metadata.name", (4, 3)),
+            ("spec.podSelector", (6, 3)),
+            ("spec.ingress[0]", (8, 5)),
+            ("spec.ingress[0].from[1]", (12, 7)),
+            ("spec.ingress[0].from[1].ipBlock.cidr", (13, 9)),
+            ("spec.ingress[0].from[0].podSelector.matchLabels.app", (11, 11)),
+            ("spec.ingress[0].ports[0].port", (15, 7)),
+            // Missing fields fall back to the deepest position found.
+            ("spec.egress", (5, 1)),
+            ("spec.ingress[0].from[7]", (8, 5)),
+        ];
+        for (p, want) in cases {
+            assert_eq!(locate(KUBECTL, &path(p)), want, "{p}");
+        }
+    }
+
+    #[test]
+    fn locates_indented_sequences_and_flow_maps() {
+        let text = "spec:\n  egress:\n    -   to:\n          - {ipBlock: {cidr: 1.2.3.4/8}}\n";
+        assert_eq!(locate(text, &path("spec.egress[0].to")), (3, 9));
+        assert_eq!(locate(text, &path("spec.egress[0].to[0].ipBlock")), (4, 14));
+        assert_eq!(locate(text, &path("spec.egress[0].to[0].ipBlock.cidr")), (4, 24));
+    }
+
+    #[test]
+    fn splits_documents_with_line_offsets() {
+        let text = "a: 1\n---\n# only a comment\n---\nb: 2\n...\n---\nc: 3\n";
+        let docs = split_documents(text);
+        let got: Vec<_> = docs.iter().map(|d| (d.first_line, d.text)).collect();
+        assert_eq!(got, vec![(0, "a: 1\n"), (4, "b: 2\n"), (7, "c: 3\n")]);
+    }
+}

@@ -1,0 +1,386 @@
+//! Property tests: the fast bitset evaluator agrees with a direct reading of the API reference,
+//! with `explain`, and with `connectivity`; policies are additive.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use netpol_engine::model::{
+    Cidr, ContainerPort, IpBlock, LabelSelector, Labels, Namespace, NetworkPolicy,
+    NetworkPolicyPeer, NetworkPolicyPort, Operator, Pod, PortRef, Requirement, Rule, Span,
+    NAMESPACE_NAME_LABEL,
+};
+use netpol_engine::{compile, EndpointKind, Model, PolicyType, PortProto, Protocol};
+use proptest::prelude::*;
+
+const NAMESPACES: [&str; 3] = ["x", "y", "z"];
+
+fn labels_strategy() -> impl Strategy<Value = Labels> {
+    proptest::collection::btree_map(
+        prop::sample::select(vec!["app", "tier"]),
+        prop::sample::select(vec!["a", "b"]),
+        0..=2,
+    )
+    .prop_map(|m| m.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+}
+
+fn selector_strategy() -> impl Strategy<Value = LabelSelector> {
+    let req = (
+        prop::sample::select(vec!["app", "tier", "team", NAMESPACE_NAME_LABEL]),
+        prop::sample::select(vec![Operator::In, Operator::NotIn, Operator::Exists, Operator::DoesNotExist]),
+        prop::sample::select(vec!["a", "b", "x", "y"]),
+    )
+        .prop_map(|(k, op, v)| Requirement {
+            key: k.to_string(),
+            operator: op,
+            values: match op {
+                Operator::In | Operator::NotIn => vec![v.to_string()],
+                _ => vec![],
+            },
+        });
+    (labels_strategy(), proptest::collection::vec(req, 0..=1))
+        .prop_map(|(match_labels, match_expressions)| LabelSelector { match_labels, match_expressions })
+}
+
+fn ip(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
+
+fn peer_strategy() -> impl Strategy<Value = NetworkPolicyPeer> {
+    let block = (prop::sample::select(vec![8u8, 16, 24, 32]), any::<bool>()).prop_map(|(prefix, except)| {
+        let addr = match prefix {
+            8 => ip("10.0.0.0"),
+            16 => ip("10.1.0.0"),
+            24 => ip("10.2.0.0"),
+            _ => ip("10.1.0.3"),
+        };
+        // 10.1.0.0/24 lies inside 10.0.0.0/8 and 10.1.0.0/16 only, as validation requires.
+        let ex: Vec<Cidr> = if except && (prefix == 8 || prefix == 16) {
+            vec![Cidr { addr: ip("10.1.0.0"), prefix: 24 }]
+        } else {
+            vec![]
+        };
+        IpBlock {
+            cidr: Cidr { addr, prefix },
+            except_text: ex.iter().map(|c| format!("{}/{}", c.addr, c.prefix)).collect(),
+            except: ex,
+            cidr_text: format!("{addr}/{prefix}"),
+        }
+    });
+    prop_oneof![
+        (proptest::option::of(selector_strategy()), proptest::option::of(selector_strategy()))
+            .prop_filter("a peer needs a selector", |(a, b)| a.is_some() || b.is_some())
+            .prop_map(|(pod_selector, namespace_selector)| NetworkPolicyPeer {
+                pod_selector,
+                namespace_selector,
+                ip_block: None,
+                span: Span::default(),
+            }),
+        block.prop_map(|b| NetworkPolicyPeer {
+            pod_selector: None,
+            namespace_selector: None,
+            ip_block: Some(b),
+            span: Span::default(),
+        }),
+    ]
+}
+
+fn port_strategy() -> impl Strategy<Value = NetworkPolicyPort> {
+    (
+        prop::sample::select(vec![Protocol::Tcp, Protocol::Udp]),
+        prop_oneof![
+            Just(None),
+            prop::sample::select(vec![80u16, 81, 443]).prop_map(|p| Some(PortRef::Number(p))),
+            prop::sample::select(vec!["http", "dns"]).prop_map(|n| Some(PortRef::Named(n.to_string()))),
+        ],
+        any::<bool>(),
+    )
+        .prop_map(|(protocol, port, range)| {
+            let end_port = match (&port, range) {
+                (Some(PortRef::Number(p)), true) => Some(p + 1),
+                _ => None,
+            };
+            NetworkPolicyPort { protocol, port, end_port, span: Span::default() }
+        })
+}
+
+fn rule_strategy() -> impl Strategy<Value = Rule> {
+    (proptest::collection::vec(peer_strategy(), 0..=2), proptest::collection::vec(port_strategy(), 0..=2))
+        .prop_map(|(peers, ports)| Rule { peers, ports, span: Span::default() })
+}
+
+fn policy_strategy() -> impl Strategy<Value = NetworkPolicy> {
+    (
+        prop::sample::select(NAMESPACES.to_vec()),
+        selector_strategy(),
+        any::<bool>(),
+        any::<bool>(),
+        proptest::collection::vec(rule_strategy(), 0..=2),
+        proptest::collection::vec(rule_strategy(), 0..=2),
+    )
+        .prop_map(|(ns, pod_selector, ing, eg, ingress, egress)| NetworkPolicy {
+            namespace: ns.to_string(),
+            name: "p".to_string(),
+            pod_selector,
+            affects_ingress: ing || !eg,
+            affects_egress: eg,
+            policy_types_explicit: true,
+            ingress,
+            egress,
+            span: Span::default(),
+        })
+}
+
+fn model_strategy() -> impl Strategy<Value = Model> {
+    let pod = (prop::sample::select(NAMESPACES.to_vec()), labels_strategy(), any::<bool>());
+    (
+        proptest::collection::vec(pod, 1..=6),
+        proptest::collection::vec(policy_strategy(), 0..=4),
+        proptest::collection::vec(labels_strategy(), 3),
+    )
+        .prop_map(|(pods, policies, ns_labels)| {
+            let namespaces = NAMESPACES
+                .iter()
+                .zip(ns_labels)
+                .map(|(n, mut labels)| {
+                    labels.insert(NAMESPACE_NAME_LABEL.to_string(), n.to_string());
+                    Namespace { name: n.to_string(), labels, span: None }
+                })
+                .collect();
+            let pods = pods
+                .into_iter()
+                .enumerate()
+                .map(|(i, (ns, labels, named))| Pod {
+                    namespace: ns.to_string(),
+                    name: format!("p{i}"),
+                    labels,
+                    ips: vec![ip(&format!("10.1.0.{}", i + 1))],
+                    ports: if named {
+                        vec![
+                            ContainerPort { name: Some("http".into()), port: 80, protocol: Protocol::Tcp },
+                            ContainerPort { name: Some("dns".into()), port: 81, protocol: Protocol::Udp },
+                        ]
+                    } else {
+                        vec![ContainerPort { name: Some("http".into()), port: 443, protocol: Protocol::Tcp }]
+                    },
+                    span: Span::default(),
+                })
+                .collect();
+            let policies = policies
+                .into_iter()
+                .enumerate()
+                .map(|(i, mut p)| {
+                    p.name = format!("np{i}");
+                    p
+                })
+                .collect();
+            let externals = vec![netpol_engine::model::External {
+                name: "ext".into(),
+                ip: ip("10.2.0.9"),
+                span: Span::default(),
+            }];
+            Model { files: vec![], namespaces, pods, externals, policies }
+        })
+}
+
+/// A direct reading of the API reference, written without the engine's index.
+mod oracle {
+    use super::*;
+
+    pub enum Ep<'a> {
+        Pod(&'a Pod),
+        Ext(IpAddr),
+    }
+
+    fn in_cidr(c: &Cidr, ip: IpAddr) -> bool {
+        match (c.addr, ip) {
+            (IpAddr::V4(a), IpAddr::V4(b)) => {
+                let bits = 32 - u32::from(c.prefix);
+                if bits >= 32 {
+                    true
+                } else {
+                    u32::from(a) >> bits == u32::from(b) >> bits
+                }
+            }
+            _ => false,
+        }
+    }
+
+    fn selects(sel: &LabelSelector, labels: &Labels) -> bool {
+        sel.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v))
+            && sel.match_expressions.iter().all(|r| {
+                let v = labels.get(&r.key);
+                match r.operator {
+                    Operator::In => v.is_some_and(|v| r.values.contains(v)),
+                    Operator::NotIn => !v.is_some_and(|v| r.values.contains(v)),
+                    Operator::Exists => v.is_some(),
+                    Operator::DoesNotExist => v.is_none(),
+                }
+            })
+    }
+
+    fn peer_ok(m: &Model, pol: &NetworkPolicy, peer: &NetworkPolicyPeer, ep: &Ep) -> bool {
+        if let Some(b) = &peer.ip_block {
+            let ips: Vec<IpAddr> = match ep {
+                Ep::Pod(p) => p.ips.clone(),
+                Ep::Ext(ip) => vec![*ip],
+            };
+            return ips.iter().any(|ip| in_cidr(&b.cidr, *ip) && !b.except.iter().any(|e| in_cidr(e, *ip)));
+        }
+        let Ep::Pod(pod) = ep else { return false };
+        let ns_ok = match &peer.namespace_selector {
+            None => pod.namespace == pol.namespace,
+            Some(s) => selects(s, &m.namespace(&pod.namespace).unwrap().labels),
+        };
+        ns_ok && peer.pod_selector.as_ref().is_none_or(|s| selects(s, &pod.labels))
+    }
+
+    fn port_ok(rule: &Rule, pp: PortProto, dst: &Ep) -> bool {
+        rule.ports.is_empty()
+            || rule.ports.iter().any(|p| {
+                p.protocol == pp.protocol
+                    && match &p.port {
+                        None => true,
+                        Some(PortRef::Number(n)) => *n <= pp.port && pp.port <= p.end_port.unwrap_or(*n),
+                        Some(PortRef::Named(name)) => match dst {
+                            Ep::Pod(d) => d.ports.iter().any(|c| {
+                                c.name.as_deref() == Some(name) && c.protocol == pp.protocol && c.port == pp.port
+                            }),
+                            Ep::Ext(_) => false,
+                        },
+                    }
+            })
+    }
+
+    /// Whether `me`'s side of the flow allows it in `dir` (`peer` is the other end).
+    pub fn side(m: &Model, dir: PolicyType, me: &Pod, peer: &Ep, dst: &Ep, pp: PortProto) -> bool {
+        let isolating: Vec<&NetworkPolicy> = m
+            .policies
+            .iter()
+            .filter(|p| p.namespace == me.namespace && selects(&p.pod_selector, &me.labels) && p.affects(dir))
+            .collect();
+        isolating.is_empty()
+            || isolating.iter().any(|p| {
+                p.rules(dir).iter().any(|r| {
+                    (r.peers.is_empty() || r.peers.iter().any(|x| peer_ok(m, p, x, peer))) && port_ok(r, pp, dst)
+                })
+            })
+    }
+
+    pub fn allowed(m: &Model, src: &Ep, dst: &Ep, pp: PortProto) -> Option<bool> {
+        match (src, dst) {
+            (Ep::Ext(_), Ep::Ext(_)) => None,
+            (Ep::Pod(a), Ep::Pod(b)) if std::ptr::eq(*a, *b) => Some(true),
+            _ => {
+                let egress = match src {
+                    Ep::Pod(s) => side(m, PolicyType::Egress, s, dst, dst, pp),
+                    Ep::Ext(_) => true,
+                };
+                let ingress = match dst {
+                    Ep::Pod(d) => side(m, PolicyType::Ingress, d, src, dst, pp),
+                    Ep::Ext(_) => true,
+                };
+                Some(egress && ingress)
+            }
+        }
+    }
+}
+
+fn ep<'a>(m: &'a Model, kind: EndpointKind) -> oracle::Ep<'a> {
+    match kind {
+        EndpointKind::Pod { pod } => oracle::Ep::Pod(&m.pods[pod]),
+        EndpointKind::External { external } => oracle::Ep::Ext(m.externals[external].ip),
+    }
+}
+
+const PORTS: [(u16, Protocol); 6] = [
+    (80, Protocol::Tcp),
+    (81, Protocol::Tcp),
+    (81, Protocol::Udp),
+    (443, Protocol::Tcp),
+    (444, Protocol::Tcp),
+    (8080, Protocol::Sctp),
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// The matrix equals the oracle, and `explain` gives the same verdict for every cell.
+    #[test]
+    fn matrix_matches_oracle_and_explain(m in model_strategy()) {
+        let c = compile(&m);
+        for (port, protocol) in PORTS {
+            let pp = PortProto::new(port, protocol);
+            let matrix = c.matrix(pp);
+            for (i, a) in c.endpoints().iter().enumerate() {
+                for (j, b) in c.endpoints().iter().enumerate() {
+                    let want = oracle::allowed(&m, &ep(&m, a.kind), &ep(&m, b.kind), pp);
+                    let got = matrix.allowed(i, j);
+                    prop_assert_eq!(want.unwrap_or(false), got, "{} -> {} on {}", a.name, b.name, pp);
+                    let ex = c.explain(i, j, pp);
+                    prop_assert_eq!(ex.allowed(), got, "explain disagrees: {}", ex.to_text());
+                }
+            }
+        }
+    }
+
+    /// Connectivity lists exactly the allowed ports of every pair.
+    #[test]
+    fn connectivity_matches_matrix(m in model_strategy()) {
+        let c = compile(&m);
+        let conns = c.connectivity();
+        let mut by_pair: BTreeMap<(usize, usize, Protocol), Vec<(u16, u16)>> = BTreeMap::new();
+        for conn in &conns {
+            by_pair.insert((conn.from, conn.to, conn.protocol), conn.ports.clone());
+        }
+        for (port, protocol) in PORTS.iter().copied().chain([(1, Protocol::Tcp), (65535, Protocol::Udp), (79, Protocol::Tcp)]) {
+            let pp = PortProto::new(port, protocol);
+            let matrix = c.matrix(pp);
+            let n = c.endpoints().len();
+            for i in 0..n {
+                for j in 0..n {
+                    let listed = by_pair
+                        .get(&(i, j, protocol))
+                        .is_some_and(|r| r.iter().any(|&(lo, hi)| lo <= port && port <= hi));
+                    prop_assert_eq!(listed, matrix.allowed(i, j), "{} -> {} {}", c.endpoints()[i].name, c.endpoints()[j].name, pp);
+                }
+            }
+        }
+        for conn in &conns {
+            for w in conn.ports.windows(2) {
+                prop_assert!(w[0].1 + 1 < w[1].0, "ranges must be maximal and ascending: {:?}", conn.ports);
+            }
+        }
+    }
+
+    /// Rules are additive: once a pod is isolated in a direction, adding a policy can only widen
+    /// what that direction allows; a pod that was not isolated can only lose flows.
+    #[test]
+    fn adding_a_policy_is_additive(m in model_strategy(), extra in policy_strategy()) {
+        let before = compile(&m);
+        let mut m2 = m.clone();
+        m2.policies.push(NetworkPolicy { name: "extra".into(), ..extra });
+        let after = compile(&m2);
+        for (port, protocol) in PORTS {
+            let pp = PortProto::new(port, protocol);
+            let (mb, ma) = (before.matrix(pp), after.matrix(pp));
+            let n = before.endpoints().len();
+            for d in 0..n {
+                let dst_isolated = !before.isolated_by(d, PolicyType::Ingress).is_empty();
+                for s in 0..n {
+                    let src_isolated = !before.isolated_by(s, PolicyType::Egress).is_empty();
+                    let (was, now) = (mb.allowed(s, d), ma.allowed(s, d));
+                    let src_pod = before.endpoints()[s].is_pod();
+                    let dst_pod = before.endpoints()[d].is_pod();
+                    // Both sides already isolated (or outside the cluster): only widening.
+                    if (src_isolated || !src_pod) && (dst_isolated || !dst_pod) {
+                        prop_assert!(!was || now, "lost {} -> {}", before.endpoints()[s].name, before.endpoints()[d].name);
+                    }
+                    // Neither side isolated before: only narrowing.
+                    if !src_isolated && !dst_isolated {
+                        prop_assert!(was || !now);
+                    }
+                }
+            }
+        }
+    }
+}
