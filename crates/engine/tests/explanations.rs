@@ -1,0 +1,202 @@
+//! Snapshot tests of explanations: the sentences a learner reads for typical flows.
+
+use expect_test::{expect, Expect};
+use netpol_engine::{compile, parse, Input, PortProto};
+
+const CLUSTER: &str = "\
+namespaces:
+  app:
+    pods:
+      frontend: app=frontend
+      api: app=api ports=http:8080
+      db: app=db ports=5432
+  web:
+    labels: {team: web}
+    pods:
+      shop: app=frontend
+  kube-system:
+    pods:
+      coredns: k8s-app=kube-dns ports=dns:53/UDP,dns-tcp:53/TCP
+externals:
+  google-dns: 8.8.8.8
+  partner: 203.0.113.10
+";
+
+const POLICIES: &str = "\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny-all, namespace: app}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: allow-dns, namespace: app}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress:
+  - to:
+    - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}
+      podSelector: {matchLabels: {k8s-app: kube-dns}}
+    ports:
+    - {protocol: UDP, port: 53}
+    - {protocol: TCP, port: 53}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api-allow-frontend, namespace: app}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress:
+  - from:
+    - podSelector: {matchLabels: {app: frontend}}
+    - namespaceSelector: {matchLabels: {team: web}}
+      podSelector: {matchLabels: {app: frontend}}
+    - ipBlock: {cidr: 203.0.113.0/24, except: [203.0.113.10/32]}
+    ports:
+    - port: http
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: frontend-egress, namespace: app}
+spec:
+  podSelector: {matchLabels: {app: frontend}}
+  policyTypes: [Egress]
+  egress:
+  - to: [{podSelector: {matchLabels: {app: api}}}]
+    ports: [{port: 8080}]
+";
+
+fn check(from: &str, to: &str, port: &str, want: Expect) {
+    let (model, diags) = parse(&[
+        Input { name: "cluster.yaml", text: CLUSTER },
+        Input { name: "policies.yaml", text: POLICIES },
+    ]);
+    assert!(diags.is_empty(), "{diags:?}");
+    let index = compile(&model);
+    let (a, b) = (index.endpoint(from).unwrap(), index.endpoint(to).unwrap());
+    let ex = index.explain(a, b, PortProto::parse(port).unwrap());
+    want.assert_eq(&ex.to_text());
+}
+
+#[test]
+fn allowed_by_both_sides() {
+    check(
+        "app/frontend",
+        "app/api",
+        "8080/TCP",
+        expect![[r#"
+            app/frontend → app/api on 8080/TCP is ALLOWED: both sides allow it.
+            Egress: app/frontend is isolated for Egress by policies (app/default-deny-all, app/allow-dns, app/frontend-egress).
+              ✓ app/frontend-egress egress[0] allows it: to[0] (podSelector app=api) matches app/api, and ports[0] (TCP 8080) matches 8080/TCP.
+            Ingress: app/api is isolated for Ingress by policies (app/default-deny-all, app/api-allow-frontend).
+              ✓ app/api-allow-frontend ingress[0] allows it: from[0] (podSelector app=frontend) matches app/frontend, and ports[0] (TCP port named http) matches 8080/TCP.
+        "#]],
+    );
+}
+
+#[test]
+fn denied_by_ingress_with_the_reason_of_every_peer() {
+    check(
+        "app/db",
+        "app/api",
+        "8080/TCP",
+        expect![[r#"
+            app/db → app/api on 8080/TCP is DENIED by the source's egress and the destination's ingress.
+            Egress: app/db is isolated for Egress by policies (app/default-deny-all, app/allow-dns).
+              ✗ app/default-deny-all has no egress rules: it only isolates (default deny).
+              ✗ app/allow-dns egress[0] does not match: to[0]: namespaceSelector kubernetes.io/metadata.name=kube-system does not match namespace app: it requires kubernetes.io/metadata.name=kube-system, has kubernetes.io/metadata.name=app; ports[0]: UDP 53 is for UDP, the flow is TCP; ports[1]: TCP 53 does not include 8080.
+              No egress rule allows it.
+            Ingress: app/api is isolated for Ingress by policies (app/default-deny-all, app/api-allow-frontend).
+              ✗ app/default-deny-all has no ingress rules: it only isolates (default deny).
+              ✗ app/api-allow-frontend ingress[0] does not match: from[0]: podSelector app=frontend does not match app/db: it requires app=frontend, has app=db; from[1]: namespaceSelector team=web does not match namespace app: it requires team=web, has no label team; from[2]: ipBlock 203.0.113.0/24 does not contain app/db (10.1.0.4).
+              No ingress rule allows it.
+        "#]],
+    );
+}
+
+#[test]
+fn cross_namespace_and_peer() {
+    check(
+        "web/shop",
+        "app/api",
+        "8080/TCP",
+        expect![[r#"
+            web/shop → app/api on 8080/TCP is ALLOWED: both sides allow it.
+            Egress: no policy selects web/shop for Egress, so it is not isolated and all egress traffic is allowed.
+            Ingress: app/api is isolated for Ingress by policies (app/default-deny-all, app/api-allow-frontend).
+              ✓ app/api-allow-frontend ingress[0] allows it: from[1] (namespaceSelector team=web AND podSelector app=frontend) matches web/shop, and ports[0] (TCP port named http) matches 8080/TCP.
+        "#]],
+    );
+}
+
+#[test]
+fn named_port_resolves_on_the_destination() {
+    check(
+        "app/frontend",
+        "app/api",
+        "80/TCP",
+        expect![[r#"
+            app/frontend → app/api on 80/TCP is DENIED by the source's egress and the destination's ingress.
+            Egress: app/frontend is isolated for Egress by policies (app/default-deny-all, app/allow-dns, app/frontend-egress).
+              ✗ app/default-deny-all has no egress rules: it only isolates (default deny).
+              ✗ app/allow-dns egress[0] does not match: to[0]: namespaceSelector kubernetes.io/metadata.name=kube-system does not match namespace app: it requires kubernetes.io/metadata.name=kube-system, has kubernetes.io/metadata.name=app; ports[0]: UDP 53 is for UDP, the flow is TCP; ports[1]: TCP 53 does not include 80.
+              ✗ app/frontend-egress egress[0] does not match: ports[0]: TCP 8080 does not include 80.
+              No egress rule allows it.
+            Ingress: app/api is isolated for Ingress by policies (app/default-deny-all, app/api-allow-frontend).
+              ✗ app/default-deny-all has no ingress rules: it only isolates (default deny).
+              ✗ app/api-allow-frontend ingress[0] does not match: ports[0]: on app/api the TCP port named http is 8080, not 80.
+              No ingress rule allows it.
+        "#]],
+    );
+}
+
+#[test]
+fn external_sources_and_except() {
+    check(
+        "partner",
+        "app/api",
+        "8080/TCP",
+        expect![[r#"
+            partner → app/api on 8080/TCP is DENIED by the destination's ingress.
+            Egress: partner is outside the cluster; no policy governs its egress.
+            Ingress: app/api is isolated for Ingress by policies (app/default-deny-all, app/api-allow-frontend).
+              ✗ app/default-deny-all has no ingress rules: it only isolates (default deny).
+              ✗ app/api-allow-frontend ingress[0] does not match: from[0]: selectors only match pods, and partner is an external endpoint (only an ipBlock can match it); from[1]: selectors only match pods, and partner is an external endpoint (only an ipBlock can match it); from[2]: ipBlock 203.0.113.0/24 excepts 203.0.113.10/32, which contains partner (203.0.113.10).
+              No ingress rule allows it.
+        "#]],
+    );
+}
+
+#[test]
+fn dns_and_self_and_not_applicable() {
+    check(
+        "app/db",
+        "kube-system/coredns",
+        "53/UDP",
+        expect![[r#"
+            app/db → kube-system/coredns on 53/UDP is ALLOWED: both sides allow it.
+            Egress: app/db is isolated for Egress by policies (app/default-deny-all, app/allow-dns).
+              ✓ app/allow-dns egress[0] allows it: to[0] (namespaceSelector kubernetes.io/metadata.name=kube-system AND podSelector k8s-app=kube-dns) matches kube-system/coredns, and ports[0] (UDP 53) matches 53/UDP.
+            Ingress: no policy selects kube-system/coredns for Ingress, so it is not isolated and all ingress traffic is allowed.
+        "#]],
+    );
+    check(
+        "app/db",
+        "app/db",
+        "5432/TCP",
+        expect![[r#"
+            app/db → app/db on 5432/TCP is ALLOWED: a pod can always reach itself; NetworkPolicy cannot block a pod's traffic to itself.
+        "#]],
+    );
+    check(
+        "google-dns",
+        "partner",
+        "53/UDP",
+        expect![[r#"
+            google-dns → partner on 53/UDP: not a cluster flow. Neither endpoint is a pod, so NetworkPolicy does not apply.
+        "#]],
+    );
+}
