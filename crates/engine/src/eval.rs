@@ -584,7 +584,7 @@ impl<'m> Compiled<'m> {
     }
 
     /// The first port of every interval of `protocol` within which no verdict can change.
-    fn breakpoints(&self, protocol: Protocol) -> Vec<u16> {
+    pub(crate) fn breakpoints(&self, protocol: Protocol) -> Vec<u16> {
         let mut cuts: BTreeSet<u32> = BTreeSet::from([1]);
         let mut named: BTreeSet<&str> = BTreeSet::new();
         for p in &self.model.policies {

@@ -40,6 +40,7 @@
 #![forbid(unsafe_code)]
 
 pub mod diag;
+pub mod diff;
 pub mod eval;
 pub mod explain;
 pub mod model;
@@ -50,6 +51,7 @@ mod validate;
 pub mod yaml;
 
 pub use diag::{has_errors, Diagnostic, Severity};
+pub use diff::{and_or_variants, apply_variant_text, diff, diff_models, Diff, Variant};
 pub use eval::{compile, Cell, Compiled, Connection, Endpoint, EndpointKind, Matrix};
 pub use explain::Explanation;
 pub use model::{Model, PolicyType, PortProto, Protocol};
