@@ -345,6 +345,14 @@ impl<'m> Compiled<'m> {
         }
     }
 
+    /// Whether item `peer` of rule `rule` (direction `dir`) of policy `policy` selects endpoint
+    /// `e`. Out-of-range indices select nothing.
+    pub fn peer_selects(&self, policy: usize, dir: PolicyType, rule: usize, peer: usize, e: usize) -> bool {
+        let Some(p) = self.model.policies.get(policy) else { return false };
+        let Some(x) = p.rules(dir).get(rule).and_then(|r| r.peers.get(peer)) else { return false };
+        e < self.endpoints.len() && self.peer_matches(p, x, e)
+    }
+
     /// Whether `peer` of `policy` selects endpoint `e`.
     fn peer_matches(&self, policy: &NetworkPolicy, peer: &NetworkPolicyPeer, e: usize) -> bool {
         self.peer_mismatch(policy, peer, e).is_none()

@@ -254,6 +254,8 @@ pub struct NetworkPolicy {
     pub affects_egress: bool,
     /// False when `policyTypes` was missing or empty and had to be defaulted.
     pub policy_types_explicit: bool,
+    /// False when `metadata.namespace` was missing (the policy went to `default`).
+    pub namespace_explicit: bool,
     pub ingress: Vec<Rule>,
     pub egress: Vec<Rule>,
     pub span: Span,

@@ -244,7 +244,7 @@ impl Builder {
             self.push(ctx, PathDiag::error(meta.key("name"), "required", "metadata.name: Required value: name or generateName is required"));
             return;
         };
-        for msg in validate::dns1123_label_errors(&name) {
+        if let Some(msg) = validate::dns1123_label_errors(&name).first() {
             self.push(ctx, PathDiag::error(meta.key("name"), "invalid-value", format!("metadata.name: Invalid value: {name:?}: {msg}")));
             return;
         }

@@ -73,7 +73,11 @@ fn load_cases(failures: &mut Vec<String>) -> Vec<(String, Case)> {
         .filter(|p| p.extension().is_some_and(|ext| ext == "yaml"))
         .collect();
     files.sort();
-    assert!(!files.is_empty(), "no *.yaml case files in {}", dir.display());
+    assert!(
+        !files.is_empty(),
+        "no *.yaml case files in {}",
+        dir.display()
+    );
 
     let mut cases = Vec::new();
     for path in files {
@@ -140,15 +144,21 @@ fn sel_matches(sel: &Sel, ep: &Endpoint) -> bool {
 
 /// Parses `SRC -> DST: allow|deny`.
 fn parse_flow(line: &str) -> Result<(Sel, Sel, bool), String> {
-    let (lhs, verdict) =
-        line.rsplit_once(':').ok_or_else(|| format!("flow `{line}`: expected `SRC -> DST: allow|deny`"))?;
+    let (lhs, verdict) = line
+        .rsplit_once(':')
+        .ok_or_else(|| format!("flow `{line}`: expected `SRC -> DST: allow|deny`"))?;
     let allow = match verdict.trim() {
         "allow" => true,
         "deny" => false,
-        other => return Err(format!("flow `{line}`: verdict `{other}` is neither allow nor deny")),
+        other => {
+            return Err(format!(
+                "flow `{line}`: verdict `{other}` is neither allow nor deny"
+            ))
+        }
     };
-    let (src, dst) =
-        lhs.split_once("->").ok_or_else(|| format!("flow `{line}`: expected `SRC -> DST`"))?;
+    let (src, dst) = lhs
+        .split_once("->")
+        .ok_or_else(|| format!("flow `{line}`: expected `SRC -> DST`"))?;
     Ok((parse_sel(src.trim()), parse_sel(dst.trim()), allow))
 }
 
@@ -180,11 +190,21 @@ fn check_expect(index: &Compiled<'_>, expect: &Expect, errors: &mut Vec<String>)
                 continue;
             }
         };
-        let srcs: Vec<usize> = (0..n).filter(|&i| sel_matches(&src, &endpoints[i])).collect();
-        let dsts: Vec<usize> = (0..n).filter(|&j| sel_matches(&dst, &endpoints[j])).collect();
+        let srcs: Vec<usize> = (0..n)
+            .filter(|&i| sel_matches(&src, &endpoints[i]))
+            .collect();
+        let dsts: Vec<usize> = (0..n)
+            .filter(|&j| sel_matches(&dst, &endpoints[j]))
+            .collect();
         if srcs.is_empty() || dsts.is_empty() {
-            let side = if srcs.is_empty() { "source" } else { "destination" };
-            errors.push(format!("{port}: flow `{line}`: the {side} matches no endpoint"));
+            let side = if srcs.is_empty() {
+                "source"
+            } else {
+                "destination"
+            };
+            errors.push(format!(
+                "{port}: flow `{line}`: the {side} matches no endpoint"
+            ));
             continue;
         }
         for &i in &srcs {
@@ -213,7 +233,11 @@ fn check_expect(index: &Compiled<'_>, expect: &Expect, errors: &mut Vec<String>)
                 Cell::NotApplicable => "not-applicable",
             };
             if got != verdict(want) {
-                wrong.push((i, j, format!("{from} -> {to}: expected {}, got {got}", verdict(want))));
+                wrong.push((
+                    i,
+                    j,
+                    format!("{from} -> {to}: expected {}, got {got}", verdict(want)),
+                ));
             }
         }
     }
@@ -302,8 +326,12 @@ fn check_diagnostics(
             )),
         }
     }
-    let extra: Vec<String> =
-        actual.iter().zip(&used).filter(|(_, u)| !**u).map(|(d, _)| d.to_string()).collect();
+    let extra: Vec<String> = actual
+        .iter()
+        .zip(&used)
+        .filter(|(_, u)| !**u)
+        .map(|(d, _)| d.to_string())
+        .collect();
     if missing.is_empty() && extra.is_empty() {
         return;
     }
@@ -315,6 +343,9 @@ fn check_diagnostics(
         let _ = writeln!(msg, "    unexpected: {e}");
     }
     msg.push_str("  all diagnostics:\n");
+    if diags.is_empty() {
+        msg.push_str("    (none)\n");
+    }
     for d in diags {
         let _ = writeln!(msg, "    {d}");
     }
@@ -333,8 +364,14 @@ fn run_case(case: &Case) -> Vec<String> {
     }
     let policies = case.policies.as_deref().unwrap_or("");
     let (model, diags) = parse(&[
-        Input { name: "cluster", text: &case.cluster },
-        Input { name: "policies", text: policies },
+        Input {
+            name: "cluster",
+            text: &case.cluster,
+        },
+        Input {
+            name: "policies",
+            text: policies,
+        },
     ]);
     check_diagnostics(case.diagnostics.as_deref(), &diags, &mut errors);
 
@@ -352,6 +389,7 @@ fn run_case(case: &Case) -> Vec<String> {
 fn conformance() {
     let mut report = Vec::new();
     let cases = load_cases(&mut report);
+    let load_errors = report.len();
     let filter = std::env::var("CONFORMANCE_FILTER").ok();
 
     let mut names = BTreeSet::new();
@@ -376,10 +414,13 @@ fn conformance() {
         }
     }
 
-    println!("conformance: {run} cases run, {} passed, {failed} failed", run - failed);
+    println!(
+        "conformance: {run} cases run, {} passed, {failed} failed",
+        run - failed
+    );
     if !report.is_empty() {
         panic!(
-            "{failed} of {run} conformance cases failed\n\n{}",
+            "{failed} of {run} conformance cases failed, {load_errors} entries did not load\n\n{}",
             report.join("\n")
         );
     }

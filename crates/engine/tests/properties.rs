@@ -124,6 +124,7 @@ fn policy_strategy() -> impl Strategy<Value = NetworkPolicy> {
             affects_ingress: ing || !eg,
             affects_egress: eg,
             policy_types_explicit: true,
+            namespace_explicit: true,
             ingress,
             egress,
             span: Span::default(),

@@ -1,0 +1,524 @@
+//! Teaching lints: valid policies that probably do not do what their author meant.
+//!
+//! Each lint has a stable code, a severity, the position it concerns, a one-sentence message and
+//! a suggested fix. Lints never change verdicts; they only point at traps.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::diff::{and_or_variants, VariantKind};
+use crate::eval::{describe_peer, Compiled, EndpointKind};
+use crate::model::{
+    Model, NetworkPolicy, PolicyType, PortProto, PortRef, Protocol, Span, NAMESPACE_NAME_LABEL,
+};
+use crate::selector::describe_selector;
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Lint {
+    /// Stable code, e.g. `or-bug`, `dns-trap`.
+    pub code: &'static str,
+    pub severity: Severity,
+    pub span: Span,
+    /// One sentence: what is wrong.
+    pub message: String,
+    /// One sentence: what to do about it.
+    pub fix: String,
+}
+
+impl Lint {
+    /// As a diagnostic (`file:line:col: severity: message (code) Fix: …`).
+    pub fn to_diagnostic(&self, model: &Model) -> Diagnostic {
+        Diagnostic {
+            file: model.files.get(self.span.file).cloned().unwrap_or_default(),
+            line: self.span.line.max(1),
+            col: self.span.col.max(1),
+            severity: self.severity,
+            code: self.code,
+            message: format!("{} [{}] Fix: {}", self.message, self.code, self.fix),
+        }
+    }
+}
+
+/// Every stable lint code, in the order of the documentation.
+pub const CODES: [&str; 12] = [
+    "or-bug",
+    "dns-trap",
+    "ignored-rules",
+    "egress-implied",
+    "selects-nothing",
+    "peer-matches-nothing",
+    "namespace-label-unknown",
+    "unknown-named-port",
+    "half-open",
+    "ipblock-contains-pods",
+    "yaml11-boolean",
+    "policy-namespace",
+];
+
+const MAX_LISTED: usize = 4;
+
+fn list(items: &[String]) -> String {
+    if items.len() <= MAX_LISTED {
+        items.join(", ")
+    } else {
+        format!("{} and {} more", items[..MAX_LISTED].join(", "), items.len() - MAX_LISTED)
+    }
+}
+
+/// Runs every lint on the model. `texts` are the input texts (indexed like `Model::files`), used
+/// by the lints that look at how the YAML is written.
+pub fn lint(c: &Compiled<'_>, texts: &[&str]) -> Vec<Lint> {
+    let m = c.model();
+    let mut out = Vec::new();
+    or_bug(c, &mut out);
+    dns_trap(c, &mut out);
+    ignored_rules(m, &mut out);
+    selects_nothing(c, &mut out);
+    unknown_named_port(c, &mut out);
+    half_open(c, &mut out);
+    ipblock_contains_pods(c, &mut out);
+    yaml11(texts, &mut out);
+    policy_namespace(c, &mut out);
+    out.sort_by(|a, b| (a.span, a.code).cmp(&(b.span, b.code)));
+    out
+}
+
+fn or_bug(c: &Compiled<'_>, out: &mut Vec<Lint>) {
+    let m = c.model();
+    for v in and_or_variants(m) {
+        let VariantKind::MergeOr { namespace_peer, pod_peer } = v.kind else { continue };
+        let policy = &m.policies[v.policy];
+        let rule = &policy.rules(v.direction)[v.rule];
+        let list_name = match v.direction {
+            PolicyType::Ingress => "from",
+            PolicyType::Egress => "to",
+        };
+        let extra: BTreeSet<String> = v
+            .diff
+            .ports
+            .iter()
+            .flat_map(|p| p.lost.iter())
+            .map(|f| format!("{} → {}", c.endpoints()[f.from].name, c.endpoints()[f.to].name))
+            .collect();
+        let extra: Vec<String> = extra.into_iter().collect();
+        let consequence = if extra.is_empty() {
+            "on this cluster both readings allow the same flows".to_string()
+        } else {
+            format!("the OR reading also allows {}", list(&extra))
+        };
+        out.push(Lint {
+            code: "or-bug",
+            severity: Severity::Warning,
+            span: rule.peers[namespace_peer.min(pod_peer)].span,
+            message: format!(
+                "{} {}[{}]: `{list_name}` has a namespaceSelector-only item and a podSelector-only item, which are ORed ({}); {consequence}.",
+                policy.id(),
+                v.direction.as_str().to_lowercase(),
+                v.rule,
+                v.current_meaning.trim_start_matches("OR: ")
+            ),
+            fix: format!(
+                "if you meant pods matching both ({}), remove the `-` before the second selector so both sit in one item.",
+                v.variant_meaning.trim_start_matches("AND: ")
+            ),
+        });
+    }
+}
+
+fn dns_trap(c: &Compiled<'_>, out: &mut Vec<Lint>) {
+    let m = c.model();
+    let dns: Vec<usize> = (0..c.endpoints().len())
+        .filter(|&e| match c.endpoints()[e].kind {
+            EndpointKind::Pod { pod } => {
+                let p = &m.pods[pod];
+                p.namespace == "kube-system" && p.labels.get("k8s-app").map(String::as_str) == Some("kube-dns")
+            }
+            EndpointKind::External { .. } => false,
+        })
+        .collect();
+    let udp = c.matrix(PortProto::new(53, Protocol::Udp));
+    let tcp = c.matrix(PortProto::new(53, Protocol::Tcp));
+    // Per isolating policy set, one lint naming the pods.
+    let mut blocked: Vec<(usize, Vec<&'static str>)> = Vec::new();
+    for e in 0..c.endpoints().len() {
+        if !c.endpoints()[e].is_pod() || dns.contains(&e) || c.isolated_by(e, PolicyType::Egress).is_empty() {
+            continue;
+        }
+        let reach = |mx: &crate::eval::Matrix| -> bool {
+            if dns.is_empty() {
+                (0..c.endpoints().len()).any(|d| d != e && mx.allowed(e, d)) || rule_allows_any(c, e, mx.port)
+            } else {
+                dns.iter().any(|&d| mx.allowed(e, d))
+            }
+        };
+        let mut missing = Vec::new();
+        if !reach(&udp) {
+            missing.push("UDP 53");
+        }
+        if !reach(&tcp) {
+            missing.push("TCP 53");
+        }
+        if !missing.is_empty() {
+            blocked.push((e, missing));
+        }
+    }
+    let mut groups: Vec<(Vec<usize>, Vec<&'static str>, Vec<String>)> = Vec::new();
+    for (e, missing) in blocked {
+        let policies = c.isolated_by(e, PolicyType::Egress).to_vec();
+        let name = c.endpoints()[e].name.clone();
+        match groups.iter_mut().find(|g| g.0 == policies && g.1 == missing) {
+            Some(g) => g.2.push(name),
+            None => groups.push((policies, missing, vec![name])),
+        }
+    }
+    for (policies, missing, pods) in groups {
+        let target = if dns.is_empty() {
+            "any destination".to_string()
+        } else {
+            "the cluster DNS (kube-system pods labelled k8s-app=kube-dns)".to_string()
+        };
+        let first = &m.policies[policies[0]];
+        out.push(Lint {
+            code: "dns-trap",
+            severity: Severity::Warning,
+            span: first.span,
+            message: format!(
+                "{} {} egress-isolated and cannot reach {target} on {}: name resolution will time out.",
+                list(&pods),
+                if pods.len() == 1 { "is" } else { "are" },
+                missing.join(" and ")
+            ),
+            fix: "add an egress rule to namespaceSelector kubernetes.io/metadata.name=kube-system AND podSelector k8s-app=kube-dns on UDP 53 and TCP 53.".to_string(),
+        });
+    }
+}
+
+/// Whether an egress rule of `e`'s policies allows `pp` to somewhere outside the known endpoints
+/// (a rule with no `to`, or with an ipBlock).
+fn rule_allows_any(c: &Compiled<'_>, e: usize, pp: PortProto) -> bool {
+    c.isolated_by(e, PolicyType::Egress).iter().any(|&pi| {
+        c.model().policies[pi].egress.iter().any(|r| {
+            (r.peers.is_empty() || r.peers.iter().any(|p| p.ip_block.is_some()))
+                && (r.ports.is_empty()
+                    || r.ports.iter().any(|p| {
+                        p.protocol == pp.protocol
+                            && match &p.port {
+                                None => true,
+                                Some(PortRef::Number(n)) => *n <= pp.port && pp.port <= p.end_port.unwrap_or(*n),
+                                Some(PortRef::Named(_)) => false,
+                            }
+                    }))
+        })
+    })
+}
+
+fn ignored_rules(m: &Model, out: &mut Vec<Lint>) {
+    for p in &m.policies {
+        for (dir, rules) in [(PolicyType::Ingress, &p.ingress), (PolicyType::Egress, &p.egress)] {
+            if p.policy_types_explicit && !p.affects(dir) && !rules.is_empty() {
+                let word = dir.as_str().to_lowercase();
+                out.push(Lint {
+                    code: "ignored-rules",
+                    severity: Severity::Warning,
+                    span: rules[0].span,
+                    message: format!(
+                        "{}: these {word} rules are ignored because policyTypes does not list {dir}.",
+                        p.id()
+                    ),
+                    fix: format!("add {dir} to policyTypes, or delete the {word} rules."),
+                });
+            }
+        }
+        if !p.policy_types_explicit && !p.egress.is_empty() {
+            out.push(Lint {
+                code: "egress-implied",
+                severity: Severity::Info,
+                span: p.egress[0].span,
+                message: format!(
+                    "{} has egress rules and no policyTypes, so it isolates its pods for Egress as well as Ingress: all other egress of those pods is denied.",
+                    p.id()
+                ),
+                fix: "write policyTypes explicitly ([Ingress, Egress] or [Egress]) so the isolation is visible.".to_string(),
+            });
+        }
+    }
+}
+
+fn selects_nothing(c: &Compiled<'_>, out: &mut Vec<Lint>) {
+    let m = c.model();
+    let ns_keys: BTreeSet<&str> = m.namespaces.iter().flat_map(|n| n.labels.keys().map(String::as_str)).collect();
+    for (pi, p) in m.policies.iter().enumerate() {
+        let has_pods = m.pods.iter().any(|pod| pod.namespace == p.namespace);
+        if has_pods && c.selected_by(pi).is_empty() {
+            out.push(Lint {
+                code: "selects-nothing",
+                severity: Severity::Warning,
+                span: p.span,
+                message: format!(
+                    "{}: podSelector {} matches no pod in namespace {}, so the policy has no effect.",
+                    p.id(),
+                    describe_selector(&p.pod_selector),
+                    p.namespace
+                ),
+                fix: "check the labels against the pods' labels (kubectl get pods --show-labels).".to_string(),
+            });
+        }
+        for dir in [PolicyType::Ingress, PolicyType::Egress] {
+            let list_name = if dir == PolicyType::Ingress { "from" } else { "to" };
+            for (ri, r) in p.rules(dir).iter().enumerate() {
+                for (k, peer) in r.peers.iter().enumerate() {
+                    if let Some(sel) = &peer.namespace_selector {
+                        let keys: Vec<&str> = sel
+                            .match_labels
+                            .keys()
+                            .map(String::as_str)
+                            .chain(sel.match_expressions.iter().filter(|r| r.operator == crate::model::Operator::In || r.operator == crate::model::Operator::Exists).map(|r| r.key.as_str()))
+                            .filter(|k| !ns_keys.contains(k))
+                            .collect();
+                        if let Some(key) = keys.first() {
+                            let hint = match sel.match_labels.get(*key) {
+                                Some(v) if m.namespace(v).is_some() => format!(
+                                    "to select namespace {v} by name use `{NAMESPACE_NAME_LABEL}: {v}`, which every namespace carries."
+                                ),
+                                _ => format!("label the namespaces with {key}, or select them by `{NAMESPACE_NAME_LABEL}`."),
+                            };
+                            out.push(Lint {
+                                code: "namespace-label-unknown",
+                                severity: Severity::Warning,
+                                span: peer.span,
+                                message: format!(
+                                    "{} {}[{ri}].{list_name}[{k}]: no namespace has the label {key}, so this namespaceSelector matches nothing.",
+                                    p.id(),
+                                    dir.as_str().to_lowercase()
+                                ),
+                                fix: hint,
+                            });
+                            continue;
+                        }
+                    }
+                    let matches_any = (0..c.endpoints().len()).any(|e| c.peer_selects(pi, dir, ri, k, e));
+                    if !matches_any {
+                        out.push(Lint {
+                            code: "peer-matches-nothing",
+                            severity: Severity::Warning,
+                            span: peer.span,
+                            message: format!(
+                                "{} {}[{ri}].{list_name}[{k}] ({}) matches no pod or endpoint in this cluster.",
+                                p.id(),
+                                dir.as_str().to_lowercase(),
+                                describe_peer(peer)
+                            ),
+                            fix: "check the selectors against the labels of the pods and namespaces you meant.".to_string(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn unknown_named_port(c: &Compiled<'_>, out: &mut Vec<Lint>) {
+    let m = c.model();
+    for (pi, p) in m.policies.iter().enumerate() {
+        for dir in [PolicyType::Ingress, PolicyType::Egress] {
+            for (ri, r) in p.rules(dir).iter().enumerate() {
+                // The pods on which the named port would be resolved.
+                let dests: Vec<usize> = match dir {
+                    PolicyType::Ingress => c.selected_by(pi),
+                    PolicyType::Egress => (0..c.endpoints().len())
+                        .filter(|&e| c.endpoints()[e].is_pod())
+                        .filter(|&e| r.peers.is_empty() || (0..r.peers.len()).any(|k| c.peer_selects(pi, dir, ri, k, e)))
+                        .collect(),
+                };
+                for port in &r.ports {
+                    let Some(PortRef::Named(name)) = &port.port else { continue };
+                    let defined = dests.iter().any(|&e| match c.endpoints()[e].kind {
+                        EndpointKind::Pod { pod } => m.pods[pod]
+                            .ports
+                            .iter()
+                            .any(|cp| cp.name.as_deref() == Some(name.as_str()) && cp.protocol == port.protocol),
+                        EndpointKind::External { .. } => false,
+                    });
+                    if !defined && !dests.is_empty() {
+                        let other = dests.iter().any(|&e| match c.endpoints()[e].kind {
+                            EndpointKind::Pod { pod } => m.pods[pod].ports.iter().any(|cp| cp.name.as_deref() == Some(name.as_str())),
+                            EndpointKind::External { .. } => false,
+                        });
+                        let note = if other { " (it exists for another protocol)" } else { "" };
+                        out.push(Lint {
+                            code: "unknown-named-port",
+                            severity: Severity::Warning,
+                            span: port.span,
+                            message: format!(
+                                "{}: no destination pod defines a {} port named {name}{note}, so this port matches nothing.",
+                                p.id(),
+                                port.protocol
+                            ),
+                            fix: "use the name from the destination pods' containers[].ports[].name (with the same protocol), or a port number.".to_string(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn half_open(c: &Compiled<'_>, out: &mut Vec<Lint>) {
+    let mut found: Vec<(Span, String, String)> = Vec::new();
+    let n = c.endpoints().len();
+    for pp in c.ports_that_matter() {
+        let m = c.matrix(pp);
+        for s in 0..n {
+            for d in 0..n {
+                if s == d || m.allowed(s, d) || !(c.endpoints()[s].is_pod() && c.endpoints()[d].is_pod()) {
+                    continue;
+                }
+                let egress_isolated = !c.isolated_by(s, PolicyType::Egress).is_empty();
+                let ingress_isolated = !c.isolated_by(d, PolicyType::Ingress).is_empty();
+                if !egress_isolated || !ingress_isolated {
+                    continue;
+                }
+                let ex = c.explain(s, d, pp);
+                let (Some(e), Some(i)) = (&ex.egress, &ex.ingress) else { continue };
+                let flow = format!("{} → {} on {pp}", ex.from, ex.to);
+                if e.allowed && !i.allowed {
+                    let m0 = &e.allowed_by[0];
+                    found.push((m0.rule_span, flow, format!("{}'s ingress (isolated by {}) still blocks it", ex.to, ids(&i.isolated_by))));
+                } else if i.allowed && !e.allowed {
+                    let m0 = &i.allowed_by[0];
+                    found.push((m0.rule_span, flow, format!("{}'s egress (isolated by {}) still blocks it", ex.from, ids(&e.isolated_by))));
+                }
+            }
+        }
+    }
+    // One lint per rule that opens only one side.
+    let mut spans: Vec<Span> = found.iter().map(|f| f.0).collect();
+    spans.sort();
+    spans.dedup();
+    for span in spans {
+        let items: Vec<String> = found.iter().filter(|f| f.0 == span).map(|f| format!("{} ({})", f.1, f.2)).collect();
+        out.push(Lint {
+            code: "half-open",
+            severity: Severity::Info,
+            span,
+            message: format!("this rule opens only one side of {}.", list(&items)),
+            fix: "a flow needs the source's egress and the destination's ingress: add the matching rule on the other side.".to_string(),
+        });
+    }
+}
+
+fn ids(p: &[crate::explain::PolicyRef]) -> String {
+    p.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+fn ipblock_contains_pods(c: &Compiled<'_>, out: &mut Vec<Lint>) {
+    let m = c.model();
+    for (pi, p) in m.policies.iter().enumerate() {
+        for dir in [PolicyType::Ingress, PolicyType::Egress] {
+            for (ri, r) in p.rules(dir).iter().enumerate() {
+                for (k, peer) in r.peers.iter().enumerate() {
+                    let Some(block) = &peer.ip_block else { continue };
+                    let pods: Vec<String> = (0..c.endpoints().len())
+                        .filter(|&e| c.endpoints()[e].is_pod() && c.peer_selects(pi, dir, ri, k, e))
+                        .map(|e| c.endpoints()[e].name.clone())
+                        .collect();
+                    if !pods.is_empty() {
+                        out.push(Lint {
+                            code: "ipblock-contains-pods",
+                            severity: Severity::Info,
+                            span: peer.span,
+                            message: format!(
+                                "ipBlock {} contains the IPs of {}: whether pod traffic matches an ipBlock varies between network plugins (pod IPs are ephemeral; the API reference says ipBlock is meant for cluster-external IPs).",
+                                block.cidr_text,
+                                list(&pods)
+                            ),
+                            fix: "select pods with podSelector/namespaceSelector, and keep ipBlock for addresses outside the cluster (or add the pod CIDR to except).".to_string(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Scalars YAML 1.1 (kubectl) reads as booleans while YAML 1.2 reads them as strings.
+const YAML11_BOOLS: [&str; 18] = [
+    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "~y", "~n",
+];
+
+fn yaml11(texts: &[&str], out: &mut Vec<Lint>) {
+    for (file, text) in texts.iter().enumerate() {
+        for (ln, line) in text.lines().enumerate() {
+            let code = match line.find(" #") {
+                Some(i) => &line[..i],
+                None => line,
+            };
+            if code.trim_start().starts_with('#') {
+                continue;
+            }
+            // Values after `key:` and inside flow collections `[a, b]`, `{k: v}`.
+            let mut col = 0;
+            for piece in code.split_inclusive([':', ',', '[', '{', '=']) {
+                let start = col;
+                col += piece.len();
+                let value = piece.trim_end_matches([':', ',', '[', '{', '=']).trim().trim_end_matches([']', '}']).trim();
+                let value = value.strip_prefix("- ").unwrap_or(value).trim();
+                if YAML11_BOOLS[..16].contains(&value) {
+                    let at = start + piece.find(value).unwrap_or(0);
+                    // A key (followed by ':') is a surprise too, but keys like `on:` are rare in
+                    // these files; report values only.
+                    if piece.ends_with(':') {
+                        continue;
+                    }
+                    out.push(Lint {
+                        code: "yaml11-boolean",
+                        severity: Severity::Warning,
+                        span: Span { file, line: ln as u32 + 1, col: at as u32 + 1 },
+                        message: format!(
+                            "unquoted `{value}` is a boolean for kubectl (YAML 1.1), not the string \"{value}\": as a label value or name the manifest is rejected or means something else."
+                        ),
+                        fix: format!("quote it: \"{value}\"."),
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn policy_namespace(c: &Compiled<'_>, out: &mut Vec<Lint>) {
+    let m = c.model();
+    for p in &m.policies {
+        if !p.namespace_explicit {
+            out.push(Lint {
+                code: "policy-namespace",
+                severity: Severity::Info,
+                span: p.span,
+                message: format!(
+                    "{} has no metadata.namespace, so it lands in the namespace of the kubectl context (here: default) and only selects pods there.",
+                    p.id()
+                ),
+                fix: "set metadata.namespace explicitly.".to_string(),
+            });
+        } else if !m.pods.iter().any(|pod| pod.namespace == p.namespace) {
+            out.push(Lint {
+                code: "policy-namespace",
+                severity: Severity::Info,
+                span: p.span,
+                message: format!(
+                    "{} is in namespace {}, which has no pods: a policy only selects pods of its own namespace.",
+                    p.id(),
+                    p.namespace
+                ),
+                fix: "put the policy in the namespace of the pods it should select.".to_string(),
+            });
+        }
+    }
+}
+
+/// The lints of one policy (by index), e.g. for the playground's policies list.
+pub fn lints_of(lints: &[Lint], policy: &NetworkPolicy) -> usize {
+    lints.iter().filter(|l| l.message.contains(&policy.id())).count()
+}
