@@ -117,10 +117,20 @@ pub struct PathDiag {
 
 impl PathDiag {
     pub fn error(path: FieldPath, code: &'static str, message: impl Into<String>) -> Self {
-        PathDiag { path, severity: Severity::Error, code, message: message.into() }
+        PathDiag {
+            path,
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn warning(path: FieldPath, code: &'static str, message: impl Into<String>) -> Self {
-        PathDiag { path, severity: Severity::Warning, code, message: message.into() }
+        PathDiag {
+            path,
+            severity: Severity::Warning,
+            code,
+            message: message.into(),
+        }
     }
 }

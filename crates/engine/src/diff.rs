@@ -48,12 +48,17 @@ pub struct Diff {
 impl Diff {
     /// True when the two policy sets allow exactly the same flows on this cluster.
     pub fn is_empty(&self) -> bool {
-        self.ports.iter().all(|p| p.gained.is_empty() && p.lost.is_empty())
+        self.ports
+            .iter()
+            .all(|p| p.gained.is_empty() && p.lost.is_empty())
     }
 
     /// Total number of (flow, port range) changes.
     pub fn changed(&self) -> usize {
-        self.ports.iter().map(|p| p.gained.len() + p.lost.len()).sum()
+        self.ports
+            .iter()
+            .map(|p| p.gained.len() + p.lost.len())
+            .sum()
     }
 }
 
@@ -61,7 +66,10 @@ impl Diff {
 /// policies are ignored). Exact over all 65535 ports of every protocol: each range within which
 /// neither set's verdicts can change is compared once.
 pub fn diff(cluster: &Model, before: &[NetworkPolicy], after: &[NetworkPolicy]) -> Diff {
-    let with = |policies: &[NetworkPolicy]| Model { policies: policies.to_vec(), ..cluster.clone() };
+    let with = |policies: &[NetworkPolicy]| Model {
+        policies: policies.to_vec(),
+        ..cluster.clone()
+    };
     let (mb, ma) = (with(before), with(after));
     diff_models(&compile(&mb), &compile(&ma))
 }
@@ -80,7 +88,14 @@ pub fn diff_models(b: &Compiled<'_>, a: &Compiled<'_>) -> Diff {
             let hi = cuts.get(i + 1).map_or(u16::MAX, |next| next - 1);
             let pp = PortProto::new(lo, protocol);
             let (mb, ma) = (b.matrix(pp), a.matrix(pp));
-            let mut d = PortDiff { port: pp, first: lo, last: hi, gained: vec![], lost: vec![], unchanged: 0 };
+            let mut d = PortDiff {
+                port: pp,
+                first: lo,
+                last: hi,
+                gained: vec![],
+                lost: vec![],
+                unchanged: 0,
+            };
             for s in 0..n {
                 for t in 0..n {
                     if !b.endpoints()[s].is_pod() && !b.endpoints()[t].is_pod() {
@@ -93,7 +108,9 @@ pub fn diff_models(b: &Compiled<'_>, a: &Compiled<'_>) -> Diff {
                     }
                 }
             }
-            let matters = matter.iter().find(|m| m.protocol == protocol && lo <= m.port && m.port <= hi);
+            let matters = matter
+                .iter()
+                .find(|m| m.protocol == protocol && lo <= m.port && m.port <= hi);
             if let Some(m) = matters {
                 d.port = *m;
             }
@@ -106,7 +123,12 @@ pub fn diff_models(b: &Compiled<'_>, a: &Compiled<'_>) -> Diff {
 }
 
 fn change(b: &Compiled<'_>, a: &Compiled<'_>, s: usize, t: usize, pp: PortProto) -> FlowChange {
-    FlowChange { from: s, to: t, before: b.explain(s, t, pp), after: a.explain(s, t, pp) }
+    FlowChange {
+        from: s,
+        to: t,
+        before: b.explain(s, t, pp),
+        after: a.explain(s, t, pp),
+    }
 }
 
 /// Which reading a variant switches to.
@@ -116,7 +138,10 @@ pub enum VariantKind {
     /// One item with both selectors (AND) split into two items (OR).
     SplitAnd { peer: usize },
     /// A namespaceSelector-only item and a podSelector-only item (OR) merged into one (AND).
-    MergeOr { namespace_peer: usize, pod_peer: usize },
+    MergeOr {
+        namespace_peer: usize,
+        pod_peer: usize,
+    },
 }
 
 /// One place where the AND/OR reading matters, and what the other reading would change.
@@ -170,8 +195,15 @@ fn and_meaning(ns: &LabelSelector, pod: &LabelSelector) -> String {
 }
 
 fn or_meaning(ns: &LabelSelector, pod: &LabelSelector, policy_ns: &str) -> String {
-    let all = if ns.is_empty() { "every pod in every namespace".to_string() } else { format!("every pod in {}", ns_words(ns)) };
-    format!("OR: {all}, plus {} in namespace {policy_ns}", pod_words(pod))
+    let all = if ns.is_empty() {
+        "every pod in every namespace".to_string()
+    } else {
+        format!("every pod in {}", ns_words(ns))
+    };
+    format!(
+        "OR: {all}, plus {} in namespace {policy_ns}",
+        pod_words(pod)
+    )
 }
 
 fn selector_yaml(out: &mut String, indent: usize, sel: &LabelSelector) {
@@ -190,7 +222,10 @@ fn selector_yaml(out: &mut String, indent: usize, sel: &LabelSelector) {
     if !sel.match_expressions.is_empty() {
         out.push_str(&format!("{pad}matchExpressions:\n"));
         for r in &sel.match_expressions {
-            out.push_str(&format!("{pad}- key: {}\n{pad}  operator: {:?}\n", r.key, r.operator));
+            out.push_str(&format!(
+                "{pad}- key: {}\n{pad}  operator: {:?}\n",
+                r.key, r.operator
+            ));
             if !r.values.is_empty() {
                 out.push_str(&format!("{pad}  values: [{}]\n", r.values.join(", ")));
             }
@@ -228,29 +263,55 @@ pub fn and_or_variants(model: &Model) -> Vec<Variant> {
             }
             for (ri, rule) in policy.rules(dir).iter().enumerate() {
                 for (k, peer) in rule.peers.iter().enumerate() {
-                    if let (Some(ns), Some(pod), None) = (&peer.namespace_selector, &peer.pod_selector, &peer.ip_block) {
+                    if let (Some(ns), Some(pod), None) =
+                        (&peer.namespace_selector, &peer.pod_selector, &peer.ip_block)
+                    {
                         let split = [
-                            NetworkPolicyPeer { pod_selector: None, ..peer.clone() },
-                            NetworkPolicyPeer { namespace_selector: None, ..peer.clone() },
+                            NetworkPolicyPeer {
+                                pod_selector: None,
+                                ..peer.clone()
+                            },
+                            NetworkPolicyPeer {
+                                namespace_selector: None,
+                                ..peer.clone()
+                            },
                         ];
                         let mut policies = model.policies.clone();
                         let rules = rules_mut(&mut policies[pi], dir);
                         rules[ri].peers.splice(k..=k, split);
-                        out.push(variant(model, &current, pi, dir, ri, VariantKind::SplitAnd { peer: k }, vec![peer.span], policies, |_| {
-                            (
-                                items_yaml(&[(Some(ns), Some(pod))]),
-                                items_yaml(&[(Some(ns), None), (None, Some(pod))]),
-                                and_meaning(ns, pod),
-                                or_meaning(ns, pod, &policy.namespace),
-                            )
-                        }));
+                        out.push(variant(
+                            model,
+                            &current,
+                            pi,
+                            dir,
+                            ri,
+                            VariantKind::SplitAnd { peer: k },
+                            vec![peer.span],
+                            policies,
+                            |_| {
+                                (
+                                    items_yaml(&[(Some(ns), Some(pod))]),
+                                    items_yaml(&[(Some(ns), None), (None, Some(pod))]),
+                                    and_meaning(ns, pod),
+                                    or_meaning(ns, pod, &policy.namespace),
+                                )
+                            },
+                        ));
                     }
                 }
                 let only_ns: Vec<usize> = (0..rule.peers.len())
-                    .filter(|&k| rule.peers[k].namespace_selector.is_some() && rule.peers[k].pod_selector.is_none() && rule.peers[k].ip_block.is_none())
+                    .filter(|&k| {
+                        rule.peers[k].namespace_selector.is_some()
+                            && rule.peers[k].pod_selector.is_none()
+                            && rule.peers[k].ip_block.is_none()
+                    })
                     .collect();
                 let only_pod: Vec<usize> = (0..rule.peers.len())
-                    .filter(|&k| rule.peers[k].pod_selector.is_some() && rule.peers[k].namespace_selector.is_none() && rule.peers[k].ip_block.is_none())
+                    .filter(|&k| {
+                        rule.peers[k].pod_selector.is_some()
+                            && rule.peers[k].namespace_selector.is_none()
+                            && rule.peers[k].ip_block.is_none()
+                    })
                     .collect();
                 for &a in &only_ns {
                     for &b in &only_pod {
@@ -267,15 +328,32 @@ pub fn and_or_variants(model: &Model) -> Vec<Variant> {
                         rules[ri].peers[a.min(b)] = merged;
                         rules[ri].peers.remove(a.max(b));
                         let spans = vec![rule.peers[a].span, rule.peers[b].span];
-                        out.push(variant(model, &current, pi, dir, ri, VariantKind::MergeOr { namespace_peer: a, pod_peer: b }, spans, policies, |_| {
-                            let (first, second) = if a < b { ((Some(ns), None), (None, Some(pod))) } else { ((None, Some(pod)), (Some(ns), None)) };
-                            (
-                                items_yaml(&[first, second]),
-                                items_yaml(&[(Some(ns), Some(pod))]),
-                                or_meaning(ns, pod, &policy.namespace),
-                                and_meaning(ns, pod),
-                            )
-                        }));
+                        out.push(variant(
+                            model,
+                            &current,
+                            pi,
+                            dir,
+                            ri,
+                            VariantKind::MergeOr {
+                                namespace_peer: a,
+                                pod_peer: b,
+                            },
+                            spans,
+                            policies,
+                            |_| {
+                                let (first, second) = if a < b {
+                                    ((Some(ns), None), (None, Some(pod)))
+                                } else {
+                                    ((None, Some(pod)), (Some(ns), None))
+                                };
+                                (
+                                    items_yaml(&[first, second]),
+                                    items_yaml(&[(Some(ns), Some(pod))]),
+                                    or_meaning(ns, pod, &policy.namespace),
+                                    and_meaning(ns, pod),
+                                )
+                            },
+                        ));
                     }
                 }
             }
@@ -305,7 +383,10 @@ fn variant(
     policies: Vec<NetworkPolicy>,
     texts: impl FnOnce(()) -> Texts,
 ) -> Variant {
-    let changed = Model { policies: policies.clone(), ..model.clone() };
+    let changed = Model {
+        policies: policies.clone(),
+        ..model.clone()
+    };
     let diff = diff_models(current, &compile(&changed));
     let (current_yaml, variant_yaml, current_meaning, variant_meaning) = texts(());
     Variant {
@@ -331,9 +412,13 @@ pub fn apply_variant_text(text: &str, v: &Variant) -> Option<String> {
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     // The line index and the column (0-based) of an item's content, after its dash.
     let at = |s: &Span| -> Option<(usize, usize)> {
-        let (l, c) = ((s.line as usize).checked_sub(1)?, (s.col as usize).checked_sub(1)?);
+        let (l, c) = (
+            (s.line as usize).checked_sub(1)?,
+            (s.col as usize).checked_sub(1)?,
+        );
         let line = lines.get(l)?;
-        (c >= 2 && line.get(c - 2..c) == Some("- ") && !line[c..].starts_with('{')).then_some((l, c))
+        (c >= 2 && line.get(c - 2..c) == Some("- ") && !line[c..].starts_with('{'))
+            .then_some((l, c))
     };
     // The lines of an item: from its dash line to the last line indented deeper than the dash.
     let extent = |lines: &[String], l: usize, c: usize| -> usize {
@@ -364,7 +449,11 @@ pub fn apply_variant_text(text: &str, v: &Variant) -> Option<String> {
         VariantKind::MergeOr { .. } => {
             let (first, second) = {
                 let (a, b) = (at(v.spans.first()?)?, at(v.spans.get(1)?)?);
-                if a.0 < b.0 { (a, b) } else { (b, a) }
+                if a.0 < b.0 {
+                    (a, b)
+                } else {
+                    (b, a)
+                }
             };
             if first.1 != second.1 {
                 return None;
@@ -401,7 +490,16 @@ namespaces:
 ";
 
     fn model(policies: &str) -> Model {
-        let (m, d) = parse(&[Input { name: "c", text: CLUSTER }, Input { name: "p", text: policies }]);
+        let (m, d) = parse(&[
+            Input {
+                name: "c",
+                text: CLUSTER,
+            },
+            Input {
+                name: "p",
+                text: policies,
+            },
+        ]);
         assert!(d.is_empty(), "{d:?}");
         m
     }
@@ -438,7 +536,16 @@ spec:
 
     fn names(m: &Model, changes: &[FlowChange]) -> Vec<String> {
         let c = compile(m);
-        changes.iter().map(|f| format!("{} -> {}", c.endpoints()[f.from].name, c.endpoints()[f.to].name)).collect()
+        changes
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} -> {}",
+                    c.endpoints()[f.from].name,
+                    c.endpoints()[f.to].name
+                )
+            })
+            .collect()
     }
 
     /// AND admits web/shop only; OR admits every pod of web plus app/frontend (API reference:
@@ -450,10 +557,21 @@ spec:
         assert_eq!(vs.len(), 1);
         let v = &vs[0];
         assert_eq!(v.kind, VariantKind::SplitAnd { peer: 0 });
-        assert_eq!(v.current_meaning, "AND: only pods labelled app=frontend in namespaces labelled team=web");
+        assert_eq!(
+            v.current_meaning,
+            "AND: only pods labelled app=frontend in namespaces labelled team=web"
+        );
         assert_eq!(v.variant_meaning, "OR: every pod in namespaces labelled team=web, plus pods labelled app=frontend in namespace app");
-        let tcp80 = v.diff.ports.iter().find(|p| p.port == PortProto::new(80, Protocol::Tcp)).expect("80/TCP is listed");
-        assert_eq!(names(&m, &tcp80.gained), vec!["app/frontend -> app/api", "web/cms -> app/api"]);
+        let tcp80 = v
+            .diff
+            .ports
+            .iter()
+            .find(|p| p.port == PortProto::new(80, Protocol::Tcp))
+            .expect("80/TCP is listed");
+        assert_eq!(
+            names(&m, &tcp80.gained),
+            vec!["app/frontend -> app/api", "web/cms -> app/api"]
+        );
         assert!(tcp80.lost.is_empty());
         // 5 pods: 25 flows, 2 changed.
         assert_eq!(tcp80.unchanged, 23);
@@ -468,9 +586,18 @@ spec:
         let vs = and_or_variants(&m);
         assert_eq!(vs.len(), 1);
         let v = &vs[0];
-        assert_eq!(v.kind, VariantKind::MergeOr { namespace_peer: 0, pod_peer: 1 });
+        assert_eq!(
+            v.kind,
+            VariantKind::MergeOr {
+                namespace_peer: 0,
+                pod_peer: 1
+            }
+        );
         let tcp = &v.diff.ports[0];
-        assert_eq!(names(&m, &tcp.lost), vec!["app/frontend -> app/api", "web/cms -> app/api"]);
+        assert_eq!(
+            names(&m, &tcp.lost),
+            vec!["app/frontend -> app/api", "web/cms -> app/api"]
+        );
         assert!(tcp.gained.is_empty());
         assert_eq!(apply_variant_text(OR, v).as_deref(), Some(AND));
         assert_eq!(v.current_yaml, "- namespaceSelector:\n    matchLabels:\n      team: web\n- podSelector:\n    matchLabels:\n      app: frontend\n");
@@ -482,7 +609,16 @@ spec:
         // Only web/shop carries app=frontend in a team=web namespace and app has no frontend:
         // with a cluster where OR and AND select the same pods, the variant changes nothing.
         let cluster = "namespaces:\n  app:\n    pods: {api: app=api}\n  web:\n    labels: {team: web}\n    pods: {shop: app=frontend}\n";
-        let (m, d) = parse(&[Input { name: "c", text: cluster }, Input { name: "p", text: AND }]);
+        let (m, d) = parse(&[
+            Input {
+                name: "c",
+                text: cluster,
+            },
+            Input {
+                name: "p",
+                text: AND,
+            },
+        ]);
         assert!(d.is_empty());
         let vs = and_or_variants(&m);
         assert_eq!(vs.len(), 1);
@@ -504,12 +640,14 @@ spec:
     fn diff_reports_port_ranges() {
         let m = model(AND);
         let mut after = m.policies.clone();
-        after[0].ingress[0].ports.push(crate::model::NetworkPolicyPort {
-            protocol: Protocol::Tcp,
-            port: Some(crate::model::PortRef::Number(8000)),
-            end_port: Some(8100),
-            span: Span::default(),
-        });
+        after[0].ingress[0]
+            .ports
+            .push(crate::model::NetworkPolicyPort {
+                protocol: Protocol::Tcp,
+                port: Some(crate::model::PortRef::Number(8000)),
+                end_port: Some(8100),
+                span: Span::default(),
+            });
         let d = diff(&m, &m.policies, &after);
         // Before: web/shop may reach api on every port of every protocol; after: only TCP
         // 8000-8100.
@@ -520,7 +658,15 @@ spec:
             .map(|p| (p.port.protocol, p.first, p.last, p.lost.len()))
             .collect();
         use Protocol::*;
-        assert_eq!(lost, vec![(Tcp, 1, 7999, 1), (Tcp, 8101, 65535, 1), (Udp, 1, 65535, 1), (Sctp, 1, 65535, 1)]);
+        assert_eq!(
+            lost,
+            vec![
+                (Tcp, 1, 7999, 1),
+                (Tcp, 8101, 65535, 1),
+                (Udp, 1, 65535, 1),
+                (Sctp, 1, 65535, 1)
+            ]
+        );
         assert!(d.ports.iter().all(|p| p.gained.is_empty()));
     }
 
@@ -546,15 +692,43 @@ spec:
         let m = model(text);
         let vs = and_or_variants(&m);
         assert_eq!(vs.len(), 1);
-        assert_eq!(vs[0].kind, VariantKind::MergeOr { namespace_peer: 0, pod_peer: 2 });
+        assert_eq!(
+            vs[0].kind,
+            VariantKind::MergeOr {
+                namespace_peer: 0,
+                pod_peer: 2
+            }
+        );
         // Every pod IP is inside 10.0.0.0/8, so the ipBlock item already admits every pod:
         // merging changes nothing on this cluster.
         assert!(vs[0].no_effect());
         let merged = apply_variant_text(text, &vs[0]).unwrap();
         assert!(merged.ends_with("    - namespaceSelector:\n        matchLabels: {team: web}\n      podSelector:\n        matchLabels: {app: frontend}\n    - ipBlock:\n        cidr: 10.0.0.0/8\n"), "{merged}");
-        let (m2, d) = parse(&[Input { name: "c", text: CLUSTER }, Input { name: "p", text: &merged }]);
+        let (m2, d) = parse(&[
+            Input {
+                name: "c",
+                text: CLUSTER,
+            },
+            Input {
+                name: "p",
+                text: &merged,
+            },
+        ]);
         assert!(d.is_empty());
-        assert_eq!(m2.policies, vs[0].policies.iter().map(|p| NetworkPolicy { span: m2.policies[0].span, ..p.clone() }).collect::<Vec<_>>().iter().map(|p| strip_spans(p, &m2.policies[0])).collect::<Vec<_>>());
+        assert_eq!(
+            m2.policies,
+            vs[0]
+                .policies
+                .iter()
+                .map(|p| NetworkPolicy {
+                    span: m2.policies[0].span,
+                    ..p.clone()
+                })
+                .collect::<Vec<_>>()
+                .iter()
+                .map(|p| strip_spans(p, &m2.policies[0]))
+                .collect::<Vec<_>>()
+        );
     }
 
     fn strip_spans(p: &NetworkPolicy, like: &NetworkPolicy) -> NetworkPolicy {
@@ -581,7 +755,13 @@ spec:
         assert!(vs[0].no_effect());
         // Merged, the second policy's item is "every pod in namespaces labelled team=web": web
         // pods stay admitted, the pods of app (podSelector {} alone) are lost.
-        let lost: Vec<String> = vs[1].diff.ports.iter().filter(|p| p.port.port == 80 && p.port.protocol == Protocol::Tcp).flat_map(|p| names(&m, &p.lost)).collect();
+        let lost: Vec<String> = vs[1]
+            .diff
+            .ports
+            .iter()
+            .filter(|p| p.port.port == 80 && p.port.protocol == Protocol::Tcp)
+            .flat_map(|p| names(&m, &p.lost))
+            .collect();
         assert_eq!(lost, vec!["app/db -> app/api", "app/frontend -> app/api"]);
     }
 }

@@ -9,9 +9,7 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use crate::explain::{
-    Explanation, PolicyRef, RuleMatch, RuleMiss, SideExplanation, Verdict,
-};
+use crate::explain::{Explanation, PolicyRef, RuleMatch, RuleMiss, SideExplanation, Verdict};
 use crate::model::{
     Cidr, IpBlock, Labels, Model, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Pod,
     PolicyType, PortProto, PortRef, Protocol, Rule, NAMESPACE_NAME_LABEL,
@@ -193,7 +191,11 @@ pub fn compile(model: &Model) -> Compiled<'_> {
         kind: EndpointKind::External { external: i },
         namespace: None,
     }));
-    let by_name = endpoints.iter().enumerate().map(|(i, e)| (e.name.clone(), i)).collect();
+    let by_name = endpoints
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.name.clone(), i))
+        .collect();
     let mut c = Compiled {
         model,
         endpoints,
@@ -234,7 +236,10 @@ pub fn compile(model: &Model) -> Compiled<'_> {
                 })
                 .collect()
         };
-        let compiled = [compile_rules(&policy.ingress), compile_rules(&policy.egress)];
+        let compiled = [
+            compile_rules(&policy.ingress),
+            compile_rules(&policy.egress),
+        ];
         c.rules.push(compiled);
     }
     c
@@ -267,18 +272,27 @@ fn rule_ports_match(rule: &Rule, pp: PortProto, dst: Option<&Pod>) -> bool {
 }
 
 fn rule_has_named_port(rule: &Rule) -> bool {
-    rule.ports.iter().any(|p| matches!(p.port, Some(PortRef::Named(_))))
+    rule.ports
+        .iter()
+        .any(|p| matches!(p.port, Some(PortRef::Named(_))))
 }
 
 fn cidr_contains(c: &Cidr, ip: &IpAddr) -> bool {
     match (c.addr, ip) {
         (IpAddr::V4(net), IpAddr::V4(ip)) => {
-            let mask = if c.prefix == 0 { 0 } else { u32::MAX << (32 - u32::from(c.prefix.min(32))) };
+            let mask = if c.prefix == 0 {
+                0
+            } else {
+                u32::MAX << (32 - u32::from(c.prefix.min(32)))
+            };
             u32::from(net) & mask == u32::from(*ip) & mask
         }
         (IpAddr::V6(net), IpAddr::V6(ip)) => {
-            let mask =
-                if c.prefix == 0 { 0 } else { u128::MAX << (128 - u32::from(c.prefix.min(128))) };
+            let mask = if c.prefix == 0 {
+                0
+            } else {
+                u128::MAX << (128 - u32::from(c.prefix.min(128)))
+            };
             u128::from(net) & mask == u128::from(*ip) & mask
         }
         _ => false,
@@ -341,15 +355,28 @@ impl<'m> Compiled<'m> {
     fn namespace_labels(&self, ns: &str) -> Labels {
         match self.model.namespace(ns) {
             Some(n) => n.labels.clone(),
-            None => [(NAMESPACE_NAME_LABEL.to_string(), ns.to_string())].into_iter().collect(),
+            None => [(NAMESPACE_NAME_LABEL.to_string(), ns.to_string())]
+                .into_iter()
+                .collect(),
         }
     }
 
     /// Whether item `peer` of rule `rule` (direction `dir`) of policy `policy` selects endpoint
     /// `e`. Out-of-range indices select nothing.
-    pub fn peer_selects(&self, policy: usize, dir: PolicyType, rule: usize, peer: usize, e: usize) -> bool {
-        let Some(p) = self.model.policies.get(policy) else { return false };
-        let Some(x) = p.rules(dir).get(rule).and_then(|r| r.peers.get(peer)) else { return false };
+    pub fn peer_selects(
+        &self,
+        policy: usize,
+        dir: PolicyType,
+        rule: usize,
+        peer: usize,
+        e: usize,
+    ) -> bool {
+        let Some(p) = self.model.policies.get(policy) else {
+            return false;
+        };
+        let Some(x) = p.rules(dir).get(rule).and_then(|r| r.peers.get(peer)) else {
+            return false;
+        };
         e < self.endpoints.len() && self.peer_matches(p, x, e)
     }
 
@@ -391,7 +418,10 @@ impl<'m> Compiled<'m> {
                     block.cidr_text, block.except_text[ex]
                 ));
             }
-            return Some(format!("ipBlock {} does not contain {name} ({shown})", block.cidr_text));
+            return Some(format!(
+                "ipBlock {} does not contain {name} ({shown})",
+                block.cidr_text
+            ));
         }
         let Some(pod) = self.pod(e) else {
             return Some(format!(
@@ -501,7 +531,12 @@ impl<'m> Compiled<'m> {
                 row
             })
             .collect();
-        Matrix { port: pp, n, is_pod, rows }
+        Matrix {
+            port: pp,
+            n,
+            is_pod,
+            rows,
+        }
     }
 
     /// Ports worth looking at: every numeric port and range bound the policies name and every
@@ -528,7 +563,9 @@ impl<'m> Compiled<'m> {
         if set.is_empty() {
             set.insert((Protocol::Tcp, 80));
         }
-        set.into_iter().map(|(protocol, port)| PortProto { port, protocol }).collect()
+        set.into_iter()
+            .map(|(protocol, port)| PortProto { port, protocol })
+            .collect()
     }
 
     /// Every allowed flow over every port and protocol, as maximal port ranges, sorted by
@@ -542,22 +579,25 @@ impl<'m> Compiled<'m> {
             let mut open: Vec<Option<u16>> = vec![None; n * n];
             let mut prev: Option<Matrix> = None;
             let mut cache: HashMap<Vec<bool>, Matrix> = HashMap::new();
-            let mut close_all = |matrix: Option<&Matrix>, lo: u16, prev_hi: u16, open: &mut Vec<Option<u16>>| {
-                for s in 0..n {
-                    for d in 0..n {
-                        let now = matrix.is_some_and(|m| m.allowed(s, d));
-                        let slot = &mut open[s * n + d];
-                        match (*slot, now) {
-                            (None, true) => *slot = Some(lo),
-                            (Some(start), false) => {
-                                out.entry((s, d, protocol)).or_default().push((start, prev_hi));
-                                *slot = None;
+            let mut close_all =
+                |matrix: Option<&Matrix>, lo: u16, prev_hi: u16, open: &mut Vec<Option<u16>>| {
+                    for s in 0..n {
+                        for d in 0..n {
+                            let now = matrix.is_some_and(|m| m.allowed(s, d));
+                            let slot = &mut open[s * n + d];
+                            match (*slot, now) {
+                                (None, true) => *slot = Some(lo),
+                                (Some(start), false) => {
+                                    out.entry((s, d, protocol))
+                                        .or_default()
+                                        .push((start, prev_hi));
+                                    *slot = None;
+                                }
+                                _ => {}
                             }
-                            _ => {}
                         }
                     }
-                }
-            };
+                };
             for (i, &lo) in cuts.iter().enumerate() {
                 let pp = PortProto { port: lo, protocol };
                 let key = self.signature(pp);
@@ -579,14 +619,24 @@ impl<'m> Compiled<'m> {
         }
         let mut conns: Vec<Connection> = out
             .into_iter()
-            .map(|((from, to, protocol), ports)| Connection { from, to, protocol, ports })
+            .map(|((from, to, protocol), ports)| Connection {
+                from,
+                to,
+                protocol,
+                ports,
+            })
             .collect();
         conns.sort_by(|a, b| {
-            (&self.endpoints[a.from].name, &self.endpoints[a.to].name, a.protocol.as_str()).cmp(&(
-                &self.endpoints[b.from].name,
-                &self.endpoints[b.to].name,
-                b.protocol.as_str(),
-            ))
+            (
+                &self.endpoints[a.from].name,
+                &self.endpoints[a.to].name,
+                a.protocol.as_str(),
+            )
+                .cmp(&(
+                    &self.endpoints[b.from].name,
+                    &self.endpoints[b.to].name,
+                    b.protocol.as_str(),
+                ))
         });
         conns
     }
@@ -613,13 +663,17 @@ impl<'m> Compiled<'m> {
         }
         for pod in &self.model.pods {
             for cp in &pod.ports {
-                if cp.protocol == protocol && cp.name.as_deref().is_some_and(|n| named.contains(n)) {
+                if cp.protocol == protocol && cp.name.as_deref().is_some_and(|n| named.contains(n))
+                {
                     cuts.insert(u32::from(cp.port));
                     cuts.insert(u32::from(cp.port) + 1);
                 }
             }
         }
-        cuts.into_iter().filter(|&c| (1..=65535).contains(&c)).map(|c| c as u16).collect()
+        cuts.into_iter()
+            .filter(|&c| (1..=65535).contains(&c))
+            .map(|c| c as u16)
+            .collect()
     }
 
     /// Which numeric port specs match `pp`, plus whether any named port resolves to it: two
@@ -643,7 +697,12 @@ impl<'m> Compiled<'m> {
         if named {
             // A port some named port resolves to gets its own entry.
             sig.push(true);
-            sig.extend(pp.port.to_be_bytes().iter().flat_map(|b| (0..8).map(move |i| b >> i & 1 == 1)));
+            sig.extend(
+                pp.port
+                    .to_be_bytes()
+                    .iter()
+                    .flat_map(|b| (0..8).map(move |i| b >> i & 1 == 1)),
+            );
         }
         sig
     }
@@ -668,19 +727,37 @@ impl<'m> Compiled<'m> {
             ex.verdict = Verdict::Allowed;
             return ex;
         }
-        ex.egress = src.is_pod().then(|| self.explain_side(from, to, pp, PolicyType::Egress));
-        ex.ingress = dst.is_pod().then(|| self.explain_side(from, to, pp, PolicyType::Ingress));
+        ex.egress = src
+            .is_pod()
+            .then(|| self.explain_side(from, to, pp, PolicyType::Egress));
+        ex.ingress = dst
+            .is_pod()
+            .then(|| self.explain_side(from, to, pp, PolicyType::Ingress));
         let ok = |s: &Option<SideExplanation>| s.as_ref().is_none_or(|s| s.allowed);
-        ex.verdict = if ok(&ex.egress) && ok(&ex.ingress) { Verdict::Allowed } else { Verdict::Denied };
+        ex.verdict = if ok(&ex.egress) && ok(&ex.ingress) {
+            Verdict::Allowed
+        } else {
+            Verdict::Denied
+        };
         ex
     }
 
     fn policy_ref(&self, pi: usize) -> PolicyRef {
         let p = &self.model.policies[pi];
-        PolicyRef { id: p.id(), index: pi, span: p.span }
+        PolicyRef {
+            id: p.id(),
+            index: pi,
+            span: p.span,
+        }
     }
 
-    fn explain_side(&self, from: usize, to: usize, pp: PortProto, dir: PolicyType) -> SideExplanation {
+    fn explain_side(
+        &self,
+        from: usize,
+        to: usize,
+        pp: PortProto,
+        dir: PolicyType,
+    ) -> SideExplanation {
         // The pod whose policies decide this side, and the peer those policies must select.
         let (me, peer) = match dir {
             PolicyType::Ingress => (to, from),
@@ -691,7 +768,10 @@ impl<'m> Compiled<'m> {
         let mut side = SideExplanation {
             direction: dir,
             pod: self.endpoints[me].name.clone(),
-            isolated_by: self.isolating[me][di].iter().map(|&pi| self.policy_ref(pi)).collect(),
+            isolated_by: self.isolating[me][di]
+                .iter()
+                .map(|&pi| self.policy_ref(pi))
+                .collect(),
             allowed: false,
             allowed_by: Vec::new(),
             misses: Vec::new(),
@@ -740,7 +820,10 @@ impl<'m> Compiled<'m> {
                     };
                     let port_text = match tk {
                         None => "it has no `ports`, so every port matches".to_string(),
-                        Some(k) => format!("ports[{k}] ({}) matches {pp}", describe_port(&rule.ports[k])),
+                        Some(k) => format!(
+                            "ports[{k}] ({}) matches {pp}",
+                            describe_port(&rule.ports[k])
+                        ),
                     };
                     side.allowed_by.push(RuleMatch {
                         policy: self.policy_ref(pi),
@@ -766,7 +849,10 @@ impl<'m> Compiled<'m> {
                     }
                     if port_hits.is_empty() {
                         for (k, p) in rule.ports.iter().enumerate() {
-                            reasons.push(format!("ports[{k}]: {}", port_mismatch(p, pp, dst, &self.endpoints[to].name)));
+                            reasons.push(format!(
+                                "ports[{k}]: {}",
+                                port_mismatch(p, pp, dst, &self.endpoints[to].name)
+                            ));
                         }
                     }
                     side.misses.push(RuleMiss {
@@ -789,7 +875,11 @@ pub fn describe_peer(p: &NetworkPolicyPeer) -> String {
         if b.except_text.is_empty() {
             return format!("ipBlock {}", b.cidr_text);
         }
-        return format!("ipBlock {} except {}", b.cidr_text, b.except_text.join(", "));
+        return format!(
+            "ipBlock {} except {}",
+            b.cidr_text,
+            b.except_text.join(", ")
+        );
     }
     match (&p.namespace_selector, &p.pod_selector) {
         (Some(ns), Some(pod)) => format!(
@@ -813,9 +903,19 @@ pub fn describe_port(p: &NetworkPolicyPort) -> String {
     }
 }
 
-fn port_mismatch(p: &NetworkPolicyPort, pp: PortProto, dst: Option<&Pod>, dst_name: &str) -> String {
+fn port_mismatch(
+    p: &NetworkPolicyPort,
+    pp: PortProto,
+    dst: Option<&Pod>,
+    dst_name: &str,
+) -> String {
     if p.protocol != pp.protocol {
-        return format!("{} is for {}, the flow is {}", describe_port(p), p.protocol, pp.protocol);
+        return format!(
+            "{} is for {}, the flow is {}",
+            describe_port(p),
+            p.protocol,
+            pp.protocol
+        );
     }
     match &p.port {
         Some(PortRef::Named(name)) => {
@@ -827,13 +927,20 @@ fn port_mismatch(p: &NetworkPolicyPort, pp: PortProto, dst: Option<&Pod>, dst_na
             let same: Vec<String> = pod
                 .ports
                 .iter()
-                .filter(|cp| cp.name.as_deref() == Some(name.as_str()) && cp.protocol == pp.protocol)
+                .filter(|cp| {
+                    cp.name.as_deref() == Some(name.as_str()) && cp.protocol == pp.protocol
+                })
                 .map(|cp| cp.port.to_string())
                 .collect();
             if same.is_empty() {
                 format!("{dst_name} has no {} port named {name}", pp.protocol)
             } else {
-                format!("on {dst_name} the {} port named {name} is {}, not {}", pp.protocol, same.join(", "), pp.port)
+                format!(
+                    "on {dst_name} the {} port named {name} is {}, not {}",
+                    pp.protocol,
+                    same.join(", "),
+                    pp.port
+                )
             }
         }
         _ => format!("{} does not include {}", describe_port(p), pp.port),
@@ -872,7 +979,10 @@ pub(crate) fn render_sentences(ex: &Explanation) -> Vec<String> {
         }
     }
     if ex.egress.is_none() {
-        out.push(format!("Egress: {} is outside the cluster; no policy governs its egress.", ex.from));
+        out.push(format!(
+            "Egress: {} is outside the cluster; no policy governs its egress.",
+            ex.from
+        ));
     }
     for side in [&ex.egress, &ex.ingress].into_iter().flatten() {
         let d = match side.direction {
@@ -908,13 +1018,21 @@ pub(crate) fn render_sentences(ex: &Explanation) -> Vec<String> {
             }
             for m in &side.misses {
                 let list = d.to_lowercase();
-                out.push(format!("  ✗ {} {list}[{}] does not match: {}.", m.policy.id, m.rule, m.reasons.join("; ")));
+                out.push(format!(
+                    "  ✗ {} {list}[{}] does not match: {}.",
+                    m.policy.id,
+                    m.rule,
+                    m.reasons.join("; ")
+                ));
             }
             out.push(format!("  No {} rule allows it.", d.to_lowercase()));
         }
     }
     if ex.ingress.is_none() {
-        out.push(format!("Ingress: {} is outside the cluster; no policy governs its ingress.", ex.to));
+        out.push(format!(
+            "Ingress: {} is outside the cluster; no policy governs its ingress.",
+            ex.to
+        ));
     }
     out
 }

@@ -64,7 +64,11 @@ fn list(items: &[String]) -> String {
     if items.len() <= MAX_LISTED {
         items.join(", ")
     } else {
-        format!("{} and {} more", items[..MAX_LISTED].join(", "), items.len() - MAX_LISTED)
+        format!(
+            "{} and {} more",
+            items[..MAX_LISTED].join(", "),
+            items.len() - MAX_LISTED
+        )
     }
 }
 
@@ -89,7 +93,13 @@ pub fn lint(c: &Compiled<'_>, texts: &[&str]) -> Vec<Lint> {
 fn or_bug(c: &Compiled<'_>, out: &mut Vec<Lint>) {
     let m = c.model();
     for v in and_or_variants(m) {
-        let VariantKind::MergeOr { namespace_peer, pod_peer } = v.kind else { continue };
+        let VariantKind::MergeOr {
+            namespace_peer,
+            pod_peer,
+        } = v.kind
+        else {
+            continue;
+        };
         let policy = &m.policies[v.policy];
         let rule = &policy.rules(v.direction)[v.rule];
         let list_name = match v.direction {
@@ -101,7 +111,13 @@ fn or_bug(c: &Compiled<'_>, out: &mut Vec<Lint>) {
             .ports
             .iter()
             .flat_map(|p| p.lost.iter())
-            .map(|f| format!("{} → {}", c.endpoints()[f.from].name, c.endpoints()[f.to].name))
+            .map(|f| {
+                format!(
+                    "{} → {}",
+                    c.endpoints()[f.from].name,
+                    c.endpoints()[f.to].name
+                )
+            })
             .collect();
         let extra: Vec<String> = extra.into_iter().collect();
         let consequence = if extra.is_empty() {
@@ -134,7 +150,8 @@ fn dns_trap(c: &Compiled<'_>, out: &mut Vec<Lint>) {
         .filter(|&e| match c.endpoints()[e].kind {
             EndpointKind::Pod { pod } => {
                 let p = &m.pods[pod];
-                p.namespace == "kube-system" && p.labels.get("k8s-app").map(String::as_str) == Some("kube-dns")
+                p.namespace == "kube-system"
+                    && p.labels.get("k8s-app").map(String::as_str) == Some("kube-dns")
             }
             EndpointKind::External { .. } => false,
         })
@@ -144,12 +161,16 @@ fn dns_trap(c: &Compiled<'_>, out: &mut Vec<Lint>) {
     // Per isolating policy set, one lint naming the pods.
     let mut blocked: Vec<(usize, Vec<&'static str>)> = Vec::new();
     for e in 0..c.endpoints().len() {
-        if !c.endpoints()[e].is_pod() || dns.contains(&e) || c.isolated_by(e, PolicyType::Egress).is_empty() {
+        if !c.endpoints()[e].is_pod()
+            || dns.contains(&e)
+            || c.isolated_by(e, PolicyType::Egress).is_empty()
+        {
             continue;
         }
         let reach = |mx: &crate::eval::Matrix| -> bool {
             if dns.is_empty() {
-                (0..c.endpoints().len()).any(|d| d != e && mx.allowed(e, d)) || rule_allows_any(c, e, mx.port)
+                (0..c.endpoints().len()).any(|d| d != e && mx.allowed(e, d))
+                    || rule_allows_any(c, e, mx.port)
             } else {
                 dns.iter().any(|&d| mx.allowed(e, d))
             }
@@ -169,7 +190,10 @@ fn dns_trap(c: &Compiled<'_>, out: &mut Vec<Lint>) {
     for (e, missing) in blocked {
         let policies = c.isolated_by(e, PolicyType::Egress).to_vec();
         let name = c.endpoints()[e].name.clone();
-        match groups.iter_mut().find(|g| g.0 == policies && g.1 == missing) {
+        match groups
+            .iter_mut()
+            .find(|g| g.0 == policies && g.1 == missing)
+        {
             Some(g) => g.2.push(name),
             None => groups.push((policies, missing, vec![name])),
         }
@@ -207,7 +231,9 @@ fn rule_allows_any(c: &Compiled<'_>, e: usize, pp: PortProto) -> bool {
                         p.protocol == pp.protocol
                             && match &p.port {
                                 None => true,
-                                Some(PortRef::Number(n)) => *n <= pp.port && pp.port <= p.end_port.unwrap_or(*n),
+                                Some(PortRef::Number(n)) => {
+                                    *n <= pp.port && pp.port <= p.end_port.unwrap_or(*n)
+                                }
                                 Some(PortRef::Named(_)) => false,
                             }
                     }))
@@ -217,7 +243,10 @@ fn rule_allows_any(c: &Compiled<'_>, e: usize, pp: PortProto) -> bool {
 
 fn ignored_rules(m: &Model, out: &mut Vec<Lint>) {
     for p in &m.policies {
-        for (dir, rules) in [(PolicyType::Ingress, &p.ingress), (PolicyType::Egress, &p.egress)] {
+        for (dir, rules) in [
+            (PolicyType::Ingress, &p.ingress),
+            (PolicyType::Egress, &p.egress),
+        ] {
             if p.policy_types_explicit && !p.affects(dir) && !rules.is_empty() {
                 let word = dir.as_str().to_lowercase();
                 out.push(Lint {
@@ -249,7 +278,11 @@ fn ignored_rules(m: &Model, out: &mut Vec<Lint>) {
 
 fn selects_nothing(c: &Compiled<'_>, out: &mut Vec<Lint>) {
     let m = c.model();
-    let ns_keys: BTreeSet<&str> = m.namespaces.iter().flat_map(|n| n.labels.keys().map(String::as_str)).collect();
+    let ns_keys: BTreeSet<&str> = m
+        .namespaces
+        .iter()
+        .flat_map(|n| n.labels.keys().map(String::as_str))
+        .collect();
     for (pi, p) in m.policies.iter().enumerate() {
         let has_pods = m.pods.iter().any(|pod| pod.namespace == p.namespace);
         if has_pods && c.selected_by(pi).is_empty() {
@@ -267,7 +300,11 @@ fn selects_nothing(c: &Compiled<'_>, out: &mut Vec<Lint>) {
             });
         }
         for dir in [PolicyType::Ingress, PolicyType::Egress] {
-            let list_name = if dir == PolicyType::Ingress { "from" } else { "to" };
+            let list_name = if dir == PolicyType::Ingress {
+                "from"
+            } else {
+                "to"
+            };
             for (ri, r) in p.rules(dir).iter().enumerate() {
                 for (k, peer) in r.peers.iter().enumerate() {
                     if let Some(sel) = &peer.namespace_selector {
@@ -275,7 +312,15 @@ fn selects_nothing(c: &Compiled<'_>, out: &mut Vec<Lint>) {
                             .match_labels
                             .keys()
                             .map(String::as_str)
-                            .chain(sel.match_expressions.iter().filter(|r| r.operator == crate::model::Operator::In || r.operator == crate::model::Operator::Exists).map(|r| r.key.as_str()))
+                            .chain(
+                                sel.match_expressions
+                                    .iter()
+                                    .filter(|r| {
+                                        r.operator == crate::model::Operator::In
+                                            || r.operator == crate::model::Operator::Exists
+                                    })
+                                    .map(|r| r.key.as_str()),
+                            )
                             .filter(|k| !ns_keys.contains(k))
                             .collect();
                         if let Some(key) = keys.first() {
@@ -299,7 +344,8 @@ fn selects_nothing(c: &Compiled<'_>, out: &mut Vec<Lint>) {
                             continue;
                         }
                     }
-                    let matches_any = (0..c.endpoints().len()).any(|e| c.peer_selects(pi, dir, ri, k, e));
+                    let matches_any =
+                        (0..c.endpoints().len()).any(|e| c.peer_selects(pi, dir, ri, k, e));
                     if !matches_any {
                         out.push(Lint {
                             code: "peer-matches-nothing",
@@ -330,24 +376,36 @@ fn unknown_named_port(c: &Compiled<'_>, out: &mut Vec<Lint>) {
                     PolicyType::Ingress => c.selected_by(pi),
                     PolicyType::Egress => (0..c.endpoints().len())
                         .filter(|&e| c.endpoints()[e].is_pod())
-                        .filter(|&e| r.peers.is_empty() || (0..r.peers.len()).any(|k| c.peer_selects(pi, dir, ri, k, e)))
+                        .filter(|&e| {
+                            r.peers.is_empty()
+                                || (0..r.peers.len()).any(|k| c.peer_selects(pi, dir, ri, k, e))
+                        })
                         .collect(),
                 };
                 for port in &r.ports {
-                    let Some(PortRef::Named(name)) = &port.port else { continue };
+                    let Some(PortRef::Named(name)) = &port.port else {
+                        continue;
+                    };
                     let defined = dests.iter().any(|&e| match c.endpoints()[e].kind {
-                        EndpointKind::Pod { pod } => m.pods[pod]
-                            .ports
-                            .iter()
-                            .any(|cp| cp.name.as_deref() == Some(name.as_str()) && cp.protocol == port.protocol),
+                        EndpointKind::Pod { pod } => m.pods[pod].ports.iter().any(|cp| {
+                            cp.name.as_deref() == Some(name.as_str())
+                                && cp.protocol == port.protocol
+                        }),
                         EndpointKind::External { .. } => false,
                     });
                     if !defined && !dests.is_empty() {
                         let other = dests.iter().any(|&e| match c.endpoints()[e].kind {
-                            EndpointKind::Pod { pod } => m.pods[pod].ports.iter().any(|cp| cp.name.as_deref() == Some(name.as_str())),
+                            EndpointKind::Pod { pod } => m.pods[pod]
+                                .ports
+                                .iter()
+                                .any(|cp| cp.name.as_deref() == Some(name.as_str())),
                             EndpointKind::External { .. } => false,
                         });
-                        let note = if other { " (it exists for another protocol)" } else { "" };
+                        let note = if other {
+                            " (it exists for another protocol)"
+                        } else {
+                            ""
+                        };
                         out.push(Lint {
                             code: "unknown-named-port",
                             severity: Severity::Warning,
@@ -373,7 +431,10 @@ fn half_open(c: &Compiled<'_>, out: &mut Vec<Lint>) {
         let m = c.matrix(pp);
         for s in 0..n {
             for d in 0..n {
-                if s == d || m.allowed(s, d) || !(c.endpoints()[s].is_pod() && c.endpoints()[d].is_pod()) {
+                if s == d
+                    || m.allowed(s, d)
+                    || !(c.endpoints()[s].is_pod() && c.endpoints()[d].is_pod())
+                {
                     continue;
                 }
                 let egress_isolated = !c.isolated_by(s, PolicyType::Egress).is_empty();
@@ -382,14 +443,32 @@ fn half_open(c: &Compiled<'_>, out: &mut Vec<Lint>) {
                     continue;
                 }
                 let ex = c.explain(s, d, pp);
-                let (Some(e), Some(i)) = (&ex.egress, &ex.ingress) else { continue };
+                let (Some(e), Some(i)) = (&ex.egress, &ex.ingress) else {
+                    continue;
+                };
                 let flow = format!("{} → {} on {pp}", ex.from, ex.to);
                 if e.allowed && !i.allowed {
                     let m0 = &e.allowed_by[0];
-                    found.push((m0.rule_span, flow, format!("{}'s ingress (isolated by {}) still blocks it", ex.to, ids(&i.isolated_by))));
+                    found.push((
+                        m0.rule_span,
+                        flow,
+                        format!(
+                            "{}'s ingress (isolated by {}) still blocks it",
+                            ex.to,
+                            ids(&i.isolated_by)
+                        ),
+                    ));
                 } else if i.allowed && !e.allowed {
                     let m0 = &i.allowed_by[0];
-                    found.push((m0.rule_span, flow, format!("{}'s egress (isolated by {}) still blocks it", ex.from, ids(&e.isolated_by))));
+                    found.push((
+                        m0.rule_span,
+                        flow,
+                        format!(
+                            "{}'s egress (isolated by {}) still blocks it",
+                            ex.from,
+                            ids(&e.isolated_by)
+                        ),
+                    ));
                 }
             }
         }
@@ -399,7 +478,11 @@ fn half_open(c: &Compiled<'_>, out: &mut Vec<Lint>) {
     spans.sort();
     spans.dedup();
     for span in spans {
-        let items: Vec<String> = found.iter().filter(|f| f.0 == span).map(|f| format!("{} ({})", f.1, f.2)).collect();
+        let items: Vec<String> = found
+            .iter()
+            .filter(|f| f.0 == span)
+            .map(|f| format!("{} ({})", f.1, f.2))
+            .collect();
         out.push(Lint {
             code: "half-open",
             severity: Severity::Info,
@@ -411,7 +494,10 @@ fn half_open(c: &Compiled<'_>, out: &mut Vec<Lint>) {
 }
 
 fn ids(p: &[crate::explain::PolicyRef]) -> String {
-    p.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", ")
+    p.iter()
+        .map(|p| p.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn ipblock_contains_pods(c: &Compiled<'_>, out: &mut Vec<Lint>) {
@@ -420,7 +506,9 @@ fn ipblock_contains_pods(c: &Compiled<'_>, out: &mut Vec<Lint>) {
         for dir in [PolicyType::Ingress, PolicyType::Egress] {
             for (ri, r) in p.rules(dir).iter().enumerate() {
                 for (k, peer) in r.peers.iter().enumerate() {
-                    let Some(block) = &peer.ip_block else { continue };
+                    let Some(block) = &peer.ip_block else {
+                        continue;
+                    };
                     let pods: Vec<String> = (0..c.endpoints().len())
                         .filter(|&e| c.endpoints()[e].is_pod() && c.peer_selects(pi, dir, ri, k, e))
                         .map(|e| c.endpoints()[e].name.clone())
@@ -446,7 +534,8 @@ fn ipblock_contains_pods(c: &Compiled<'_>, out: &mut Vec<Lint>) {
 
 /// Scalars YAML 1.1 (kubectl) reads as booleans while YAML 1.2 reads them as strings.
 const YAML11_BOOLS: [&str; 18] = [
-    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "~y", "~n",
+    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off",
+    "OFF", "~y", "~n",
 ];
 
 fn yaml11(texts: &[&str], out: &mut Vec<Lint>) {
@@ -464,7 +553,11 @@ fn yaml11(texts: &[&str], out: &mut Vec<Lint>) {
             for piece in code.split_inclusive([':', ',', '[', '{', '=']) {
                 let start = col;
                 col += piece.len();
-                let value = piece.trim_end_matches([':', ',', '[', '{', '=']).trim().trim_end_matches([']', '}']).trim();
+                let value = piece
+                    .trim_end_matches([':', ',', '[', '{', '='])
+                    .trim()
+                    .trim_end_matches([']', '}'])
+                    .trim();
                 let value = value.strip_prefix("- ").unwrap_or(value).trim();
                 if YAML11_BOOLS[..16].contains(&value) {
                     let at = start + piece.find(value).unwrap_or(0);
@@ -520,5 +613,8 @@ fn policy_namespace(c: &Compiled<'_>, out: &mut Vec<Lint>) {
 
 /// The lints of one policy (by index), e.g. for the playground's policies list.
 pub fn lints_of(lints: &[Lint], policy: &NetworkPolicy) -> usize {
-    lints.iter().filter(|l| l.message.contains(&policy.id())).count()
+    lints
+        .iter()
+        .filter(|l| l.message.contains(&policy.id()))
+        .count()
 }

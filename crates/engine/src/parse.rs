@@ -24,7 +24,11 @@ pub fn parse(inputs: &[Input<'_>]) -> (Model, Vec<Diagnostic>) {
     for (file, input) in inputs.iter().enumerate() {
         b.model.files.push(input.name.to_string());
         for doc in split_documents(input.text) {
-            let ctx = Ctx { file, name: input.name, doc: &doc };
+            let ctx = Ctx {
+                file,
+                name: input.name,
+                doc: &doc,
+            };
             match serde_yaml::from_str::<Value>(doc.text) {
                 Ok(value) => b.object(&ctx, &value, &FieldPath::root()),
                 Err(e) => b.diags.push(yaml_error(&ctx, &e)),
@@ -44,7 +48,11 @@ pub(crate) struct Ctx<'a> {
 impl Ctx<'_> {
     pub fn span(&self, path: &FieldPath) -> Span {
         let (line, col) = locate(self.doc.text, &path.0);
-        Span { file: self.file, line: line + self.doc.first_line as u32, col }
+        Span {
+            file: self.file,
+            line: line + self.doc.first_line as u32,
+            col,
+        }
     }
 
     pub fn diag(&self, d: PathDiag) -> Diagnostic {
@@ -61,7 +69,9 @@ impl Ctx<'_> {
 }
 
 fn yaml_error(ctx: &Ctx<'_>, e: &serde_yaml::Error) -> Diagnostic {
-    let (line, col) = e.location().map_or((1, 1), |l| (l.line() as u32, l.column() as u32));
+    let (line, col) = e
+        .location()
+        .map_or((1, 1), |l| (l.line() as u32, l.column() as u32));
     let mut message = e.to_string();
     if let Some(i) = message.find(" at line ") {
         message.truncate(i);
@@ -128,7 +138,9 @@ impl Builder {
         let kind = map.get("kind").and_then(Value::as_str);
         let Some(kind) = kind else {
             let toy = !map.is_empty()
-                && map.keys().all(|k| k.as_str().is_some_and(|k| TOY_KEYS.contains(&k)));
+                && map
+                    .keys()
+                    .all(|k| k.as_str().is_some_and(|k| TOY_KEYS.contains(&k)));
             if toy && path.0.is_empty() {
                 toy::parse(self, ctx, value);
             } else {
@@ -143,10 +155,18 @@ impl Builder {
             }
             return;
         };
-        let rel = |p: &FieldPath| FieldPath(path.0.iter().cloned().chain(p.0.iter().cloned()).collect());
+        let rel =
+            |p: &FieldPath| FieldPath(path.0.iter().cloned().chain(p.0.iter().cloned()).collect());
         let typed_error = |b: &mut Self, (p, msg): (FieldPath, String)| {
-            let shown = if p.0.is_empty() { String::new() } else { format!("{p}: ") };
-            b.push(ctx, PathDiag::error(rel(&p), "invalid-type", format!("{kind} {shown}{msg}")));
+            let shown = if p.0.is_empty() {
+                String::new()
+            } else {
+                format!("{p}: ")
+            };
+            b.push(
+                ctx,
+                PathDiag::error(rel(&p), "invalid-type", format!("{kind} {shown}{msg}")),
+            );
         };
         match kind {
             "NetworkPolicy" => match deserialize::<net::NetworkPolicy>(value) {
@@ -157,7 +177,9 @@ impl Builder {
                         self.push(ctx, d);
                     }
                     if let Some(policy) = policy {
-                        if let Some(prev) = self.model.policies.iter().find(|p| p.id() == policy.id()) {
+                        if let Some(prev) =
+                            self.model.policies.iter().find(|p| p.id() == policy.id())
+                        {
                             let at = prev.span;
                             self.push(
                                 ctx,
@@ -187,20 +209,22 @@ impl Builder {
                 Ok(obj) => self.namespace(ctx, &obj, path),
                 Err(e) => typed_error(self, e),
             },
-            "List" | "NetworkPolicyList" | "PodList" | "NamespaceList" => {
-                match map.get("items") {
-                    Some(Value::Sequence(items)) => {
-                        for (i, item) in items.iter().enumerate() {
-                            self.object(ctx, item, &path.key("items").index(i));
-                        }
+            "List" | "NetworkPolicyList" | "PodList" | "NamespaceList" => match map.get("items") {
+                Some(Value::Sequence(items)) => {
+                    for (i, item) in items.iter().enumerate() {
+                        self.object(ctx, item, &path.key("items").index(i));
                     }
-                    None | Some(Value::Null) => {}
-                    Some(_) => self.push(
-                        ctx,
-                        PathDiag::error(path.key("items"), "invalid-type", format!("{kind} items must be a list")),
-                    ),
                 }
-            }
+                None | Some(Value::Null) => {}
+                Some(_) => self.push(
+                    ctx,
+                    PathDiag::error(
+                        path.key("items"),
+                        "invalid-type",
+                        format!("{kind} items must be a list"),
+                    ),
+                ),
+            },
             other => {
                 let name = map
                     .get("metadata")
@@ -228,11 +252,25 @@ impl Builder {
         for (k, v) in labels {
             for msg in validate::label_key_errors(k) {
                 ok = false;
-                self.push(ctx, PathDiag::error(path.key(k), "invalid-value", format!("{path}: Invalid value: {k:?}: {msg}")));
+                self.push(
+                    ctx,
+                    PathDiag::error(
+                        path.key(k),
+                        "invalid-value",
+                        format!("{path}: Invalid value: {k:?}: {msg}"),
+                    ),
+                );
             }
             for msg in validate::label_value_errors(v) {
                 ok = false;
-                self.push(ctx, PathDiag::error(path.key(k), "invalid-value", format!("{}: Invalid value: {v:?}: {msg}", path.key(k))));
+                self.push(
+                    ctx,
+                    PathDiag::error(
+                        path.key(k),
+                        "invalid-value",
+                        format!("{}: Invalid value: {v:?}: {msg}", path.key(k)),
+                    ),
+                );
             }
         }
         ok
@@ -241,11 +279,25 @@ impl Builder {
     fn namespace(&mut self, ctx: &Ctx<'_>, obj: &core::Namespace, path: &FieldPath) {
         let meta = path.key("metadata");
         let Some(name) = obj.metadata.name.clone().filter(|n| !n.is_empty()) else {
-            self.push(ctx, PathDiag::error(meta.key("name"), "required", "metadata.name: Required value: name or generateName is required"));
+            self.push(
+                ctx,
+                PathDiag::error(
+                    meta.key("name"),
+                    "required",
+                    "metadata.name: Required value: name or generateName is required",
+                ),
+            );
             return;
         };
         if let Some(msg) = validate::dns1123_label_errors(&name).first() {
-            self.push(ctx, PathDiag::error(meta.key("name"), "invalid-value", format!("metadata.name: Invalid value: {name:?}: {msg}")));
+            self.push(
+                ctx,
+                PathDiag::error(
+                    meta.key("name"),
+                    "invalid-value",
+                    format!("metadata.name: Invalid value: {name:?}: {msg}"),
+                ),
+            );
             return;
         }
         let mut labels: Labels = obj.metadata.labels.clone().unwrap_or_default();
@@ -254,7 +306,15 @@ impl Builder {
         }
         labels.insert(NAMESPACE_NAME_LABEL.to_string(), name.clone());
         let span = ctx.span(&meta.key("name"));
-        self.add_namespace(ctx, Namespace { name, labels, span: Some(span) }, &meta.key("name"));
+        self.add_namespace(
+            ctx,
+            Namespace {
+                name,
+                labels,
+                span: Some(span),
+            },
+            &meta.key("name"),
+        );
     }
 
     /// Adds a declared namespace; a second declaration of the same name is an error.
@@ -274,7 +334,12 @@ impl Builder {
 
     /// Adds a pod; a second pod with the same namespace and name is an error.
     pub fn add_pod(&mut self, ctx: &Ctx<'_>, pod: Pod, path: &FieldPath) -> bool {
-        if let Some(prev) = self.model.pods.iter().find(|p| p.namespace == pod.namespace && p.name == pod.name) {
+        if let Some(prev) = self
+            .model
+            .pods
+            .iter()
+            .find(|p| p.namespace == pod.namespace && p.name == pod.name)
+        {
             let at = prev.span;
             let msg = format!(
                 "pod {} is defined twice (first at {}:{}); this one is ignored",
@@ -292,10 +357,21 @@ impl Builder {
     fn pod(&mut self, ctx: &Ctx<'_>, obj: &core::Pod, path: &FieldPath) {
         let meta = path.key("metadata");
         let Some(name) = obj.metadata.name.clone().filter(|n| !n.is_empty()) else {
-            self.push(ctx, PathDiag::error(meta.key("name"), "required", "metadata.name: Required value: name or generateName is required"));
+            self.push(
+                ctx,
+                PathDiag::error(
+                    meta.key("name"),
+                    "required",
+                    "metadata.name: Required value: name or generateName is required",
+                ),
+            );
             return;
         };
-        let namespace = obj.metadata.namespace.clone().unwrap_or_else(|| "default".to_string());
+        let namespace = obj
+            .metadata
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".to_string());
         let labels: Labels = obj.metadata.labels.clone().unwrap_or_default();
         if !self.check_labels(ctx, &labels, &meta.key("labels")) {
             return;
@@ -317,7 +393,14 @@ impl Builder {
             match text.parse::<IpAddr>() {
                 Ok(ip) if !ips.contains(&ip) => ips.push(ip),
                 Ok(_) => {}
-                Err(_) => self.push(ctx, PathDiag::warning(p, "invalid-value", format!("pod IP {text:?} is not an IP address; it is ignored"))),
+                Err(_) => self.push(
+                    ctx,
+                    PathDiag::warning(
+                        p,
+                        "invalid-value",
+                        format!("pod IP {text:?} is not an IP address; it is ignored"),
+                    ),
+                ),
             }
         }
         let mut ports = Vec::new();
@@ -331,30 +414,60 @@ impl Builder {
                         self.push(ctx, PathDiag::warning(here.key("protocol"), "unsupported-value", format!("container port protocol {proto:?} is not TCP, UDP or SCTP; the port is ignored")));
                         continue;
                     };
-                    let Some(port) = u16::try_from(p.container_port).ok().filter(|p| *p >= 1) else {
+                    let Some(port) = u16::try_from(p.container_port).ok().filter(|p| *p >= 1)
+                    else {
                         self.push(ctx, PathDiag::warning(here.key("containerPort"), "invalid-value", format!("containerPort {} must be between 1 and 65535; the port is ignored", p.container_port)));
                         continue;
                     };
-                    ports.push(ContainerPort { name: p.name.clone(), port, protocol });
+                    ports.push(ContainerPort {
+                        name: p.name.clone(),
+                        port,
+                        protocol,
+                    });
                 }
             }
         }
         let span = ctx.span(&meta.key("name"));
-        self.add_pod(ctx, Pod { namespace, name, labels, ips, ports, span }, &meta.key("name"));
+        self.add_pod(
+            ctx,
+            Pod {
+                namespace,
+                name,
+                labels,
+                ips,
+                ports,
+                span,
+            },
+            &meta.key("name"),
+        );
     }
 
     fn finish(mut self) -> (Model, Vec<Diagnostic>) {
         // Namespaces referenced but not declared exist with only their name label.
-        let mut referenced: Vec<String> = self.model.pods.iter().map(|p| p.namespace.clone()).collect();
+        let mut referenced: Vec<String> = self
+            .model
+            .pods
+            .iter()
+            .map(|p| p.namespace.clone())
+            .collect();
         referenced.extend(self.model.policies.iter().map(|p| p.namespace.clone()));
         for name in referenced {
             if self.model.namespace(&name).is_none() {
                 let labels = BTreeMap::from([(NAMESPACE_NAME_LABEL.to_string(), name.clone())]);
-                self.model.namespaces.push(Namespace { name, labels, span: None });
+                self.model.namespaces.push(Namespace {
+                    name,
+                    labels,
+                    span: None,
+                });
             }
         }
         // Auto-assigned pod IPs skip every address declared explicitly.
-        let mut used: HashSet<IpAddr> = self.model.pods.iter().flat_map(|p| p.ips.iter().copied()).collect();
+        let mut used: HashSet<IpAddr> = self
+            .model
+            .pods
+            .iter()
+            .flat_map(|p| p.ips.iter().copied())
+            .collect();
         used.extend(self.model.externals.iter().map(|e| e.ip));
         for (pod, ns, k) in std::mem::take(&mut self.auto_ip) {
             let mut k = k;
@@ -383,7 +496,10 @@ mod tests {
     use super::*;
 
     fn run(text: &str) -> (Model, Vec<String>) {
-        let (m, d) = parse(&[Input { name: "in.yaml", text }]);
+        let (m, d) = parse(&[Input {
+            name: "in.yaml",
+            text,
+        }]);
         (m, d.iter().map(|d| d.to_string()).collect())
     }
 
@@ -391,7 +507,11 @@ mod tests {
     fn yaml_syntax_error_is_positioned_in_the_right_document() {
         let (_, d) = run("kind: Namespace\nmetadata: {name: a}\n---\nkind: Pod\nmetadata: [\n");
         assert_eq!(d.len(), 1, "{d:?}");
-        assert!(d[0].starts_with("in.yaml:6:1: error: YAML syntax error"), "{}", d[0]);
+        assert!(
+            d[0].starts_with("in.yaml:6:1: error: YAML syntax error"),
+            "{}",
+            d[0]
+        );
     }
 
     #[test]
@@ -440,14 +560,25 @@ items:
         assert_eq!(
             web.ports,
             vec![
-                ContainerPort { name: Some("http".into()), port: 8080, protocol: Protocol::Tcp },
-                ContainerPort { name: None, port: 53, protocol: Protocol::Udp },
+                ContainerPort {
+                    name: Some("http".into()),
+                    port: 8080,
+                    protocol: Protocol::Tcp
+                },
+                ContainerPort {
+                    name: None,
+                    port: 53,
+                    protocol: Protocol::Udp
+                },
             ]
         );
         assert_eq!(web.span.line, 12);
         let shop = m.namespace("shop").unwrap();
         assert_eq!(shop.labels.get("team").map(String::as_str), Some("web"));
-        assert_eq!(shop.labels.get(NAMESPACE_NAME_LABEL).map(String::as_str), Some("shop"));
+        assert_eq!(
+            shop.labels.get(NAMESPACE_NAME_LABEL).map(String::as_str),
+            Some("shop")
+        );
         let other = m.namespace("other").unwrap();
         assert_eq!(other.labels.len(), 1);
         assert!(other.span.is_none());
@@ -455,14 +586,29 @@ items:
 
     #[test]
     fn type_errors_are_positioned() {
-        let (_, d) = run("kind: Pod\napiVersion: v1\nmetadata:\n  name: p\n  labels:\n    app: [1]\n");
+        let (_, d) =
+            run("kind: Pod\napiVersion: v1\nmetadata:\n  name: p\n  labels:\n    app: [1]\n");
         assert_eq!(d.len(), 1, "{d:?}");
-        assert!(d[0].starts_with("in.yaml:6:5: error: Pod metadata.labels.app: invalid type"), "{}", d[0]);
+        assert!(
+            d[0].starts_with("in.yaml:6:5: error: Pod metadata.labels.app: invalid type"),
+            "{}",
+            d[0]
+        );
     }
 
     #[test]
     fn garbage_never_panics() {
-        for text in ["", "---", "- 1\n- 2", "kind: 3", "kind: List\nitems: 5", "{", "\t\tx: :", "kind: Pod\n", "namespaces: 3"] {
+        for text in [
+            "",
+            "---",
+            "- 1\n- 2",
+            "kind: 3",
+            "kind: List\nitems: 5",
+            "{",
+            "\t\tx: :",
+            "kind: Pod\n",
+            "namespaces: 3",
+        ] {
             let _ = run(text);
         }
     }

@@ -29,7 +29,9 @@ impl Requirement {
 impl LabelSelector {
     /// Whether `labels` satisfy every `matchLabels` entry and every `matchExpressions` entry.
     pub fn matches(&self, labels: &Labels) -> bool {
-        self.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v))
+        self.match_labels
+            .iter()
+            .all(|(k, v)| labels.get(k) == Some(v))
             && self.match_expressions.iter().all(|r| r.matches(labels))
     }
 
@@ -67,7 +69,11 @@ pub fn describe_selector(sel: &LabelSelector) -> String {
     if sel.is_empty() {
         return "{}".to_string();
     }
-    let mut parts: Vec<String> = sel.match_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let mut parts: Vec<String> = sel
+        .match_labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
     parts.extend(sel.match_expressions.iter().map(Requirement::describe));
     parts.join(",")
 }
@@ -105,9 +111,30 @@ mod tests {
         let cases: Vec<(LabelSelector, &str, bool)> = vec![
             (LabelSelector::default(), "", true),
             (LabelSelector::default(), "a=1", true),
-            (LabelSelector { match_labels: labels("a=1"), ..Default::default() }, "a=1,b=2", true),
-            (LabelSelector { match_labels: labels("a=1"), ..Default::default() }, "a=2", false),
-            (LabelSelector { match_labels: labels("a=1"), ..Default::default() }, "", false),
+            (
+                LabelSelector {
+                    match_labels: labels("a=1"),
+                    ..Default::default()
+                },
+                "a=1,b=2",
+                true,
+            ),
+            (
+                LabelSelector {
+                    match_labels: labels("a=1"),
+                    ..Default::default()
+                },
+                "a=2",
+                false,
+            ),
+            (
+                LabelSelector {
+                    match_labels: labels("a=1"),
+                    ..Default::default()
+                },
+                "",
+                false,
+            ),
             (req("a", In, &["1", "2"]), "a=2", true),
             (req("a", In, &["1", "2"]), "a=3", false),
             (req("a", In, &["1"]), "", false),
@@ -120,17 +147,34 @@ mod tests {
             (req("a", DoesNotExist, &[]), "a=1", false),
         ];
         for (sel, l, want) in cases {
-            assert_eq!(sel.matches(&labels(l)), want, "{} on {{{l}}}", describe_selector(&sel));
+            assert_eq!(
+                sel.matches(&labels(l)),
+                want,
+                "{} on {{{l}}}",
+                describe_selector(&sel)
+            );
             assert_eq!(sel.mismatch(&labels(l)).is_none(), want);
         }
     }
 
     #[test]
     fn mismatch_sentences() {
-        let sel = LabelSelector { match_labels: labels("team=web"), ..Default::default() };
-        assert_eq!(sel.mismatch(&labels("x=1")).unwrap(), "requires team=web, has no label team");
-        assert_eq!(sel.mismatch(&labels("team=db")).unwrap(), "requires team=web, has team=db");
+        let sel = LabelSelector {
+            match_labels: labels("team=web"),
+            ..Default::default()
+        };
+        assert_eq!(
+            sel.mismatch(&labels("x=1")).unwrap(),
+            "requires team=web, has no label team"
+        );
+        assert_eq!(
+            sel.mismatch(&labels("team=db")).unwrap(),
+            "requires team=web, has team=db"
+        );
         let sel = req("env", Operator::In, &["prod", "dev"]);
-        assert_eq!(sel.mismatch(&labels("")).unwrap(), "requires env in (prod, dev), has no label env");
+        assert_eq!(
+            sel.mismatch(&labels("")).unwrap(),
+            "requires env in (prod, dev), has no label env"
+        );
     }
 }

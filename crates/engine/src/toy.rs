@@ -6,7 +6,9 @@ use std::net::IpAddr;
 use serde_yaml::{Mapping, Value};
 
 use crate::diag::{FieldPath, PathDiag};
-use crate::model::{ContainerPort, External, Labels, Namespace, Pod, Protocol, NAMESPACE_NAME_LABEL};
+use crate::model::{
+    ContainerPort, External, Labels, Namespace, Pod, Protocol, NAMESPACE_NAME_LABEL,
+};
 use crate::parse::{Builder, Ctx};
 use crate::validate;
 
@@ -39,10 +41,16 @@ fn port(text: &str) -> Result<ContainerPort, String> {
         .ok_or_else(|| format!("port {text:?}: the protocol must be TCP, UDP or SCTP"))?;
     if let Some(n) = &name {
         if let Some(msg) = validate::port_name_errors(n).first() {
-            return Err(format!("port {text:?}: the name {n:?} is not a valid port name: {msg}"));
+            return Err(format!(
+                "port {text:?}: the name {n:?} is not a valid port name: {msg}"
+            ));
         }
     }
-    Ok(ContainerPort { name, port, protocol })
+    Ok(ContainerPort {
+        name,
+        port,
+        protocol,
+    })
 }
 
 fn ports(v: &Value, path: &FieldPath, diags: &mut Vec<PathDiag>) -> Vec<ContainerPort> {
@@ -54,9 +62,16 @@ fn ports(v: &Value, path: &FieldPath, diags: &mut Vec<PathDiag>) -> Vec<Containe
             .collect(),
         Value::Null => Vec::new(),
         other => match scalar_text(other) {
-            Some(t) => t.split(',').map(|s| (s.trim().to_string(), path.clone())).collect(),
+            Some(t) => t
+                .split(',')
+                .map(|s| (s.trim().to_string(), path.clone()))
+                .collect(),
             None => {
-                diags.push(PathDiag::error(path.clone(), "invalid-type", "ports must be a list like [80, http:8080, dns:53/UDP]"));
+                diags.push(PathDiag::error(
+                    path.clone(),
+                    "invalid-type",
+                    "ports must be a list like [80, http:8080, dns:53/UDP]",
+                ));
                 Vec::new()
             }
         },
@@ -79,7 +94,11 @@ fn ips(texts: &[String], path: &FieldPath, diags: &mut Vec<PathDiag>) -> Vec<IpA
     for t in texts {
         match t.trim().parse::<IpAddr>() {
             Ok(ip) => out.push(ip),
-            Err(_) => diags.push(PathDiag::error(path.clone(), "invalid-value", format!("{t:?} is not an IP address (e.g. 10.1.0.5 or fd00::5)"))),
+            Err(_) => diags.push(PathDiag::error(
+                path.clone(),
+                "invalid-value",
+                format!("{t:?} is not an IP address (e.g. 10.1.0.5 or fd00::5)"),
+            )),
         }
     }
     out
@@ -102,12 +121,20 @@ fn labels_of(v: &Value, path: &FieldPath, diags: &mut Vec<PathDiag>) -> Labels {
                         let shown = scalar_text(other).unwrap_or_else(|| "a collection".into());
                         diags.push(PathDiag::error(path.key(&k), "invalid-type", format!("label {k}: the value {shown} is not a string; quote it (\"{shown}\")")));
                     }
-                    (None, _) => diags.push(PathDiag::error(path.clone(), "invalid-type", "label keys must be strings")),
+                    (None, _) => diags.push(PathDiag::error(
+                        path.clone(),
+                        "invalid-type",
+                        "label keys must be strings",
+                    )),
                 }
             }
         }
         Value::Null => {}
-        _ => diags.push(PathDiag::error(path.clone(), "invalid-type", "labels must be a mapping like {app: web}")),
+        _ => diags.push(PathDiag::error(
+            path.clone(),
+            "invalid-type",
+            "labels must be a mapping like {app: web}",
+        )),
     }
     labels
 }
@@ -119,7 +146,11 @@ struct PodSpec {
 }
 
 fn pod_spec(v: &Value, path: &FieldPath, diags: &mut Vec<PathDiag>) -> PodSpec {
-    let mut spec = PodSpec { labels: Labels::new(), ports: None, ips: Vec::new() };
+    let mut spec = PodSpec {
+        labels: Labels::new(),
+        ports: None,
+        ips: Vec::new(),
+    };
     match v {
         Value::Null => {}
         Value::Mapping(m) => {
@@ -136,7 +167,11 @@ fn pod_spec(v: &Value, path: &FieldPath, diags: &mut Vec<PathDiag>) -> PodSpec {
                         };
                         spec.ips = ips(&texts, &p, diags);
                     }
-                    _ => diags.push(PathDiag::error(p, "unknown-field", format!("unknown pod field {key:?}: a toy pod has labels, ports and ip"))),
+                    _ => diags.push(PathDiag::error(
+                        p,
+                        "unknown-field",
+                        format!("unknown pod field {key:?}: a toy pod has labels, ports and ip"),
+                    )),
                 }
             }
         }
@@ -144,11 +179,19 @@ fn pod_spec(v: &Value, path: &FieldPath, diags: &mut Vec<PathDiag>) -> PodSpec {
             let text = scalar_text(other).unwrap_or_default();
             for word in text.split_whitespace() {
                 let Some((k, val)) = word.split_once('=') else {
-                    diags.push(PathDiag::error(path.clone(), "invalid-value", format!("{word:?}: expected key=value (a label), ports=LIST or ip=ADDR")));
+                    diags.push(PathDiag::error(
+                        path.clone(),
+                        "invalid-value",
+                        format!("{word:?}: expected key=value (a label), ports=LIST or ip=ADDR"),
+                    ));
                     continue;
                 };
                 match k {
-                    "ports" => spec.ports = Some(ports(&Value::String(val.to_string()), path, diags)),
+                    "ports" => {
+                        // Repeated `ports=` words add up (commas split flow mappings in YAML).
+                        let more = ports(&Value::String(val.to_string()), path, diags);
+                        spec.ports.get_or_insert_with(Vec::new).extend(more);
+                    }
                     "ip" => {
                         let texts: Vec<String> = val.split(',').map(str::to_string).collect();
                         spec.ips = ips(&texts, path, diags);
@@ -169,7 +212,9 @@ pub(crate) fn parse(b: &mut Builder, ctx: &Ctx<'_>, value: &Value) {
     let mut diags = Vec::new();
     let empty = Mapping::new();
     let map = value.as_mapping().unwrap_or(&empty);
-    let default_ports = map.get("ports").map(|v| ports(v, &root.key("ports"), &mut diags));
+    let default_ports = map
+        .get("ports")
+        .map(|v| ports(v, &root.key("ports"), &mut diags));
     match map.get("namespaces") {
         None | Some(Value::Null) => {}
         Some(Value::Mapping(nss)) => {
@@ -177,7 +222,11 @@ pub(crate) fn parse(b: &mut Builder, ctx: &Ctx<'_>, value: &Value) {
                 let name = scalar_text(k).unwrap_or_default();
                 let npath = root.key("namespaces").key(&name);
                 if let Some(msg) = validate::dns1123_label_errors(&name).first() {
-                    diags.push(PathDiag::error(npath, "invalid-value", format!("namespace name {name:?}: {msg}")));
+                    diags.push(PathDiag::error(
+                        npath,
+                        "invalid-value",
+                        format!("namespace name {name:?}: {msg}"),
+                    ));
                     continue;
                 }
                 let mut labels = Labels::new();
@@ -203,7 +252,17 @@ pub(crate) fn parse(b: &mut Builder, ctx: &Ctx<'_>, value: &Value) {
                 let labels_ok = b.check_labels(ctx, &labels, &lpath);
                 labels.insert(NAMESPACE_NAME_LABEL.to_string(), name.clone());
                 let span = ctx.span(&npath);
-                if !labels_ok || !b.add_namespace(ctx, Namespace { name: name.clone(), labels, span: Some(span) }, &npath) {
+                if !labels_ok
+                    || !b.add_namespace(
+                        ctx,
+                        Namespace {
+                            name: name.clone(),
+                            labels,
+                            span: Some(span),
+                        },
+                        &npath,
+                    )
+                {
                     continue;
                 }
                 let ns_ordinal = b.toy_namespaces.len();
@@ -211,7 +270,11 @@ pub(crate) fn parse(b: &mut Builder, ctx: &Ctx<'_>, value: &Value) {
                 let Some(pods) = pods else { continue };
                 let Value::Mapping(pods) = pods else {
                     if !pods.is_null() {
-                        diags.push(PathDiag::error(npath.key("pods"), "invalid-type", "pods must be a mapping of pod name to labels, e.g. {web: app=web}"));
+                        diags.push(PathDiag::error(
+                            npath.key("pods"),
+                            "invalid-type",
+                            "pods must be a mapping of pod name to labels, e.g. {web: app=web}",
+                        ));
                     }
                     continue;
                 };
@@ -219,7 +282,11 @@ pub(crate) fn parse(b: &mut Builder, ctx: &Ctx<'_>, value: &Value) {
                     let pname = scalar_text(pk).unwrap_or_default();
                     let ppath = npath.key("pods").key(&pname);
                     if let Some(msg) = validate::dns1123_subdomain_errors(&pname).first() {
-                        diags.push(PathDiag::error(ppath, "invalid-value", format!("pod name {pname:?}: {msg}")));
+                        diags.push(PathDiag::error(
+                            ppath,
+                            "invalid-value",
+                            format!("pod name {pname:?}: {msg}"),
+                        ));
                         continue;
                     }
                     let before = diags.len();
@@ -233,7 +300,10 @@ pub(crate) fn parse(b: &mut Builder, ctx: &Ctx<'_>, value: &Value) {
                         name: pname,
                         labels: spec.labels,
                         ips: spec.ips,
-                        ports: spec.ports.or_else(|| default_ports.clone()).unwrap_or_default(),
+                        ports: spec
+                            .ports
+                            .or_else(|| default_ports.clone())
+                            .unwrap_or_default(),
                         span: ctx.span(&ppath),
                     };
                     if b.add_pod(ctx, pod, &ppath) && auto {
@@ -242,7 +312,11 @@ pub(crate) fn parse(b: &mut Builder, ctx: &Ctx<'_>, value: &Value) {
                 }
             }
         }
-        Some(_) => diags.push(PathDiag::error(root.key("namespaces"), "invalid-type", "namespaces must be a mapping of namespace name to {labels, pods}")),
+        Some(_) => diags.push(PathDiag::error(
+            root.key("namespaces"),
+            "invalid-type",
+            "namespaces must be a mapping of namespace name to {labels, pods}",
+        )),
     }
     match map.get("externals") {
         None | Some(Value::Null) => {}
@@ -251,7 +325,11 @@ pub(crate) fn parse(b: &mut Builder, ctx: &Ctx<'_>, value: &Value) {
                 let name = scalar_text(k).unwrap_or_default();
                 let epath = root.key("externals").key(&name);
                 if name.is_empty() || name.contains('/') || name.contains(char::is_whitespace) {
-                    diags.push(PathDiag::error(epath, "invalid-value", format!("external name {name:?} must be non-empty, without '/' or spaces")));
+                    diags.push(PathDiag::error(
+                        epath,
+                        "invalid-value",
+                        format!("external name {name:?} must be non-empty, without '/' or spaces"),
+                    ));
                     continue;
                 }
                 let ip = scalar_text(v).and_then(|t| t.trim().parse::<IpAddr>().ok());
@@ -260,14 +338,22 @@ pub(crate) fn parse(b: &mut Builder, ctx: &Ctx<'_>, value: &Value) {
                     continue;
                 };
                 if b.model.externals.iter().any(|e| e.name == name) {
-                    diags.push(PathDiag::error(epath, "duplicate", format!("external {name} is declared twice; this one is ignored")));
+                    diags.push(PathDiag::error(
+                        epath,
+                        "duplicate",
+                        format!("external {name} is declared twice; this one is ignored"),
+                    ));
                     continue;
                 }
                 let span = ctx.span(&epath);
                 b.model.externals.push(External { name, ip, span });
             }
         }
-        Some(_) => diags.push(PathDiag::error(root.key("externals"), "invalid-type", "externals must be a mapping of name to IP, e.g. {google-dns: 8.8.8.8}")),
+        Some(_) => diags.push(PathDiag::error(
+            root.key("externals"),
+            "invalid-type",
+            "externals must be a mapping of name to IP, e.g. {google-dns: 8.8.8.8}",
+        )),
     }
     for d in diags {
         b.diags.push(ctx.diag(d));
@@ -295,7 +381,10 @@ namespaces:
 externals:
   google-dns: 8.8.8.8
 ";
-        let (m, d) = parse(&[Input { name: "c.yaml", text }]);
+        let (m, d) = parse(&[Input {
+            name: "c.yaml",
+            text,
+        }]);
         assert!(d.is_empty(), "{d:?}");
         let show: Vec<String> = m
             .pods
@@ -304,7 +393,17 @@ externals:
                 let ports: Vec<String> = p
                     .ports
                     .iter()
-                    .map(|c| format!("{}{}/{}", c.name.as_deref().map(|n| format!("{n}:")).unwrap_or_default(), c.port, c.protocol))
+                    .map(|c| {
+                        format!(
+                            "{}{}/{}",
+                            c.name
+                                .as_deref()
+                                .map(|n| format!("{n}:"))
+                                .unwrap_or_default(),
+                            c.port,
+                            c.protocol
+                        )
+                    })
                     .collect();
                 format!("{} {:?} {:?} {}", p.id(), p.labels, p.ips, ports.join(","))
             })
@@ -327,7 +426,10 @@ externals:
     #[test]
     fn toy_errors_are_positioned() {
         let text = "namespaces:\n  app:\n    pods:\n      a: app\n      b: {ports: [99999]}\n  Bad_NS: {}\nexternals:\n  x: not-an-ip\n";
-        let (m, d) = parse(&[Input { name: "c.yaml", text }]);
+        let (m, d) = parse(&[Input {
+            name: "c.yaml",
+            text,
+        }]);
         let d: Vec<String> = d.iter().map(|d| d.to_string()).collect();
         expect_test::expect![[r#"
             [

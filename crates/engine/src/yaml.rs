@@ -23,13 +23,15 @@ pub fn split_documents(text: &str) -> Vec<Document<'_>> {
     let mut offset = 0;
     for (i, line) in text.split_inclusive('\n').enumerate() {
         let trimmed = line.trim_end_matches(['\n', '\r']);
-        let is_start = trimmed == "---"
-            || trimmed.starts_with("--- ")
-            || trimmed.starts_with("---\t");
+        let is_start =
+            trimmed == "---" || trimmed.starts_with("--- ") || trimmed.starts_with("---\t");
         let is_end = trimmed == "...";
         if is_start || is_end {
             if in_doc {
-                docs.push(Document { first_line: start_line, text: &text[start_byte..offset] });
+                docs.push(Document {
+                    first_line: start_line,
+                    text: &text[start_byte..offset],
+                });
             }
             in_doc = is_start;
             start_byte = offset + line.len();
@@ -38,7 +40,10 @@ pub fn split_documents(text: &str) -> Vec<Document<'_>> {
         offset += line.len();
     }
     if in_doc {
-        docs.push(Document { first_line: start_line, text: &text[start_byte..] });
+        docs.push(Document {
+            first_line: start_line,
+            text: &text[start_byte..],
+        });
     }
     docs.retain(|d| !is_blank_document(d.text));
     docs
@@ -86,7 +91,10 @@ pub fn locate(text: &str, path: &[Seg]) -> (u32, u32) {
     let lines = outline(text);
     let first = lines.iter().position(|l| l.is_some());
     let Some(first) = first else { return (1, 1) };
-    let mut node = Pos { line: first, col: lines[first].as_ref().map_or(0, |l| l.indent) };
+    let mut node = Pos {
+        line: first,
+        col: lines[first].as_ref().map_or(0, |l| l.indent),
+    };
     let mut found = node;
     for seg in path {
         let next = match seg {
@@ -126,7 +134,10 @@ fn entries(lines: &[Option<Line<'_>>], node: Pos, seq: bool) -> Vec<Pos> {
         if l.indent == node.col {
             let is_item = l.raw[l.indent..].starts_with('-');
             match (seq, is_item) {
-                (true, true) | (false, false) => out.push(Pos { line: i, col: l.indent }),
+                (true, true) | (false, false) => out.push(Pos {
+                    line: i,
+                    col: l.indent,
+                }),
                 // The end of the sequence: the parent mapping's next key.
                 (true, false) => break,
                 // A sequence written at its key's indentation (kubectl's style).
@@ -157,10 +168,19 @@ fn find_key(lines: &[Option<Line<'_>>], node: Pos, key: &str) -> Option<(Pos, Op
         // A flow mapping on one line: point at the key inside it.
         let needle = format!("{key}:");
         return here.find(&needle).map(|i| {
-            let at = Pos { line: node.line, col: node.col + i };
+            let at = Pos {
+                line: node.line,
+                col: node.col + i,
+            };
             let after = &here[i + needle.len()..];
             let skip = after.len() - after.trim_start().len();
-            (at, Some(Pos { line: node.line, col: at.col + needle.len() + skip }))
+            (
+                at,
+                Some(Pos {
+                    line: node.line,
+                    col: at.col + needle.len() + skip,
+                }),
+            )
         });
     }
     for e in entries(lines, node, false) {
@@ -182,7 +202,10 @@ fn value_of(lines: &[Option<Line<'_>>], entry: Pos, len: usize) -> Option<Pos> {
         && !trimmed.starts_with('>')
         && !trimmed.starts_with('&')
     {
-        return Some(Pos { line: entry.line, col: entry.col + len + (after.len() - trimmed.len()) });
+        return Some(Pos {
+            line: entry.line,
+            col: entry.col + len + (after.len() - trimmed.len()),
+        });
     }
     block_child(lines, entry)
 }
@@ -193,7 +216,10 @@ fn block_child(lines: &[Option<Line<'_>>], entry: Pos) -> Option<Pos> {
         let Some(l) = l else { continue };
         let is_item = l.raw[l.indent..].starts_with('-');
         if l.indent > entry.col || (l.indent == entry.col && is_item) {
-            return Some(Pos { line: i, col: l.indent });
+            return Some(Pos {
+                line: i,
+                col: l.indent,
+            });
         }
         return None;
     }
@@ -217,7 +243,10 @@ fn find_item(lines: &[Option<Line<'_>>], node: Pos, index: usize) -> Option<(Pos
         let child = block_child(lines, e);
         return Some((child.unwrap_or(e), child));
     }
-    let content = Pos { line: e.line, col: e.col + 1 + (after.len() - trimmed.len()) };
+    let content = Pos {
+        line: e.line,
+        col: e.col + 1 + (after.len() - trimmed.len()),
+    };
     Some((content, Some(content)))
 }
 
@@ -269,7 +298,10 @@ spec:
             ("spec.ingress[0]", (8, 5)),
             ("spec.ingress[0].from[1]", (12, 7)),
             ("spec.ingress[0].from[1].ipBlock.cidr", (13, 9)),
-            ("spec.ingress[0].from[0].podSelector.matchLabels.app", (11, 11)),
+            (
+                "spec.ingress[0].from[0].podSelector.matchLabels.app",
+                (11, 11),
+            ),
             ("spec.ingress[0].ports[0].port", (15, 7)),
             // Missing fields fall back to the deepest position found.
             ("spec.egress", (5, 1)),
@@ -285,7 +317,10 @@ spec:
         let text = "spec:\n  egress:\n    -   to:\n          - {ipBlock: {cidr: 1.2.3.4/8}}\n";
         assert_eq!(locate(text, &path("spec.egress[0].to")), (3, 9));
         assert_eq!(locate(text, &path("spec.egress[0].to[0].ipBlock")), (4, 14));
-        assert_eq!(locate(text, &path("spec.egress[0].to[0].ipBlock.cidr")), (4, 24));
+        assert_eq!(
+            locate(text, &path("spec.egress[0].to[0].ipBlock.cidr")),
+            (4, 24)
+        );
     }
 
     #[test]

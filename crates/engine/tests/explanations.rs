@@ -71,8 +71,14 @@ spec:
 
 fn check(from: &str, to: &str, port: &str, want: Expect) {
     let (model, diags) = parse(&[
-        Input { name: "cluster.yaml", text: CLUSTER },
-        Input { name: "policies.yaml", text: POLICIES },
+        Input {
+            name: "cluster.yaml",
+            text: CLUSTER,
+        },
+        Input {
+            name: "policies.yaml",
+            text: POLICIES,
+        },
     ]);
     assert!(diags.is_empty(), "{diags:?}");
     let index = compile(&model);

@@ -20,13 +20,22 @@ fn labels_strategy() -> impl Strategy<Value = Labels> {
         prop::sample::select(vec!["a", "b"]),
         0..=2,
     )
-    .prop_map(|m| m.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    .prop_map(|m| {
+        m.into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    })
 }
 
 fn selector_strategy() -> impl Strategy<Value = LabelSelector> {
     let req = (
         prop::sample::select(vec!["app", "tier", "team", NAMESPACE_NAME_LABEL]),
-        prop::sample::select(vec![Operator::In, Operator::NotIn, Operator::Exists, Operator::DoesNotExist]),
+        prop::sample::select(vec![
+            Operator::In,
+            Operator::NotIn,
+            Operator::Exists,
+            Operator::DoesNotExist,
+        ]),
         prop::sample::select(vec!["a", "b", "x", "y"]),
     )
         .prop_map(|(k, op, v)| Requirement {
@@ -37,8 +46,12 @@ fn selector_strategy() -> impl Strategy<Value = LabelSelector> {
                 _ => vec![],
             },
         });
-    (labels_strategy(), proptest::collection::vec(req, 0..=1))
-        .prop_map(|(match_labels, match_expressions)| LabelSelector { match_labels, match_expressions })
+    (labels_strategy(), proptest::collection::vec(req, 0..=1)).prop_map(
+        |(match_labels, match_expressions)| LabelSelector {
+            match_labels,
+            match_expressions,
+        },
+    )
 }
 
 fn ip(s: &str) -> IpAddr {
@@ -46,29 +59,41 @@ fn ip(s: &str) -> IpAddr {
 }
 
 fn peer_strategy() -> impl Strategy<Value = NetworkPolicyPeer> {
-    let block = (prop::sample::select(vec![8u8, 16, 24, 32]), any::<bool>()).prop_map(|(prefix, except)| {
-        let addr = match prefix {
-            8 => ip("10.0.0.0"),
-            16 => ip("10.1.0.0"),
-            24 => ip("10.2.0.0"),
-            _ => ip("10.1.0.3"),
-        };
-        // 10.1.0.0/24 lies inside 10.0.0.0/8 and 10.1.0.0/16 only, as validation requires.
-        let ex: Vec<Cidr> = if except && (prefix == 8 || prefix == 16) {
-            vec![Cidr { addr: ip("10.1.0.0"), prefix: 24 }]
-        } else {
-            vec![]
-        };
-        IpBlock {
-            cidr: Cidr { addr, prefix },
-            except_text: ex.iter().map(|c| format!("{}/{}", c.addr, c.prefix)).collect(),
-            except: ex,
-            cidr_text: format!("{addr}/{prefix}"),
-        }
-    });
+    let block = (prop::sample::select(vec![8u8, 16, 24, 32]), any::<bool>()).prop_map(
+        |(prefix, except)| {
+            let addr = match prefix {
+                8 => ip("10.0.0.0"),
+                16 => ip("10.1.0.0"),
+                24 => ip("10.2.0.0"),
+                _ => ip("10.1.0.3"),
+            };
+            // 10.1.0.0/24 lies inside 10.0.0.0/8 and 10.1.0.0/16 only, as validation requires.
+            let ex: Vec<Cidr> = if except && (prefix == 8 || prefix == 16) {
+                vec![Cidr {
+                    addr: ip("10.1.0.0"),
+                    prefix: 24,
+                }]
+            } else {
+                vec![]
+            };
+            IpBlock {
+                cidr: Cidr { addr, prefix },
+                except_text: ex
+                    .iter()
+                    .map(|c| format!("{}/{}", c.addr, c.prefix))
+                    .collect(),
+                except: ex,
+                cidr_text: format!("{addr}/{prefix}"),
+            }
+        },
+    );
     prop_oneof![
-        (proptest::option::of(selector_strategy()), proptest::option::of(selector_strategy()))
-            .prop_filter("a peer needs a selector", |(a, b)| a.is_some() || b.is_some())
+        (
+            proptest::option::of(selector_strategy()),
+            proptest::option::of(selector_strategy())
+        )
+            .prop_filter("a peer needs a selector", |(a, b)| a.is_some()
+                || b.is_some())
             .prop_map(|(pod_selector, namespace_selector)| NetworkPolicyPeer {
                 pod_selector,
                 namespace_selector,
@@ -90,7 +115,8 @@ fn port_strategy() -> impl Strategy<Value = NetworkPolicyPort> {
         prop_oneof![
             Just(None),
             prop::sample::select(vec![80u16, 81, 443]).prop_map(|p| Some(PortRef::Number(p))),
-            prop::sample::select(vec!["http", "dns"]).prop_map(|n| Some(PortRef::Named(n.to_string()))),
+            prop::sample::select(vec!["http", "dns"])
+                .prop_map(|n| Some(PortRef::Named(n.to_string()))),
         ],
         any::<bool>(),
     )
@@ -99,13 +125,25 @@ fn port_strategy() -> impl Strategy<Value = NetworkPolicyPort> {
                 (Some(PortRef::Number(p)), true) => Some(p + 1),
                 _ => None,
             };
-            NetworkPolicyPort { protocol, port, end_port, span: Span::default() }
+            NetworkPolicyPort {
+                protocol,
+                port,
+                end_port,
+                span: Span::default(),
+            }
         })
 }
 
 fn rule_strategy() -> impl Strategy<Value = Rule> {
-    (proptest::collection::vec(peer_strategy(), 0..=2), proptest::collection::vec(port_strategy(), 0..=2))
-        .prop_map(|(peers, ports)| Rule { peers, ports, span: Span::default() })
+    (
+        proptest::collection::vec(peer_strategy(), 0..=2),
+        proptest::collection::vec(port_strategy(), 0..=2),
+    )
+        .prop_map(|(peers, ports)| Rule {
+            peers,
+            ports,
+            span: Span::default(),
+        })
 }
 
 fn policy_strategy() -> impl Strategy<Value = NetworkPolicy> {
@@ -117,22 +155,28 @@ fn policy_strategy() -> impl Strategy<Value = NetworkPolicy> {
         proptest::collection::vec(rule_strategy(), 0..=2),
         proptest::collection::vec(rule_strategy(), 0..=2),
     )
-        .prop_map(|(ns, pod_selector, ing, eg, ingress, egress)| NetworkPolicy {
-            namespace: ns.to_string(),
-            name: "p".to_string(),
-            pod_selector,
-            affects_ingress: ing || !eg,
-            affects_egress: eg,
-            policy_types_explicit: true,
-            namespace_explicit: true,
-            ingress,
-            egress,
-            span: Span::default(),
-        })
+        .prop_map(
+            |(ns, pod_selector, ing, eg, ingress, egress)| NetworkPolicy {
+                namespace: ns.to_string(),
+                name: "p".to_string(),
+                pod_selector,
+                affects_ingress: ing || !eg,
+                affects_egress: eg,
+                policy_types_explicit: true,
+                namespace_explicit: true,
+                ingress,
+                egress,
+                span: Span::default(),
+            },
+        )
 }
 
 fn model_strategy() -> impl Strategy<Value = Model> {
-    let pod = (prop::sample::select(NAMESPACES.to_vec()), labels_strategy(), any::<bool>());
+    let pod = (
+        prop::sample::select(NAMESPACES.to_vec()),
+        labels_strategy(),
+        any::<bool>(),
+    );
     (
         proptest::collection::vec(pod, 1..=6),
         proptest::collection::vec(policy_strategy(), 0..=4),
@@ -144,7 +188,11 @@ fn model_strategy() -> impl Strategy<Value = Model> {
                 .zip(ns_labels)
                 .map(|(n, mut labels)| {
                     labels.insert(NAMESPACE_NAME_LABEL.to_string(), n.to_string());
-                    Namespace { name: n.to_string(), labels, span: None }
+                    Namespace {
+                        name: n.to_string(),
+                        labels,
+                        span: None,
+                    }
                 })
                 .collect();
             let pods = pods
@@ -157,11 +205,23 @@ fn model_strategy() -> impl Strategy<Value = Model> {
                     ips: vec![ip(&format!("10.1.0.{}", i + 1))],
                     ports: if named {
                         vec![
-                            ContainerPort { name: Some("http".into()), port: 80, protocol: Protocol::Tcp },
-                            ContainerPort { name: Some("dns".into()), port: 81, protocol: Protocol::Udp },
+                            ContainerPort {
+                                name: Some("http".into()),
+                                port: 80,
+                                protocol: Protocol::Tcp,
+                            },
+                            ContainerPort {
+                                name: Some("dns".into()),
+                                port: 81,
+                                protocol: Protocol::Udp,
+                            },
                         ]
                     } else {
-                        vec![ContainerPort { name: Some("http".into()), port: 443, protocol: Protocol::Tcp }]
+                        vec![ContainerPort {
+                            name: Some("http".into()),
+                            port: 443,
+                            protocol: Protocol::Tcp,
+                        }]
                     },
                     span: Span::default(),
                 })
@@ -179,7 +239,13 @@ fn model_strategy() -> impl Strategy<Value = Model> {
                 ip: ip("10.2.0.9"),
                 span: Span::default(),
             }];
-            Model { files: vec![], namespaces, pods, externals, policies }
+            Model {
+                files: vec![],
+                namespaces,
+                pods,
+                externals,
+                policies,
+            }
         })
 }
 
@@ -207,7 +273,9 @@ mod oracle {
     }
 
     fn selects(sel: &LabelSelector, labels: &Labels) -> bool {
-        sel.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v))
+        sel.match_labels
+            .iter()
+            .all(|(k, v)| labels.get(k) == Some(v))
             && sel.match_expressions.iter().all(|r| {
                 let v = labels.get(&r.key);
                 match r.operator {
@@ -225,14 +293,20 @@ mod oracle {
                 Ep::Pod(p) => p.ips.clone(),
                 Ep::Ext(ip) => vec![*ip],
             };
-            return ips.iter().any(|ip| in_cidr(&b.cidr, *ip) && !b.except.iter().any(|e| in_cidr(e, *ip)));
+            return ips
+                .iter()
+                .any(|ip| in_cidr(&b.cidr, *ip) && !b.except.iter().any(|e| in_cidr(e, *ip)));
         }
         let Ep::Pod(pod) = ep else { return false };
         let ns_ok = match &peer.namespace_selector {
             None => pod.namespace == pol.namespace,
             Some(s) => selects(s, &m.namespace(&pod.namespace).unwrap().labels),
         };
-        ns_ok && peer.pod_selector.as_ref().is_none_or(|s| selects(s, &pod.labels))
+        ns_ok
+            && peer
+                .pod_selector
+                .as_ref()
+                .is_none_or(|s| selects(s, &pod.labels))
     }
 
     fn port_ok(rule: &Rule, pp: PortProto, dst: &Ep) -> bool {
@@ -241,10 +315,14 @@ mod oracle {
                 p.protocol == pp.protocol
                     && match &p.port {
                         None => true,
-                        Some(PortRef::Number(n)) => *n <= pp.port && pp.port <= p.end_port.unwrap_or(*n),
+                        Some(PortRef::Number(n)) => {
+                            *n <= pp.port && pp.port <= p.end_port.unwrap_or(*n)
+                        }
                         Some(PortRef::Named(name)) => match dst {
                             Ep::Pod(d) => d.ports.iter().any(|c| {
-                                c.name.as_deref() == Some(name) && c.protocol == pp.protocol && c.port == pp.port
+                                c.name.as_deref() == Some(name)
+                                    && c.protocol == pp.protocol
+                                    && c.port == pp.port
                             }),
                             Ep::Ext(_) => false,
                         },
@@ -257,12 +335,17 @@ mod oracle {
         let isolating: Vec<&NetworkPolicy> = m
             .policies
             .iter()
-            .filter(|p| p.namespace == me.namespace && selects(&p.pod_selector, &me.labels) && p.affects(dir))
+            .filter(|p| {
+                p.namespace == me.namespace
+                    && selects(&p.pod_selector, &me.labels)
+                    && p.affects(dir)
+            })
             .collect();
         isolating.is_empty()
             || isolating.iter().any(|p| {
                 p.rules(dir).iter().any(|r| {
-                    (r.peers.is_empty() || r.peers.iter().any(|x| peer_ok(m, p, x, peer))) && port_ok(r, pp, dst)
+                    (r.peers.is_empty() || r.peers.iter().any(|x| peer_ok(m, p, x, peer)))
+                        && port_ok(r, pp, dst)
                 })
             })
     }
