@@ -352,12 +352,13 @@ impl<'m> Compiled<'m> {
         }
     }
 
-    fn namespace_labels(&self, ns: &str) -> Labels {
+    fn namespace_labels(&self, ns: &str) -> std::borrow::Cow<'m, Labels> {
         match self.model.namespace(ns) {
-            Some(n) => n.labels.clone(),
-            None => [(NAMESPACE_NAME_LABEL.to_string(), ns.to_string())]
-                .into_iter()
-                .collect(),
+            Some(n) => std::borrow::Cow::Borrowed(&n.labels),
+            // Parsing declares every referenced namespace; a hand-built model may not.
+            None => std::borrow::Cow::Owned(
+                [(NAMESPACE_NAME_LABEL.to_string(), ns.to_string())].into_iter().collect(),
+            ),
         }
     }
 
@@ -382,7 +383,18 @@ impl<'m> Compiled<'m> {
 
     /// Whether `peer` of `policy` selects endpoint `e`.
     fn peer_matches(&self, policy: &NetworkPolicy, peer: &NetworkPolicyPeer, e: usize) -> bool {
-        self.peer_mismatch(policy, peer, e).is_none()
+        if let Some(block) = &peer.ip_block {
+            return self.ips(e).iter().any(|ip| ip_block_contains(block, ip));
+        }
+        let Some(pod) = self.pod(e) else { return false };
+        let ns_ok = match &peer.namespace_selector {
+            None => pod.namespace == policy.namespace,
+            Some(sel) => sel.matches(&self.namespace_labels(&pod.namespace)),
+        };
+        let ok = ns_ok && peer.pod_selector.as_ref().is_none_or(|s| s.matches(&pod.labels));
+        // The sentences of `peer_mismatch` must tell the same story.
+        debug_assert_eq!(ok, self.peer_mismatch(policy, peer, e).is_none());
+        ok
     }
 
     /// Why `peer` does not select endpoint `e`, in words; `None` when it does.
