@@ -357,7 +357,9 @@ impl<'m> Compiled<'m> {
             Some(n) => std::borrow::Cow::Borrowed(&n.labels),
             // Parsing declares every referenced namespace; a hand-built model may not.
             None => std::borrow::Cow::Owned(
-                [(NAMESPACE_NAME_LABEL.to_string(), ns.to_string())].into_iter().collect(),
+                [(NAMESPACE_NAME_LABEL.to_string(), ns.to_string())]
+                    .into_iter()
+                    .collect(),
             ),
         }
     }
@@ -391,7 +393,11 @@ impl<'m> Compiled<'m> {
             None => pod.namespace == policy.namespace,
             Some(sel) => sel.matches(&self.namespace_labels(&pod.namespace)),
         };
-        let ok = ns_ok && peer.pod_selector.as_ref().is_none_or(|s| s.matches(&pod.labels));
+        let ok = ns_ok
+            && peer
+                .pod_selector
+                .as_ref()
+                .is_none_or(|s| s.matches(&pod.labels));
         // The sentences of `peer_mismatch` must tell the same story.
         debug_assert_eq!(ok, self.peer_mismatch(policy, peer, e).is_none());
         ok

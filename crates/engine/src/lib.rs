@@ -42,6 +42,7 @@
 pub mod diag;
 pub mod diff;
 pub mod eval;
+pub mod exercise;
 pub mod explain;
 pub mod lint;
 pub mod model;
@@ -54,6 +55,10 @@ pub mod yaml;
 pub use diag::{has_errors, Diagnostic, Severity};
 pub use diff::{and_or_variants, apply_variant_text, diff, diff_models, Diff, Variant};
 pub use eval::{compile, Cell, Compiled, Connection, Endpoint, EndpointKind, Matrix};
+pub use exercise::{
+    check as check_exercise, parse_exercise, parse_tutorial_step, Exercise, GoalResult,
+    TutorialStep,
+};
 pub use explain::Explanation;
 pub use lint::{lint, Lint};
 pub use model::{Model, PolicyType, PortProto, Protocol};

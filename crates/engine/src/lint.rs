@@ -10,9 +10,7 @@ use serde::Serialize;
 use crate::diag::{Diagnostic, Severity};
 use crate::diff::{and_or_variants, VariantKind};
 use crate::eval::{describe_peer, Compiled, EndpointKind};
-use crate::model::{
-    Model, NetworkPolicy, PolicyType, PortProto, PortRef, Protocol, Span, NAMESPACE_NAME_LABEL,
-};
+use crate::model::{Model, PolicyType, PortProto, PortRef, Protocol, Span, NAMESPACE_NAME_LABEL};
 use crate::selector::describe_selector;
 
 /// One finding.
@@ -609,12 +607,4 @@ fn policy_namespace(c: &Compiled<'_>, out: &mut Vec<Lint>) {
             });
         }
     }
-}
-
-/// The lints of one policy (by index), e.g. for the playground's policies list.
-pub fn lints_of(lints: &[Lint], policy: &NetworkPolicy) -> usize {
-    lints
-        .iter()
-        .filter(|l| l.message.contains(&policy.id()))
-        .count()
 }
