@@ -4,7 +4,7 @@
 //! result as bitsets. A matrix for one port then costs one pass over the rules that select each
 //! pod, and a few bitset operations per pod — never policies × pods² re-evaluation.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::net::IpAddr;
 
 use serde::Serialize;
@@ -591,71 +591,79 @@ impl<'m> Compiled<'m> {
     /// endpoints are not cluster flows and are left out.
     pub fn connectivity(&self) -> Vec<Connection> {
         let n = self.endpoints.len();
-        let mut out: BTreeMap<(usize, usize, Protocol), Vec<(u16, u16)>> = BTreeMap::new();
-        for protocol in Protocol::ALL {
-            let cuts = self.breakpoints(protocol);
-            let mut open: Vec<Option<u16>> = vec![None; n * n];
-            let mut prev: Option<Matrix> = None;
+        // Ranks by name, so that sorting integers sorts the output bytewise.
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| self.endpoints[a].name.cmp(&self.endpoints[b].name));
+        let mut rank = vec![0u32; n];
+        for (r, &e) in order.iter().enumerate() {
+            rank[e] = r as u32;
+        }
+        let mut protocols = Protocol::ALL;
+        protocols.sort_by_key(|p| p.as_str());
+        // (source rank, destination rank, protocol rank, first port, last port).
+        let mut ranges: Vec<(u32, u32, u8, u16, u16)> = Vec::new();
+        let is_pod: Vec<bool> = self.endpoints.iter().map(Endpoint::is_pod).collect();
+        for (pr, &protocol) in protocols.iter().enumerate() {
+            let mut open: Vec<u16> = vec![0; n * n];
+            let mut prev: Vec<Bits> = vec![Bits::empty(n); n];
             let mut cache: HashMap<Vec<bool>, Matrix> = HashMap::new();
-            let mut close_all =
-                |matrix: Option<&Matrix>, lo: u16, prev_hi: u16, open: &mut Vec<Option<u16>>| {
-                    for s in 0..n {
-                        for d in 0..n {
-                            let now = matrix.is_some_and(|m| m.allowed(s, d));
+            let mut toggle = |rows: &[Bits], lo: u16, prev: &mut Vec<Bits>, open: &mut Vec<u16>| {
+                for s in 0..n {
+                    if rows[s] == prev[s] {
+                        continue;
+                    }
+                    for (w, (a, b)) in rows[s].0.iter().zip(&prev[s].0).enumerate() {
+                        let mut changed = a ^ b;
+                        while changed != 0 {
+                            let d = w * 64 + changed.trailing_zeros() as usize;
+                            changed &= changed - 1;
+                            if !is_pod[s] && !is_pod[d] {
+                                continue;
+                            }
                             let slot = &mut open[s * n + d];
-                            match (*slot, now) {
-                                (None, true) => *slot = Some(lo),
-                                (Some(start), false) => {
-                                    out.entry((s, d, protocol))
-                                        .or_default()
-                                        .push((start, prev_hi));
-                                    *slot = None;
-                                }
-                                _ => {}
+                            if rows[s].get(d) {
+                                *slot = lo;
+                            } else {
+                                ranges.push((rank[s], rank[d], pr as u8, *slot, lo - 1));
                             }
                         }
                     }
-                };
-            for (i, &lo) in cuts.iter().enumerate() {
-                let pp = PortProto { port: lo, protocol };
-                let key = self.signature(pp);
-                let matrix = match cache.get(&key) {
-                    Some(m) => m.clone(),
-                    None => {
-                        let m = self.matrix(pp);
-                        cache.insert(key, m.clone());
-                        m
-                    }
-                };
-                if prev.as_ref().map(|p| &p.rows) != Some(&matrix.rows) {
-                    let prev_hi = if i == 0 { 0 } else { lo - 1 };
-                    close_all(Some(&matrix), lo, prev_hi, &mut open);
+                    prev[s].clone_from(&rows[s]);
                 }
-                prev = Some(matrix);
+            };
+            for &lo in &self.breakpoints(protocol) {
+                let pp = PortProto { port: lo, protocol };
+                let matrix = cache
+                    .entry(self.signature(pp))
+                    .or_insert_with(|| self.matrix(pp));
+                toggle(&matrix.rows, lo, &mut prev, &mut open);
             }
-            close_all(None, 0, u16::MAX, &mut open);
+            // Close what is still open at 65535.
+            for s in 0..n {
+                for d in prev[s].ones() {
+                    if is_pod[s] || is_pod[d] {
+                        ranges.push((rank[s], rank[d], pr as u8, open[s * n + d], u16::MAX));
+                    }
+                }
+            }
         }
-        let mut conns: Vec<Connection> = out
-            .into_iter()
-            .map(|((from, to, protocol), ports)| Connection {
-                from,
-                to,
-                protocol,
-                ports,
-            })
-            .collect();
-        conns.sort_by(|a, b| {
-            (
-                &self.endpoints[a.from].name,
-                &self.endpoints[a.to].name,
-                a.protocol.as_str(),
-            )
-                .cmp(&(
-                    &self.endpoints[b.from].name,
-                    &self.endpoints[b.to].name,
-                    b.protocol.as_str(),
-                ))
-        });
+        ranges.sort_unstable();
+        let mut conns: Vec<Connection> = Vec::new();
+        for (s, d, pr, lo, hi) in ranges {
+            let (from, to, protocol) =
+                (order[s as usize], order[d as usize], protocols[pr as usize]);
+            match conns.last_mut() {
+                Some(c) if c.from == from && c.to == to && c.protocol == protocol => {
+                    c.ports.push((lo, hi))
+                }
+                _ => conns.push(Connection {
+                    from,
+                    to,
+                    protocol,
+                    ports: vec![(lo, hi)],
+                }),
+            }
+        }
         conns
     }
 

@@ -14,7 +14,7 @@ use crate::diag::{Diagnostic, FieldPath, PathDiag, Seg, Severity};
 use crate::model::{
     ContainerPort, Labels, Model, Namespace, Pod, Protocol, Span, NAMESPACE_NAME_LABEL,
 };
-use crate::yaml::{locate, split_documents, Document};
+use crate::yaml::{split_documents, Document, Locator};
 use crate::{toy, validate, Input};
 
 /// Parses and validates every input into one model. Objects with errors are left out; every
@@ -28,6 +28,7 @@ pub fn parse(inputs: &[Input<'_>]) -> (Model, Vec<Diagnostic>) {
                 file,
                 name: input.name,
                 doc: &doc,
+                locator: Locator::new(doc.text),
             };
             match serde_yaml::from_str::<Value>(doc.text) {
                 Ok(value) => b.object(&ctx, &value, &FieldPath::root()),
@@ -43,11 +44,12 @@ pub(crate) struct Ctx<'a> {
     pub file: usize,
     pub name: &'a str,
     pub doc: &'a Document<'a>,
+    pub locator: Locator<'a>,
 }
 
 impl Ctx<'_> {
     pub fn span(&self, path: &FieldPath) -> Span {
-        let (line, col) = locate(self.doc.text, &path.0);
+        let (line, col) = self.locator.locate(&path.0);
         Span {
             file: self.file,
             line: line + self.doc.first_line as u32,
@@ -517,7 +519,7 @@ mod tests {
     #[test]
     fn other_kinds_are_skipped_with_a_warning() {
         let (_, d) = run("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n");
-        assert_eq!(d, vec!["in.yaml:2:1: warning: skipped Deployment web: only NetworkPolicy, Pod, Namespace and List objects affect the verdicts"]);
+        assert_eq!(d, vec!["in.yaml:2:7: warning: skipped Deployment web: only NetworkPolicy, Pod, Namespace and List objects affect the verdicts"]);
     }
 
     #[test]
@@ -590,7 +592,7 @@ items:
             run("kind: Pod\napiVersion: v1\nmetadata:\n  name: p\n  labels:\n    app: [1]\n");
         assert_eq!(d.len(), 1, "{d:?}");
         assert!(
-            d[0].starts_with("in.yaml:6:5: error: Pod metadata.labels.app: invalid type"),
+            d[0].starts_with("in.yaml:6:10: error: Pod metadata.labels.app: invalid type"),
             "{}",
             d[0]
         );

@@ -433,10 +433,10 @@ externals:
         let d: Vec<String> = d.iter().map(|d| d.to_string()).collect();
         expect_test::expect![[r#"
             [
-                "c.yaml:4:7: error: \"app\": expected key=value (a label), ports=LIST or ip=ADDR",
+                "c.yaml:4:10: error: \"app\": expected key=value (a label), ports=LIST or ip=ADDR",
                 "c.yaml:5:18: error: port \"99999\": the number must be between 1 and 65535",
-                "c.yaml:6:3: error: namespace name \"Bad_NS\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
-                "c.yaml:8:3: error: external x: expected an IP address such as 8.8.8.8 or 2001:db8::1",
+                "c.yaml:6:11: error: namespace name \"Bad_NS\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+                "c.yaml:8:6: error: external x: expected an IP address such as 8.8.8.8 or 2001:db8::1",
             ]
         "#]]
         .assert_debug_eq(&d);

@@ -86,33 +86,56 @@ struct Pos {
 
 /// Finds the 1-based (line, column) of `path` inside a document's text.
 ///
-/// For a key, the position of the key; for an index, the position of the item's content.
+/// For a key, the position of its value when the value is on the key's line (where an "Invalid
+/// value" sits), else of the key; for an index, the position of the item's content.
 pub fn locate(text: &str, path: &[Seg]) -> (u32, u32) {
-    let lines = outline(text);
-    let first = lines.iter().position(|l| l.is_some());
-    let Some(first) = first else { return (1, 1) };
-    let mut node = Pos {
-        line: first,
-        col: lines[first].as_ref().map_or(0, |l| l.indent),
-    };
-    let mut found = node;
-    for seg in path {
-        let next = match seg {
-            Seg::Key(k) => find_key(&lines, node, k),
-            Seg::Index(i) => find_item(&lines, node, *i),
-        };
-        match next {
-            Some((at, value)) => {
-                found = at;
-                match value {
-                    Some(v) => node = v,
-                    None => break,
-                }
-            }
-            None => break,
+    Locator::new(text).locate(path)
+}
+
+/// A document's outline, read once, for many [`locate`] calls.
+pub struct Locator<'a> {
+    lines: Vec<Option<Line<'a>>>,
+}
+
+impl<'a> Locator<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Locator {
+            lines: outline(text),
         }
     }
-    (found.line as u32 + 1, found.col as u32 + 1)
+
+    /// See [`locate`].
+    pub fn locate(&self, path: &[Seg]) -> (u32, u32) {
+        let lines = &self.lines;
+        let first = lines.iter().position(|l| l.is_some());
+        let Some(first) = first else { return (1, 1) };
+        let mut node = Pos {
+            line: first,
+            col: lines[first].as_ref().map_or(0, |l| l.indent),
+        };
+        let mut found = node;
+        for (i, seg) in path.iter().enumerate() {
+            let next = match seg {
+                Seg::Key(k) => find_key(lines, node, k),
+                Seg::Index(i) => find_item(lines, node, *i),
+            };
+            match next {
+                Some((at, value)) => {
+                    found = at;
+                    let last = i + 1 == path.len();
+                    match value {
+                        Some(v) if last && matches!(seg, Seg::Key(_)) && v.line == at.line => {
+                            found = v
+                        }
+                        Some(v) => node = v,
+                        None => break,
+                    }
+                }
+                None => break,
+            }
+        }
+        (found.line as u32 + 1, found.col as u32 + 1)
+    }
 }
 
 /// The text of `line` from byte column `col`.
@@ -291,18 +314,19 @@ spec:
 
     #[test]
     fn locates_kubectl_style_paths() {
+        // Keys with a value on their line point at the value; others at the key.
         let cases = [
-            ("kind", (2, 1)),
-            ("metadata.name", (4, 3)),
-            ("spec.podSelector", (6, 3)),
+            ("kind", (2, 7)),
+            ("metadata.name", (4, 9)),
+            ("spec.podSelector", (6, 16)),
             ("spec.ingress[0]", (8, 5)),
             ("spec.ingress[0].from[1]", (12, 7)),
-            ("spec.ingress[0].from[1].ipBlock.cidr", (13, 9)),
+            ("spec.ingress[0].from[1].ipBlock.cidr", (13, 15)),
             (
                 "spec.ingress[0].from[0].podSelector.matchLabels.app",
-                (11, 11),
+                (11, 16),
             ),
-            ("spec.ingress[0].ports[0].port", (15, 7)),
+            ("spec.ingress[0].ports[0].port", (15, 13)),
             // Missing fields fall back to the deepest position found.
             ("spec.egress", (5, 1)),
             ("spec.ingress[0].from[7]", (8, 5)),
@@ -316,10 +340,10 @@ spec:
     fn locates_indented_sequences_and_flow_maps() {
         let text = "spec:\n  egress:\n    -   to:\n          - {ipBlock: {cidr: 1.2.3.4/8}}\n";
         assert_eq!(locate(text, &path("spec.egress[0].to")), (3, 9));
-        assert_eq!(locate(text, &path("spec.egress[0].to[0].ipBlock")), (4, 14));
+        assert_eq!(locate(text, &path("spec.egress[0].to[0].ipBlock")), (4, 23));
         assert_eq!(
             locate(text, &path("spec.egress[0].to[0].ipBlock.cidr")),
-            (4, 24)
+            (4, 30)
         );
     }
 
