@@ -46,6 +46,12 @@ cargo bench -p netpol-engine --no-run
 ensure_chromium
 ensure_web_build_tools
 
+step "cargo clippy (netpol-share, netpol-live, $WASM_TARGET)"
+cargo clippy -p netpol-share -p netpol-live --target "$WASM_TARGET" -- -D warnings
+
+step "live blocks bundle (live/build.sh)"
+live/build.sh
+
 step "cargo test (netpol-web, $WASM_TARGET, headless Chromium)"
 cargo test -p netpol-web --target "$WASM_TARGET"
 
