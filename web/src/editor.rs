@@ -1,0 +1,208 @@
+//! A code editor: a `<textarea>` whose text is transparent, over a `<pre>` with the same text
+//! syntax-highlighted, plus a line-number gutter with diagnostic markers. Scrolling is synced.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlDocument, HtmlElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::core::{DiagVm, Editor};
+use crate::highlight::tokens;
+use netpol_engine::Severity;
+
+/// Line height of the editors in CSS pixels (must match `--code-lh` in style.css).
+pub const LINE_HEIGHT: f64 = 20.0;
+
+#[derive(Properties, PartialEq)]
+pub struct EditorProps {
+    pub editor: Editor,
+    pub label: AttrValue,
+    pub hint: AttrValue,
+    pub text: AttrValue,
+    pub diagnostics: Vec<DiagVm>,
+    /// Highlighted lines (1-based, inclusive).
+    pub highlight: Option<(u32, u32)>,
+    pub on_input: Callback<String>,
+    pub textarea_ref: NodeRef,
+}
+
+#[function_component(CodeEditor)]
+pub fn code_editor(p: &EditorProps) -> Html {
+    let pre_ref = use_node_ref();
+    let gutter_ref = use_node_ref();
+    // After Escape, the next Tab moves focus instead of inserting spaces.
+    let escaped = use_mut_ref(|| Cell::new(false));
+    let testid = match p.editor {
+        Editor::Policies => "policies-editor",
+        Editor::Cluster => "cluster-editor",
+    };
+    let id = format!("{}-editor", p.editor.name());
+
+    let onscroll = {
+        let (pre, gutter) = (pre_ref.clone(), gutter_ref.clone());
+        Callback::from(move |e: Event| {
+            if let Some(ta) = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
+                sync_scroll(&ta, &pre, &gutter);
+            }
+        })
+    };
+    let oninput = {
+        let cb = p.on_input.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(ta) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
+            {
+                cb.emit(ta.value());
+            }
+        })
+    };
+    let onkeydown = {
+        let cb = p.on_input.clone();
+        let escaped: Rc<std::cell::RefCell<Cell<bool>>> = escaped.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let esc = escaped.borrow();
+            match e.key().as_str() {
+                "Escape" => esc.set(true),
+                "Tab"
+                    if !e.shift_key()
+                        && !e.ctrl_key()
+                        && !e.alt_key()
+                        && !e.meta_key()
+                        && !esc.get() =>
+                {
+                    e.prevent_default();
+                    if let Some(ta) = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
+                    {
+                        insert_text(&ta, "  ", &cb);
+                    }
+                }
+                _ => esc.set(false),
+            }
+        })
+    };
+
+    let text = p.text.as_str();
+    let lines: Vec<&str> = text.split('\n').collect();
+    let in_hl = |n: u32| p.highlight.is_some_and(|(a, b)| a <= n && n <= b);
+    // Diagnostics past the end (e.g. "unexpected end of input") are shown on the last line.
+    let last = lines.len() as u32;
+    let on_line = |d: &DiagVm, n: u32| d.line.min(last) == n;
+    let worst = |n: u32| {
+        p.diagnostics
+            .iter()
+            .filter(|d| on_line(d, n))
+            .map(|d| d.severity)
+            .min()
+    };
+    let code_lines = lines.iter().enumerate().map(|(i, l)| {
+        let n = i as u32 + 1;
+        let class = classes!(
+            "cl",
+            in_hl(n).then_some("hl"),
+            worst(n).map(|s| format!("has-{}", s.as_str()))
+        );
+        let toks = tokens(l)
+            .into_iter()
+            .map(|(t, s)| html! { <span class={t.class()}>{ s }</span> });
+        html! { <div {class}>{ for toks }{ "\n" }</div> }
+    });
+    let gutter_lines = (1..=lines.len() as u32).map(|n| {
+        let here: Vec<&DiagVm> = p.diagnostics.iter().filter(|d| on_line(d, n)).collect();
+        let marker = worst(n).map(|s| {
+            let title: Vec<String> =
+                here.iter().map(|d| format!("{}:{}: {}: {}", d.line, d.col, d.severity.as_str(), d.message)).collect();
+            html! {
+                <span class={classes!("marker", format!("m-{}", s.as_str()))} title={title.join("\n")}>
+                    { if s == Severity::Error { "●" } else { "▲" } }
+                </span>
+            }
+        });
+        html! { <div class={classes!("gl", in_hl(n).then_some("hl"))}>{ for marker }<span class="num">{ n }</span></div> }
+    });
+    let errors = p
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = p
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    let badge = if errors > 0 {
+        html! { <span class="badge b-error">{ format!("● {errors} error{}", if errors == 1 { "" } else { "s" }) }</span> }
+    } else if warnings > 0 {
+        html! { <span class="badge b-warning">{ format!("▲ {warnings} warning{}", if warnings == 1 { "" } else { "s" }) }</span> }
+    } else {
+        html! {}
+    };
+    html! {
+        <section class={classes!("editor", format!("editor-{}", p.editor.name()))}>
+            <div class="panel-head">
+                <h2><label for={id.clone()}>{ p.label.clone() }</label></h2>
+                { badge }
+                <span class="hint">{ p.hint.clone() }</span>
+            </div>
+            <div class="code">
+                <div class="gutter" ref={gutter_ref} aria-hidden="true">
+                    <div class="gutter-inner">{ for gutter_lines }</div>
+                </div>
+                <div class="code-area">
+                    <pre class="hl-layer" ref={pre_ref} aria-hidden="true"><code>{ for code_lines }</code></pre>
+                    <textarea
+                        id={id}
+                        ref={p.textarea_ref.clone()}
+                        data-testid={testid}
+                        class="code-input"
+                        value={p.text.clone()}
+                        {oninput}
+                        {onscroll}
+                        {onkeydown}
+                        spellcheck="false"
+                        autocomplete="off"
+                        autocapitalize="off"
+                        wrap="off"
+                        aria-describedby="editor-keys-hint"
+                        aria-invalid={if errors > 0 { "true" } else { "false" }}
+                    />
+                </div>
+            </div>
+        </section>
+    }
+}
+
+/// Copies the textarea's scroll position to the highlight layer and the gutter.
+pub fn sync_scroll(ta: &HtmlElement, pre: &NodeRef, gutter: &NodeRef) {
+    let (top, left) = (ta.scroll_top(), ta.scroll_left());
+    if let Some(pre) = pre.cast::<HtmlElement>() {
+        pre.set_scroll_top(top);
+        pre.set_scroll_left(left);
+    }
+    if let Some(g) = gutter.cast::<HtmlElement>() {
+        g.set_scroll_top(top);
+    }
+}
+
+/// Inserts `s` at the cursor, keeping the browser's undo history when it can.
+fn insert_text(ta: &HtmlTextAreaElement, s: &str, on_input: &Callback<String>) {
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.dyn_into::<HtmlDocument>().ok());
+    let done = doc.is_some_and(|d| {
+        d.exec_command_with_show_ui_and_value("insertText", false, s)
+            .unwrap_or(false)
+    });
+    if !done {
+        let start = ta.selection_start().ok().flatten().unwrap_or(0);
+        let end = ta.selection_end().ok().flatten().unwrap_or(start);
+        let _ = ta.set_range_text_with_start_and_end(s, start, end);
+        let pos = start + s.encode_utf16().count() as u32;
+        let _ = ta.set_selection_range(pos, pos);
+        on_input.emit(ta.value());
+    }
+}

@@ -1,0 +1,447 @@
+//! # netpol-web
+//!
+//! The netpol playground: paste NetworkPolicies and a toy cluster, see live which flows are
+//! allowed and why. A pure core ([`core`]: state, events, view model — tested natively) and thin
+//! Yew components that render the view model and dispatch events. All semantics live in
+//! `netpol-engine`.
+//!
+//! Component tree:
+//!
+//! ```text
+//! App                      (owns core::State; persistence; timing)
+//! ├── header               (title, Examples <select>, port picker, Matrix|Graph tabs, Reset)
+//! ├── left column
+//! │   ├── CodeEditor "Policies"   (textarea over highlighted <pre>, gutter with markers)
+//! │   ├── CodeEditor "Cluster"
+//! │   └── Diagnostics             (data-testid="diagnostics")
+//! ├── right column
+//! │   ├── example description, stale banner (data-testid="stale")
+//! │   ├── MatrixView | GraphView  (+ generated highlight stylesheet)
+//! │   ├── WhyPanel                (data-testid="explanation")
+//! │   └── PoliciesList
+//! └── status line          (data-testid="eval-time")
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod core;
+pub mod editor;
+pub mod highlight;
+pub mod panels;
+pub mod result;
+
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::core::{update, utf16_offset, view_model, Editor, Event as Ev, LinkVm, State, View};
+use crate::editor::{CodeEditor, LINE_HEIGHT};
+use crate::panels::{Diagnostics, PoliciesList, WhyPanel};
+use crate::result::{highlight_css, GraphView, MatrixView};
+
+/// Mounts the app into `<div id="app">` (replacing its placeholder) or the body.
+pub fn start() {
+    let doc = web_sys::window().and_then(|w| w.document());
+    match doc.as_ref().and_then(|d| d.get_element_by_id("app")) {
+        Some(root) => {
+            root.set_inner_html("");
+            yew::Renderer::<App>::with_root(root).render();
+        }
+        None => {
+            yew::Renderer::<App>::new().render();
+        }
+    }
+}
+
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct AppProps {
+    /// Load and save the work in progress in localStorage (tests turn it off).
+    #[prop_or(true)]
+    pub persist: bool,
+}
+
+impl Default for AppProps {
+    fn default() -> Self {
+        AppProps { persist: true }
+    }
+}
+
+pub enum Msg {
+    Core(Ev),
+    /// Text typed in an editor (timed from here to the end of the next render).
+    Input(Editor, String),
+    /// Move the cursor to a diagnostic's position.
+    Goto(Editor, u32, u32),
+}
+
+pub struct App {
+    state: State,
+    policies_ref: NodeRef,
+    cluster_ref: NodeRef,
+    time_ref: NodeRef,
+    /// When the pending evaluation started (performance.now()).
+    t0: Option<f64>,
+    /// The highlight we last scrolled to.
+    scrolled_seq: u32,
+    /// The flow whose explanation we last scrolled into view.
+    shown_flow: Option<(String, String)>,
+    why_ref: NodeRef,
+}
+
+impl App {
+    fn save(&self, ctx: &Context<Self>) {
+        if ctx.props().persist {
+            use gloo::storage::{LocalStorage, Storage};
+            let _ = LocalStorage::set(core::STORAGE_KEY, self.state.saved());
+        }
+    }
+
+    fn textarea(&self, editor: Editor) -> Option<HtmlTextAreaElement> {
+        match editor {
+            Editor::Policies => self.policies_ref.cast(),
+            Editor::Cluster => self.cluster_ref.cast(),
+        }
+    }
+
+    /// Scrolls an editor so that `line` is about a third from the top.
+    fn scroll_to_line(&self, editor: Editor, line: u32) {
+        if let Some(ta) = self.textarea(editor) {
+            let target = (f64::from(line) - 1.0) * LINE_HEIGHT;
+            let h = f64::from(ta.client_height());
+            let top = f64::from(ta.scroll_top());
+            if target < top || target + LINE_HEIGHT > top + h {
+                ta.set_scroll_top((target - h / 3.0).max(0.0) as i32);
+            }
+            if let Some(el) = ta.dyn_ref::<HtmlElement>() {
+                let opts = web_sys::ScrollIntoViewOptions::new();
+                opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                el.scroll_into_view_with_scroll_into_view_options(&opts);
+            }
+        }
+    }
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = AppProps;
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let t0 = now();
+        let saved = if ctx.props().persist {
+            use gloo::storage::{LocalStorage, Storage};
+            LocalStorage::get::<core::Saved>(core::STORAGE_KEY).ok()
+        } else {
+            None
+        };
+        let state = State::restore(netpol_examples::all(), saved);
+        App {
+            state,
+            policies_ref: NodeRef::default(),
+            cluster_ref: NodeRef::default(),
+            time_ref: NodeRef::default(),
+            t0: Some(t0),
+            scrolled_seq: 0,
+            shown_flow: None,
+            why_ref: NodeRef::default(),
+        }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Input(editor, text) => {
+                self.t0 = Some(now());
+                update(&mut self.state, Ev::Edit(editor, text));
+                self.save(ctx);
+                true
+            }
+            Msg::Goto(editor, line, col) => {
+                update(&mut self.state, Ev::MarkLine(editor, line));
+                if let Some(ta) = self.textarea(editor) {
+                    let text = ta.value();
+                    let off = utf16_offset(&text, line, col);
+                    let _ = ta.focus();
+                    let _ = ta.set_selection_range(off, off);
+                }
+                true
+            }
+            Msg::Core(ev) => {
+                let persist = matches!(
+                    ev,
+                    Ev::LoadExample(_) | Ev::ResetExample | Ev::SelectPort(_) | Ev::SelectView(_)
+                );
+                if matches!(
+                    ev,
+                    Ev::LoadExample(_) | Ev::ResetExample | Ev::SelectPort(_) | Ev::SelectView(_)
+                ) {
+                    self.t0 = Some(now());
+                }
+                if matches!(ev, Ev::Hover(_)) && self.state.hover == ev_hover(&ev) {
+                    return false;
+                }
+                update(&mut self.state, ev);
+                if persist {
+                    self.save(ctx);
+                }
+                true
+            }
+        }
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+        if let Some(t0) = self.t0.take() {
+            let ms = now() - t0;
+            if let Some(el) = self.time_ref.cast::<HtmlElement>() {
+                el.set_text_content(Some(&format!("evaluated in {ms:.1} ms")));
+                let _ = el.set_attribute("data-ms", &format!("{ms:.3}"));
+                let _ = el.set_attribute(
+                    "title",
+                    "Time from the edit to the updated view: parse, evaluate, render",
+                );
+            }
+        }
+        let flow = self
+            .state
+            .flow
+            .as_ref()
+            .map(|f| (f.from.clone(), f.to.clone()));
+        if flow.is_some() && flow != self.shown_flow {
+            // Bring the explanation into view (the right column scrolls at small heights).
+            if let Some(el) = self.why_ref.cast::<web_sys::Element>() {
+                let opts = web_sys::ScrollIntoViewOptions::new();
+                opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                opts.set_behavior(web_sys::ScrollBehavior::Smooth);
+                el.scroll_into_view_with_scroll_into_view_options(&opts);
+            }
+        }
+        self.shown_flow = flow;
+        if self.state.highlight_seq != self.scrolled_seq {
+            self.scrolled_seq = self.state.highlight_seq;
+            if let Some(h) = self.state.highlight {
+                self.scroll_to_line(h.editor, h.start);
+            }
+        }
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let vm = view_model(&self.state);
+        let link = ctx.link();
+        let on_example = link.callback(|e: Event| {
+            let v = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+                .map(|s| s.value())
+                .unwrap_or_default();
+            Msg::Core(Ev::LoadExample(v))
+        });
+        let on_port = link.callback(|e: Event| {
+            let v = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+                .map(|s| s.value())
+                .unwrap_or_default();
+            Msg::Core(Ev::SelectPort(v))
+        });
+        let on_reset = link.callback(|_: MouseEvent| Msg::Core(Ev::ResetExample));
+        let tab = |v: View, label: &'static str| {
+            let onclick = link.callback(move |_: MouseEvent| Msg::Core(Ev::SelectView(v)));
+            let active = vm.view == v;
+            html! {
+                <button type="button" role="tab" class={classes!("tab", active.then_some("active"))}
+                    aria-selected={if active { "true" } else { "false" }} aria-controls="result-view" {onclick}>{ label }</button>
+            }
+        };
+        let on_select =
+            link.callback(|(from, to): (String, String)| Msg::Core(Ev::SelectFlow { from, to }));
+        let on_hover = link.callback(|h: Option<String>| Msg::Core(Ev::Hover(h)));
+        let on_link = link.callback(|l: LinkVm| {
+            Msg::Core(Ev::ShowSpan {
+                whole_document: l.kind == "policy",
+                file: l.file,
+                line: l.line,
+                col: l.col,
+            })
+        });
+        let on_pick = link.callback(|(e, l, c): (Editor, u32, u32)| Msg::Goto(e, l, c));
+        let diags_for = |e: Editor| {
+            vm.diagnostics
+                .iter()
+                .filter(|d| d.editor == e)
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        let hl_for = |e: Editor| {
+            vm.highlight
+                .filter(|h| h.editor == e)
+                .map(|h| (h.start, h.end))
+        };
+
+        let examples = vm.examples.iter().map(|(id, title)| {
+            html! { <option value={id.clone()} selected={*id == vm.example}>{ title }</option> }
+        });
+        let ports = vm.ports.iter().map(|o| {
+            html! { <option value={o.value.clone()} selected={o.value == vm.port_value}>{ &o.label }</option> }
+        });
+        let result_view = match (vm.view, &vm.matrix, &vm.graph) {
+            (View::Graph, _, Some(g)) => html! {
+                <GraphView vm={Rc::clone(g)} on_select={on_select.clone()} on_hover={on_hover.clone()} />
+            },
+            (_, Some(m), _) => html! {
+                <MatrixView vm={Rc::clone(m)} on_select={on_select.clone()} on_hover={on_hover.clone()} />
+            },
+            _ => html! {
+                <p class="no-result">{ "Nothing to show yet: fix the errors in the editors to see the flows." }</p>
+            },
+        };
+        let legend = if vm.view == View::Graph {
+            html! {
+                <div class="legend" aria-label="Legend">
+                    <span><svg width="14" height="14" aria-hidden="true"><circle cx="7" cy="7" r="6" class="lg-pod" /></svg>{ " pod" }</span>
+                    <span><svg width="14" height="14" aria-hidden="true"><polygon points="7,0 14,7 7,14 0,7" class="lg-ext" /></svg>{ " external" }</span>
+                    <span><span class="lg-bar in" aria-hidden="true"></span>{ " left bar: isolated for ingress" }</span>
+                    <span><span class="lg-bar out" aria-hidden="true"></span>{ " right bar: isolated for egress" }</span>
+                    <span>{ "→ allowed flow (dashed: some ports)" }</span>
+                </div>
+            }
+        } else if vm.port_value == "all" {
+            html! {
+                <div class="legend" aria-label="Legend">
+                    <span class="lg v-allow">{ "✓" }</span>{ " every port " }
+                    <span class="lg v-some">{ "◐" }</span>{ " some ports " }
+                    <span class="lg v-deny">{ "✗" }</span>{ " no port " }
+                    <span class="lg v-na">{ "–" }</span>{ " not a cluster flow " }
+                    <span class="legend-note">{ "hover a cell for the list of ports" }</span>
+                </div>
+            }
+        } else {
+            html! {
+                <div class="legend" aria-label="Legend">
+                    <span class="lg v-allow">{ "✓" }</span>{ " allowed " }
+                    <span class="lg v-deny">{ "✗" }</span>{ " denied " }
+                    <span class="lg v-na">{ "–" }</span>{ " not a cluster flow " }
+                    <span class="iso iso-in">{ "⇥" }</span>{ " ingress-isolated " }
+                    <span class="iso iso-out">{ "↦" }</span>{ " egress-isolated" }
+                </div>
+            }
+        };
+        let counts = vm.matrix.as_ref().map(|m| {
+            html! {
+                <span class="counts">
+                    <span class="c-allow">{ format!("✓ {} allowed", m.allowed) }</span>
+                    <span class="c-deny">{ format!("✗ {} denied", m.denied) }</span>
+                    <span class="muted">{ format!("on {}", m.port_label) }</span>
+                </span>
+            }
+        });
+        let css = highlight_css(vm.hover, &vm.policy_pods, &vm.policy_flows);
+        let on_input_p = link.callback(|t: String| Msg::Input(Editor::Policies, t));
+        let on_input_c = link.callback(|t: String| Msg::Input(Editor::Cluster, t));
+        let on_port_explain = link.callback(|pp| Msg::Core(Ev::ExplainPort(pp)));
+        let on_close = link.callback(|_| Msg::Core(Ev::ClearFlow));
+        let on_policy = link.callback(|id: String| Msg::Core(Ev::SelectPolicy(id)));
+        let problems = if vm.error_count > 0 {
+            format!(
+                "{} error{}",
+                vm.error_count,
+                if vm.error_count == 1 { "" } else { "s" }
+            )
+        } else if vm.warning_count > 0 {
+            format!(
+                "{} warning{}",
+                vm.warning_count,
+                if vm.warning_count == 1 { "" } else { "s" }
+            )
+        } else {
+            "no problems".to_string()
+        };
+        html! {
+            <div class="app">
+                <style>{ css }</style>
+                <header class="top">
+                    <div class="brand">
+                        <span class="logo" aria-hidden="true">
+                            <svg viewBox="0 0 24 24" width="24" height="24"><path d="M12 2 4 5v6c0 5 3.4 9.4 8 11 4.6-1.6 8-6 8-11V5z" /></svg>
+                        </span>
+                        <h1>{ "netpol playground" }</h1>
+                        <span class="tagline">{ "Kubernetes NetworkPolicy, live" }</span>
+                    </div>
+                    <div class="controls">
+                        <label class="ctl">
+                            <span class="ctl-label">{ "Example" }</span>
+                            <select data-testid="examples" aria-label="Example scenario" onchange={on_example}>{ for examples }</select>
+                        </label>
+                        <button type="button" class="btn" onclick={on_reset} disabled={!vm.modified}
+                            title="Throw away your edits and reload the example" data-testid="reset">{ "Reset to example" }</button>
+                        <label class="ctl">
+                            <span class="ctl-label">{ "Port" }</span>
+                            <select data-testid="port-picker" aria-label="Port and protocol" onchange={on_port}>{ for ports }</select>
+                        </label>
+                        <div class="tabs" role="tablist" aria-label="Result view">
+                            { tab(View::Matrix, "Matrix") }
+                            { tab(View::Graph, "Graph") }
+                        </div>
+                    </div>
+                </header>
+                <main class="layout">
+                    <div class="left">
+                        <CodeEditor editor={Editor::Policies} label="Policies" hint="NetworkPolicy YAML, --- between documents"
+                            text={AttrValue::from(vm.policies_text.clone())} diagnostics={diags_for(Editor::Policies)}
+                            highlight={hl_for(Editor::Policies)} on_input={on_input_p} textarea_ref={self.policies_ref.clone()} />
+                        <CodeEditor editor={Editor::Cluster} label="Cluster" hint="toy format or kubectl get -o yaml"
+                            text={AttrValue::from(vm.cluster_text.clone())} diagnostics={diags_for(Editor::Cluster)}
+                            highlight={hl_for(Editor::Cluster)} on_input={on_input_c} textarea_ref={self.cluster_ref.clone()} />
+                        <p id="editor-keys-hint" class="sr-only">{ "Tab inserts two spaces. Press Escape, then Tab, to move on." }</p>
+                        <Diagnostics diagnostics={vm.diagnostics.clone()} {on_pick} />
+                    </div>
+                    <div class="right">
+                        <section class="panel result" aria-labelledby="result-title">
+                            <div class="panel-head">
+                                <h2 id="result-title">{ if vm.view == View::Graph { "Allowed flows" } else { "Flow matrix" } }</h2>
+                                { for counts }
+                            </div>
+                            if vm.stale {
+                                <div class="stale-banner" data-testid="stale" role="status">
+                                    <span aria-hidden="true">{ "⚠ " }</span>
+                                    { "Showing the last valid result — fix the errors to update." }
+                                </div>
+                            }
+                            <div id="result-view" role="tabpanel" class={classes!("result-body", vm.stale.then_some("is-stale"))}>
+                                { result_view }
+                            </div>
+                            { legend }
+                        </section>
+                        <div class="lower">
+                            <WhyPanel explanation={vm.explanation.clone()} on_link={on_link.clone()} on_port={on_port_explain} {on_close}
+                                example_title={vm.example_title.clone()} example_summary={vm.example_summary.clone()}
+                                example_description={vm.example_description.clone()} modified={vm.modified}
+                                panel_ref={self.why_ref.clone()} />
+                            <PoliciesList policies={vm.policy_list.clone()} on_select={on_policy} {on_link} />
+                        </div>
+                    </div>
+                </main>
+                <footer class="status" role="status">
+                    <span data-testid="eval-time" class="eval-time" ref={self.time_ref.clone()}></span>
+                    <span class="sep" aria-hidden="true">{ "·" }</span>
+                    <span>{ &vm.summary }</span>
+                    <span class="sep" aria-hidden="true">{ "·" }</span>
+                    <span class={classes!(if vm.error_count > 0 { "st-error" } else { "st-ok" })}>{ problems }</span>
+                    <span class="spacer"></span>
+                    <span class="muted">{ "Runs in your browser; nothing is sent anywhere." }</span>
+                </footer>
+            </div>
+        }
+    }
+}
+
+fn ev_hover(ev: &Ev) -> Option<String> {
+    match ev {
+        Ev::Hover(h) => h.clone(),
+        _ => None,
+    }
+}

@@ -1,0 +1,248 @@
+//! The side panels: diagnostics, the Why? panel, the policies list, the example description.
+
+use netpol_engine::{PortProto, Severity};
+use yew::prelude::*;
+
+use crate::core::{DiagVm, Editor, ExplanationVm, Inline, LinkVm, Mark, PolicyVm};
+
+fn severity_icon(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "●",
+        Severity::Warning => "▲",
+        Severity::Info => "ℹ",
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DiagProps {
+    pub diagnostics: Vec<DiagVm>,
+    pub on_pick: Callback<(Editor, u32, u32)>,
+}
+
+#[function_component(Diagnostics)]
+pub fn diagnostics(p: &DiagProps) -> Html {
+    let items = p.diagnostics.iter().map(|d| {
+        let onclick = {
+            let cb = p.on_pick.clone();
+            let (e, l, c) = (d.editor, d.line, d.col);
+            Callback::from(move |_: MouseEvent| cb.emit((e, l, c)))
+        };
+        let sev = d.severity.as_str();
+        html! {
+            <li data-line={d.line.to_string()} data-col={d.col.to_string()} data-severity={sev} data-file={d.editor.name()}
+                class={format!("diag d-{sev}")}>
+                <button type="button" {onclick} title={format!("Go to {} line {}, column {}", d.editor.name(), d.line, d.col)}>
+                    <span class="d-sev"><span aria-hidden="true">{ severity_icon(d.severity) }</span>{ " " }{ sev }</span>
+                    <span class="d-pos">{ format!("{} {}:{}", d.editor.name(), d.line, d.col) }</span>
+                    <span class="d-msg">{ &d.message }</span>
+                </button>
+            </li>
+        }
+    });
+    html! {
+        <section class="diagnostics-panel" aria-label="Problems">
+            <ul data-testid="diagnostics" class="diags">
+                { for items }
+                if p.diagnostics.is_empty() {
+                    <li class="diag d-none"><span aria-hidden="true">{ "✓ " }</span>{ "No problems: both inputs are valid." }</li>
+                }
+            </ul>
+        </section>
+    }
+}
+
+pub fn render_inlines(v: &[Inline]) -> Html {
+    let parts = v.iter().map(|i| match i {
+        Inline::Text(t) => {
+            let mut pieces = t.split('\n').peekable();
+            let mut out = Vec::new();
+            while let Some(s) = pieces.next() {
+                out.push(html! { { s } });
+                if pieces.peek().is_some() {
+                    out.push(html! { <br /> });
+                }
+            }
+            html! { <>{ for out }</> }
+        }
+        Inline::Code(c) => html! { <code>{ c }</code> },
+        Inline::Bold(b) => html! { <strong>{ b }</strong> },
+    });
+    html! { <>{ for parts }</> }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct WhyProps {
+    pub explanation: Option<ExplanationVm>,
+    pub on_link: Callback<LinkVm>,
+    pub on_port: Callback<PortProto>,
+    pub on_close: Callback<()>,
+    /// Shown while no flow is selected.
+    pub example_title: String,
+    pub example_summary: String,
+    pub example_description: Vec<Inline>,
+    pub modified: bool,
+    pub panel_ref: NodeRef,
+}
+
+fn link_button(l: &LinkVm, cb: &Callback<LinkVm>) -> Html {
+    let onclick = {
+        let (cb, l) = (cb.clone(), l.clone());
+        Callback::from(move |_: MouseEvent| cb.emit(l.clone()))
+    };
+    html! {
+        <button type="button" class={format!("link k-{}", l.kind)} {onclick}
+            title={format!("Highlight the {} in the {} editor (line {})", l.kind, l.file, l.line)}>
+            <span class="k">{ l.kind }</span>{ " " }{ &l.label }
+        </button>
+    }
+}
+
+#[function_component(WhyPanel)]
+pub fn why_panel(p: &WhyProps) -> Html {
+    let body = match &p.explanation {
+        None => html! {
+            <>
+                <p class="why-empty">
+                    <span class="pointer" aria-hidden="true">{ "☝ " }</span>
+                    { "Click a cell of the matrix (or an arrow of the graph) to see why that flow is allowed or denied." }
+                </p>
+                if !p.example_title.is_empty() {
+                    <div class="about">
+                        <h3>
+                            { if p.modified { "Started from: " } else { "About this example: " } }
+                            { &p.example_title }
+                        </h3>
+                        <p class="about-summary">{ &p.example_summary }</p>
+                        <p>{ render_inlines(&p.example_description) }</p>
+                    </div>
+                }
+            </>
+        },
+        Some(x) => {
+            let (cls, icon) = match x.verdict {
+                Mark::Allow => ("verdict v-allow", "✓"),
+                Mark::NotApplicable => ("verdict v-na", "–"),
+                _ => ("verdict v-deny", "✗"),
+            };
+            let ports = (!x.per_port.is_empty()).then(|| {
+                let chips = x.per_port.iter().map(|&(pp, allowed, current)| {
+                    let onclick = {
+                        let cb = p.on_port.clone();
+                        Callback::from(move |_: MouseEvent| cb.emit(pp))
+                    };
+                    html! {
+                        <button type="button" class={classes!("port-chip", if allowed { "v-allow" } else { "v-deny" }, current.then_some("current"))}
+                            aria-pressed={if current { "true" } else { "false" }} {onclick}>
+                            { if allowed { "✓ " } else { "✗ " } }{ pp.to_string() }
+                        </button>
+                    }
+                });
+                html! { <div class="per-port" role="group" aria-label="Verdict per port; pick one to explain">{ for chips }</div> }
+            });
+            let sides = x.sides.iter().map(|s| {
+                let items = s.items.iter().map(|(sentence, links)| {
+                    html! {
+                        <li>
+                            <span class="sentence">{ sentence }</span>
+                            <span class="links">{ for links.iter().map(|l| link_button(l, &p.on_link)) }</span>
+                        </li>
+                    }
+                });
+                let scls = if !s.isolated { "side s-open" } else if s.allowed { "side s-allow" } else { "side s-deny" };
+                let sicon = if s.allowed { "✓" } else { "✗" };
+                html! {
+                    <div class={scls}>
+                        <h3><span aria-hidden="true" class="side-icon">{ sicon }</span>{ " " }{ &s.title }</h3>
+                        if !s.items.is_empty() { <ul>{ for items }</ul> }
+                    </div>
+                }
+            });
+            let onclose = {
+                let cb = p.on_close.clone();
+                Callback::from(move |_: MouseEvent| cb.emit(()))
+            };
+            html! {
+                <>
+                    <div class={cls}>
+                        <span class="verdict-icon" aria-hidden="true">{ icon }</span>
+                        <span class="verdict-text">
+                            <strong>{ format!("{} → {}", x.from, x.to) }</strong>
+                            <span class="verdict-port">{ format!(" on {}", x.port) }</span>
+                            <span class="verdict-word">{ match x.verdict { Mark::Allow => " — allowed", Mark::NotApplicable => " — not a cluster flow", _ => " — denied" } }</span>
+                        </span>
+                        <button type="button" class="close" aria-label="Close the explanation" onclick={onclose}>{ "×" }</button>
+                    </div>
+                    if x.stale { <p class="stale-note">{ "From the last valid result." }</p> }
+                    { for ports }
+                    <p class="headline">{ &x.headline }</p>
+                    { for sides }
+                    <details class="sentences">
+                        <summary>{ "All sentences (as the CLI prints them)" }</summary>
+                        <ul>{ for x.sentences.iter().map(|s| html! { <li>{ s }</li> }) }</ul>
+                    </details>
+                </>
+            }
+        }
+    };
+    html! {
+        <section class="panel why" ref={p.panel_ref.clone()} data-testid="explanation" aria-labelledby="why-title" aria-live="polite">
+            <div class="panel-head"><h2 id="why-title">{ "Why?" }</h2></div>
+            <div class="panel-body">{ body }</div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PoliciesProps {
+    pub policies: Vec<PolicyVm>,
+    pub on_select: Callback<String>,
+    pub on_link: Callback<LinkVm>,
+}
+
+#[function_component(PoliciesList)]
+pub fn policies_list(p: &PoliciesProps) -> Html {
+    let items = p.policies.iter().map(|pol| {
+        let onclick = {
+            let (cb, id) = (p.on_select.clone(), pol.id.clone());
+            Callback::from(move |_: MouseEvent| cb.emit(id.clone()))
+        };
+        let goto = {
+            let cb = p.on_link.clone();
+            let l = LinkVm { kind: "policy", label: pol.id.clone(), file: pol.file.clone(), line: pol.line, col: pol.col };
+            Callback::from(move |_: MouseEvent| cb.emit(l.clone()))
+        };
+        let selects = if pol.selects.is_empty() {
+            html! { <span class="muted">{ "selects no pod" }</span> }
+        } else {
+            html! { <>{ for pol.selects.iter().map(|s| html! { <span class="pod-chip">{ s }</span> }) }</> }
+        };
+        html! {
+            <li class={classes!("policy", pol.selected.then_some("selected"))}>
+                <button type="button" class="policy-main" {onclick} aria-pressed={if pol.selected { "true" } else { "false" }}
+                    title="Highlight the pods this policy selects and the flows it allows">
+                    <span class="policy-id">{ &pol.id }</span>
+                    <span class="dirs">
+                        if pol.ingress { <span class="dir d-in">{ "Ingress" }</span> }
+                        if pol.egress { <span class="dir d-out">{ "Egress" }</span> }
+                    </span>
+                    <span class="selects"><span class="sr-only">{ "selects " }</span>{ selects }</span>
+                </button>
+                <button type="button" class="link yaml-link" onclick={goto}
+                    title={format!("Highlight {} in the Policies editor (line {})", pol.id, pol.line)}
+                    aria-label={format!("Show the YAML of {}", pol.id)}>{ "YAML" }</button>
+            </li>
+        }
+    });
+    html! {
+        <section class="panel policies" aria-labelledby="policies-title">
+            <div class="panel-head"><h2 id="policies-title">{ "Policies" }</h2><span class="hint">{ "click one to highlight what it selects and allows" }</span></div>
+            <div class="panel-body">
+                if p.policies.is_empty() {
+                    <p class="muted">{ "No NetworkPolicy yet: every flow is allowed." }</p>
+                } else {
+                    <ul class="policy-list">{ for items }</ul>
+                }
+            </div>
+        </section>
+    }
+}
