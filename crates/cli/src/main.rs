@@ -10,6 +10,8 @@ use std::fmt::Write as _;
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
+mod teach;
+
 use netpol_engine::{
     compile, has_errors, parse, Cell, Compiled, Diagnostic, Input, PortProto, Severity,
 };
@@ -25,7 +27,10 @@ Commands:
   matrix        Truth table of allowed flows between every pair of endpoints on one port
   explain       Why one flow is allowed or denied, in plain sentences
   connectivity  Every allowed flow over every port and protocol
-  check         Validate the files only
+  check         Validate the files and point at teaching traps (lints)
+  diff          The flows that change between two policy sets on one cluster
+  and-or        Where `from`/`to` items read as AND vs OR, and what the other reading changes
+  exercise      `netpol exercise check EXERCISE.yaml POLICIES.yaml...`: check a workshop exercise
   help          Print this help, or the help of a command (`netpol help matrix`)
 
 FILE is a YAML file with any mix of NetworkPolicy, Namespace, Pod and List objects (as printed by
@@ -99,12 +104,63 @@ netpol check: validate the files only
 
 Usage: netpol check FILE...
 
-Prints every diagnostic to stderr and a one-line summary to stdout.
+Prints every diagnostic to stderr, then the teaching lints (traps such as a probable AND/OR
+mix-up, default deny breaking DNS, rules ignored because of policyTypes, selectors that match
+nothing) as warnings and infos with a suggested fix, and a one-line summary to stdout.
 
 Options:
   -h, --help  Print help
 
 Exit status: 0 when there is no error (warnings are fine), 2 otherwise.
+";
+
+const DIFF_HELP: &str = "\
+netpol diff: the flows that change between two policy sets on one cluster
+
+Usage: netpol diff --before A.yaml --after B.yaml CLUSTER_FILE... [--format text|json]
+
+The policies come from --before and --after; the cluster (namespaces, pods, externals) from
+CLUSTER_FILE. Every port of every protocol is compared; each range of ports with the same change
+is listed once, with the flows gained (+) and lost (-).
+
+Options:
+      --before FILE        The baseline policies (required)
+      --after FILE         The changed policies (required)
+  -f, --format FORMAT      text (default) or json
+  -h, --help               Print help
+
+Exit status: 0 when both sets allow the same flows, 1 when flows differ, 2 on errors.
+";
+
+const AND_OR_HELP: &str = "\
+netpol and-or: where the AND/OR reading of `from`/`to` items matters
+
+Usage: netpol and-or FILE... [--format text|json]
+
+For every item with both namespaceSelector and podSelector (AND), and every rule listing a
+namespaceSelector-only item and a podSelector-only item (OR), shows both YAML fragments, what
+each reading selects, and the flows the other reading would gain or lose on this cluster.
+
+Options:
+  -f, --format FORMAT  text (default) or json
+  -h, --help           Print help
+
+Exit status: 0, or 2 on errors in the input or the usage.
+";
+
+const EXERCISE_HELP: &str = "\
+netpol exercise check: check a workshop exercise
+
+Usage: netpol exercise check EXERCISE.yaml POLICIES.yaml... [--format text|json]
+
+Evaluates the policies against the exercise's cluster and goals (flows that must be allowed or
+denied, optionally an exact matrix). Lists every goal with ✓ or ✗, and for a failing goal why.
+
+Options:
+  -f, --format FORMAT  text (default) or json
+  -h, --help           Print help
+
+Exit status: 0 when every goal holds, 1 otherwise, 2 on errors in the files or the usage.
 ";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,6 +169,9 @@ enum Command {
     Explain,
     Connectivity,
     Check,
+    Diff,
+    AndOr,
+    Exercise,
 }
 
 impl Command {
@@ -122,6 +181,9 @@ impl Command {
             "explain" => Some(Command::Explain),
             "connectivity" => Some(Command::Connectivity),
             "check" => Some(Command::Check),
+            "diff" => Some(Command::Diff),
+            "and-or" => Some(Command::AndOr),
+            "exercise" => Some(Command::Exercise),
             _ => None,
         }
     }
@@ -132,6 +194,9 @@ impl Command {
             Command::Explain => "explain",
             Command::Connectivity => "connectivity",
             Command::Check => "check",
+            Command::Diff => "diff",
+            Command::AndOr => "and-or",
+            Command::Exercise => "exercise",
         }
     }
 
@@ -141,6 +206,9 @@ impl Command {
             Command::Explain => EXPLAIN_HELP,
             Command::Connectivity => CONNECTIVITY_HELP,
             Command::Check => CHECK_HELP,
+            Command::Diff => DIFF_HELP,
+            Command::AndOr => AND_OR_HELP,
+            Command::Exercise => EXERCISE_HELP,
         }
     }
 
@@ -151,6 +219,8 @@ impl Command {
             Command::Explain => &["from", "to", "port", "format"],
             Command::Connectivity => &["format"],
             Command::Check => &[],
+            Command::Diff => &["before", "after", "format"],
+            Command::AndOr | Command::Exercise => &["format"],
         }
     }
 }
@@ -176,6 +246,8 @@ struct Args {
     port: Option<PortProto>,
     from: Option<String>,
     to: Option<String>,
+    before: Option<String>,
+    after: Option<String>,
     format: Format,
 }
 
@@ -225,6 +297,8 @@ fn parse_args(argv: &[String]) -> Result<Cli, Usage> {
         port: None,
         from: None,
         to: None,
+        before: None,
+        after: None,
         format: Format::Text,
     };
     let mut rest = argv[1..].iter();
@@ -265,7 +339,7 @@ fn parse_args(argv: &[String]) -> Result<Cli, Usage> {
             }
         };
         if !command.options().contains(&name.as_str()) {
-            let known = ["port", "format", "from", "to"];
+            let known = ["port", "format", "from", "to", "before", "after"];
             let msg = if known.contains(&name.as_str()) {
                 format!("`netpol {}` does not take `--{name}`", command.name())
             } else {
@@ -304,7 +378,31 @@ fn parse_args(argv: &[String]) -> Result<Cli, Usage> {
             }
             "from" => args.from = Some(value),
             "to" => args.to = Some(value),
+            "before" => args.before = Some(value),
+            "after" => args.after = Some(value),
             _ => unreachable!("options are checked against Command::options"),
+        }
+    }
+    if command == Command::Exercise {
+        if args.files.first().map(String::as_str) != Some("check") {
+            return Err(usage("`netpol exercise` needs the subcommand `check`", "e.g. `netpol exercise check exercises/01-lock-down-the-database.yaml solution.yaml`"));
+        }
+        args.files.remove(0);
+        if args.files.len() < 2 {
+            return Err(usage(
+                "`netpol exercise check` needs EXERCISE.yaml and at least one POLICIES.yaml",
+                hint,
+            ));
+        }
+    }
+    if command == Command::Diff {
+        for (opt, v) in [("before", &args.before), ("after", &args.after)] {
+            if v.is_none() {
+                return Err(usage(
+                    format!("`netpol diff` needs `--{opt} FILE`"),
+                    "e.g. `netpol diff --before old.yaml --after new.yaml cluster.yaml`",
+                ));
+            }
         }
     }
     if args.files.is_empty() {
@@ -384,6 +482,11 @@ fn read_files(files: &[String]) -> Option<Vec<String>> {
 }
 
 fn run(args: &Args) -> u8 {
+    match args.command {
+        Command::Diff => return teach::diff(args),
+        Command::Exercise => return teach::exercise(args),
+        _ => {}
+    }
     let Some(texts) = read_files(&args.files) else {
         return 2;
     };
@@ -403,13 +506,31 @@ fn run(args: &Args) -> u8 {
     }
     drop(err);
     let errors = has_errors(&diags);
+    let index = compile(&model);
     if args.command == Command::Check {
-        print_out(&check_summary(&args.files, &model, &diags));
+        let lints: Vec<Diagnostic> = netpol_engine::lint(
+            &index,
+            &texts.iter().map(String::as_str).collect::<Vec<_>>(),
+        )
+        .iter()
+        .map(|l| l.to_diagnostic(&model))
+        .collect();
+        let mut err = io::stderr().lock();
+        for d in &lints {
+            let _ = writeln!(err, "{d}");
+        }
+        drop(err);
+        let mut summary = check_summary(&args.files, &model, &diags);
+        summary.insert_str(
+            summary.len() - 1,
+            &format!("; {}", plural(lints.len(), "lint", "lints")),
+        );
+        print_out(&summary);
         return if errors { 2 } else { 0 };
     }
-    let index = compile(&model);
     let code = match args.command {
-        Command::Check => unreachable!("handled above"),
+        Command::Check | Command::Diff | Command::Exercise => unreachable!("handled above"),
+        Command::AndOr => teach::and_or(&index, &texts, args.format),
         Command::Matrix => {
             let pp = args.port.expect("checked by parse_args");
             let out = match args.format {

@@ -577,9 +577,12 @@ fn check_valid_files() {
         "allow-x-a-from-x-b.yaml",
         "dns-egress.yaml",
     ]);
-    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    // Valid, but z/c may only use UDP 53: the DNS lint says TCP 53 is missing.
+    assert_eq!(r.code, 0);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(r.stderr.starts_with("dns-egress.yaml:8:9: warning: z/c is egress-isolated and cannot reach any destination on TCP 53"), "{}", r.stderr);
     expect![[r#"
-        ok: 3 files, 3 namespaces, 9 pods, 1 external endpoint, 2 policies; 0 errors, 0 warnings
+        ok: 3 files, 3 namespaces, 9 pods, 1 external endpoint, 2 policies; 0 errors, 0 warnings; 1 lint
     "#]]
     .assert_eq(&r.stdout);
 }
@@ -770,4 +773,105 @@ fn help_and_version() {
         (r.code, r.stdout.as_str()),
         (0, concat!("netpol ", env!("CARGO_PKG_VERSION"), "\n"))
     );
+}
+
+/// AND (namespace y AND pod=b) admits y/b only; the OR variant admits every pod of y plus the
+/// pods labelled pod=b in x (API reference: items are ORed, selectors in one item ANDed).
+#[test]
+fn and_or_lists_the_split_variant_and_its_gains() {
+    let r = netpol(&[
+        "and-or",
+        "e2e-model.yaml",
+        "and-peer.yaml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let v = json(&r.stdout);
+    assert_eq!(v.as_array().map(Vec::len), Some(1));
+    let tcp = &v[0]["ports"][0];
+    assert_eq!(tcp["protocol"], "TCP");
+    let gained: Vec<String> = tcp["gained"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} -> {}",
+                f["from"].as_str().unwrap(),
+                f["to"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(gained, ["x/b -> x/a", "y/a -> x/a", "y/c -> x/a"]);
+    assert_eq!(tcp["lost"].as_array().map(Vec::len), Some(0));
+}
+
+/// The same policies are equivalent (exit 0); AND-peer vs pod=b in x differ (exit 1): the
+/// first admits y/b into x/a, the second x/b.
+#[test]
+fn diff_exit_codes_and_flows() {
+    let same = netpol(&[
+        "diff",
+        "--before",
+        "and-peer.yaml",
+        "--after",
+        "and-peer.yaml",
+        "e2e-model.yaml",
+    ]);
+    assert_eq!(same.code, 0, "{}", same.stderr);
+    assert!(same.stdout.starts_with("equivalent"));
+    let r = netpol(&[
+        "diff",
+        "--before",
+        "and-peer.yaml",
+        "--after",
+        "allow-x-a-from-x-b.yaml",
+        "e2e-model.yaml",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    expect![[r#"
+        different: 6 changed (flow, port range) pairs
+        TCP 1-65535 (shown as 80/TCP): 1 gained, 1 lost, 79 unchanged
+          + x/b -> x/a
+          - y/b -> x/a
+        UDP 1-65535 (shown as 80/UDP): 1 gained, 1 lost, 79 unchanged
+          + x/b -> x/a
+          - y/b -> x/a
+        SCTP 1-65535 (shown as 80/SCTP): 1 gained, 1 lost, 79 unchanged
+          + x/b -> x/a
+          - y/b -> x/a
+    "#]]
+    .assert_eq(&r.stdout);
+    let usage = netpol(&["diff", "e2e-model.yaml", "--before", "and-peer.yaml"]);
+    assert_eq!(usage.code, 2);
+}
+
+/// An exercise's reference solution meets every goal (exit 0); its starting policies do not
+/// (exit 1).
+#[test]
+fn exercise_check_solution_and_start() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let path = root.join("exercises/05-default-deny-broke-dns.yaml");
+    let ex = netpol_engine::parse_exercise(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let dir = root.join("target/cli-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (sol, start) = (dir.join("solution.yaml"), dir.join("start.yaml"));
+    std::fs::write(&sol, &ex.solution).unwrap();
+    std::fs::write(&start, &ex.policies).unwrap();
+    let p = |x: &PathBuf| x.to_str().unwrap().to_string();
+    let ok = netpol(&["exercise", "check", &p(&path), &p(&sol)]);
+    assert_eq!(ok.code, 0, "{}{}", ok.stdout, ok.stderr);
+    assert!(ok.stdout.contains("8 of 8 goals met"), "{}", ok.stdout);
+    let bad = netpol(&[
+        "exercise",
+        "check",
+        &p(&path),
+        &p(&start),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(bad.code, 1, "{}", bad.stderr);
+    assert_eq!(json(&bad.stdout)["met"], false);
+    assert_eq!(netpol(&["exercise", "grade", &p(&path)]).code, 2);
 }
