@@ -62,8 +62,8 @@ fn changes_json(index: &Compiled<'_>, list: &[FlowChange]) -> serde_json::Value 
             json!({
                 "from": name(index, f.from),
                 "to": name(index, f.to),
-                "before": f.before.sentences(),
-                "after": f.after.sentences(),
+                "before": f.before.as_ref().map(|e| e.sentences()),
+                "after": f.after.as_ref().map(|e| e.sentences()),
             })
         })
         .collect()

@@ -1,11 +1,11 @@
 //! The exact flow-level difference between two policy sets on one cluster, and the AND↔OR
 //! variants of `from`/`to` items that make the most common NetworkPolicy bug visible.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use crate::eval::{compile, Compiled};
+use crate::eval::{compile, Compiled, Matrix};
 use crate::explain::Explanation;
 use crate::model::{
     LabelSelector, Model, NetworkPolicy, NetworkPolicyPeer, PolicyType, PortProto, Protocol, Span,
@@ -17,8 +17,10 @@ use crate::selector::describe_selector;
 pub struct FlowChange {
     pub from: usize,
     pub to: usize,
-    pub before: Explanation,
-    pub after: Explanation,
+    /// The explanations before and after; `None` when the diff was computed without them (the
+    /// AND/OR variants: ask [`Compiled::explain`] on demand).
+    pub before: Option<Explanation>,
+    pub after: Option<Explanation>,
 }
 
 /// The difference for one range of ports of one protocol (verdicts are constant inside it).
@@ -76,6 +78,19 @@ pub fn diff(cluster: &Model, before: &[NetworkPolicy], after: &[NetworkPolicy]) 
 
 /// [`diff`] for two compiled models of the same cluster.
 pub fn diff_models(b: &Compiled<'_>, a: &Compiled<'_>) -> Diff {
+    diff_compiled(b, a, true, &mut HashMap::new())
+}
+
+/// The diff, with or without the explanations of each changed flow.
+///
+/// `b_matrices` caches the matrices of `b` by port, for callers that diff `b` against many
+/// variants.
+pub(crate) fn diff_compiled(
+    b: &Compiled<'_>,
+    a: &Compiled<'_>,
+    explain: bool,
+    b_matrices: &mut HashMap<PortProto, Matrix>,
+) -> Diff {
     let mut matter: BTreeSet<PortProto> = b.ports_that_matter().into_iter().collect();
     matter.extend(a.ports_that_matter());
     let n = b.endpoints().len();
@@ -86,8 +101,13 @@ pub fn diff_models(b: &Compiled<'_>, a: &Compiled<'_>) -> Diff {
         let cuts: Vec<u16> = cuts.into_iter().collect();
         for (i, &lo) in cuts.iter().enumerate() {
             let hi = cuts.get(i + 1).map_or(u16::MAX, |next| next - 1);
-            let pp = PortProto::new(lo, protocol);
-            let (mb, ma) = (b.matrix(pp), a.matrix(pp));
+            let matters = matter
+                .iter()
+                .find(|m| m.protocol == protocol && lo <= m.port && m.port <= hi);
+            // Verdicts are the same on every port of the range; show a port that matters.
+            let pp = matters.copied().unwrap_or(PortProto::new(lo, protocol));
+            let mb = b_matrices.entry(pp).or_insert_with(|| b.matrix(pp));
+            let ma = a.matrix(pp);
             let mut d = PortDiff {
                 port: pp,
                 first: lo,
@@ -96,24 +116,32 @@ pub fn diff_models(b: &Compiled<'_>, a: &Compiled<'_>) -> Diff {
                 lost: vec![],
                 unchanged: 0,
             };
+            // Only the bits that differ cost anything; the rest are counted.
+            let is_pod = |e: usize| b.endpoints()[e].is_pod();
+            let externals = (0..n).filter(|&e| !is_pod(e)).count();
+            let mut changed = 0;
             for s in 0..n {
-                for t in 0..n {
-                    if !b.endpoints()[s].is_pod() && !b.endpoints()[t].is_pod() {
-                        continue;
-                    }
-                    match (mb.allowed(s, t), ma.allowed(s, t)) {
-                        (false, true) => d.gained.push(change(b, a, s, t, pp)),
-                        (true, false) => d.lost.push(change(b, a, s, t, pp)),
-                        _ => d.unchanged += 1,
+                if mb.rows[s] == ma.rows[s] {
+                    continue;
+                }
+                for (w, (x, y)) in mb.rows[s].0.iter().zip(&ma.rows[s].0).enumerate() {
+                    let mut bits = x ^ y;
+                    while bits != 0 {
+                        let t = w * 64 + bits.trailing_zeros() as usize;
+                        bits &= bits - 1;
+                        if !is_pod(s) && !is_pod(t) {
+                            continue;
+                        }
+                        changed += 1;
+                        if ma.rows[s].get(t) {
+                            d.gained.push(change(b, a, s, t, pp, explain));
+                        } else {
+                            d.lost.push(change(b, a, s, t, pp, explain));
+                        }
                     }
                 }
             }
-            let matters = matter
-                .iter()
-                .find(|m| m.protocol == protocol && lo <= m.port && m.port <= hi);
-            if let Some(m) = matters {
-                d.port = *m;
-            }
+            d.unchanged = n * n - externals * externals - changed;
             if !d.gained.is_empty() || !d.lost.is_empty() || matters.is_some() {
                 out.ports.push(d);
             }
@@ -122,12 +150,19 @@ pub fn diff_models(b: &Compiled<'_>, a: &Compiled<'_>) -> Diff {
     out
 }
 
-fn change(b: &Compiled<'_>, a: &Compiled<'_>, s: usize, t: usize, pp: PortProto) -> FlowChange {
+fn change(
+    b: &Compiled<'_>,
+    a: &Compiled<'_>,
+    s: usize,
+    t: usize,
+    pp: PortProto,
+    explain: bool,
+) -> FlowChange {
     FlowChange {
         from: s,
         to: t,
-        before: b.explain(s, t, pp),
-        after: a.explain(s, t, pp),
+        before: explain.then(|| b.explain(s, t, pp)),
+        after: explain.then(|| a.explain(s, t, pp)),
     }
 }
 
@@ -254,7 +289,13 @@ fn items_yaml(items: &[(Option<&LabelSelector>, Option<&LabelSelector>)]) -> Str
 /// Every place in `model`'s policies where the AND/OR reading matters, each with the policy set
 /// that has just that change and the flow diff it causes. Variants without effect are listed too.
 pub fn and_or_variants(model: &Model) -> Vec<Variant> {
+    variants_of(model, true, true)
+}
+
+/// The AND→OR splits (`splits`) and/or the OR→AND merges (`merges`) of [`and_or_variants`].
+pub(crate) fn variants_of(model: &Model, splits: bool, merges: bool) -> Vec<Variant> {
     let current = compile(model);
+    let mut cache = HashMap::new();
     let mut out = Vec::new();
     for (pi, policy) in model.policies.iter().enumerate() {
         for dir in [PolicyType::Ingress, PolicyType::Egress] {
@@ -262,7 +303,7 @@ pub fn and_or_variants(model: &Model) -> Vec<Variant> {
                 continue;
             }
             for (ri, rule) in policy.rules(dir).iter().enumerate() {
-                for (k, peer) in rule.peers.iter().enumerate() {
+                for (k, peer) in rule.peers.iter().enumerate().filter(|_| splits) {
                     if let (Some(ns), Some(pod), None) =
                         (&peer.namespace_selector, &peer.pod_selector, &peer.ip_block)
                     {
@@ -282,6 +323,7 @@ pub fn and_or_variants(model: &Model) -> Vec<Variant> {
                         out.push(variant(
                             model,
                             &current,
+                            &mut cache,
                             pi,
                             dir,
                             ri,
@@ -313,7 +355,7 @@ pub fn and_or_variants(model: &Model) -> Vec<Variant> {
                             && rule.peers[k].ip_block.is_none()
                     })
                     .collect();
-                for &a in &only_ns {
+                for &a in only_ns.iter().filter(|_| merges) {
                     for &b in &only_pod {
                         let ns = rule.peers[a].namespace_selector.as_ref().expect("filtered");
                         let pod = rule.peers[b].pod_selector.as_ref().expect("filtered");
@@ -331,6 +373,7 @@ pub fn and_or_variants(model: &Model) -> Vec<Variant> {
                         out.push(variant(
                             model,
                             &current,
+                            &mut cache,
                             pi,
                             dir,
                             ri,
@@ -375,6 +418,7 @@ type Texts = (String, String, String, String);
 fn variant(
     model: &Model,
     current: &Compiled<'_>,
+    cache: &mut HashMap<PortProto, Matrix>,
     policy: usize,
     direction: PolicyType,
     rule: usize,
@@ -387,7 +431,7 @@ fn variant(
         policies: policies.clone(),
         ..model.clone()
     };
-    let diff = diff_models(current, &compile(&changed));
+    let diff = diff_compiled(current, &compile(&changed), false, cache);
     let (current_yaml, variant_yaml, current_meaning, variant_meaning) = texts(());
     Variant {
         policy,

@@ -18,7 +18,7 @@ use crate::selector::describe_selector;
 
 /// A fixed-size set of endpoint indices.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-struct Bits(Vec<u64>);
+pub(crate) struct Bits(pub(crate) Vec<u64>);
 
 impl Bits {
     fn empty(n: usize) -> Self {
@@ -39,7 +39,7 @@ impl Bits {
         self.0[i / 64] |= 1 << (i % 64);
     }
 
-    fn get(&self, i: usize) -> bool {
+    pub(crate) fn get(&self, i: usize) -> bool {
         self.0[i / 64] >> (i % 64) & 1 == 1
     }
 
@@ -106,7 +106,7 @@ pub struct Matrix {
     n: usize,
     is_pod: Vec<bool>,
     /// Row `from`, bit `to`.
-    rows: Vec<Bits>,
+    pub(crate) rows: Vec<Bits>,
 }
 
 impl Matrix {
@@ -527,6 +527,15 @@ impl<'m> Compiled<'m> {
                 allowed
             })
             .collect()
+    }
+
+    /// For `pp`: whether the source's egress side allows `from → to`, and whether the
+    /// destination's ingress side does, as two closures' worth of data. Used by lints that
+    /// look at one side at a time.
+    pub(crate) fn one_sided(&self, pp: PortProto) -> impl Fn(usize, usize) -> (bool, bool) + '_ {
+        let ingress = self.side_sets(pp, PolicyType::Ingress);
+        let egress = self.side_sets(pp, PolicyType::Egress);
+        move |s, d| (egress[s].get(d), ingress[d].get(s))
     }
 
     /// Every source × destination verdict for `pp`.

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Severity};
-use crate::diff::{and_or_variants, VariantKind};
+use crate::diff::{variants_of, VariantKind};
 use crate::eval::{describe_peer, Compiled, EndpointKind};
 use crate::model::{Model, PolicyType, PortProto, PortRef, Protocol, Span, NAMESPACE_NAME_LABEL};
 use crate::selector::describe_selector;
@@ -58,6 +58,9 @@ pub const CODES: [&str; 12] = [
 
 const MAX_LISTED: usize = 4;
 
+/// Half-open flows explained at most (each costs an explanation); the lint names a few anyway.
+const MAX_HALF_OPEN: usize = 64;
+
 fn list(items: &[String]) -> String {
     if items.len() <= MAX_LISTED {
         items.join(", ")
@@ -90,7 +93,7 @@ pub fn lint(c: &Compiled<'_>, texts: &[&str]) -> Vec<Lint> {
 
 fn or_bug(c: &Compiled<'_>, out: &mut Vec<Lint>) {
     let m = c.model();
-    for v in and_or_variants(m) {
+    for v in variants_of(m, false, true) {
         let VariantKind::MergeOr {
             namespace_peer,
             pod_peer,
@@ -426,20 +429,23 @@ fn half_open(c: &Compiled<'_>, out: &mut Vec<Lint>) {
     let mut found: Vec<(Span, String, String)> = Vec::new();
     let n = c.endpoints().len();
     for pp in c.ports_that_matter() {
-        let m = c.matrix(pp);
+        let sides = c.one_sided(pp);
         for s in 0..n {
+            if !c.endpoints()[s].is_pod() || c.isolated_by(s, PolicyType::Egress).is_empty() {
+                continue;
+            }
             for d in 0..n {
                 if s == d
-                    || m.allowed(s, d)
-                    || !(c.endpoints()[s].is_pod() && c.endpoints()[d].is_pod())
+                    || !c.endpoints()[d].is_pod()
+                    || c.isolated_by(d, PolicyType::Ingress).is_empty()
                 {
                     continue;
                 }
-                let egress_isolated = !c.isolated_by(s, PolicyType::Egress).is_empty();
-                let ingress_isolated = !c.isolated_by(d, PolicyType::Ingress).is_empty();
-                if !egress_isolated || !ingress_isolated {
+                let (egress_ok, ingress_ok) = sides(s, d);
+                if egress_ok == ingress_ok || found.len() >= MAX_HALF_OPEN {
                     continue;
                 }
+                // Only the rare half-open flows pay for an explanation.
                 let ex = c.explain(s, d, pp);
                 let (Some(e), Some(i)) = (&ex.egress, &ex.ingress) else {
                     continue;

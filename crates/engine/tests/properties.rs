@@ -468,3 +468,32 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 150, ..ProptestConfig::default() })]
+
+    /// `diff` lists exactly the flows whose verdict differs, for every port of every range.
+    #[test]
+    fn diff_matches_the_two_matrices(m in model_strategy(), extra in policy_strategy()) {
+        let mut after = m.policies.clone();
+        after.push(NetworkPolicy { name: "extra".into(), ..extra });
+        let d = netpol_engine::diff(&m, &m.policies, &after);
+        let m2 = Model { policies: after, ..m.clone() };
+        let (b, a) = (compile(&m), compile(&m2));
+        for (port, protocol) in PORTS.iter().copied().chain([(1, Protocol::Tcp), (65535, Protocol::Udp)]) {
+            let pp = PortProto::new(port, protocol);
+            let (mb, ma) = (b.matrix(pp), a.matrix(pp));
+            let range = d.ports.iter().find(|r| r.port.protocol == protocol && r.first <= port && port <= r.last);
+            let n = b.endpoints().len();
+            for s in 0..n {
+                for t in 0..n {
+                    let (was, now) = (mb.allowed(s, t), ma.allowed(s, t));
+                    let listed_gain = range.is_some_and(|r| r.gained.iter().any(|f| (f.from, f.to) == (s, t)));
+                    let listed_loss = range.is_some_and(|r| r.lost.iter().any(|f| (f.from, f.to) == (s, t)));
+                    prop_assert_eq!(listed_gain, !was && now, "gain {} -> {} {}", s, t, pp);
+                    prop_assert_eq!(listed_loss, was && !now, "loss {} -> {} {}", s, t, pp);
+                }
+            }
+        }
+    }
+}
