@@ -328,6 +328,8 @@ pub struct State {
     pub highlight_seq: u32,
     /// The hovered or focused endpoint (matrix header or graph node).
     pub hover: Option<String>,
+    /// Cache: the flows the selected policy helps allow (see `update`).
+    pub policy_flows: Vec<(usize, usize)>,
 }
 
 /// Everything that can happen.
@@ -389,6 +391,7 @@ impl State {
             highlight: None,
             highlight_seq: 0,
             hover: None,
+            policy_flows: Vec::new(),
         };
         s.reevaluate();
         s
@@ -478,6 +481,29 @@ impl State {
 
 /// Applies an event to the state.
 pub fn update(state: &mut State, event: Event) {
+    let hover = matches!(event, Event::Hover(_));
+    apply(state, event);
+    if !hover {
+        // Derived data too slow to recompute on every hover.
+        state.policy_flows = compute_policy_flows(state);
+    }
+}
+
+/// The flows the selected policy helps allow (endpoint indices), on the shown port(s).
+fn compute_policy_flows(state: &State) -> Vec<(usize, usize)> {
+    let Some(r) = state.result.as_deref() else {
+        return Vec::new();
+    };
+    let Some(id) = state.policy.as_ref() else {
+        return Vec::new();
+    };
+    match r.policies.iter().find(|p| &p.id == id) {
+        Some(p) => policy_flows(r, p.index, state.port_choice()),
+        None => Vec::new(),
+    }
+}
+
+fn apply(state: &mut State, event: Event) {
     match event {
         Event::Edit(editor, text) => {
             match editor {
@@ -1205,7 +1231,7 @@ fn graph_vm(ev: &Evaluation, choice: PortChoice, selected: Option<(usize, usize)
 
 /// A rough text width for labels (SVG units, 12px font).
 fn measure(s: &str) -> f64 {
-    s.chars().count() as f64 * 7.0
+    s.chars().count() as f64 * 7.8
 }
 
 /// A gently curved path from `a` to `b`, trimmed to the node circles; curved more when the flow
@@ -1216,20 +1242,22 @@ fn edge_path(a: (f64, f64), b: (f64, f64), both: bool) -> String {
     let (ux, uy) = (dx / len, dy / len);
     // Perpendicular (to the left of the direction of travel).
     let (px, py) = (-uy, ux);
-    // Edges along a row or column would run through the nodes in between: bend them more.
+    // Edges along a row or column would run through the nodes in between: bend them. Flows in
+    // both directions are drawn as two parallel tracks.
     let aligned = (dx.abs() < 1.0 || dy.abs() < 1.0) && len > CELL_W * 1.2;
-    let bend = match (aligned, both) {
-        (true, _) => 0.22 * len.min(400.0) + if both { 6.0 } else { 0.0 },
-        (false, true) => 0.18 * len.min(260.0),
-        (false, false) => 0.08 * len.min(260.0),
+    let bend = if aligned {
+        0.2 * len.min(420.0)
+    } else {
+        0.04 * len.min(260.0)
     };
+    let off = if both { 3.5 } else { 0.0 };
     let (sx, sy) = (
-        a.0 + ux * (NODE_R + 2.0) + px * 4.0,
-        a.1 + uy * (NODE_R + 2.0) + py * 4.0,
+        a.0 + ux * (NODE_R + 2.0) + px * off,
+        a.1 + uy * (NODE_R + 2.0) + py * off,
     );
     let (ex, ey) = (
-        b.0 - ux * (NODE_R + 6.0) + px * 4.0,
-        b.1 - uy * (NODE_R + 6.0) + py * 4.0,
+        b.0 - ux * (NODE_R + 6.0) + px * off,
+        b.1 - uy * (NODE_R + 6.0) + py * off,
     );
     let (cx, cy) = ((sx + ex) / 2.0 + px * bend, (sy + ey) / 2.0 + py * bend);
     format!("M{sx:.1},{sy:.1} Q{cx:.1},{cy:.1} {ex:.1},{ey:.1}")
@@ -1485,10 +1513,7 @@ pub fn view_model(state: &State) -> ViewModel {
         (Some(r), Some(i)) => r.policies[i].selects.clone(),
         _ => Vec::new(),
     };
-    let policy_flows = match (r, policy_index) {
-        (Some(r), Some(i)) => policy_flows(r, i, choice),
-        _ => Vec::new(),
-    };
+    let policy_flows = state.policy_flows.clone();
     let policy_list = r
         .map(|r| {
             r.policies

@@ -101,28 +101,26 @@ pub fn code_editor(p: &EditorProps) -> Html {
     };
     let code_lines = lines.iter().enumerate().map(|(i, l)| {
         let n = i as u32 + 1;
-        let class = classes!(
-            "cl",
-            in_hl(n).then_some("hl"),
-            worst(n).map(|s| format!("has-{}", s.as_str()))
-        );
-        let toks = tokens(l)
-            .into_iter()
-            .map(|(t, s)| html! { <span class={t.class()}>{ s }</span> });
-        html! { <div {class}>{ for toks }{ "\n" }</div> }
+        html! { <CodeLine text={AttrValue::from(l.to_string())} hl={in_hl(n)} severity={worst(n)} /> }
     });
     let gutter_lines = (1..=lines.len() as u32).map(|n| {
         let here: Vec<&DiagVm> = p.diagnostics.iter().filter(|d| on_line(d, n)).collect();
         let marker = worst(n).map(|s| {
-            let title: Vec<String> =
-                here.iter().map(|d| format!("{}:{}: {}: {}", d.line, d.col, d.severity.as_str(), d.message)).collect();
-            html! {
-                <span class={classes!("marker", format!("m-{}", s.as_str()))} title={title.join("\n")}>
-                    { if s == Severity::Error { "●" } else { "▲" } }
-                </span>
-            }
+            let title: Vec<String> = here
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{}:{}: {}: {}",
+                        d.line,
+                        d.col,
+                        d.severity.as_str(),
+                        d.message
+                    )
+                })
+                .collect();
+            (s, AttrValue::from(title.join("\n")))
         });
-        html! { <div class={classes!("gl", in_hl(n).then_some("hl"))}>{ for marker }<span class="num">{ n }</span></div> }
+        html! { <GutterLine {n} hl={in_hl(n)} {marker} /> }
     });
     let errors = p
         .diagnostics
@@ -205,4 +203,45 @@ fn insert_text(ta: &HtmlTextAreaElement, s: &str, on_input: &Callback<String>) {
         let _ = ta.set_selection_range(pos, pos);
         on_input.emit(ta.value());
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct CodeLineProps {
+    text: AttrValue,
+    hl: bool,
+    severity: Option<Severity>,
+}
+
+/// One highlighted line; a component so that unchanged lines are not re-rendered on a keystroke.
+#[function_component(CodeLine)]
+fn code_line(p: &CodeLineProps) -> Html {
+    let class = classes!(
+        "cl",
+        p.hl.then_some("hl"),
+        p.severity.map(|s| format!("has-{}", s.as_str()))
+    );
+    let toks = tokens(&p.text)
+        .into_iter()
+        .map(|(t, s)| html! { <span class={t.class()}>{ s }</span> });
+    html! { <div {class}>{ for toks }{ "\n" }</div> }
+}
+
+#[derive(Properties, PartialEq)]
+struct GutterLineProps {
+    n: u32,
+    hl: bool,
+    /// The worst severity on the line and the messages (tooltip).
+    marker: Option<(Severity, AttrValue)>,
+}
+
+#[function_component(GutterLine)]
+fn gutter_line(p: &GutterLineProps) -> Html {
+    let marker = p.marker.as_ref().map(|(s, title)| {
+        html! {
+            <span class={classes!("marker", format!("m-{}", s.as_str()))} title={title.clone()}>
+                { if *s == Severity::Error { "●" } else { "▲" } }
+            </span>
+        }
+    });
+    html! { <div class={classes!("gl", p.hl.then_some("hl"))}>{ for marker }<span class="num">{ p.n }</span></div> }
 }

@@ -92,12 +92,14 @@ pub fn matrix_view(p: &MatrixProps) -> Html {
             </>
         }
     };
+    // Short names (the e2e model's a, b, c) read better upright; longer ones are rotated.
+    let rotate = vm.headers.iter().any(|h| h.short.chars().count() > 3);
     let col_heads = vm.headers.iter().enumerate().map(|(i, h)| {
         let title = format!("{} — {}", h.name, h.detail);
         html! {
             <th scope="col" class={classes!("col-head", group_start[i].then_some("gs"), h.external.then_some("ext"))}
                 data-c={i.to_string()} data-ep={h.name.clone()} {title} tabindex="0" aria-label={format!("to {}", h.name)}>
-                <span class="vert">{ &h.short }</span>
+                <span class={if rotate { "vert" } else { "horiz" }}>{ &h.short }</span>
                 { iso(h.ingress_isolated, h.egress_isolated) }
             </th>
         }
@@ -226,10 +228,14 @@ pub fn graph_view(p: &GraphProps) -> Html {
         html! {
             <g class={classes!("ns-box", b.external.then_some("ext"))}>
                 <rect x={fmt(b.x)} y={fmt(b.y)} width={fmt(b.w)} height={fmt(b.h)} rx="14" />
-                <text x={fmt(b.x + 12.0)} y={fmt(b.y + 21.0)} class="ns-title">
-                    { if b.external { b.label.clone() } else { format!("namespace {}", b.label) } }
-                </text>
             </g>
+        }
+    });
+    let titles = vm.boxes.iter().map(|b| {
+        html! {
+            <text x={fmt(b.x + 12.0)} y={fmt(b.y + 21.0)} class={classes!("ns-title", b.external.then_some("ext"))}>
+                { if b.external { b.label.clone() } else { format!("namespace {}", b.label) } }
+            </text>
         }
     });
     let names: Vec<&str> = vm.nodes.iter().map(|n| n.name.as_str()).collect();
@@ -300,6 +306,7 @@ pub fn graph_view(p: &GraphProps) -> Html {
                 { for boxes }
                 <g class="edges">{ for edges }</g>
                 <g class="nodes">{ for nodes }</g>
+                <g class="titles" aria-hidden="true">{ for titles }</g>
             </svg>
             if empty { <p class="muted">{ "No pods yet — add some to the Cluster editor." }</p> }
         </div>
