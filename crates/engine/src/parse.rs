@@ -99,7 +99,7 @@ pub(crate) struct Builder {
 }
 
 fn deserialize<T: DeserializeOwned>(value: &Value) -> Result<T, (FieldPath, String)> {
-    serde_path_to_error::deserialize(value.clone()).map_err(|e| {
+    serde_path_to_error::deserialize(value).map_err(|e| {
         let mut path = FieldPath::root();
         for seg in e.path().iter() {
             match seg {
