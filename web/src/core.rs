@@ -48,6 +48,10 @@ pub enum View {
     #[default]
     Matrix,
     Graph,
+    /// The AND vs OR variants of the current policies (`diffview`).
+    AndOr,
+    /// The current policies against a pinned baseline (`diffview`).
+    Compare,
 }
 
 /// The port the result shows: one port/protocol, or the all-ports summary.
@@ -86,6 +90,9 @@ pub struct Saved {
     pub port: String,
     #[serde(default)]
     pub view: View,
+    /// The pinned Compare baseline (policies text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
 }
 
 /// The localStorage key.
@@ -330,6 +337,8 @@ pub struct State {
     pub hover: Option<String>,
     /// Cache: the flows the selected policy helps allow (see `update`).
     pub policy_flows: Vec<(usize, usize)>,
+    /// AND/OR variants, Compare baseline, undo stack, lints (see `crate::diffview`).
+    pub diff: crate::diffview::DiffState,
 }
 
 /// Everything that can happen.
@@ -362,6 +371,8 @@ pub enum Event {
     MarkLine(Editor, u32),
     ClearHighlight,
     Hover(Option<String>),
+    /// AND/OR variants, Compare, undo, lints (see `crate::diffview`).
+    Diff(crate::diffview::DiffEvent),
 }
 
 impl State {
@@ -392,6 +403,7 @@ impl State {
             highlight_seq: 0,
             hover: None,
             policy_flows: Vec::new(),
+            diff: Default::default(),
         };
         s.reevaluate();
         s
@@ -408,6 +420,7 @@ impl State {
             }
             s.port = PortChoice::parse(&saved.port);
             s.view = saved.view;
+            s.diff.baseline = saved.baseline;
             s.result = None;
             s.reevaluate();
         }
@@ -421,6 +434,7 @@ impl State {
             example: self.example.clone(),
             port: self.port.map(PortChoice::value).unwrap_or_default(),
             view: self.view,
+            baseline: self.diff.baseline.clone(),
         }
     }
 
@@ -482,10 +496,12 @@ impl State {
 /// Applies an event to the state.
 pub fn update(state: &mut State, event: Event) {
     let hover = matches!(event, Event::Hover(_));
+    let edit = matches!(event, Event::Edit(..));
     apply(state, event);
     if !hover {
         // Derived data too slow to recompute on every hover.
         state.policy_flows = compute_policy_flows(state);
+        crate::diffview::refresh(state, edit);
     }
 }
 
@@ -583,6 +599,7 @@ fn apply(state: &mut State, event: Event) {
         }
         Event::ClearHighlight => state.highlight = None,
         Event::Hover(h) => state.hover = h,
+        Event::Diff(ev) => crate::diffview::apply(state, ev),
     }
 }
 
@@ -1704,6 +1721,7 @@ mod tests {
             example: "default".into(),
             port: String::new(),
             view: View::Matrix,
+            baseline: None,
         };
         let s = State::restore(netpol_examples::all(), Some(saved));
         let vm = view_model(&s);

@@ -239,7 +239,7 @@ fn gutter_line(p: &GutterLineProps) -> Html {
     let marker = p.marker.as_ref().map(|(s, title)| {
         html! {
             <span class={classes!("marker", format!("m-{}", s.as_str()))} title={title.clone()}>
-                { if *s == Severity::Error { "●" } else { "▲" } }
+                { match s { Severity::Error => "●", Severity::Warning => "▲", Severity::Info => "ℹ" } }
             </span>
         }
     });

@@ -23,11 +23,19 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod andor;
+pub mod compare;
 pub mod core;
+pub mod diffview;
 pub mod editor;
+pub mod embed;
 pub mod highlight;
+pub mod learn;
+pub mod lints;
+pub mod markdown;
 pub mod panels;
 pub mod result;
+pub mod share;
 
 use std::rc::Rc;
 
@@ -79,6 +87,8 @@ pub enum Msg {
     Input(Editor, String),
     /// Move the cursor to a diagnostic's position.
     Goto(Editor, u32, u32),
+    /// Tutorial, exercises, share links (`learn.rs`).
+    Learn(learn::LMsg),
 }
 
 pub struct App {
@@ -93,11 +103,14 @@ pub struct App {
     /// The flow whose explanation we last scrolled into view.
     shown_flow: Option<(String, String)>,
     why_ref: NodeRef,
+    /// Tutorial, exercises, share links, embed mode.
+    learn: learn::Learn,
 }
 
 impl App {
     fn save(&self, ctx: &Context<Self>) {
-        if ctx.props().persist {
+        // Embedded copies never overwrite the work saved by the full playground.
+        if ctx.props().persist && self.learn.embed.is_none() {
             use gloo::storage::{LocalStorage, Storage};
             let _ = LocalStorage::set(core::STORAGE_KEY, self.state.saved());
         }
@@ -140,7 +153,11 @@ impl Component for App {
         } else {
             None
         };
-        let state = State::restore(netpol_examples::all(), saved);
+        // A `#s=` share link wins over localStorage (learn::init).
+        let (mut state, learn) = learn::init(ctx.props().persist, saved);
+        // Lints, AND/OR variants and the compare diff wait for a pause in typing (andor.rs).
+        state.diff.lazy = true;
+        diffview::refresh(&mut state, false);
         App {
             state,
             policies_ref: NodeRef::default(),
@@ -150,14 +167,17 @@ impl Component for App {
             scrolled_seq: 0,
             shown_flow: None,
             why_ref: NodeRef::default(),
+            learn,
         }
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
+            Msg::Learn(m) => learn::update(self, ctx, m),
             Msg::Input(editor, text) => {
                 self.t0 = Some(now());
                 update(&mut self.state, Ev::Edit(editor, text));
+                andor::after_input(self, ctx);
                 self.save(ctx);
                 true
             }
@@ -174,7 +194,11 @@ impl Component for App {
             Msg::Core(ev) => {
                 let persist = matches!(
                     ev,
-                    Ev::LoadExample(_) | Ev::ResetExample | Ev::SelectPort(_) | Ev::SelectView(_)
+                    Ev::LoadExample(_)
+                        | Ev::ResetExample
+                        | Ev::SelectPort(_)
+                        | Ev::SelectView(_)
+                        | Ev::Diff(_)
                 );
                 if matches!(
                     ev,
@@ -194,7 +218,9 @@ impl Component for App {
         }
     }
 
-    fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+    fn rendered(&mut self, ctx: &Context<Self>, _first: bool) {
+        learn::rendered(self, ctx);
+        embed::rendered(self);
         if let Some(t0) = self.t0.take() {
             let ms = now() - t0;
             if let Some(el) = self.time_ref.cast::<HtmlElement>() {
@@ -231,6 +257,9 @@ impl Component for App {
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let vm = view_model(&self.state);
+        if let Some(h) = embed::view(self, ctx, &vm) {
+            return h;
+        }
         let link = ctx.link();
         let on_example = link.callback(|e: Event| {
             let v = e
@@ -254,7 +283,7 @@ impl Component for App {
             let active = vm.view == v;
             html! {
                 <button type="button" role="tab" class={classes!("tab", active.then_some("active"))}
-                    aria-selected={if active { "true" } else { "false" }} aria-controls="result-view" {onclick}>{ label }</button>
+                    aria-selected={if active { "true" } else { "false" }} aria-controls="result-view" data-view={v.value()} {onclick}>{ label }</button>
             }
         };
         let on_select =
@@ -274,6 +303,7 @@ impl Component for App {
                 .iter()
                 .filter(|d| d.editor == e)
                 .cloned()
+                .chain(diffview::lint_diags(&self.state, e))
                 .collect::<Vec<_>>()
         };
         let hl_for = |e: Editor| {
@@ -289,6 +319,7 @@ impl Component for App {
             html! { <option value={o.value.clone()} selected={o.value == vm.port_value}>{ &o.label }</option> }
         });
         let result_view = match (vm.view, &vm.matrix, &vm.graph) {
+            (View::AndOr | View::Compare, Some(_), _) => andor::result_view(self, ctx),
             (View::Graph, _, Some(g)) => html! {
                 <GraphView vm={Rc::clone(g)} on_select={on_select.clone()} on_hover={on_hover.clone()} />
             },
@@ -299,7 +330,9 @@ impl Component for App {
                 <p class="no-result">{ "Nothing to show yet: fix the errors in the editors to see the flows." }</p>
             },
         };
-        let legend = if vm.view == View::Graph {
+        let legend = if matches!(vm.view, View::AndOr | View::Compare) {
+            andor::diff_legend()
+        } else if vm.view == View::Graph {
             html! {
                 <div class="legend" aria-label="Legend">
                     <span><svg width="14" height="14" aria-hidden="true"><circle cx="7" cy="7" r="6" class="lg-pod" /></svg>{ " pod" }</span>
@@ -385,10 +418,15 @@ impl Component for App {
                         <div class="tabs" role="tablist" aria-label="Result view">
                             { tab(View::Matrix, "Matrix") }
                             { tab(View::Graph, "Graph") }
+                            { tab(View::AndOr, "AND vs OR") }
+                            { tab(View::Compare, "Compare") }
                         </div>
                     </div>
+                    { learn::header(self, ctx) }
                 </header>
-                <main class="layout">
+                { learn::banner(self, ctx) }
+                <main class={classes!("layout", learn::is_open(self).then_some("learning"))}>
+                    { learn::aside(self, ctx) }
                     <div class="left">
                         <CodeEditor editor={Editor::Policies} label="Policies" hint="NetworkPolicy YAML, --- between documents"
                             text={AttrValue::from(vm.policies_text.clone())} diagnostics={diags_for(Editor::Policies)}
@@ -397,12 +435,12 @@ impl Component for App {
                             text={AttrValue::from(vm.cluster_text.clone())} diagnostics={diags_for(Editor::Cluster)}
                             highlight={hl_for(Editor::Cluster)} on_input={on_input_c} textarea_ref={self.cluster_ref.clone()} />
                         <p id="editor-keys-hint" class="sr-only">{ "Tab inserts two spaces. Press Escape, then Tab, to move on." }</p>
-                        <Diagnostics diagnostics={vm.diagnostics.clone()} {on_pick} />
+                        <Diagnostics diagnostics={vm.diagnostics.clone()} {on_pick} lints={diffview::lints(&self.state).to_vec()} />
                     </div>
                     <div class="right">
                         <section class="panel result" aria-labelledby="result-title">
                             <div class="panel-head">
-                                <h2 id="result-title">{ if vm.view == View::Graph { "Allowed flows" } else { "Flow matrix" } }</h2>
+                                <h2 id="result-title">{ match vm.view { View::Graph => "Allowed flows", View::AndOr => "AND vs OR", View::Compare => "Compare with a baseline", View::Matrix => "Flow matrix" } }</h2>
                                 { for counts }
                             </div>
                             if vm.stale {
@@ -418,7 +456,7 @@ impl Component for App {
                         </section>
                         <div class="lower">
                             <WhyPanel explanation={vm.explanation.clone()} on_link={on_link.clone()} on_port={on_port_explain} {on_close}
-                                example_title={vm.example_title.clone()} example_summary={vm.example_summary.clone()}
+                                example_title={if learn::is_open(self) { String::new() } else { vm.example_title.clone() }} example_summary={vm.example_summary.clone()}
                                 example_description={vm.example_description.clone()} modified={vm.modified}
                                 panel_ref={self.why_ref.clone()} />
                             <PoliciesList policies={vm.policy_list.clone()} on_select={on_policy} {on_link} />

@@ -17,6 +17,9 @@ fn severity_icon(s: Severity) -> &'static str {
 pub struct DiagProps {
     pub diagnostics: Vec<DiagVm>,
     pub on_pick: Callback<(Editor, u32, u32)>,
+    /// The teaching lints, listed after the diagnostics (`lints.rs`).
+    #[prop_or_default]
+    pub lints: Vec<crate::diffview::LintVm>,
 }
 
 #[function_component(Diagnostics)]
@@ -43,7 +46,8 @@ pub fn diagnostics(p: &DiagProps) -> Html {
         <section class="diagnostics-panel" aria-label="Problems">
             <ul data-testid="diagnostics" class="diags">
                 { for items }
-                if p.diagnostics.is_empty() {
+                { crate::lints::lint_items(&p.lints, &p.on_pick) }
+                if p.diagnostics.is_empty() && p.lints.is_empty() {
                     <li class="diag d-none"><span aria-hidden="true">{ "✓ " }</span>{ "No problems: both inputs are valid." }</li>
                 }
             </ul>

@@ -1,7 +1,7 @@
 //! # netpol-examples
 //!
-//! The example scenarios of the playground. Each is a YAML file in `examples/` at the repository
-//! root (so the engine's tests, the CLI and the web app all read the same files), embedded here
+//! The example scenarios, exercises and tutorial steps of the playground. Each scenario is a YAML
+//! file in `examples/` at the repository root (so the engine's tests, the CLI and the web app all read the same files), embedded here
 //! with `include_str!`:
 //!
 //! ```yaml
@@ -16,6 +16,10 @@
 //!   apiVersion: networking.k8s.io/v1
 //!   ...
 //! ```
+//!
+//! The exercises (`exercises/*.yaml`, [`exercises`]) and the tutorial (`tutorial/NN-slug.md` +
+//! `.yaml`, [`tutorial`]) are embedded the same way, as raw text: `netpol_engine::exercise` reads
+//! them.
 #![forbid(unsafe_code)]
 
 use serde::Deserialize;
@@ -125,9 +129,204 @@ pub fn default_example() -> Example {
     get(DEFAULT_ID).expect("the default example exists")
 }
 
+// ---------------------------------------------------------------------------------------------
+// Exercises and the tutorial (issue 5): raw texts, parsed by `netpol_engine::exercise`.
+
+/// The embedded exercise files (`exercises/*.yaml`), in order: `(id, yaml)`; the id is the file stem.
+pub const EXERCISE_FILES: &[(&str, &str)] = &[
+    (
+        "01-lock-down-the-database",
+        include_str!("../../../exercises/01-lock-down-the-database.yaml"),
+    ),
+    (
+        "02-one-service-from-another",
+        include_str!("../../../exercises/02-one-service-from-another.yaml"),
+    ),
+    (
+        "03-the-policy-in-the-wrong-namespace",
+        include_str!("../../../exercises/03-the-policy-in-the-wrong-namespace.yaml"),
+    ),
+    (
+        "04-close-the-front-door",
+        include_str!("../../../exercises/04-close-the-front-door.yaml"),
+    ),
+    (
+        "05-default-deny-broke-dns",
+        include_str!("../../../exercises/05-default-deny-broke-dns.yaml"),
+    ),
+    (
+        "06-monitoring-from-another-namespace",
+        include_str!("../../../exercises/06-monitoring-from-another-namespace.yaml"),
+    ),
+    (
+        "07-name-is-not-a-namespace-label",
+        include_str!("../../../exercises/07-name-is-not-a-namespace-label.yaml"),
+    ),
+    (
+        "08-egress-rules-that-did-nothing",
+        include_str!("../../../exercises/08-egress-rules-that-did-nothing.yaml"),
+    ),
+    (
+        "09-egress-you-did-not-ask-for",
+        include_str!("../../../exercises/09-egress-you-did-not-ask-for.yaml"),
+    ),
+    (
+        "10-named-ports-know-their-protocol",
+        include_str!("../../../exercises/10-named-ports-know-their-protocol.yaml"),
+    ),
+    (
+        "11-a-range-of-ports",
+        include_str!("../../../exercises/11-a-range-of-ports.yaml"),
+    ),
+    (
+        "12-yes-no-on-off",
+        include_str!("../../../exercises/12-yes-no-on-off.yaml"),
+    ),
+    (
+        "13-half-open",
+        include_str!("../../../exercises/13-half-open.yaml"),
+    ),
+    (
+        "14-internet-yes-metadata-no",
+        include_str!("../../../exercises/14-internet-yes-metadata-no.yaml"),
+    ),
+    (
+        "15-zero-trust-for-three-tiers",
+        include_str!("../../../exercises/15-zero-trust-for-three-tiers.yaml"),
+    ),
+];
+
+/// The embedded tutorial steps (`tutorial/NN-slug.md` + `.yaml`), in order: `(id, markdown, yaml)`.
+pub const TUTORIAL_FILES: &[(&str, &str, &str)] = &[
+    (
+        "01-the-mental-model",
+        include_str!("../../../tutorial/01-the-mental-model.md"),
+        include_str!("../../../tutorial/01-the-mental-model.yaml"),
+    ),
+    (
+        "02-two-directions",
+        include_str!("../../../tutorial/02-two-directions.md"),
+        include_str!("../../../tutorial/02-two-directions.yaml"),
+    ),
+    (
+        "03-default-deny-breaks-dns",
+        include_str!("../../../tutorial/03-default-deny-breaks-dns.md"),
+        include_str!("../../../tutorial/03-default-deny-breaks-dns.yaml"),
+    ),
+    (
+        "04-allowing-dns",
+        include_str!("../../../tutorial/04-allowing-dns.md"),
+        include_str!("../../../tutorial/04-allowing-dns.yaml"),
+    ),
+    (
+        "05-one-service-from-another",
+        include_str!("../../../tutorial/05-one-service-from-another.md"),
+        include_str!("../../../tutorial/05-one-service-from-another.yaml"),
+    ),
+    (
+        "06-other-namespaces-and-or",
+        include_str!("../../../tutorial/06-other-namespaces-and-or.md"),
+        include_str!("../../../tutorial/06-other-namespaces-and-or.yaml"),
+    ),
+    (
+        "07-leaving-the-cluster",
+        include_str!("../../../tutorial/07-leaving-the-cluster.md"),
+        include_str!("../../../tutorial/07-leaving-the-cluster.yaml"),
+    ),
+    (
+        "08-a-debugging-order",
+        include_str!("../../../tutorial/08-a-debugging-order.md"),
+        include_str!("../../../tutorial/08-a-debugging-order.yaml"),
+    ),
+];
+
+/// An exercise file, unparsed (`netpol_engine::parse_exercise` reads it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExerciseFile {
+    /// The file stem, e.g. `01-lock-down-the-database`.
+    pub id: &'static str,
+    pub yaml: &'static str,
+}
+
+/// A tutorial step: the lesson text and its scenario (`netpol_engine::parse_tutorial_step`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TutorialFile {
+    /// The file stem, e.g. `01-the-mental-model`.
+    pub id: &'static str,
+    pub markdown: &'static str,
+    pub yaml: &'static str,
+}
+
+/// Every exercise, in file-name order (easy to hard).
+pub fn exercises() -> Vec<ExerciseFile> {
+    EXERCISE_FILES
+        .iter()
+        .map(|&(id, yaml)| ExerciseFile { id, yaml })
+        .collect()
+}
+
+/// Every tutorial step, in order.
+pub fn tutorial() -> Vec<TutorialFile> {
+    TUTORIAL_FILES
+        .iter()
+        .map(|&(id, markdown, yaml)| TutorialFile { id, markdown, yaml })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn stems(dir: &str, ext: &str) -> Vec<String> {
+        let dir = format!("{}/../../{dir}", env!("CARGO_MANIFEST_DIR"));
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == ext))
+            .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn every_exercise_file_is_embedded_and_parses() {
+        let embedded: Vec<String> = exercises().iter().map(|e| e.id.to_string()).collect();
+        assert_eq!(
+            stems("exercises", "yaml"),
+            embedded,
+            "add new exercise files to EXERCISE_FILES"
+        );
+        assert!(embedded.len() >= 12);
+        for e in exercises() {
+            netpol_engine::parse_exercise(e.yaml).unwrap_or_else(|err| panic!("{}: {err}", e.id));
+        }
+    }
+
+    #[test]
+    fn every_tutorial_file_is_embedded_and_parses() {
+        let embedded: Vec<String> = tutorial().iter().map(|t| t.id.to_string()).collect();
+        assert_eq!(
+            stems("tutorial", "md"),
+            embedded,
+            "add new tutorial steps to TUTORIAL_FILES"
+        );
+        assert_eq!(
+            stems("tutorial", "yaml"),
+            embedded,
+            "every step has a .md and a .yaml"
+        );
+        for t in tutorial() {
+            netpol_engine::parse_tutorial_step(t.yaml)
+                .unwrap_or_else(|err| panic!("{}: {err}", t.id));
+            assert!(
+                t.markdown.trim_start().starts_with("# "),
+                "{}: starts with a heading",
+                t.id
+            );
+        }
+    }
 
     #[test]
     fn every_file_in_examples_is_embedded_and_parses() {

@@ -1,0 +1,126 @@
+//! Embed mode (`?embed=1`, see README "Embedding"): a compact layout for `<iframe>`s — no
+//! header or menus, the chosen panels only, optional read-only editors, and an "Open in
+//! playground" link carrying the state.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::core::{Editor, Event as Ev, LinkVm, View, ViewModel};
+use crate::editor::CodeEditor;
+use crate::panels::WhyPanel;
+use crate::result::{highlight_css, GraphView, MatrixView};
+use crate::share::{self, Panel};
+use crate::{learn, App, Msg};
+
+/// The embed layout, or `None` outside embed mode.
+pub fn view(app: &App, ctx: &Context<App>, vm: &ViewModel) -> Option<Html> {
+    let params = app.learn.embed.as_ref()?;
+    let link = ctx.link();
+    let has = |p: Panel| params.panels.contains(&p);
+    let on_select =
+        link.callback(|(from, to): (String, String)| Msg::Core(Ev::SelectFlow { from, to }));
+    let on_hover = link.callback(|h: Option<String>| Msg::Core(Ev::Hover(h)));
+    let on_link = link.callback(|l: LinkVm| {
+        Msg::Core(Ev::ShowSpan {
+            whole_document: l.kind == "policy",
+            file: l.file,
+            line: l.line,
+            col: l.col,
+        })
+    });
+    let diags_for = |e: Editor| {
+        vm.diagnostics
+            .iter()
+            .filter(|d| d.editor == e)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let hl_for = |e: Editor| {
+        vm.highlight
+            .filter(|h| h.editor == e)
+            .map(|h| (h.start, h.end))
+    };
+    let editor = |e: Editor| {
+        let (label, text, r) = match e {
+            Editor::Policies => ("Policies", &vm.policies_text, app.policies_ref.clone()),
+            Editor::Cluster => ("Cluster", &vm.cluster_text, app.cluster_ref.clone()),
+        };
+        let on_input = link.callback(move |t: String| Msg::Input(e, t));
+        html! {
+            <CodeEditor editor={e} label={label} hint={if params.readonly { "read-only" } else { "edit me" }}
+                text={AttrValue::from(text.clone())} diagnostics={diags_for(e)}
+                highlight={hl_for(e)} {on_input} textarea_ref={r} />
+        }
+    };
+    let result = match (vm.view, &vm.matrix, &vm.graph) {
+        (View::Graph, _, Some(g)) => html! {
+            <GraphView vm={Rc::clone(g)} on_select={on_select.clone()} on_hover={on_hover.clone()} />
+        },
+        (_, Some(m), _) => html! {
+            <MatrixView vm={Rc::clone(m)} on_select={on_select.clone()} on_hover={on_hover.clone()} />
+        },
+        _ => html! { <p class="no-result">{ "Nothing to show: the YAML has errors." }</p> },
+    };
+    let frag = netpol_share::to_fragment(&share::to_share(
+        &app.state,
+        app.learn.exercise_id(),
+        app.learn.step.map(|s| s as u32),
+    ));
+    let open = format!("{}{frag}", learn::page_url());
+    let editors = has(Panel::Policies) || has(Panel::Cluster);
+    let right = has(Panel::Result) || has(Panel::Why);
+    let style = params
+        .height
+        .map(|h| format!("height: {h}px"))
+        .unwrap_or_default();
+    html! {
+        <div class={classes!("app", "embed", (editors && right).then_some("two"))} {style} data-testid="embed">
+            <style>{ highlight_css(vm.hover, &vm.policy_pods, &vm.policy_flows) }</style>
+            <div class="embed-bar">
+                <span class="embed-brand">{ "netpol playground" }</span>
+                if vm.error_count > 0 {
+                    <span class="st-error">{ format!("{} error(s)", vm.error_count) }</span>
+                }
+                <span class="muted">{ vm.matrix.as_ref().map(|m| m.port_label.clone()).unwrap_or_default() }</span>
+                <a class="embed-open" href={open} target="_blank" rel="noopener" data-testid="open-in-playground">{ "Open in playground ↗" }</a>
+            </div>
+            { learn::banner(app, ctx) }
+            <div class="embed-main">
+                if editors {
+                    <div class="embed-col">
+                        if has(Panel::Policies) { { editor(Editor::Policies) } }
+                        if has(Panel::Cluster) { { editor(Editor::Cluster) } }
+                    </div>
+                }
+                if right {
+                    <div class="embed-col">
+                        if has(Panel::Result) {
+                            <section class="panel result"><div id="result-view" class={classes!("result-body", vm.stale.then_some("is-stale"))}>{ result }</div></section>
+                        }
+                        if has(Panel::Why) {
+                            <WhyPanel explanation={vm.explanation.clone()} on_link={on_link.clone()}
+                                on_port={link.callback(|pp| Msg::Core(Ev::ExplainPort(pp)))}
+                                on_close={link.callback(|_| Msg::Core(Ev::ClearFlow))}
+                                example_title={vm.example_title.clone()} example_summary={vm.example_summary.clone()}
+                                example_description={vm.example_description.clone()} modified={vm.modified}
+                                panel_ref={app.why_ref.clone()} />
+                        }
+                    </div>
+                }
+            </div>
+        </div>
+    }
+    .into()
+}
+
+/// After a render: read-only editors when `readonly=1`.
+pub fn rendered(app: &App) {
+    if app.learn.embed.as_ref().is_some_and(|p| p.readonly) {
+        for r in [&app.policies_ref, &app.cluster_ref] {
+            if let Some(ta) = r.cast::<web_sys::HtmlTextAreaElement>() {
+                ta.set_read_only(true);
+            }
+        }
+    }
+}
