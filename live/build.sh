@@ -18,10 +18,10 @@ if [ "$have" != "wasm-bindgen $want" ]; then
 fi
 
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
-cargo build -p netpol-live --target wasm32-unknown-unknown --release
+cargo build -p netpol-live --target wasm32-unknown-unknown --profile wasm-release
 rm -rf live/pkg
 wasm-bindgen --target web --no-typescript --out-dir live/pkg \
-    "$target_dir/wasm32-unknown-unknown/release/netpol_live.wasm"
+    "$target_dir/wasm32-unknown-unknown/wasm-release/netpol_live.wasm"
 
 wasm="live/pkg/netpol_live_bg.wasm"
 if command -v wasm-opt >/dev/null 2>&1; then

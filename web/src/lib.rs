@@ -105,6 +105,10 @@ pub struct App {
     why_ref: NodeRef,
     /// Tutorial, exercises, share links, embed mode.
     learn: learn::Learn,
+    /// Made once, so that the matrix and graph props compare equal when nothing they show
+    /// changed and Yew skips re-rendering them (a fresh callback never compares equal).
+    on_select: Callback<(String, String)>,
+    on_hover: Callback<Option<String>>,
 }
 
 impl App {
@@ -168,6 +172,12 @@ impl Component for App {
             shown_flow: None,
             why_ref: NodeRef::default(),
             learn,
+            on_select: ctx
+                .link()
+                .callback(|(from, to): (String, String)| Msg::Core(Ev::SelectFlow { from, to })),
+            on_hover: ctx
+                .link()
+                .callback(|h: Option<String>| Msg::Core(Ev::Hover(h))),
         }
     }
 
@@ -286,9 +296,8 @@ impl Component for App {
                     aria-selected={if active { "true" } else { "false" }} aria-controls="result-view" data-view={v.value()} {onclick}>{ label }</button>
             }
         };
-        let on_select =
-            link.callback(|(from, to): (String, String)| Msg::Core(Ev::SelectFlow { from, to }));
-        let on_hover = link.callback(|h: Option<String>| Msg::Core(Ev::Hover(h)));
+        let on_select = self.on_select.clone();
+        let on_hover = self.on_hover.clone();
         let on_link = link.callback(|l: LinkVm| {
             Msg::Core(Ev::ShowSpan {
                 whole_document: l.kind == "policy",
