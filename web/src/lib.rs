@@ -419,7 +419,7 @@ impl Component for App {
                             <select data-testid="examples" aria-label="Example scenario" onchange={on_example}>{ for examples }</select>
                         </label>
                         <button type="button" class="btn" onclick={on_reset} disabled={!vm.modified}
-                            title="Throw away your edits and reload the example" data-testid="reset">{ "Reset to example" }</button>
+                            title="Throw away your edits and reload the example" aria-label="Reset to example" data-testid="reset"><span class="wide-only">{ "Reset to example" }</span><span class="narrow-only" aria-hidden="true">{ "↺ Reset" }</span></button>
                         <label class="ctl">
                             <span class="ctl-label">{ "Port" }</span>
                             <select data-testid="port-picker" aria-label="Port and protocol" onchange={on_port}>{ for ports }</select>
