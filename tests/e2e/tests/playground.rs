@@ -32,97 +32,6 @@ spec:
   - {}
 ";
 
-/// A workshop-size scenario (the issue's upper bound): 5 namespaces x 10 pods, 30 policies
-/// (6 per namespace). Returns (cluster, policies).
-fn workshop_scenario() -> (String, String) {
-    let mut cluster =
-        String::from("ports: [http:80, https:443, alt:8080, dns:53/UDP]\nnamespaces:\n");
-    for n in 0..5 {
-        cluster += &format!("  w{n}:\n    labels: {{team: t{n}}}\n    pods:\n");
-        for p in 0..10 {
-            let tier = if p < 5 { "front" } else { "back" };
-            cluster += &format!("      p{p}: app=p{p} tier={tier}\n");
-        }
-    }
-    // (name, spec); `{team}` is replaced by the namespace's team label.
-    const POLICIES: &[(&str, &str)] = &[
-        (
-            "default-deny",
-            "
-  podSelector: {}
-  policyTypes: [Ingress, Egress]",
-        ),
-        (
-            "back-from-front",
-            "
-  podSelector: {matchLabels: {tier: back}}
-  ingress:
-  - from:
-    - podSelector: {matchLabels: {tier: front}}
-    ports:
-    - port: 8080",
-        ),
-        (
-            "front-to-back",
-            "
-  podSelector: {matchLabels: {tier: front}}
-  policyTypes: [Egress]
-  egress:
-  - to:
-    - podSelector: {matchLabels: {tier: back}}
-    ports:
-    - port: 8080",
-        ),
-        (
-            "web-from-other-teams",
-            "
-  podSelector:
-    matchExpressions:
-    - {key: app, operator: In, values: [p0, p1, p2]}
-  ingress:
-  - from:
-    - namespaceSelector:
-        matchExpressions:
-        - {key: team, operator: NotIn, values: [{team}]}
-    ports:
-    - port: http",
-        ),
-        (
-            "egress-https-cidr",
-            "
-  podSelector: {}
-  policyTypes: [Egress]
-  egress:
-  - to:
-    - ipBlock: {cidr: 10.0.0.0/8, except: [10.3.0.0/16]}
-    ports:
-    - {protocol: TCP, port: 443}",
-        ),
-        (
-            "dns",
-            "
-  podSelector: {}
-  policyTypes: [Egress]
-  egress:
-  - to:
-    - namespaceSelector: {matchLabels: {team: t0}}
-      podSelector: {matchLabels: {app: p9}}
-    ports:
-    - {protocol: UDP, port: 53}",
-        ),
-    ];
-    let mut docs = Vec::new();
-    for n in 0..5 {
-        for (name, spec) in POLICIES {
-            let spec = spec.replace("{team}", &format!("t{n}"));
-            docs.push(format!(
-                "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: {name}\n  namespace: w{n}\nspec:{spec}\n"
-            ));
-        }
-    }
-    (cluster, docs.join("---\n"))
-}
-
 fn cell(from: &str, to: &str) -> String {
     format!(r#"[data-from="{from}"][data-to="{to}"][data-verdict]"#)
 }
@@ -479,7 +388,7 @@ async fn steps(c: &Client, base: &str) -> Result<(), String> {
         );
     }
     timing_series(c, "default scenario", &original).await?;
-    let (cluster, policies) = workshop_scenario();
+    let (cluster, policies) = netpol_examples::workshop_scenario();
     let ms_cluster = set_editor(c, CLUSTER_EDITOR, &cluster).await?;
     let ms_policies = set_policies(c, &policies).await?;
     println!(
