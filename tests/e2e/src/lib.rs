@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
 
@@ -333,6 +333,52 @@ impl Drop for Chromedriver {
 
 // ---------------------------------------------------------------------------------------------
 // Page helpers
+
+/// How long a test waits for the page to reach an expected state.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// Waits for the element matching `css` and clicks it.
+pub async fn click(c: &Client, css: &str) -> Result<(), String> {
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .map_err(|e| format!("waiting for {css}: {e}"))?
+        .click()
+        .await
+        .map_err(|e| format!("click {css}: {e}"))
+}
+
+/// The selector of the main matrix's cell (a button) `from` → `to`.
+pub fn cell(from: &str, to: &str) -> String {
+    format!(r#"button[data-from="{from}"][data-to="{to}"][data-verdict]"#)
+}
+
+/// Waits until the matrix cell `from` → `to` shows `verdict` for the selected port.
+pub async fn expect_verdict(c: &Client, from: &str, to: &str, verdict: &str) -> Result<(), String> {
+    let sel = cell(from, to);
+    let got = wait_js(
+        c,
+        &format!("{from} -> {to} to be {verdict}"),
+        WAIT,
+        "const e = document.querySelector(arguments[0]);
+         return e && e.getAttribute('data-verdict') === arguments[1] ? true : null;",
+        vec![json!(sel), json!(verdict)],
+    )
+    .await;
+    if got.is_err() {
+        let actual = js(
+            c,
+            "const e = document.querySelector(arguments[0]); return e ? e.getAttribute('data-verdict') : 'no such cell';",
+            vec![json!(sel)],
+        )
+        .await?;
+        return Err(format!(
+            "cell {from} -> {to}: expected {verdict}, got {actual}"
+        ));
+    }
+    Ok(())
+}
 
 /// Runs `script` (a function body; `arguments` holds `args`) and returns its value.
 pub async fn js(client: &Client, script: &str, args: Vec<Value>) -> Result<Value, String> {

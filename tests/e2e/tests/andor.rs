@@ -17,23 +17,13 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use netpol_e2e::{
-    dist_dir, js, screenshot, set_viewport, target_dir, wait_js, Chromedriver, StaticServer,
+    click, dist_dir, expect_verdict, js, screenshot, set_viewport, target_dir, wait_js,
+    Chromedriver, StaticServer,
 };
 use serde_json::{json, Value};
 
 const T: Duration = Duration::from_secs(20);
 const EDITOR: &str = "[data-testid=policies-editor]";
-
-async fn click(c: &Client, css: &str) -> Result<(), String> {
-    c.wait()
-        .at_most(T)
-        .for_element(Locator::Css(css))
-        .await
-        .map_err(|e| format!("waiting for {css}: {e}"))?
-        .click()
-        .await
-        .map_err(|e| format!("click {css}: {e}"))
-}
 
 async fn count(c: &Client, css: &str) -> Result<u64, String> {
     js(
@@ -90,30 +80,6 @@ async fn wait_text(c: &Client, what: &str, expected: &str) -> Result<(), String>
             "{what}: the policies editor holds\n{}",
             policies_text(c).await?
         ));
-    }
-    Ok(())
-}
-
-/// The main matrix's cell (a button) `from` → `to`.
-async fn expect_verdict(c: &Client, from: &str, to: &str, verdict: &str) -> Result<(), String> {
-    let sel = format!(r#"button[data-from="{from}"][data-to="{to}"][data-verdict]"#);
-    let r = wait_js(
-        c,
-        &format!("{from} -> {to} to be {verdict}"),
-        T,
-        "const e = document.querySelector(arguments[0]);
-         return e && e.getAttribute('data-verdict') === arguments[1] ? true : null;",
-        vec![json!(sel), json!(verdict)],
-    )
-    .await;
-    if r.is_err() {
-        let got = js(
-            c,
-            "const e = document.querySelector(arguments[0]); return e ? e.getAttribute('data-verdict') : 'no such cell';",
-            vec![json!(sel)],
-        )
-        .await?;
-        return Err(format!("{from} -> {to}: expected {verdict}, got {got}"));
     }
     Ok(())
 }

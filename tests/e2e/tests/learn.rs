@@ -6,10 +6,10 @@
 
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use netpol_e2e::{
-    dist_dir, js, repo_root, screenshot, set_viewport, target_dir, wait_js, Chromedriver,
+    click, dist_dir, js, repo_root, screenshot, set_viewport, target_dir, wait_js, Chromedriver,
     StaticServer,
 };
 use serde_json::{json, Value};
@@ -39,17 +39,6 @@ fn block_scalar(yaml: &str, key: &str) -> String {
         }
     }
     out.trim_end().to_string() + "\n"
-}
-
-async fn click(c: &Client, css: &str) -> Result<(), String> {
-    c.wait()
-        .at_most(T)
-        .for_element(Locator::Css(css))
-        .await
-        .map_err(|e| format!("waiting for {css}: {e}"))?
-        .click()
-        .await
-        .map_err(|e| format!("click {css}: {e}"))
 }
 
 async fn set_policies(c: &Client, text: &str) -> Result<(), String> {

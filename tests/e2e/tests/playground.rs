@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 use netpol_e2e::{
-    dist_dir, js, screenshot, set_viewport, target_dir, wait_js, Chromedriver, StaticServer,
+    cell, dist_dir, expect_verdict, js, screenshot, set_viewport, target_dir, wait_js,
+    Chromedriver, StaticServer,
 };
 use serde_json::{json, Value};
 
@@ -31,36 +32,6 @@ spec:
   egress:
   - {}
 ";
-
-fn cell(from: &str, to: &str) -> String {
-    format!(r#"[data-from="{from}"][data-to="{to}"][data-verdict]"#)
-}
-
-/// Waits until the cell `from` → `to` shows `verdict` for the selected port.
-async fn expect_verdict(c: &Client, from: &str, to: &str, verdict: &str) -> Result<(), String> {
-    let sel = cell(from, to);
-    let got = wait_js(
-        c,
-        &format!("{from} -> {to} to be {verdict}"),
-        T,
-        "const e = document.querySelector(arguments[0]);
-         return e && e.getAttribute('data-verdict') === arguments[1] ? true : null;",
-        vec![json!(sel), json!(verdict)],
-    )
-    .await;
-    if got.is_err() {
-        let actual = js(
-            c,
-            "const e = document.querySelector(arguments[0]); return e ? e.getAttribute('data-verdict') : 'no such cell';",
-            vec![json!(sel)],
-        )
-        .await?;
-        return Err(format!(
-            "cell {from} -> {to}: expected {verdict}, got {actual}"
-        ));
-    }
-    Ok(())
-}
 
 /// Selects `value` (e.g. `8080/TCP`) in the port picker, as a user would.
 async fn select_port(c: &Client, value: &str) -> Result<(), String> {

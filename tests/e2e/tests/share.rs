@@ -10,7 +10,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use fantoccini::{Client, Locator};
 use netpol_e2e::{
-    dist_dir, js, repo_root, screenshot, set_viewport, target_dir, wait_js, Chromedriver,
+    click, dist_dir, js, repo_root, screenshot, set_viewport, target_dir, wait_js, Chromedriver,
     StaticServer,
 };
 use serde_json::{json, Value};
@@ -43,17 +43,6 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(&p, to.join(e.file_name())).unwrap();
         }
     }
-}
-
-async fn click(c: &Client, css: &str) -> Result<(), String> {
-    c.wait()
-        .at_most(T)
-        .for_element(Locator::Css(css))
-        .await
-        .map_err(|e| format!("waiting for {css}: {e}"))?
-        .click()
-        .await
-        .map_err(|e| format!("click {css}: {e}"))
 }
 
 async fn wait_app(c: &Client) -> Result<(), String> {
