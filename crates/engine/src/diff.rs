@@ -486,7 +486,10 @@ pub fn apply_variant_text(text: &str, v: &Variant) -> Option<String> {
             // The second key of the item, at the item's column, becomes an item of its own.
             let second = (l + 1..=end).find(|&i| {
                 let line = &lines[i];
-                line.len() > c && line[..c].trim().is_empty() && !line[c..].starts_with([' ', '#'])
+                line.get(..c).is_some_and(|p| p.trim().is_empty())
+                    && line
+                        .get(c..)
+                        .is_some_and(|r| !r.is_empty() && !r.starts_with([' ', '#']))
             })?;
             lines[second].replace_range(c - 2..c, "- ");
         }
