@@ -300,7 +300,7 @@ fn cidr_contains(c: &Cidr, ip: &IpAddr) -> bool {
 }
 
 fn ip_block_contains(b: &IpBlock, ip: &IpAddr) -> bool {
-    cidr_contains(&b.cidr, ip) && !b.except.iter().any(|e| cidr_contains(e, ip))
+    cidr_contains(&b.cidr, ip) && !b.except.iter().any(|e| cidr_contains(&e.cidr, ip))
 }
 
 impl<'m> Compiled<'m> {
@@ -428,12 +428,12 @@ impl<'m> Compiled<'m> {
                 block
                     .except
                     .iter()
-                    .position(|c| cidr_contains(c, ip))
+                    .find(|x| cidr_contains(&x.cidr, ip))
                     .filter(|_| cidr_contains(&block.cidr, ip))
             }) {
                 return Some(format!(
                     "ipBlock {} excepts {}, which contains {name} ({shown})",
-                    block.cidr_text, block.except_text[ex]
+                    block.cidr_text, ex.text
                 ));
             }
             return Some(format!(
@@ -907,13 +907,17 @@ impl<'m> Compiled<'m> {
 /// A peer in words, e.g. `namespaceSelector team=web AND podSelector app=api`.
 pub fn describe_peer(p: &NetworkPolicyPeer) -> String {
     if let Some(b) = &p.ip_block {
-        if b.except_text.is_empty() {
+        if b.except.is_empty() {
             return format!("ipBlock {}", b.cidr_text);
         }
         return format!(
             "ipBlock {} except {}",
             b.cidr_text,
-            b.except_text.join(", ")
+            b.except
+                .iter()
+                .map(|x| x.text.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     match (&p.namespace_selector, &p.pod_selector) {

@@ -179,10 +179,16 @@ pub struct Cidr {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct IpBlock {
     pub cidr: Cidr,
-    pub except: Vec<Cidr>,
-    /// The texts as written, for explanations.
+    pub except: Vec<Except>,
+    /// The text as written, for explanations.
     pub cidr_text: String,
-    pub except_text: Vec<String>,
+}
+
+/// One entry of `ipBlock.except`: the network, and its text as written (for explanations).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Except {
+    pub cidr: Cidr,
+    pub text: String,
 }
 
 /// One item of `from` / `to` (a `NetworkPolicyPeer`).

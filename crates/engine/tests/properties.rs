@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use netpol_engine::model::{
-    Cidr, ContainerPort, IpBlock, LabelSelector, Labels, Namespace, NetworkPolicy,
+    Cidr, ContainerPort, Except, IpBlock, LabelSelector, Labels, Namespace, NetworkPolicy,
     NetworkPolicyPeer, NetworkPolicyPort, Operator, Pod, PortRef, Requirement, Rule, Span,
     NAMESPACE_NAME_LABEL,
 };
@@ -68,20 +68,19 @@ fn peer_strategy() -> impl Strategy<Value = NetworkPolicyPeer> {
                 _ => ip("10.1.0.3"),
             };
             // 10.1.0.0/24 lies inside 10.0.0.0/8 and 10.1.0.0/16 only, as validation requires.
-            let ex: Vec<Cidr> = if except && (prefix == 8 || prefix == 16) {
-                vec![Cidr {
-                    addr: ip("10.1.0.0"),
-                    prefix: 24,
+            let ex: Vec<Except> = if except && (prefix == 8 || prefix == 16) {
+                vec![Except {
+                    cidr: Cidr {
+                        addr: ip("10.1.0.0"),
+                        prefix: 24,
+                    },
+                    text: "10.1.0.0/24".to_string(),
                 }]
             } else {
                 vec![]
             };
             IpBlock {
                 cidr: Cidr { addr, prefix },
-                except_text: ex
-                    .iter()
-                    .map(|c| format!("{}/{}", c.addr, c.prefix))
-                    .collect(),
                 except: ex,
                 cidr_text: format!("{addr}/{prefix}"),
             }
@@ -293,9 +292,9 @@ mod oracle {
                 Ep::Pod(p) => p.ips.clone(),
                 Ep::Ext(ip) => vec![*ip],
             };
-            return ips
-                .iter()
-                .any(|ip| in_cidr(&b.cidr, *ip) && !b.except.iter().any(|e| in_cidr(e, *ip)));
+            return ips.iter().any(|ip| {
+                in_cidr(&b.cidr, *ip) && !b.except.iter().any(|e| in_cidr(&e.cidr, *ip))
+            });
         }
         let Ep::Pod(pod) = ep else { return false };
         let ns_ok = match &peer.namespace_selector {

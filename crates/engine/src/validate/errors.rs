@@ -1,0 +1,146 @@
+//! Diagnostics in the apiserver's format (apimachinery `util/validation/field/errors.go`):
+//! `<path>: <Type>: <value>: <detail>`, with values quoted like Go's `%q`.
+
+use std::fmt::Write as _;
+
+use crate::diag::{FieldPath, PathDiag};
+
+// Diagnostic codes.
+const REQUIRED: &str = "required";
+const INVALID_VALUE: &str = "invalid-value";
+const UNSUPPORTED_VALUE: &str = "unsupported-value";
+const FORBIDDEN: &str = "forbidden";
+pub(super) const UNKNOWN_FIELD: &str = "unknown-field";
+pub(super) const NON_CANONICAL_CIDR: &str = "non-canonical-cidr";
+
+/// Collects diagnostics for an object at `prefix`: paths get the prefix, messages do not.
+pub(super) struct Sink<'a> {
+    prefix: &'a FieldPath,
+    out: &'a mut Vec<PathDiag>,
+}
+
+impl<'a> Sink<'a> {
+    pub(super) fn new(prefix: &'a FieldPath, out: &'a mut Vec<PathDiag>) -> Sink<'a> {
+        Sink { prefix, out }
+    }
+
+    /// The path of `rel` (relative to the object) in the document.
+    pub(super) fn abs(&self, rel: &FieldPath) -> FieldPath {
+        FieldPath(self.prefix.0.iter().chain(rel.0.iter()).cloned().collect())
+    }
+
+    /// An error about `field` (as printed), positioned at `at`.
+    fn error_at(&mut self, field: &FieldPath, at: &FieldPath, code: &'static str, body: String) {
+        let d = PathDiag::error(self.abs(at), code, format!("{field}: {body}"));
+        self.out.push(d);
+    }
+
+    pub(super) fn warning(&mut self, at: &FieldPath, code: &'static str, message: String) {
+        let d = PathDiag::warning(self.abs(at), code, message);
+        self.out.push(d);
+    }
+
+    /// `field.Required`: `Required value` or `Required value: <detail>`.
+    pub(super) fn required(&mut self, field: &FieldPath, detail: &str) {
+        let body = if detail.is_empty() {
+            "Required value".to_string()
+        } else {
+            format!("Required value: {detail}")
+        };
+        self.error_at(field, field, REQUIRED, body);
+    }
+
+    /// `field.Invalid` with a value already formatted the Go way (`%q` for strings, `%v` for
+    /// numbers, `%#v` for the rest).
+    pub(super) fn invalid(&mut self, field: &FieldPath, value: &str, detail: &str) {
+        self.invalid_at(field, field, value, detail);
+    }
+
+    pub(super) fn invalid_at(
+        &mut self,
+        field: &FieldPath,
+        at: &FieldPath,
+        value: &str,
+        detail: &str,
+    ) {
+        self.error_at(
+            field,
+            at,
+            INVALID_VALUE,
+            format!("Invalid value: {value}: {detail}"),
+        );
+    }
+
+    /// `field.NotSupported`: `Unsupported value: "X": supported values: "A", "B"`.
+    pub(super) fn not_supported(&mut self, field: &FieldPath, value: &str, supported: &[&str]) {
+        let list: Vec<String> = supported.iter().map(|s| go_quote(s)).collect();
+        let body = format!(
+            "Unsupported value: {}: supported values: {}",
+            go_quote(value),
+            list.join(", ")
+        );
+        self.error_at(field, field, UNSUPPORTED_VALUE, body);
+    }
+
+    /// `field.Forbidden`.
+    pub(super) fn forbidden(&mut self, field: &FieldPath, detail: &str) {
+        self.error_at(field, field, FORBIDDEN, format!("Forbidden: {detail}"));
+    }
+
+    /// `field.TooLong(path, value, max)`: `Too long: must have at most N bytes` (reported with
+    /// the `invalid-value` code).
+    pub(super) fn too_long(&mut self, field: &FieldPath, max: usize) {
+        self.error_at(
+            field,
+            field,
+            INVALID_VALUE,
+            format!("Too long: must have at most {max} bytes"),
+        );
+    }
+}
+
+/// Go's `strconv.Quote` (what `%q` prints).
+pub(super) fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{b}' => out.push_str("\\v"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if is_go_printable(c) => out.push(c),
+            c if (c as u32) < 0x10000 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => {
+                let _ = write!(out, "\\U{:08x}", c as u32);
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// An approximation of Go's `strconv.IsPrint` for non-ASCII characters.
+fn is_go_printable(c: char) -> bool {
+    if c == ' ' {
+        return true;
+    }
+    if c.is_control() || c.is_whitespace() {
+        return false;
+    }
+    !matches!(c,
+        '\u{ad}' | '\u{600}'..='\u{605}' | '\u{61c}' | '\u{6dd}' | '\u{70f}' | '\u{180e}'
+        | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206f}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}'
+        | '\u{e000}'..='\u{f8ff}' | '\u{fffe}' | '\u{ffff}')
+}
