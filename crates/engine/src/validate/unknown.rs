@@ -46,6 +46,7 @@ const OBJECT_META_FIELDS: [&str; 15] = [
 ];
 
 impl Node {
+    /// The fields the schema knows at this node.
     pub(super) fn fields(self) -> &'static [&'static str] {
         match self {
             Node::Root => &["apiVersion", "kind", "metadata", "spec", "status"],
