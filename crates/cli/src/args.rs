@@ -385,13 +385,20 @@ pub(crate) fn parse_args(argv: &[String]) -> Result<Cli, Usage> {
         },
     };
     match read_values(name, &argv[1..])? {
-        Ok(values) => command(name, values).map(Cli::Run),
-        Err(early) => Ok(early),
+        Read::Values(values) => command(name, values).map(Cli::Run),
+        Read::Stop(cli) => Ok(cli),
     }
 }
 
-/// Reads files and options; `Ok(Err(cli))` when `--help` or `--version` cuts the reading short.
-fn read_values(name: Name, args: &[String]) -> Result<Result<Values, Cli>, Usage> {
+/// What reading a command's arguments gives.
+enum Read {
+    Values(Values),
+    /// `--help` or `--version` cut the reading short.
+    Stop(Cli),
+}
+
+/// Reads files and options, in order: the first mistake, `--help` or `--version` stops it.
+fn read_values(name: Name, args: &[String]) -> Result<Read, Usage> {
     let mut values = Values::default();
     let mut rest = args.iter();
     let mut only_files = false;
@@ -405,8 +412,8 @@ fn read_values(name: Name, args: &[String]) -> Result<Result<Values, Cli>, Usage
                 only_files = true;
                 continue;
             }
-            "-h" | "--help" => return Ok(Err(Cli::Help(name.help()))),
-            "-V" | "--version" => return Ok(Err(Cli::Version)),
+            "-h" | "--help" => return Ok(Read::Stop(Cli::Help(name.help()))),
+            "-V" | "--version" => return Ok(Read::Stop(Cli::Version)),
             _ => {}
         }
         // `--name value`, `--name=value`, `-p value`.
@@ -455,7 +462,7 @@ fn read_values(name: Name, args: &[String]) -> Result<Result<Values, Cli>, Usage
         };
         set(&mut values, opt, value, name)?;
     }
-    Ok(Ok(values))
+    Ok(Read::Values(values))
 }
 
 /// Stores the value of one option, refusing a second value.
@@ -581,12 +588,13 @@ fn command(name: Name, values: Values) -> Result<Command, Usage> {
                     "e.g. `netpol exercise check exercises/01-lock-down-the-database.yaml solution.yaml`",
                 ));
             }
-            let (Some(exercise), policies) = (files.next(), files.collect::<Vec<_>>()) else {
-                return Err(exercise_usage(name));
+            let (exercise, policies) = (files.next(), files.collect::<Vec<_>>());
+            let Some(exercise) = exercise.filter(|_| !policies.is_empty()) else {
+                return Err(usage(
+                    "`netpol exercise check` needs EXERCISE.yaml and at least one POLICIES.yaml",
+                    name.hint(),
+                ));
             };
-            if policies.is_empty() {
-                return Err(exercise_usage(name));
-            }
             Command::Exercise(ExerciseArgs {
                 exercise,
                 policies,
@@ -594,13 +602,6 @@ fn command(name: Name, values: Values) -> Result<Command, Usage> {
             })
         }
     })
-}
-
-fn exercise_usage(name: Name) -> Usage {
-    usage(
-        "`netpol exercise check` needs EXERCISE.yaml and at least one POLICIES.yaml",
-        name.hint(),
-    )
 }
 
 fn required<T>(value: Option<T>, message: &str, hint: &str) -> Result<T, Usage> {
@@ -630,158 +631,4 @@ fn port(name: Name, port: Option<PortProto>) -> Result<PortProto, Usage> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(s: &str) -> Result<Cli, Usage> {
-        let argv: Vec<String> = s.split_whitespace().map(String::from).collect();
-        parse_args(&argv)
-    }
-
-    #[test]
-    fn parses_options_anywhere() {
-        let Ok(Cli::Run(Command::Explain(a))) =
-            parse("explain --port=81/udp f.yaml --from x/a g.yaml --to x/b -f json")
-        else {
-            panic!("expected explain");
-        };
-        assert_eq!(a.files, ["f.yaml", "g.yaml"]);
-        assert_eq!(a.port.to_string(), "81/UDP");
-        assert_eq!((a.from.as_str(), a.to.as_str()), ("x/a", "x/b"));
-        assert_eq!(a.format, Format::Json);
-    }
-
-    #[test]
-    fn one_type_per_command() {
-        let Ok(Cli::Run(Command::Diff(d))) = parse("diff c.yaml --after b.yaml --before a.yaml")
-        else {
-            panic!("expected diff");
-        };
-        assert_eq!(
-            (d.before.as_str(), d.after.as_str(), &d.cluster[..]),
-            ("a.yaml", "b.yaml", &["c.yaml".to_string()][..])
-        );
-        assert_eq!(d.format, Format::Text);
-        let Ok(Cli::Run(Command::Exercise(e))) = parse("exercise check ex.yaml p.yaml q.yaml")
-        else {
-            panic!("expected exercise");
-        };
-        assert_eq!(
-            (e.exercise.as_str(), &e.policies[..]),
-            ("ex.yaml", &["p.yaml".to_string(), "q.yaml".to_string()][..])
-        );
-        assert!(matches!(
-            parse("check - -- --odd-name.yaml"),
-            Ok(Cli::Run(Command::Check(CheckArgs { files }))) if files == ["-", "--odd-name.yaml"]
-        ));
-        assert!(matches!(
-            parse("diff --before - --after b.yaml c.yaml"),
-            Ok(Cli::Run(Command::Diff(DiffArgs { before, .. }))) if before == "-"
-        ));
-    }
-
-    /// Each misuse, and the start of its one-line reason.
-    #[test]
-    fn rejects_misuse() {
-        for (bad, reason) in [
-            ("", "no command given"),
-            ("frobnicate f.yaml", "unknown command `frobnicate`"),
-            ("help frobnicate", "unknown command `frobnicate`"),
-            ("--port 80", "expected a command before `--port`"),
-            ("matrix f.yaml", "`netpol matrix` needs `--port"),
-            (
-                "matrix --port 80",
-                "`netpol matrix` needs at least one FILE",
-            ),
-            ("matrix f.yaml --port 0", "invalid `--port`"),
-            ("matrix f.yaml --port 80/ICMP", "invalid `--port`"),
-            ("matrix f.yaml --port", "`--port` needs a value"),
-            ("matrix f.yaml --port=", "`--port` needs a value"),
-            ("matrix f.yaml -p -f json", "`--port` needs a value"),
-            (
-                "matrix f.yaml --port 80 --format yaml",
-                "unknown format `yaml`",
-            ),
-            (
-                "matrix f.yaml --port 80 --port 81",
-                "`--port` is given more than once",
-            ),
-            (
-                "matrix f.yaml -p 80 --port=80",
-                "`--port` is given more than once",
-            ),
-            (
-                "matrix f.yaml -p 80 -f json -f json",
-                "`--format` is given more than once",
-            ),
-            (
-                "check f.yaml --port 80",
-                "`netpol check` does not take `--port`",
-            ),
-            ("connectivity f.yaml --bogus", "unknown option `--bogus`"),
-            ("connectivity f.yaml -x", "unknown option `-x`"),
-            (
-                "explain f.yaml --port 80 --from x/a",
-                "`netpol explain` needs `--to",
-            ),
-            (
-                "explain f.yaml -p 80 --from --to x/b",
-                "`--from` needs a value",
-            ),
-            (
-                "explain f.yaml -p 80 --from x/a --to x/b --from x/c",
-                "`--from` is given more than once",
-            ),
-            (
-                "explain f.yaml -p 80 --from x/a --to x/b --to x/b",
-                "`--to` is given more than once",
-            ),
-            (
-                "diff c.yaml --before a.yaml",
-                "`netpol diff` needs `--after",
-            ),
-            (
-                "diff c.yaml --before a.yaml --before b.yaml",
-                "`--before` is given more than once",
-            ),
-            (
-                "diff c.yaml --before a.yaml --after b.yaml --after c.yaml",
-                "`--after` is given more than once",
-            ),
-            (
-                "exercise grade e.yaml p.yaml",
-                "`netpol exercise` needs the subcommand `check`",
-            ),
-            (
-                "exercise check e.yaml",
-                "`netpol exercise check` needs EXERCISE.yaml",
-            ),
-        ] {
-            match parse(bad) {
-                Err(u) => {
-                    assert!(u.message.starts_with(reason), "{bad:?}: {}", u.message);
-                    assert!(!u.hint.is_empty(), "{bad:?}");
-                }
-                Ok(cli) => panic!("{bad:?} should be a usage error, got {cli:?}"),
-            }
-        }
-    }
-
-    #[test]
-    fn help_everywhere() {
-        for a in [
-            "--help",
-            "-h",
-            "help",
-            "help matrix",
-            "matrix --help",
-            "explain -h",
-            "check --help",
-            "connectivity --help",
-            "exercise --help",
-        ] {
-            assert!(matches!(parse(a), Ok(Cli::Help(_))), "{a}");
-        }
-        assert!(matches!(parse("--version"), Ok(Cli::Version)));
-    }
-}
+mod tests;

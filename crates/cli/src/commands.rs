@@ -11,7 +11,7 @@ use crate::args::{
     AndOrArgs, CheckArgs, Command, ConnectivityArgs, DiffArgs, ExerciseArgs, ExplainArgs, Format,
     MatrixArgs,
 };
-use crate::output::{print_diagnostics, print_error, print_json, print_lines};
+use crate::output::{eprint_lines, print_diagnostics, print_error, print_json, print_lines};
 use crate::{json, render, suggest, teach};
 
 /// Runs a command and returns its exit status.
@@ -42,7 +42,7 @@ fn read_files(files: &[String]) -> Option<Vec<String>> {
         match read {
             Ok(t) => texts.push(t),
             Err(e) => {
-                crate::output::eprint_lines([format!("{f}: error: cannot read: {e}")]);
+                eprint_lines([format!("{f}: error: cannot read: {e}")]);
                 failed = true;
             }
         }
@@ -222,7 +222,7 @@ fn exercise(args: &ExerciseArgs) -> u8 {
     let exercise = match parse_exercise(&texts[0]) {
         Ok(exercise) => exercise,
         Err(e) => {
-            crate::output::eprint_lines([format!("{}: error: {e}", args.exercise)]);
+            eprint_lines([format!("{}: error: {e}", args.exercise)]);
             return 2;
         }
     };
