@@ -1,23 +1,13 @@
-//! The teaching commands: `diff`, `and-or` and `exercise check`.
+//! Text and JSON renderings of the teaching commands: `diff`, `and-or` and `exercise check`.
+//!
+//! Text renderers return lines for the output edge (`output.rs`). The JSON keys of these
+//! commands have always been in alphabetical order; the report types keep that order.
 
-use std::fmt::Write as _;
-use std::io::Write as _;
+use netpol_engine::diff::{FlowChange, PortDiff, VariantKind};
+use netpol_engine::{Compiled, Diff, Explanation, GoalResult, PolicyType, Protocol, Variant};
+use serde::Serialize;
 
-use netpol_engine::diff::{FlowChange, PortDiff};
-use netpol_engine::{
-    and_or_variants, check_exercise, compile, diff as policy_diff, has_errors, parse,
-    parse_exercise, Compiled, Diagnostic, Input,
-};
-use serde_json::json;
-
-use super::{print_out, read_files, Args, Format};
-
-fn print_diags(diags: &[Diagnostic]) {
-    let mut err = std::io::stderr().lock();
-    for d in diags {
-        let _ = writeln!(err, "{d}");
-    }
-}
+use crate::json;
 
 fn name<'a>(index: &'a Compiled<'_>, e: usize) -> &'a str {
     &index.endpoints()[e].name
@@ -32,138 +22,113 @@ fn range(p: &PortDiff) -> String {
     }
 }
 
-fn diff_text(index: &Compiled<'_>, ports: &[PortDiff], out: &mut String) {
-    for p in ports {
-        let _ = writeln!(
-            out,
+/// The port ranges with changes: a summary line each, then `  + FROM -> TO` per flow gained
+/// and `  - FROM -> TO` per flow lost.
+fn changes_text(index: &Compiled<'_>, diff: &Diff) -> Vec<String> {
+    let mut lines = Vec::new();
+    for p in diff
+        .ports
+        .iter()
+        .filter(|p| !p.gained.is_empty() || !p.lost.is_empty())
+    {
+        lines.push(format!(
             "{} (shown as {}): {} gained, {} lost, {} unchanged",
             range(p),
             p.port,
             p.gained.len(),
             p.lost.len(),
             p.unchanged
-        );
+        ));
         for (sign, list) in [("+", &p.gained), ("-", &p.lost)] {
-            for f in list.iter() {
-                let _ = writeln!(
-                    out,
+            for f in list {
+                lines.push(format!(
                     "  {sign} {} -> {}",
                     name(index, f.from),
                     name(index, f.to)
-                );
+                ));
             }
         }
     }
+    lines
 }
 
-fn changes_json(index: &Compiled<'_>, list: &[FlowChange]) -> serde_json::Value {
+/// One flow gained or lost, with its explanations when the diff has them.
+#[derive(Serialize)]
+struct ChangeReport<'a> {
+    after: Option<Vec<String>>,
+    before: Option<Vec<String>>,
+    from: &'a str,
+    to: &'a str,
+}
+
+/// One port range of a diff.
+#[derive(Serialize)]
+struct PortRangeReport<'a> {
+    gained: Vec<ChangeReport<'a>>,
+    lost: Vec<ChangeReport<'a>>,
+    /// The port shown for the range.
+    port: u16,
+    /// The range, inclusive: `[first, last]`.
+    ports: [u16; 2],
+    protocol: Protocol,
+    unchanged: usize,
+}
+
+fn changes_report<'a>(index: &'a Compiled<'_>, list: &[FlowChange]) -> Vec<ChangeReport<'a>> {
     list.iter()
-        .map(|f| {
-            json!({
-                "from": name(index, f.from),
-                "to": name(index, f.to),
-                "before": f.before.as_ref().map(|e| e.sentences()),
-                "after": f.after.as_ref().map(|e| e.sentences()),
-            })
+        .map(|f| ChangeReport {
+            after: f.after.as_ref().map(Explanation::sentences),
+            before: f.before.as_ref().map(Explanation::sentences),
+            from: name(index, f.from),
+            to: name(index, f.to),
         })
         .collect()
 }
 
-fn ports_json(index: &Compiled<'_>, ports: &[PortDiff]) -> serde_json::Value {
-    ports
+fn ports_report<'a>(index: &'a Compiled<'_>, diff: &Diff) -> Vec<PortRangeReport<'a>> {
+    diff.ports
         .iter()
-        .map(|p| {
-            json!({
-                "protocol": p.port.protocol.as_str(),
-                "ports": [p.first, p.last],
-                "port": p.port.port,
-                "gained": changes_json(index, &p.gained),
-                "lost": changes_json(index, &p.lost),
-                "unchanged": p.unchanged,
-            })
+        .map(|p| PortRangeReport {
+            gained: changes_report(index, &p.gained),
+            lost: changes_report(index, &p.lost),
+            port: p.port.port,
+            ports: [p.first, p.last],
+            protocol: p.port.protocol,
+            unchanged: p.unchanged,
         })
         .collect()
 }
 
-fn to_pretty(v: &serde_json::Value) -> String {
-    let mut s = serde_json::to_string_pretty(v).expect("JSON values serialize");
-    s.push('\n');
-    s
-}
-
-/// `netpol diff --before A --after B CLUSTER...`: 0 equivalent, 1 different, 2 errors.
-pub(crate) fn diff(args: &Args) -> u8 {
-    let (before, after) = (
-        args.before.clone().unwrap_or_default(),
-        args.after.clone().unwrap_or_default(),
-    );
-    let mut all = args.files.clone();
-    all.push(before.clone());
-    all.push(after.clone());
-    let Some(texts) = read_files(&all) else {
-        return 2;
-    };
-    let n = args.files.len();
-    let cluster_inputs: Vec<Input<'_>> = args
-        .files
-        .iter()
-        .zip(&texts)
-        .map(|(name, text)| Input { name, text })
-        .collect();
-    let (cluster, mut diags) = parse(&cluster_inputs);
-    let (b, db) = parse(&[Input {
-        name: &before,
-        text: &texts[n],
-    }]);
-    let (a, da) = parse(&[Input {
-        name: &after,
-        text: &texts[n + 1],
-    }]);
-    diags.extend(db);
-    diags.extend(da);
-    print_diags(&diags);
-    let d = policy_diff(&cluster, &b.policies, &a.policies);
-    let index = compile(&cluster);
-    let out = match args.format {
-        Format::Text => {
-            let mut s = String::new();
-            if d.is_empty() {
-                s.push_str(
-                    "equivalent: both policy sets allow exactly the same flows on this cluster\n",
-                );
-            } else {
-                let _ = writeln!(
-                    s,
-                    "different: {} changed (flow, port range) pairs",
-                    d.changed()
-                );
-            }
-            let changed: Vec<PortDiff> = d
-                .ports
-                .iter()
-                .filter(|p| !p.gained.is_empty() || !p.lost.is_empty())
-                .cloned()
-                .collect();
-            diff_text(&index, &changed, &mut s);
-            s
-        }
-        Format::Json => to_pretty(&json!({
-            "equivalent": d.is_empty(),
-            "ports": ports_json(&index, &d.ports),
-        })),
-    };
-    print_out(&out);
-    if has_errors(&diags) {
-        2
-    } else if d.is_empty() {
-        0
+/// `netpol diff` in text: equivalent, or the number of changes and every changed flow.
+pub(crate) fn diff_text(index: &Compiled<'_>, diff: &Diff) -> Vec<String> {
+    let mut lines = vec![if diff.is_empty() {
+        "equivalent: both policy sets allow exactly the same flows on this cluster".to_string()
     } else {
-        1
-    }
+        format!(
+            "different: {} changed (flow, port range) pairs",
+            diff.changed()
+        )
+    }];
+    lines.extend(changes_text(index, diff));
+    lines
+}
+
+/// `netpol diff --format json`.
+#[derive(Serialize)]
+struct DiffReport<'a> {
+    equivalent: bool,
+    ports: Vec<PortRangeReport<'a>>,
+}
+
+pub(crate) fn diff_json(index: &Compiled<'_>, diff: &Diff) -> String {
+    json::pretty(&DiffReport {
+        equivalent: diff.is_empty(),
+        ports: ports_report(index, diff),
+    })
 }
 
 /// Side by side: two YAML fragments in two columns.
-fn side_by_side(left: &str, right: &str, titles: (&str, &str)) -> String {
+fn side_by_side(left: &str, right: &str, titles: (&str, &str)) -> Vec<String> {
     let l: Vec<&str> = left.lines().collect();
     let r: Vec<&str> = right.lines().collect();
     let width = l
@@ -173,158 +138,157 @@ fn side_by_side(left: &str, right: &str, titles: (&str, &str)) -> String {
         .unwrap_or(0)
         .max(titles.0.len())
         + 4;
-    let mut s = format!("    {:<width$}{}\n", titles.0, titles.1);
+    let mut lines = vec![format!("    {:<width$}{}", titles.0, titles.1)];
     for i in 0..l.len().max(r.len()) {
         let a = l.get(i).copied().unwrap_or("");
         let b = r.get(i).copied().unwrap_or("");
-        let _ = writeln!(s, "    {a:<width$}{b}");
+        lines.push(format!("    {a:<width$}{b}"));
     }
-    s
+    lines
 }
 
-/// `netpol and-or FILE...`.
-pub(crate) fn and_or(index: &Compiled<'_>, _texts: &[String], format: Format) -> u8 {
-    let variants = and_or_variants(index.model());
-    let out = match format {
-        Format::Text => {
-            let mut s = String::new();
-            if variants.is_empty() {
-                s.push_str("no `from`/`to` item where the AND/OR reading matters\n");
-            }
-            for v in &variants {
-                let list = if v.direction == netpol_engine::PolicyType::Ingress {
-                    "from"
-                } else {
-                    "to"
-                };
-                let what = match v.kind {
-                    netpol_engine::diff::VariantKind::SplitAnd { peer } => {
-                        format!("{list}[{peer}] has both selectors (AND); the variant splits it into two items (OR)")
-                    }
-                    netpol_engine::diff::VariantKind::MergeOr { namespace_peer, pod_peer } => format!(
-                        "{list}[{namespace_peer}] and {list}[{pod_peer}] are separate items (OR); the variant merges them (AND)"
-                    ),
-                };
-                let _ = writeln!(
-                    s,
-                    "{} {}[{}]: {what}",
-                    v.policy_id,
-                    v.direction.as_str().to_lowercase(),
-                    v.rule
-                );
-                s.push_str(&side_by_side(
-                    &v.current_yaml,
-                    &v.variant_yaml,
-                    ("now:", "variant:"),
-                ));
-                let _ = writeln!(s, "  now:     {}", v.current_meaning);
-                let _ = writeln!(s, "  variant: {}", v.variant_meaning);
-                if v.no_effect() {
-                    s.push_str("  no effect on this cluster: both readings allow the same flows\n");
-                } else {
-                    let changed: Vec<PortDiff> = v
-                        .diff
-                        .ports
-                        .iter()
-                        .filter(|p| !p.gained.is_empty() || !p.lost.is_empty())
-                        .cloned()
-                        .collect();
-                    let mut body = String::new();
-                    diff_text(index, &changed, &mut body);
-                    for line in body.lines() {
-                        let _ = writeln!(s, "  {line}");
-                    }
-                }
-                s.push('\n');
-            }
-            s
-        }
-        Format::Json => to_pretty(&serde_json::Value::Array(
-            variants
-                .iter()
-                .map(|v| {
-                    json!({
-                        "policy": v.policy_id,
-                        "direction": v.direction.as_str(),
-                        "rule": v.rule,
-                        "kind": v.kind,
-                        "current_yaml": v.current_yaml,
-                        "variant_yaml": v.variant_yaml,
-                        "current_meaning": v.current_meaning,
-                        "variant_meaning": v.variant_meaning,
-                        "no_effect": v.no_effect(),
-                        "ports": ports_json(index, &v.diff.ports),
-                    })
-                })
-                .collect(),
-        )),
-    };
-    print_out(&out);
-    0
-}
-
-/// `netpol exercise check EXERCISE POLICIES...`: 0 all goals met, 1 some not, 2 errors.
-pub(crate) fn exercise(args: &Args) -> u8 {
-    let Some(texts) = read_files(&args.files) else {
-        return 2;
-    };
-    let ex = match parse_exercise(&texts[0]) {
-        Ok(ex) => ex,
-        Err(e) => {
-            eprintln!("{}: error: {e}", args.files[0]);
-            return 2;
-        }
-    };
-    // Several policy files are read as one stream of documents.
-    let policies = texts[1..].join("\n---\n");
-    let (goals, diags) = check_exercise(&ex, &policies);
-    let policy_name = if args.files.len() == 2 {
-        args.files[1].clone()
+/// What a variant changes, in words: `from[0] has both selectors (AND); …`.
+fn variant_kind_text(v: &Variant) -> String {
+    let list = if v.direction == PolicyType::Ingress {
+        "from"
     } else {
-        args.files[1..].join("+")
+        "to"
     };
-    let diags: Vec<Diagnostic> = diags
-        .into_iter()
-        .map(|mut d| {
-            d.file = match d.file.as_str() {
-                "policies" => policy_name.clone(),
-                "cluster" => format!("{} (cluster)", args.files[0]),
-                _ => d.file,
-            };
-            d
+    match v.kind {
+        VariantKind::SplitAnd { peer } => format!(
+            "{list}[{peer}] has both selectors (AND); the variant splits it into two items (OR)"
+        ),
+        VariantKind::MergeOr {
+            namespace_peer,
+            pod_peer,
+        } => format!(
+            "{list}[{namespace_peer}] and {list}[{pod_peer}] are separate items (OR); the variant merges them (AND)"
+        ),
+    }
+}
+
+/// `netpol and-or` in text: per variant, where it is, both fragments side by side, both
+/// meanings and the flows that change.
+pub(crate) fn and_or_text(index: &Compiled<'_>, variants: &[Variant]) -> Vec<String> {
+    let mut lines = Vec::new();
+    if variants.is_empty() {
+        lines.push("no `from`/`to` item where the AND/OR reading matters".to_string());
+    }
+    for v in variants {
+        lines.push(format!(
+            "{} {}[{}]: {}",
+            v.policy_id,
+            v.direction.as_str().to_lowercase(),
+            v.rule,
+            variant_kind_text(v)
+        ));
+        lines.extend(side_by_side(
+            &v.current_yaml,
+            &v.variant_yaml,
+            ("now:", "variant:"),
+        ));
+        lines.push(format!("  now:     {}", v.current_meaning));
+        lines.push(format!("  variant: {}", v.variant_meaning));
+        if v.no_effect() {
+            lines.push(
+                "  no effect on this cluster: both readings allow the same flows".to_string(),
+            );
+        } else {
+            lines.extend(
+                changes_text(index, &v.diff)
+                    .into_iter()
+                    .map(|l| format!("  {l}")),
+            );
+        }
+        lines.push(String::new());
+    }
+    lines
+}
+
+/// One variant of `netpol and-or --format json`.
+#[derive(Serialize)]
+struct VariantReport<'a> {
+    current_meaning: &'a str,
+    current_yaml: &'a str,
+    direction: &'a str,
+    kind: VariantKind,
+    no_effect: bool,
+    /// The policy's `namespace/name`.
+    policy: &'a str,
+    ports: Vec<PortRangeReport<'a>>,
+    rule: usize,
+    variant_meaning: &'a str,
+    variant_yaml: &'a str,
+}
+
+pub(crate) fn and_or_json(index: &Compiled<'_>, variants: &[Variant]) -> String {
+    let reports: Vec<VariantReport<'_>> = variants
+        .iter()
+        .map(|v| VariantReport {
+            current_meaning: &v.current_meaning,
+            current_yaml: &v.current_yaml,
+            direction: v.direction.as_str(),
+            kind: v.kind,
+            no_effect: v.no_effect(),
+            policy: &v.policy_id,
+            ports: ports_report(index, &v.diff),
+            rule: v.rule,
+            variant_meaning: &v.variant_meaning,
+            variant_yaml: &v.variant_yaml,
         })
         .collect();
-    print_diags(&diags);
-    let met = goals.iter().filter(|g| g.met).count();
-    let out = match args.format {
-        Format::Text => {
-            let mut s = format!("{}\n", ex.title);
-            for g in &goals {
-                let _ = writeln!(s, "  {} {}", if g.met { "✓" } else { "✗" }, g.description);
-                if !g.met && !g.detail.is_empty() {
-                    let _ = writeln!(s, "      {}", g.detail);
-                }
-            }
-            let _ = writeln!(s, "{met} of {} goals met", goals.len());
-            s
+    json::pretty(&reports)
+}
+
+/// `netpol exercise check` in text: the title, every goal with ✓ or ✗ (and why for a failing
+/// one), and the count.
+pub(crate) fn exercise_text(title: &str, goals: &[GoalResult]) -> Vec<String> {
+    let mut lines = vec![title.to_string()];
+    for g in goals {
+        lines.push(format!(
+            "  {} {}",
+            if g.met { "✓" } else { "✗" },
+            g.description
+        ));
+        if !g.met && !g.detail.is_empty() {
+            lines.push(format!("      {}", g.detail));
         }
-        Format::Json => to_pretty(&json!({
-            "title": ex.title,
-            "met": met == goals.len(),
-            "goals": goals.iter().map(|g| json!({
-                "description": g.description,
-                "met": g.met,
-                "detail": g.detail,
-                "explanation": g.explanation.as_ref().map(|e| e.sentences()),
-            })).collect::<Vec<_>>(),
-        })),
-    };
-    print_out(&out);
-    if has_errors(&diags) {
-        2
-    } else if met == goals.len() {
-        0
-    } else {
-        1
     }
+    let met = goals.iter().filter(|g| g.met).count();
+    lines.push(format!("{met} of {} goals met", goals.len()));
+    lines
+}
+
+/// One goal of `netpol exercise check --format json`.
+#[derive(Serialize)]
+struct GoalReport<'a> {
+    description: &'a str,
+    detail: &'a str,
+    explanation: Option<Vec<String>>,
+    met: bool,
+}
+
+/// `netpol exercise check --format json`.
+#[derive(Serialize)]
+struct ExerciseReport<'a> {
+    goals: Vec<GoalReport<'a>>,
+    /// Every goal is met.
+    met: bool,
+    title: &'a str,
+}
+
+pub(crate) fn exercise_json(title: &str, goals: &[GoalResult]) -> String {
+    json::pretty(&ExerciseReport {
+        goals: goals
+            .iter()
+            .map(|g| GoalReport {
+                description: &g.description,
+                detail: &g.detail,
+                explanation: g.explanation.as_ref().map(Explanation::sentences),
+                met: g.met,
+            })
+            .collect(),
+        met: goals.iter().all(|g| g.met),
+        title,
+    })
 }

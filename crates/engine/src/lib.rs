@@ -47,6 +47,7 @@ pub mod explain;
 pub mod lint;
 pub mod model;
 mod parse;
+pub mod report;
 mod selector;
 pub mod suggest;
 mod toy;
@@ -64,6 +65,7 @@ pub use explain::Explanation;
 pub use lint::{lint, Lint};
 pub use model::{Model, PolicyType, PortProto, Protocol};
 pub use parse::parse;
+pub use report::MatrixReport;
 pub use selector::describe_selector;
 
 /// One input file: a name used in diagnostics, and its text.

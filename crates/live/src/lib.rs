@@ -10,7 +10,7 @@
 //! plain Rust and are tested natively.
 #![forbid(unsafe_code)]
 
-use netpol_engine::{compile, parse, Cell, Compiled, Diagnostic, Input, PortProto};
+use netpol_engine::{compile, parse, Cell, Compiled, Diagnostic, Input, MatrixReport, PortProto};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -94,31 +94,17 @@ pub fn evaluate(cluster_yaml: &str, policies_yaml: &str, port: &str) -> String {
                     .to_string()
             }
         };
-        let eps = index.endpoints();
-        let m = index.matrix(pp);
-        let names: Vec<&str> = eps.iter().map(|e| e.name.as_str()).collect();
-        let allowed: Vec<Vec<bool>> = (0..eps.len())
-            .map(|i| {
-                (0..eps.len())
-                    .map(|j| m.cell(i, j) == Cell::Allowed)
-                    .collect()
-            })
-            .collect();
-        let kinds: Vec<&str> = eps
+        let kinds: Vec<&str> = index
+            .endpoints()
             .iter()
             .map(|e| if e.is_pod() { "pod" } else { "external" })
             .collect();
-        json!({
-            "port": pp.port,
-            "protocol": pp.protocol.as_str(),
-            "sources": names,
-            "destinations": names,
-            "allowed": allowed,
-            "kinds": kinds,
-            "ports": ports,
-            "diagnostics": diagnostics,
-        })
-        .to_string()
+        let mut report =
+            serde_json::to_value(MatrixReport::new(index, pp)).expect("a matrix report serializes");
+        report["kinds"] = json!(kinds);
+        report["ports"] = json!(ports);
+        report["diagnostics"] = diagnostics;
+        report.to_string()
     })
 }
 

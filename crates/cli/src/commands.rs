@@ -1,0 +1,250 @@
+//! Running each command: read the files, evaluate, print the rendering, choose the exit code.
+
+use std::io::{self, Read};
+
+use netpol_engine::{
+    and_or_variants, check_exercise, compile, diff as policy_diff, has_errors, lint, parse,
+    parse_exercise, Diagnostic, Input, Model,
+};
+
+use crate::args::{
+    AndOrArgs, CheckArgs, Command, ConnectivityArgs, DiffArgs, ExerciseArgs, ExplainArgs, Format,
+    MatrixArgs,
+};
+use crate::output::{eprint_lines, print_diagnostics, print_error, print_json, print_lines};
+use crate::{json, render, suggest, teach};
+
+/// Runs a command and returns its exit status.
+pub(crate) fn run(command: &Command) -> u8 {
+    match command {
+        Command::Matrix(args) => matrix(args),
+        Command::Explain(args) => explain(args),
+        Command::Connectivity(args) => connectivity(args),
+        Command::Check(args) => check(args),
+        Command::Diff(args) => diff(args),
+        Command::AndOr(args) => and_or(args),
+        Command::Exercise(args) => exercise(args),
+    }
+}
+
+/// Reads every file (`-` is standard input); on any failure reports each unreadable file and
+/// returns `None`.
+fn read_files(files: &[String]) -> Option<Vec<String>> {
+    let mut texts = Vec::with_capacity(files.len());
+    let mut failed = false;
+    for f in files {
+        let read = if f == "-" {
+            let mut s = String::new();
+            io::stdin().read_to_string(&mut s).map(|_| s)
+        } else {
+            std::fs::read_to_string(f)
+        };
+        match read {
+            Ok(t) => texts.push(t),
+            Err(e) => {
+                eprint_lines([format!("{f}: error: cannot read: {e}")]);
+                failed = true;
+            }
+        }
+    }
+    (!failed).then_some(texts)
+}
+
+/// The files of a command, read and parsed together as one cluster.
+struct Loaded {
+    texts: Vec<String>,
+    model: Model,
+    diags: Vec<Diagnostic>,
+}
+
+/// Reads and parses the files and prints their diagnostics; `None` when a file is unreadable.
+fn load(files: &[String]) -> Option<Loaded> {
+    let texts = read_files(files)?;
+    let inputs: Vec<Input<'_>> = files
+        .iter()
+        .zip(&texts)
+        .map(|(name, text)| Input {
+            name: if name == "-" { "<stdin>" } else { name },
+            text,
+        })
+        .collect();
+    let (model, diags) = parse(&inputs);
+    print_diagnostics(&diags);
+    Some(Loaded {
+        texts,
+        model,
+        diags,
+    })
+}
+
+/// Errors in the input take precedence: 2 when there are any, else `code`.
+fn status(diags: &[Diagnostic], code: u8) -> u8 {
+    if has_errors(diags) {
+        2
+    } else {
+        code
+    }
+}
+
+fn matrix(args: &MatrixArgs) -> u8 {
+    let Some(input) = load(&args.files) else {
+        return 2;
+    };
+    let index = compile(&input.model);
+    match args.format {
+        Format::Text => print_lines(render::matrix_text(&index, args.port)),
+        Format::Json => print_json(&render::matrix_json(&index, args.port)),
+    }
+    status(&input.diags, 0)
+}
+
+fn connectivity(args: &ConnectivityArgs) -> u8 {
+    let Some(input) = load(&args.files) else {
+        return 2;
+    };
+    let index = compile(&input.model);
+    match args.format {
+        Format::Text => print_lines(render::connectivity_text(&index)),
+        Format::Json => print_json(&render::connectivity_json(&index)),
+    }
+    status(&input.diags, 0)
+}
+
+/// 0 allowed, 1 denied or not a cluster flow, 2 errors or an unknown endpoint.
+fn explain(args: &ExplainArgs) -> u8 {
+    let Some(input) = load(&args.files) else {
+        return 2;
+    };
+    let index = compile(&input.model);
+    let find = |option: &str, name: &str| {
+        let found = index.endpoint(name);
+        if found.is_none() {
+            print_error(
+                &format!(
+                    "unknown endpoint `{name}` for `{option}`: {}",
+                    suggest::unknown_endpoint(&index, name)
+                ),
+                "pods are named namespace/pod (e.g. x/a), external endpoints by their declared name",
+            );
+        }
+        found
+    };
+    let (from, to) = (find("--from", &args.from), find("--to", &args.to));
+    let (Some(from), Some(to)) = (from, to) else {
+        return 2;
+    };
+    let explanation = index.explain(from, to, args.port);
+    match args.format {
+        Format::Text => print_lines(explanation.sentences()),
+        Format::Json => print_json(&json::pretty(&explanation)),
+    }
+    status(&input.diags, if explanation.allowed() { 0 } else { 1 })
+}
+
+/// The diagnostics, then the lints, then a one-line summary; 0 when there is no error.
+fn check(args: &CheckArgs) -> u8 {
+    let Some(input) = load(&args.files) else {
+        return 2;
+    };
+    let index = compile(&input.model);
+    let texts: Vec<&str> = input.texts.iter().map(String::as_str).collect();
+    let lints: Vec<Diagnostic> = lint(&index, &texts)
+        .iter()
+        .map(|l| l.to_diagnostic(&input.model))
+        .collect();
+    print_diagnostics(&lints);
+    print_lines([render::check_summary(
+        args.files.len(),
+        &input.model,
+        &input.diags,
+        lints.len(),
+    )]);
+    status(&input.diags, 0)
+}
+
+fn and_or(args: &AndOrArgs) -> u8 {
+    let Some(input) = load(&args.files) else {
+        return 2;
+    };
+    let index = compile(&input.model);
+    let variants = and_or_variants(index.model());
+    match args.format {
+        Format::Text => print_lines(teach::and_or_text(&index, &variants)),
+        Format::Json => print_json(&teach::and_or_json(&index, &variants)),
+    }
+    status(&input.diags, 0)
+}
+
+/// The policies of `--before` and `--after` on the cluster of the other files: 0 equivalent,
+/// 1 different, 2 errors.
+fn diff(args: &DiffArgs) -> u8 {
+    let mut all = args.cluster.clone();
+    all.push(args.before.clone());
+    all.push(args.after.clone());
+    let Some(texts) = read_files(&all) else {
+        return 2;
+    };
+    let n = args.cluster.len();
+    let cluster_inputs: Vec<Input<'_>> = args
+        .cluster
+        .iter()
+        .zip(&texts)
+        .map(|(name, text)| Input { name, text })
+        .collect();
+    let (cluster, mut diags) = parse(&cluster_inputs);
+    let (before, before_diags) = parse(&[Input {
+        name: &args.before,
+        text: &texts[n],
+    }]);
+    let (after, after_diags) = parse(&[Input {
+        name: &args.after,
+        text: &texts[n + 1],
+    }]);
+    diags.extend(before_diags);
+    diags.extend(after_diags);
+    print_diagnostics(&diags);
+    let d = policy_diff(&cluster, &before.policies, &after.policies);
+    let index = compile(&cluster);
+    match args.format {
+        Format::Text => print_lines(teach::diff_text(&index, &d)),
+        Format::Json => print_json(&teach::diff_json(&index, &d)),
+    }
+    status(&diags, if d.is_empty() { 0 } else { 1 })
+}
+
+/// The exercise's goals against the policies: 0 all goals met, 1 some not, 2 errors.
+fn exercise(args: &ExerciseArgs) -> u8 {
+    let mut files = vec![args.exercise.clone()];
+    files.extend(args.policies.iter().cloned());
+    let Some(texts) = read_files(&files) else {
+        return 2;
+    };
+    let exercise = match parse_exercise(&texts[0]) {
+        Ok(exercise) => exercise,
+        Err(e) => {
+            eprint_lines([format!("{}: error: {e}", args.exercise)]);
+            return 2;
+        }
+    };
+    // Several policy files are read as one stream of documents.
+    let policies = texts[1..].join("\n---\n");
+    let (goals, diags) = check_exercise(&exercise, &policies);
+    let policy_name = args.policies.join("+");
+    let diags: Vec<Diagnostic> = diags
+        .into_iter()
+        .map(|mut d| {
+            d.file = match d.file.as_str() {
+                "policies" => policy_name.clone(),
+                "cluster" => format!("{} (cluster)", args.exercise),
+                _ => d.file,
+            };
+            d
+        })
+        .collect();
+    print_diagnostics(&diags);
+    match args.format {
+        Format::Text => print_lines(teach::exercise_text(&exercise.title, &goals)),
+        Format::Json => print_json(&teach::exercise_json(&exercise.title, &goals)),
+    }
+    status(&diags, if goals.iter().all(|g| g.met) { 0 } else { 1 })
+}

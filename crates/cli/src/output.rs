@@ -1,0 +1,152 @@
+//! The output edge: everything `netpol` prints goes through here, and here only.
+//!
+//! Names, labels and messages come from the input files and the command line, so they may hold
+//! control characters. Printed raw, an ESC sequence would recolour or clear the terminal, a CR
+//! would overwrite the start of a line and an LF would start a forged line. Text output is
+//! therefore printed line by line, and every control character inside a line (C0 including CR,
+//! LF and TAB, DEL, C1) and every bidirectional override is written as a Rust-style escape such
+//! as `\u{1b}`. JSON output escapes the same characters as JSON escapes (`\u001b`), so it still
+//! parses to the same strings.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::io::{self, Write as _};
+
+use netpol_engine::Diagnostic;
+
+/// True for a character a terminal would act on rather than print: control characters (C0, DEL,
+/// C1) and the bidirectional embeddings, overrides and isolates that reorder what follows.
+fn is_unsafe(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every unsafe character written as `\u{..}`, e.g. ESC as `\u{1b}` and LF as
+/// `\u{a}`. The result holds no unsafe character, so escaping twice changes nothing.
+pub(crate) fn escape(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unsafe(c) {
+            let _ = write!(out, "{}", c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// JSON text with the unsafe characters that serde_json leaves raw inside strings (DEL, C1,
+/// bidirectional controls) written as JSON escapes. The value it parses to is unchanged: these
+/// characters can only occur inside strings.
+fn escape_json(json: &str) -> Cow<'_, str> {
+    if !json.chars().any(is_unsafe) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        // serde_json's output holds no raw C0 character but the layout's LF.
+        if is_unsafe(c) && c != '\n' {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Writes to stdout, ignoring a closed pipe (`netpol ... | head`).
+fn write_stdout(text: &str) {
+    let mut out = io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+fn escape_lines<I, S>(lines: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut text = String::new();
+    for line in lines {
+        text.push_str(&escape(line.as_ref()));
+        text.push('\n');
+    }
+    text
+}
+
+/// Prints text output to stdout: each item is one line, escaped.
+pub(crate) fn print_lines<I, S>(lines: I)
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    write_stdout(&escape_lines(lines));
+}
+
+/// Prints JSON text (one document, ending with a newline) to stdout.
+pub(crate) fn print_json(json: &str) {
+    write_stdout(&escape_json(json));
+}
+
+/// Prints lines to stderr, each escaped.
+pub(crate) fn eprint_lines<I, S>(lines: I)
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let _ = io::stderr()
+        .lock()
+        .write_all(escape_lines(lines).as_bytes());
+}
+
+/// Prints diagnostics to stderr, one line each: `file:line:col: severity: message`.
+pub(crate) fn print_diagnostics(diags: &[Diagnostic]) {
+    eprint_lines(diags.iter().map(ToString::to_string));
+}
+
+/// Prints a command-line or lookup error to stderr: `netpol: error: MESSAGE`, then `hint: HINT`.
+pub(crate) fn print_error(message: &str, hint: &str) {
+    eprint_lines([format!("netpol: error: {message}"), format!("hint: {hint}")]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_control_and_bidi_characters() {
+        for (raw, printed) in [
+            ("x/a", "x/a"),
+            ("x/b → x/a ✓ ✗ café", "x/b → x/a ✓ ✗ café"),
+            ("a\u{1b}[31mred", "a\\u{1b}[31mred"),
+            ("a\r\nb\tc", "a\\u{d}\\u{a}b\\u{9}c"),
+            ("\0\u{7f}\u{9b}", "\\u{0}\\u{7f}\\u{9b}"),
+            ("abc\u{202e}fed", "abc\\u{202e}fed"),
+            ("\u{2066}x\u{2069}", "\\u{2066}x\\u{2069}"),
+        ] {
+            assert_eq!(escape(raw), printed, "{raw:?}");
+            assert_eq!(escape(printed), printed, "escaping twice changes nothing");
+        }
+    }
+
+    #[test]
+    fn escaped_lines_stay_one_line_each() {
+        assert_eq!(
+            escape_lines(["one\nforged", "two"]),
+            "one\\u{a}forged\ntwo\n"
+        );
+    }
+
+    #[test]
+    fn json_escapes_keep_the_value() {
+        let value = serde_json::json!({"name": "a\u{1b}b\u{7f}c\u{85}d\u{202e}e\nf"});
+        let text = serde_json::to_string_pretty(&value).unwrap();
+        let safe = escape_json(&text);
+        assert!(!safe.chars().any(|c| is_unsafe(c) && c != '\n'), "{safe}");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&safe).unwrap(),
+            value
+        );
+    }
+}
