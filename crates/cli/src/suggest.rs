@@ -1,22 +1,7 @@
 //! "Did you mean …?" for an unknown endpoint name.
 
+use netpol_engine::suggest::edit_distance as distance;
 use netpol_engine::Compiled;
-
-/// Levenshtein distance, by characters.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
 
 /// What to say about an endpoint name that the files do not declare: the nearest names by edit
 /// distance (when near enough) and the same pod name in other namespaces, or else a few of the
@@ -49,16 +34,4 @@ pub(crate) fn unknown_endpoint(index: &Compiled<'_>, wanted: &str) -> String {
     }
     let names: Vec<&str> = close.into_iter().take(8).map(|(_, n)| n).collect();
     format!("did you mean {}?", names.join(", "))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn edit_distance() {
-        assert_eq!(distance("x/a", "x/b"), 1);
-        assert_eq!(distance("", "abc"), 3);
-        assert_eq!(distance("kitten", "sitting"), 3);
-    }
 }
