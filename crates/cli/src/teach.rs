@@ -122,7 +122,7 @@ pub(crate) fn diff(args: &Args) -> u8 {
     diags.extend(db);
     diags.extend(da);
     print_diags(&diags);
-    let d = policy_diff(&cluster, &b.policies, &a.policies);
+    let d = policy_diff(&cluster, &b, &a);
     let index = compile(&cluster);
     let out = match args.format {
         Format::Text => {
