@@ -1,13 +1,15 @@
 //! The exact flow-level difference between two policy sets on one cluster.
 //!
-//! The AND↔OR variants of `from`/`to` items, which are diffs too, live in [`crate::andor`]; they
-//! are re-exported here for the old paths.
+//! The AND↔OR variants of `from`/`to` items, which are diffs too, live in the `andor` module;
+//! they are re-exported here for the old paths.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
 use serde::Serialize;
 
+// The old paths of the AND/OR items, kept for compatibility (a re-export only: this module uses
+// nothing of `andor`). New code imports them from the crate root.
 pub use crate::andor::{and_or_variants, apply_variant_text, Variant, VariantKind};
 use crate::eval::{compile, Compiled, Matrix};
 use crate::explain::Explanation;
