@@ -23,7 +23,7 @@ fn main() {
         let variants = netpol_engine::and_or_variants(&ev.model);
         let t_var = t.elapsed();
         let t = Instant::now();
-        let d = netpol_engine::diff_models(&c, &c);
+        let d = netpol_engine::diff_models(&c, &c).expect("a model has its own endpoints");
         let t_diff = t.elapsed();
         println!(
             "lints {} in {t_lint:?} (compile alone {t_compile:?}) | {} variants in {t_var:?} | self-diff ({} ranges) {t_diff:?}",

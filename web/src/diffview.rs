@@ -204,10 +204,10 @@ pub fn refresh(state: &mut State, edit: bool) {
                 .is_some_and(|(e, b, _)| Rc::ptr_eq(e, &r) && *b == base);
             if !fresh {
                 state.diff.compare = match &state.diff.baseline_model {
-                    Some((_, _, Ok(bm))) => {
-                        let d = diff_models(&compile(bm), &compile(&r.model));
-                        Some((Rc::clone(&r), base, Rc::new(d)))
-                    }
+                    // Different endpoints (pods in one policies text only): nothing to compare.
+                    Some((_, _, Ok(bm))) => diff_models(&compile(bm), &compile(&r.model))
+                        .ok()
+                        .map(|d| (Rc::clone(&r), base, Rc::new(d))),
                     _ => None,
                 };
             }

@@ -203,7 +203,7 @@ fn diff(args: &DiffArgs) -> u8 {
     diags.extend(before_diags);
     diags.extend(after_diags);
     print_diagnostics(&diags);
-    let d = policy_diff(&cluster, &before.policies, &after.policies);
+    let d = policy_diff(&cluster, &before, &after);
     let index = compile(&cluster);
     match args.format {
         Format::Text => print_lines(teach::diff_text(&index, &d)),

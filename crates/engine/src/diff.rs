@@ -1,16 +1,19 @@
-//! The exact flow-level difference between two policy sets on one cluster, and the AND↔OR
-//! variants of `from`/`to` items that make the most common NetworkPolicy bug visible.
+//! The exact flow-level difference between two policy sets on one cluster.
+//!
+//! The AND↔OR variants of `from`/`to` items, which are diffs too, live in the `andor` module;
+//! they are re-exported here for the old paths.
 
 use std::collections::{BTreeSet, HashMap};
+use std::fmt;
 
 use serde::Serialize;
 
+// The old paths of the AND/OR items, kept for compatibility (a re-export only: this module uses
+// nothing of `andor`). New code imports them from the crate root.
+pub use crate::andor::{and_or_variants, apply_variant_text, Variant, VariantKind};
 use crate::eval::{compile, Compiled, Matrix};
 use crate::explain::Explanation;
-use crate::model::{
-    LabelSelector, Model, NetworkPolicy, NetworkPolicyPeer, PolicyType, PortProto, Protocol, Span,
-};
-use crate::selector::describe_selector;
+use crate::model::{Model, PortProto, Protocol, Span};
 
 /// One flow whose verdict differs, with both explanations.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -64,33 +67,154 @@ impl Diff {
     }
 }
 
-/// The flow-level difference between `before` and `after` on the cluster of `cluster` (its
-/// policies are ignored). Exact over all 65535 ports of every protocol: each range within which
-/// neither set's verdicts can change is compared once.
-pub fn diff(cluster: &Model, before: &[NetworkPolicy], after: &[NetworkPolicy]) -> Diff {
-    let with = |policies: &[NetworkPolicy]| Model {
-        policies: policies.to_vec(),
+/// Why two compiled models cannot be compared flow by flow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DiffError {
+    /// The models do not have the same endpoints (pods and externals, by name), so a flow of one
+    /// is not a flow of the other. Each list names the endpoints only that side has.
+    DifferentEndpoints {
+        only_before: Vec<String>,
+        only_after: Vec<String>,
+    },
+}
+
+impl fmt::Display for DiffError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DiffError::DifferentEndpoints {
+                only_before,
+                only_after,
+            } => {
+                let list = |names: &[String]| {
+                    if names.is_empty() {
+                        "none".to_string()
+                    } else {
+                        names.join(", ")
+                    }
+                };
+                write!(
+                    f,
+                    "the two models have different endpoints (only before: {}; only after: {}): diff policy sets on one cluster",
+                    list(only_before),
+                    list(only_after)
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for DiffError {}
+
+/// The cluster of `cluster` (its files, namespaces, pods and externals) with the policies of
+/// `policies` instead of its own.
+///
+/// The files of `policies` are appended to those of `cluster` and the policies' spans are moved
+/// with them, so every span of the result indexes the result's own `files`.
+pub fn with_policies(cluster: &Model, policies: &Model) -> Model {
+    let offset = cluster.files.len();
+    let moved = |s: Span| Span {
+        file: s.file + offset,
+        ..s
+    };
+    let mut out = Model {
+        files: cluster.files.clone(),
+        policies: policies.policies.clone(),
         ..cluster.clone()
     };
-    let (mb, ma) = (with(before), with(after));
-    diff_models(&compile(&mb), &compile(&ma))
+    out.files.extend(policies.files.iter().cloned());
+    for p in &mut out.policies {
+        p.span = moved(p.span);
+        for rule in p.ingress.iter_mut().chain(&mut p.egress) {
+            rule.span = moved(rule.span);
+            for peer in &mut rule.peers {
+                peer.span = moved(peer.span);
+            }
+            for port in &mut rule.ports {
+                port.span = moved(port.span);
+            }
+        }
+    }
+    out
 }
 
-/// [`diff`] for two compiled models of the same cluster.
-pub fn diff_models(b: &Compiled<'_>, a: &Compiled<'_>) -> Diff {
-    diff_compiled(b, a, true, &mut HashMap::new())
+/// The flow-level difference between the policies of `before` and those of `after` on the
+/// cluster of `cluster` (the policies of `cluster` and the clusters of `before` and `after` are
+/// ignored). Exact over all 65535 ports of every protocol: each range within which neither set's
+/// verdicts can change is compared once.
+///
+/// The three models may come from different parses: the explanations of each side are those of
+/// [`with_policies`]`(cluster, side)`, so their spans index `cluster.files` followed by the
+/// side's own `files`.
+pub fn diff(cluster: &Model, before: &Model, after: &Model) -> Diff {
+    let (mb, ma) = (
+        with_policies(cluster, before),
+        with_policies(cluster, after),
+    );
+    let (b, a) = (compile(&mb), compile(&ma));
+    let mut d = diff_flows(&b, &a, &mut HashMap::new());
+    explain_changes(&b, &a, &mut d);
+    d
 }
 
-/// The diff, with or without the explanations of each changed flow.
+/// [`diff`] for two compiled models with the same endpoints (e.g. two parses of one cluster with
+/// different policies), with the explanation of every changed flow.
+///
+/// The models may differ in anything else (labels, IPs, policies): the diff is then the
+/// difference in flows, whatever caused it. Each side's explanations index its own model's
+/// `files`.
+pub fn diff_models(b: &Compiled<'_>, a: &Compiled<'_>) -> Result<Diff, DiffError> {
+    same_endpoints(b, a)?;
+    let mut d = diff_flows(b, a, &mut HashMap::new());
+    explain_changes(b, a, &mut d);
+    Ok(d)
+}
+
+/// `Ok` when `b` and `a` have the same endpoints, in the same order.
+fn same_endpoints(b: &Compiled<'_>, a: &Compiled<'_>) -> Result<(), DiffError> {
+    let key = |c: &Compiled<'_>| -> Vec<(String, bool)> {
+        c.endpoints()
+            .iter()
+            .map(|e| (e.name.clone(), e.is_pod()))
+            .collect()
+    };
+    let (kb, ka) = (key(b), key(a));
+    if kb == ka {
+        return Ok(());
+    }
+    let only = |these: &[(String, bool)], other: &[(String, bool)]| -> Vec<String> {
+        let other: BTreeSet<&(String, bool)> = other.iter().collect();
+        these
+            .iter()
+            .filter(|e| !other.contains(e))
+            .map(|(name, _)| name.clone())
+            .collect()
+    };
+    Err(DiffError::DifferentEndpoints {
+        only_before: only(&kb, &ka),
+        only_after: only(&ka, &kb),
+    })
+}
+
+/// Fills in the explanations of every changed flow of `d`, a diff of `b` against `a`.
+fn explain_changes(b: &Compiled<'_>, a: &Compiled<'_>, d: &mut Diff) {
+    for p in &mut d.ports {
+        for f in p.gained.iter_mut().chain(&mut p.lost) {
+            f.before = Some(b.explain(f.from, f.to, p.port));
+            f.after = Some(a.explain(f.from, f.to, p.port));
+        }
+    }
+}
+
+/// The diff of two compiled models with the same endpoints, without explanations.
 ///
 /// `b_matrices` caches the matrices of `b` by port, for callers that diff `b` against many
 /// variants.
-pub(crate) fn diff_compiled(
+pub(crate) fn diff_flows(
     b: &Compiled<'_>,
     a: &Compiled<'_>,
-    explain: bool,
     b_matrices: &mut HashMap<PortProto, Matrix>,
 ) -> Diff {
+    debug_assert!(same_endpoints(b, a).is_ok());
     let mut matter: BTreeSet<PortProto> = b.ports_that_matter().into_iter().collect();
     matter.extend(a.ports_that_matter());
     let n = b.endpoints().len();
@@ -133,10 +257,16 @@ pub(crate) fn diff_compiled(
                             continue;
                         }
                         changed += 1;
+                        let change = FlowChange {
+                            from: s,
+                            to: t,
+                            before: None,
+                            after: None,
+                        };
                         if ma.rows[s].get(t) {
-                            d.gained.push(change(b, a, s, t, pp, explain));
+                            d.gained.push(change);
                         } else {
-                            d.lost.push(change(b, a, s, t, pp, explain));
+                            d.lost.push(change);
                         }
                     }
                 }
@@ -150,381 +280,10 @@ pub(crate) fn diff_compiled(
     out
 }
 
-fn change(
-    b: &Compiled<'_>,
-    a: &Compiled<'_>,
-    s: usize,
-    t: usize,
-    pp: PortProto,
-    explain: bool,
-) -> FlowChange {
-    FlowChange {
-        from: s,
-        to: t,
-        before: explain.then(|| b.explain(s, t, pp)),
-        after: explain.then(|| a.explain(s, t, pp)),
-    }
-}
-
-/// Which reading a variant switches to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum VariantKind {
-    /// One item with both selectors (AND) split into two items (OR).
-    SplitAnd { peer: usize },
-    /// A namespaceSelector-only item and a podSelector-only item (OR) merged into one (AND).
-    MergeOr {
-        namespace_peer: usize,
-        pod_peer: usize,
-    },
-}
-
-/// One place where the AND/OR reading matters, and what the other reading would change.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Variant {
-    /// Index into `Model::policies`.
-    pub policy: usize,
-    pub policy_id: String,
-    pub direction: PolicyType,
-    pub rule: usize,
-    pub kind: VariantKind,
-    /// Where the items are written.
-    pub spans: Vec<Span>,
-    /// The items as written now, and as the variant writes them (YAML list fragments).
-    pub current_yaml: String,
-    pub variant_yaml: String,
-    /// What each reading selects, in words.
-    pub current_meaning: String,
-    pub variant_meaning: String,
-    /// The whole policy set with just this change.
-    pub policies: Vec<NetworkPolicy>,
-    /// The variant's flows against the current policies' flows.
-    pub diff: Diff,
-}
-
-impl Variant {
-    /// True when the variant allows exactly the same flows on this cluster.
-    pub fn no_effect(&self) -> bool {
-        self.diff.is_empty()
-    }
-}
-
-fn ns_words(sel: &LabelSelector) -> String {
-    if sel.is_empty() {
-        "every namespace".to_string()
-    } else {
-        format!("namespaces labelled {}", describe_selector(sel))
-    }
-}
-
-fn pod_words(sel: &LabelSelector) -> String {
-    if sel.is_empty() {
-        "every pod".to_string()
-    } else {
-        format!("pods labelled {}", describe_selector(sel))
-    }
-}
-
-fn and_meaning(ns: &LabelSelector, pod: &LabelSelector) -> String {
-    format!("AND: only {} in {}", pod_words(pod), ns_words(ns))
-}
-
-fn or_meaning(ns: &LabelSelector, pod: &LabelSelector, policy_ns: &str) -> String {
-    let all = if ns.is_empty() {
-        "every pod in every namespace".to_string()
-    } else {
-        format!("every pod in {}", ns_words(ns))
-    };
-    format!(
-        "OR: {all}, plus {} in namespace {policy_ns}",
-        pod_words(pod)
-    )
-}
-
-fn selector_yaml(out: &mut String, indent: usize, sel: &LabelSelector) {
-    let pad = " ".repeat(indent);
-    if sel.is_empty() {
-        out.push_str(" {}\n");
-        return;
-    }
-    out.push('\n');
-    if !sel.match_labels.is_empty() {
-        out.push_str(&format!("{pad}matchLabels:\n"));
-        for (k, v) in &sel.match_labels {
-            out.push_str(&format!("{pad}  {k}: {v}\n"));
-        }
-    }
-    if !sel.match_expressions.is_empty() {
-        out.push_str(&format!("{pad}matchExpressions:\n"));
-        for r in &sel.match_expressions {
-            out.push_str(&format!(
-                "{pad}- key: {}\n{pad}  operator: {:?}\n",
-                r.key, r.operator
-            ));
-            if !r.values.is_empty() {
-                out.push_str(&format!("{pad}  values: [{}]\n", r.values.join(", ")));
-            }
-        }
-    }
-}
-
-/// A `from`/`to` list fragment: each entry is (namespaceSelector, podSelector).
-fn items_yaml(items: &[(Option<&LabelSelector>, Option<&LabelSelector>)]) -> String {
-    let mut out = String::new();
-    for (ns, pod) in items {
-        let mut first = true;
-        for (key, sel) in [("namespaceSelector", ns), ("podSelector", pod)] {
-            if let Some(sel) = sel {
-                out.push_str(if first { "- " } else { "  " });
-                out.push_str(key);
-                out.push(':');
-                selector_yaml(&mut out, 4, sel);
-                first = false;
-            }
-        }
-    }
-    out
-}
-
-/// Every place in `model`'s policies where the AND/OR reading matters, each with the policy set
-/// that has just that change and the flow diff it causes. Variants without effect are listed too.
-pub fn and_or_variants(model: &Model) -> Vec<Variant> {
-    variants_of(model, true, true)
-}
-
-/// The AND→OR splits (`splits`) and/or the OR→AND merges (`merges`) of [`and_or_variants`].
-pub(crate) fn variants_of(model: &Model, splits: bool, merges: bool) -> Vec<Variant> {
-    let current = compile(model);
-    let mut cache = HashMap::new();
-    let mut out = Vec::new();
-    for (pi, policy) in model.policies.iter().enumerate() {
-        for dir in [PolicyType::Ingress, PolicyType::Egress] {
-            if !policy.affects(dir) {
-                continue;
-            }
-            for (ri, rule) in policy.rules(dir).iter().enumerate() {
-                for (k, peer) in rule.peers.iter().enumerate().filter(|_| splits) {
-                    if let (Some(ns), Some(pod), None) =
-                        (&peer.namespace_selector, &peer.pod_selector, &peer.ip_block)
-                    {
-                        let split = [
-                            NetworkPolicyPeer {
-                                pod_selector: None,
-                                ..peer.clone()
-                            },
-                            NetworkPolicyPeer {
-                                namespace_selector: None,
-                                ..peer.clone()
-                            },
-                        ];
-                        let mut policies = model.policies.clone();
-                        let rules = rules_mut(&mut policies[pi], dir);
-                        rules[ri].peers.splice(k..=k, split);
-                        out.push(variant(
-                            model,
-                            &current,
-                            &mut cache,
-                            pi,
-                            dir,
-                            ri,
-                            VariantKind::SplitAnd { peer: k },
-                            vec![peer.span],
-                            policies,
-                            |_| {
-                                (
-                                    items_yaml(&[(Some(ns), Some(pod))]),
-                                    items_yaml(&[(Some(ns), None), (None, Some(pod))]),
-                                    and_meaning(ns, pod),
-                                    or_meaning(ns, pod, &policy.namespace),
-                                )
-                            },
-                        ));
-                    }
-                }
-                let only_ns: Vec<usize> = (0..rule.peers.len())
-                    .filter(|&k| {
-                        rule.peers[k].namespace_selector.is_some()
-                            && rule.peers[k].pod_selector.is_none()
-                            && rule.peers[k].ip_block.is_none()
-                    })
-                    .collect();
-                let only_pod: Vec<usize> = (0..rule.peers.len())
-                    .filter(|&k| {
-                        rule.peers[k].pod_selector.is_some()
-                            && rule.peers[k].namespace_selector.is_none()
-                            && rule.peers[k].ip_block.is_none()
-                    })
-                    .collect();
-                for &a in only_ns.iter().filter(|_| merges) {
-                    for &b in &only_pod {
-                        let ns = rule.peers[a].namespace_selector.as_ref().expect("filtered");
-                        let pod = rule.peers[b].pod_selector.as_ref().expect("filtered");
-                        let merged = NetworkPolicyPeer {
-                            namespace_selector: Some(ns.clone()),
-                            pod_selector: Some(pod.clone()),
-                            ip_block: None,
-                            span: rule.peers[a.min(b)].span,
-                        };
-                        let mut policies = model.policies.clone();
-                        let rules = rules_mut(&mut policies[pi], dir);
-                        rules[ri].peers[a.min(b)] = merged;
-                        rules[ri].peers.remove(a.max(b));
-                        let spans = vec![rule.peers[a].span, rule.peers[b].span];
-                        out.push(variant(
-                            model,
-                            &current,
-                            &mut cache,
-                            pi,
-                            dir,
-                            ri,
-                            VariantKind::MergeOr {
-                                namespace_peer: a,
-                                pod_peer: b,
-                            },
-                            spans,
-                            policies,
-                            |_| {
-                                let (first, second) = if a < b {
-                                    ((Some(ns), None), (None, Some(pod)))
-                                } else {
-                                    ((None, Some(pod)), (Some(ns), None))
-                                };
-                                (
-                                    items_yaml(&[first, second]),
-                                    items_yaml(&[(Some(ns), Some(pod))]),
-                                    or_meaning(ns, pod, &policy.namespace),
-                                    and_meaning(ns, pod),
-                                )
-                            },
-                        ));
-                    }
-                }
-            }
-        }
-    }
-    out
-}
-
-fn rules_mut(p: &mut NetworkPolicy, dir: PolicyType) -> &mut Vec<crate::model::Rule> {
-    match dir {
-        PolicyType::Ingress => &mut p.ingress,
-        PolicyType::Egress => &mut p.egress,
-    }
-}
-
-type Texts = (String, String, String, String);
-
-#[allow(clippy::too_many_arguments)]
-fn variant(
-    model: &Model,
-    current: &Compiled<'_>,
-    cache: &mut HashMap<PortProto, Matrix>,
-    policy: usize,
-    direction: PolicyType,
-    rule: usize,
-    kind: VariantKind,
-    spans: Vec<Span>,
-    policies: Vec<NetworkPolicy>,
-    texts: impl FnOnce(()) -> Texts,
-) -> Variant {
-    let changed = Model {
-        policies: policies.clone(),
-        ..model.clone()
-    };
-    let diff = diff_compiled(current, &compile(&changed), false, cache);
-    let (current_yaml, variant_yaml, current_meaning, variant_meaning) = texts(());
-    Variant {
-        policy,
-        policy_id: model.policies[policy].id(),
-        direction,
-        rule,
-        kind,
-        spans,
-        current_yaml,
-        variant_yaml,
-        current_meaning,
-        variant_meaning,
-        policies,
-        diff,
-    }
-}
-
-/// Applies a variant to the policies text it was computed from, keeping everything else as
-/// written. Works for block-style items (`- namespaceSelector: ...` on their own lines); returns
-/// `None` when the items are written in another style.
-pub fn apply_variant_text(text: &str, v: &Variant) -> Option<String> {
-    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-    // The line index and the column (0-based) of an item's content, after its dash.
-    let at = |s: &Span| -> Option<(usize, usize)> {
-        let (l, c) = (
-            (s.line as usize).checked_sub(1)?,
-            (s.col as usize).checked_sub(1)?,
-        );
-        let line = lines.get(l)?;
-        (c >= 2 && line.get(c - 2..c) == Some("- ") && !line[c..].starts_with('{'))
-            .then_some((l, c))
-    };
-    // The lines of an item: from its dash line to the last line indented deeper than the dash.
-    let extent = |lines: &[String], l: usize, c: usize| -> usize {
-        let mut end = l;
-        for (i, line) in lines.iter().enumerate().skip(l + 1) {
-            let t = line.trim_start();
-            if t.is_empty() || t.starts_with('#') {
-                continue;
-            }
-            if line.len() - t.len() < c {
-                break;
-            }
-            end = i;
-        }
-        end
-    };
-    match v.kind {
-        VariantKind::SplitAnd { .. } => {
-            let (l, c) = at(v.spans.first()?)?;
-            let end = extent(&lines, l, c);
-            // The second key of the item, at the item's column, becomes an item of its own.
-            let second = (l + 1..=end).find(|&i| {
-                let line = &lines[i];
-                line.get(..c).is_some_and(|p| p.trim().is_empty())
-                    && line
-                        .get(c..)
-                        .is_some_and(|r| !r.is_empty() && !r.starts_with([' ', '#']))
-            })?;
-            lines[second].replace_range(c - 2..c, "- ");
-        }
-        VariantKind::MergeOr { .. } => {
-            let (first, second) = {
-                let (a, b) = (at(v.spans.first()?)?, at(v.spans.get(1)?)?);
-                if a.0 < b.0 {
-                    (a, b)
-                } else {
-                    (b, a)
-                }
-            };
-            if first.1 != second.1 {
-                return None;
-            }
-            let c = second.1;
-            let end = extent(&lines, second.0, c);
-            let mut moved: Vec<String> = lines.drain(second.0..=end).collect();
-            moved[0].replace_range(c - 2..c, "  ");
-            let first_end = extent(&lines, first.0, c);
-            for (k, line) in moved.into_iter().enumerate() {
-                lines.insert(first_end + 1 + k, line);
-            }
-        }
-    }
-    let mut out = lines.join("\n");
-    if text.ends_with('\n') {
-        out.push('\n');
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{NetworkPolicyPort, PortRef};
     use crate::{parse, Input};
 
     const CLUSTER: &str = "\
@@ -536,21 +295,7 @@ namespaces:
     pods: {shop: app=frontend, cms: app=cms}
 ";
 
-    fn model(policies: &str) -> Model {
-        let (m, d) = parse(&[
-            Input {
-                name: "c",
-                text: CLUSTER,
-            },
-            Input {
-                name: "p",
-                text: policies,
-            },
-        ]);
-        assert!(d.is_empty(), "{d:?}");
-        m
-    }
-
+    /// Admits web/shop into app/api, on every port.
     const AND: &str = "\
 kind: NetworkPolicy
 apiVersion: networking.k8s.io/v1
@@ -566,116 +311,32 @@ spec:
         matchLabels: {app: frontend}
 ";
 
-    const OR: &str = "\
-kind: NetworkPolicy
-apiVersion: networking.k8s.io/v1
-metadata: {name: api, namespace: app}
-spec:
-  podSelector:
-    matchLabels: {app: api}
-  ingress:
-  - from:
-    - namespaceSelector:
-        matchLabels: {team: web}
-    - podSelector:
-        matchLabels: {app: frontend}
-";
+    fn parse_ok(inputs: &[(&str, &str)]) -> Model {
+        let inputs: Vec<Input<'_>> = inputs
+            .iter()
+            .map(|&(name, text)| Input { name, text })
+            .collect();
+        let (m, d) = parse(&inputs);
+        assert!(d.is_empty(), "{d:?}");
+        m
+    }
 
-    fn names(m: &Model, changes: &[FlowChange]) -> Vec<String> {
-        let c = compile(m);
+    fn model(policies: &str) -> Model {
+        parse_ok(&[("c", CLUSTER), ("p", policies)])
+    }
+
+    fn names(c: &Compiled<'_>, changes: &[FlowChange]) -> Vec<String> {
+        let name = |e: usize| c.endpoints()[e].name.as_str();
         changes
             .iter()
-            .map(|f| {
-                format!(
-                    "{} -> {}",
-                    c.endpoints()[f.from].name,
-                    c.endpoints()[f.to].name
-                )
-            })
+            .map(|f| format!("{} -> {}", name(f.from), name(f.to)))
             .collect()
-    }
-
-    /// AND admits web/shop only; OR admits every pod of web plus app/frontend (API reference:
-    /// items of `from` are ORed; selectors within one item are ANDed).
-    #[test]
-    fn split_and_gains_exactly_the_or_flows() {
-        let m = model(AND);
-        let vs = and_or_variants(&m);
-        assert_eq!(vs.len(), 1);
-        let v = &vs[0];
-        assert_eq!(v.kind, VariantKind::SplitAnd { peer: 0 });
-        assert_eq!(
-            v.current_meaning,
-            "AND: only pods labelled app=frontend in namespaces labelled team=web"
-        );
-        assert_eq!(v.variant_meaning, "OR: every pod in namespaces labelled team=web, plus pods labelled app=frontend in namespace app");
-        let tcp80 = v
-            .diff
-            .ports
-            .iter()
-            .find(|p| p.port == PortProto::new(80, Protocol::Tcp))
-            .expect("80/TCP is listed");
-        assert_eq!(
-            names(&m, &tcp80.gained),
-            vec!["app/frontend -> app/api", "web/cms -> app/api"]
-        );
-        assert!(tcp80.lost.is_empty());
-        // 5 pods: 25 flows, 2 changed.
-        assert_eq!(tcp80.unchanged, 23);
-        // The whole port range of every protocol is one range here.
-        assert_eq!(v.diff.ports.len(), 3);
-        assert_eq!(apply_variant_text(AND, v).as_deref(), Some(OR));
-    }
-
-    #[test]
-    fn merge_or_loses_exactly_the_or_flows() {
-        let m = model(OR);
-        let vs = and_or_variants(&m);
-        assert_eq!(vs.len(), 1);
-        let v = &vs[0];
-        assert_eq!(
-            v.kind,
-            VariantKind::MergeOr {
-                namespace_peer: 0,
-                pod_peer: 1
-            }
-        );
-        let tcp = &v.diff.ports[0];
-        assert_eq!(
-            names(&m, &tcp.lost),
-            vec!["app/frontend -> app/api", "web/cms -> app/api"]
-        );
-        assert!(tcp.gained.is_empty());
-        assert_eq!(apply_variant_text(OR, v).as_deref(), Some(AND));
-        assert_eq!(v.current_yaml, "- namespaceSelector:\n    matchLabels:\n      team: web\n- podSelector:\n    matchLabels:\n      app: frontend\n");
-        assert_eq!(v.variant_yaml, "- namespaceSelector:\n    matchLabels:\n      team: web\n  podSelector:\n    matchLabels:\n      app: frontend\n");
-    }
-
-    #[test]
-    fn variant_without_effect_is_listed() {
-        // Only web/shop carries app=frontend in a team=web namespace and app has no frontend:
-        // with a cluster where OR and AND select the same pods, the variant changes nothing.
-        let cluster = "namespaces:\n  app:\n    pods: {api: app=api}\n  web:\n    labels: {team: web}\n    pods: {shop: app=frontend}\n";
-        let (m, d) = parse(&[
-            Input {
-                name: "c",
-                text: cluster,
-            },
-            Input {
-                name: "p",
-                text: AND,
-            },
-        ]);
-        assert!(d.is_empty());
-        let vs = and_or_variants(&m);
-        assert_eq!(vs.len(), 1);
-        assert!(vs[0].no_effect(), "{:?}", vs[0].diff);
     }
 
     #[test]
     fn diff_of_identical_sets_is_empty_and_counts_flows() {
         let m = model(AND);
-        let d = diff(&m, &m.policies, &m.policies);
+        let d = diff(&m, &m, &m);
         assert!(d.is_empty());
         // No port is named anywhere, so 80/TCP is the one port that matters.
         assert_eq!(d.ports.len(), 1);
@@ -686,16 +347,14 @@ spec:
     #[test]
     fn diff_reports_port_ranges() {
         let m = model(AND);
-        let mut after = m.policies.clone();
-        after[0].ingress[0]
-            .ports
-            .push(crate::model::NetworkPolicyPort {
-                protocol: Protocol::Tcp,
-                port: Some(crate::model::PortRef::Number(8000)),
-                end_port: Some(8100),
-                span: Span::default(),
-            });
-        let d = diff(&m, &m.policies, &after);
+        let mut after = m.clone();
+        after.policies[0].ingress[0].ports.push(NetworkPolicyPort {
+            protocol: Protocol::Tcp,
+            port: Some(PortRef::Number(8000)),
+            end_port: Some(8100),
+            span: Span::default(),
+        });
+        let d = diff(&m, &m, &after);
         // Before: web/shop may reach api on every port of every protocol; after: only TCP
         // 8000-8100.
         let lost: Vec<(Protocol, u16, u16, usize)> = d
@@ -717,98 +376,72 @@ spec:
         assert!(d.ports.iter().all(|p| p.gained.is_empty()));
     }
 
-    /// ipBlock items take no part in AND/OR; the OR pair around one still merges, and the text
-    /// edit moves the podSelector item up under the namespaceSelector item.
+    /// Policy sets parsed on their own (as `netpol diff --before A --after B` reads them): the
+    /// explanations point into the policy's own file, not into the cluster's first file.
     #[test]
-    fn ip_block_items_are_left_alone() {
-        let text = "\
-kind: NetworkPolicy
-apiVersion: networking.k8s.io/v1
-metadata: {name: api, namespace: app}
-spec:
-  podSelector: {}
-  ingress:
-  - from:
-    - namespaceSelector:
-        matchLabels: {team: web}
-    - ipBlock:
-        cidr: 10.0.0.0/8
-    - podSelector:
-        matchLabels: {app: frontend}
-";
-        let m = model(text);
-        let vs = and_or_variants(&m);
-        assert_eq!(vs.len(), 1);
+    fn policies_parsed_apart_keep_their_files() {
+        let cluster = parse_ok(&[("cluster.yaml", CLUSTER)]);
+        let before = parse_ok(&[("before.yaml", "")]);
+        let after = parse_ok(&[("after.yaml", AND)]);
+        let d = diff(&cluster, &before, &after);
+        // Before nothing is isolated; after, app/api admits only web/shop (and itself).
+        let moved = with_policies(&cluster, &after);
+        assert_eq!(moved.files, ["cluster.yaml", "after.yaml"]);
+        assert_eq!(moved.pods, cluster.pods);
+        let index = compile(&moved);
+        let tcp80 = &d.ports[0];
+        assert_eq!(tcp80.port, PortProto::new(80, Protocol::Tcp));
         assert_eq!(
-            vs[0].kind,
-            VariantKind::MergeOr {
-                namespace_peer: 0,
-                pod_peer: 2
+            names(&index, &tcp80.lost),
+            [
+                "app/db -> app/api",
+                "app/frontend -> app/api",
+                "web/cms -> app/api"
+            ]
+        );
+        let isolated_by = &tcp80.lost[0]
+            .after
+            .as_ref()
+            .unwrap()
+            .ingress
+            .as_ref()
+            .unwrap()
+            .isolated_by;
+        assert_eq!(isolated_by.len(), 1);
+        let span = isolated_by[0].span;
+        assert_eq!(moved.files[span.file], "after.yaml");
+        assert_eq!(span.line, after.policies[0].span.line);
+    }
+
+    /// A flow of one cluster is not a flow of another: diffing them is an error that names the
+    /// endpoints only one side has.
+    #[test]
+    fn models_with_different_endpoints_are_an_error() {
+        let before = model(AND);
+        let other = CLUSTER.replace("cms: app=cms", "blog: app=cms");
+        let other = format!("{other}externals: {{dns: 8.8.8.8}}\n");
+        let after = parse_ok(&[("c", &other), ("p", AND)]);
+        let err = diff_models(&compile(&before), &compile(&after)).unwrap_err();
+        assert_eq!(
+            err,
+            DiffError::DifferentEndpoints {
+                only_before: vec!["web/cms".into()],
+                only_after: vec!["web/blog".into(), "dns".into()],
             }
         );
-        // Every pod IP is inside 10.0.0.0/8, so the ipBlock item already admits every pod:
-        // merging changes nothing on this cluster.
-        assert!(vs[0].no_effect());
-        let merged = apply_variant_text(text, &vs[0]).unwrap();
-        assert!(merged.ends_with("    - namespaceSelector:\n        matchLabels: {team: web}\n      podSelector:\n        matchLabels: {app: frontend}\n    - ipBlock:\n        cidr: 10.0.0.0/8\n"), "{merged}");
-        let (m2, d) = parse(&[
-            Input {
-                name: "c",
-                text: CLUSTER,
-            },
-            Input {
-                name: "p",
-                text: &merged,
-            },
+        assert_eq!(
+            err.to_string(),
+            "the two models have different endpoints (only before: web/cms; only after: web/blog, dns): diff policy sets on one cluster"
+        );
+        // The same endpoints with other labels are one cluster: the diff is the flows' change.
+        let relabelled = parse_ok(&[
+            (
+                "c",
+                &CLUSTER.replace("shop: app=frontend", "shop: app=shop"),
+            ),
+            ("p", AND),
         ]);
-        assert!(d.is_empty());
-        assert_eq!(
-            m2.policies,
-            vs[0]
-                .policies
-                .iter()
-                .map(|p| NetworkPolicy {
-                    span: m2.policies[0].span,
-                    ..p.clone()
-                })
-                .collect::<Vec<_>>()
-                .iter()
-                .map(|p| strip_spans(p, &m2.policies[0]))
-                .collect::<Vec<_>>()
-        );
-    }
-
-    fn strip_spans(p: &NetworkPolicy, like: &NetworkPolicy) -> NetworkPolicy {
-        // Spans differ after a text edit; compare everything else.
-        let mut p = p.clone();
-        for (r, l) in p.ingress.iter_mut().zip(&like.ingress) {
-            r.span = l.span;
-            for (x, y) in r.peers.iter_mut().zip(&l.peers) {
-                x.span = y.span;
-            }
-        }
-        p
-    }
-
-    /// When another policy already admits the OR reading's extra sources, splitting the AND item
-    /// changes nothing: rules of all policies selecting a pod are ORed.
-    #[test]
-    fn several_policies_selecting_the_same_pod() {
-        let text = format!("{AND}---\nkind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {{name: all-from-app-and-web, namespace: app}}\nspec:\n  podSelector: {{matchLabels: {{app: api}}}}\n  ingress:\n  - from:\n    - podSelector: {{}}\n    - namespaceSelector: {{matchLabels: {{team: web}}}}\n");
-        let m = model(&text);
-        let vs = and_or_variants(&m);
-        // The AND split in the first policy, and the OR merge in the second.
-        assert_eq!(vs.len(), 2);
-        assert!(vs[0].no_effect());
-        // Merged, the second policy's item is "every pod in namespaces labelled team=web": web
-        // pods stay admitted, the pods of app (podSelector {} alone) are lost.
-        let lost: Vec<String> = vs[1]
-            .diff
-            .ports
-            .iter()
-            .filter(|p| p.port.port == 80 && p.port.protocol == Protocol::Tcp)
-            .flat_map(|p| names(&m, &p.lost))
-            .collect();
-        assert_eq!(lost, vec!["app/db -> app/api", "app/frontend -> app/api"]);
+        let d = diff_models(&compile(&before), &compile(&relabelled)).unwrap();
+        assert_eq!(d.ports[0].lost.len(), 1);
     }
 }

@@ -39,6 +39,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod andor;
 pub mod diag;
 pub mod diff;
 pub mod eval;
@@ -54,8 +55,9 @@ mod toy;
 mod validate;
 pub mod yaml;
 
+pub use andor::{and_or_variants, apply_variant_text, Variant, VariantKind};
 pub use diag::{has_errors, Diagnostic, Severity};
-pub use diff::{and_or_variants, apply_variant_text, diff, diff_models, Diff, Variant};
+pub use diff::{diff, diff_models, with_policies, Diff, DiffError};
 pub use eval::{compile, Cell, Compiled, Connection, Endpoint, EndpointKind, Matrix};
 pub use exercise::{
     check as check_exercise, parse_exercise, parse_tutorial_step, Exercise, GoalResult,

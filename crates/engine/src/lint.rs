@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use crate::andor::{merge_variants, VariantKind};
 use crate::diag::{Diagnostic, Severity};
-use crate::diff::{variants_of, VariantKind};
 use crate::eval::{describe_peer, Compiled, EndpointKind};
 use crate::model::{Model, PolicyType, PortProto, PortRef, Protocol, Span, NAMESPACE_NAME_LABEL};
 use crate::selector::describe_selector;
@@ -93,7 +93,7 @@ pub fn lint(c: &Compiled<'_>, texts: &[&str]) -> Vec<Lint> {
 
 fn or_bug(c: &Compiled<'_>, out: &mut Vec<Lint>) {
     let m = c.model();
-    for v in variants_of(m, false, true) {
+    for v in merge_variants(m) {
         let VariantKind::MergeOr {
             namespace_peer,
             pod_peer,

@@ -476,8 +476,8 @@ proptest! {
     fn diff_matches_the_two_matrices(m in model_strategy(), extra in policy_strategy()) {
         let mut after = m.policies.clone();
         after.push(NetworkPolicy { name: "extra".into(), ..extra });
-        let d = netpol_engine::diff(&m, &m.policies, &after);
         let m2 = Model { policies: after, ..m.clone() };
+        let d = netpol_engine::diff(&m, &m, &m2);
         let (b, a) = (compile(&m), compile(&m2));
         for (port, protocol) in PORTS.iter().copied().chain([(1, Protocol::Tcp), (65535, Protocol::Udp)]) {
             let pp = PortProto::new(port, protocol);

@@ -1,0 +1,261 @@
+//! YAML list fragments of `from`/`to` items, as the AND/OR view shows them side by side.
+//!
+//! Every key and value is written so that a YAML reader gets the same string back: plain when
+//! that is certain under YAML 1.1 (which Kubernetes tools read) and YAML 1.2, else double-quoted.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use crate::model::{LabelSelector, NetworkPolicyPeer, Operator};
+
+/// The items as a block sequence (`- namespaceSelector: ...`), selectors indented under them.
+/// Only the selectors are written: the items the AND/OR view shows have no `ipBlock`.
+pub(super) fn peers_yaml<'a>(peers: impl IntoIterator<Item = &'a NetworkPolicyPeer>) -> String {
+    let mut out = String::new();
+    for peer in peers {
+        let mut first = true;
+        for (key, sel) in [
+            ("namespaceSelector", &peer.namespace_selector),
+            ("podSelector", &peer.pod_selector),
+        ] {
+            if let Some(sel) = sel {
+                out.push_str(if first { "- " } else { "  " });
+                out.push_str(key);
+                out.push(':');
+                selector_yaml(&mut out, 4, sel);
+                first = false;
+            }
+        }
+    }
+    out
+}
+
+/// The selector's value after its key: ` {}` for the empty selector, else its fields on the
+/// following lines at `indent`.
+fn selector_yaml(out: &mut String, indent: usize, sel: &LabelSelector) {
+    let pad = " ".repeat(indent);
+    if sel.is_empty() {
+        out.push_str(" {}\n");
+        return;
+    }
+    out.push('\n');
+    if !sel.match_labels.is_empty() {
+        let _ = writeln!(out, "{pad}matchLabels:");
+        for (k, v) in &sel.match_labels {
+            let _ = writeln!(out, "{pad}  {}: {}", scalar(k), scalar(v));
+        }
+    }
+    if !sel.match_expressions.is_empty() {
+        let _ = writeln!(out, "{pad}matchExpressions:");
+        for r in &sel.match_expressions {
+            let _ = writeln!(
+                out,
+                "{pad}- key: {}\n{pad}  operator: {}",
+                scalar(&r.key),
+                operator_name(r.operator)
+            );
+            if !r.values.is_empty() {
+                let values: Vec<Cow<'_, str>> = r.values.iter().map(|v| scalar(v)).collect();
+                let _ = writeln!(out, "{pad}  values: [{}]", values.join(", "));
+            }
+        }
+    }
+}
+
+/// The operator as the Kubernetes API spells it.
+fn operator_name(op: Operator) -> &'static str {
+    match op {
+        Operator::In => "In",
+        Operator::NotIn => "NotIn",
+        Operator::Exists => "Exists",
+        Operator::DoesNotExist => "DoesNotExist",
+    }
+}
+
+/// Words that YAML 1.1 or 1.2 reads as a boolean or null when plain (compared ignoring case).
+const RESERVED: [&str; 9] = ["null", "true", "false", "yes", "no", "on", "off", "y", "n"];
+
+/// `s` as a YAML scalar that reads back as the string `s`, in block and in flow context.
+///
+/// Plain only when it starts with a letter, uses the characters of label keys and values
+/// (letters, digits, `-`, `_`, `.`, `/`) and is not a boolean or null word: such a scalar is a
+/// string in YAML 1.1 and 1.2 alike (numbers, timestamps, `.inf` and `~` start otherwise).
+/// Everything else is double-quoted, with escapes for `"`, `\` and non-printable characters.
+pub(super) fn scalar(s: &str) -> Cow<'_, str> {
+    let plain = s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+        && !RESERVED.iter().any(|w| w.eq_ignore_ascii_case(s));
+    if plain {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            // YAML's printable characters, less U+0085 (a line break in YAML 1.1).
+            ' '..='~' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'.. => {
+                out.push(c)
+            }
+            c if (c as u32) <= 0xff => {
+                let _ = write!(out, "\\x{:02X}", c as u32);
+            }
+            c => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+        }
+    }
+    out.push('"');
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Requirement;
+
+    fn labels(pairs: &[(&str, &str)]) -> LabelSelector {
+        LabelSelector {
+            match_labels: pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            match_expressions: vec![],
+        }
+    }
+
+    fn pod_item(sel: LabelSelector) -> NetworkPolicyPeer {
+        NetworkPolicyPeer {
+            pod_selector: Some(sel),
+            namespace_selector: None,
+            ip_block: None,
+            span: Default::default(),
+        }
+    }
+
+    /// Each value next to how a YAML 1.1 reader (go-yaml v2, which Kubernetes tools use) would
+    /// read it plain, and so how it must be written.
+    #[test]
+    fn scalars_are_quoted_when_plain_would_change_them() {
+        let cases = [
+            // Plain strings stay plain: label keys and values as Kubernetes allows them.
+            ("web", "web"),
+            ("app.kubernetes.io/name", "app.kubernetes.io/name"),
+            ("v1.2-rc_3", "v1.2-rc_3"),
+            ("yesterday", "yesterday"),
+            // Empty: plain nothing is null.
+            ("", r#""""#),
+            // Booleans of YAML 1.1 (and 1.2), in any case.
+            ("yes", r#""yes""#),
+            ("No", r#""No""#),
+            ("on", r#""on""#),
+            ("OFF", r#""OFF""#),
+            ("y", r#""y""#),
+            ("n", r#""n""#),
+            ("true", r#""true""#),
+            ("False", r#""False""#),
+            // Null.
+            ("null", r#""null""#),
+            ("~", r#""~""#),
+            // Numbers: `01` is the integer 1 (octal in YAML 1.1), the others are numbers too.
+            ("01", r#""01""#),
+            ("1", r#""1""#),
+            ("1.5", r#""1.5""#),
+            ("0x1f", r#""0x1f""#),
+            (".inf", r#"".inf""#),
+            ("-1", r#""-1""#),
+            // A colon and space makes a mapping; `#` after a space starts a comment; leading
+            // indicators start other nodes; `,` and brackets end a flow item.
+            ("a: b", r#""a: b""#),
+            ("a #b", r#""a #b""#),
+            ("#a", r##""#a""##),
+            ("-a", r#""-a""#),
+            ("*a", r#""*a""#),
+            ("&a", r#""&a""#),
+            ("!a", r#""!a""#),
+            ("a,b", r#""a,b""#),
+            ("[a]", r#""[a]""#),
+            ("{a}", r#""{a}""#),
+            (" a", r#"" a""#),
+            // Escapes inside double quotes.
+            (r#"say "hi""#, r#""say \"hi\"""#),
+            (r"a\b", r#""a\\b""#),
+            ("a\tb\nc", r#""a\tb\nc""#),
+            ("\u{7}", r#""\x07""#),
+            ("\u{85}", r#""\x85""#),
+            ("é", r#""é""#),
+        ];
+        for (value, want) in cases {
+            assert_eq!(scalar(value), want, "{value:?}");
+        }
+    }
+
+    /// Whatever the value, the fragment reads back with the same keys and values.
+    #[test]
+    fn fragments_read_back_as_written() {
+        let values = [
+            "", "yes", "01", "true", "null", "~", "a: b", "#a", "\"q\"", "a\\b", "x\ny",
+        ];
+        for v in values {
+            let yaml = peers_yaml([&pod_item(labels(&[("k", v), (v, "k")]))]);
+            let read: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
+            let labels = &read[0]["podSelector"]["matchLabels"];
+            assert_eq!(labels["k"].as_str(), Some(v), "{yaml}");
+            assert_eq!(labels[v].as_str(), Some("k"), "{yaml}");
+        }
+    }
+
+    #[test]
+    fn match_expressions_use_the_api_operator_names() {
+        let sel = LabelSelector {
+            match_labels: Default::default(),
+            match_expressions: [
+                ("tier", Operator::In, vec!["01", "web"]),
+                ("env", Operator::NotIn, vec!["yes", ""]),
+                ("team", Operator::Exists, vec![]),
+                ("legacy", Operator::DoesNotExist, vec![]),
+            ]
+            .into_iter()
+            .map(|(key, operator, values)| Requirement {
+                key: key.to_string(),
+                operator,
+                values: values.into_iter().map(str::to_string).collect(),
+            })
+            .collect(),
+        };
+        assert_eq!(
+            peers_yaml([&pod_item(sel)]),
+            "\
+- podSelector:
+    matchExpressions:
+    - key: tier
+      operator: In
+      values: [\"01\", web]
+    - key: env
+      operator: NotIn
+      values: [\"yes\", \"\"]
+    - key: team
+      operator: Exists
+    - key: legacy
+      operator: DoesNotExist
+"
+        );
+    }
+
+    #[test]
+    fn an_item_with_both_selectors_is_one_list_entry() {
+        let item = NetworkPolicyPeer {
+            namespace_selector: Some(LabelSelector::default()),
+            ..pod_item(labels(&[("app", "web")]))
+        };
+        assert_eq!(
+            peers_yaml([&item]),
+            "- namespaceSelector: {}\n  podSelector:\n    matchLabels:\n      app: web\n"
+        );
+    }
+}
