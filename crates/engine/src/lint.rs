@@ -84,7 +84,7 @@ pub fn lint(c: &Compiled<'_>, texts: &[&str]) -> Vec<Lint> {
     let m = c.model();
     let mut out = Vec::new();
     or_bug(c, &mut out);
-    split_rule::split_rule(m, &mut out);
+    split_rule::split_rule(m, texts, &mut out);
     dns::dns_trap(c, &mut out);
     ignored_rules(m, &mut out);
     selects_nothing(c, &mut out);

@@ -256,6 +256,14 @@ pub(super) fn dns_trap(c: &Compiled<'_>, out: &mut Vec<Lint>) {
             None => format!(
                 "if your pods resolve names, add an egress rule to your DNS server on {ports} (declare its pods, e.g. kube-system pods labelled k8s-app=kube-dns, to check the rule here)."
             ),
+            Some((_, d, _)) if missing == BTreeSet::from([1]) => {
+                let named = named_ports(c, &dns, &missing);
+                format!(
+                    "add {ports}{named} to the egress rule that allows {} to namespaceSelector {NAMESPACE_NAME_LABEL}={} AND podSelector {}={}.",
+                    port_text(Protocol::Udp, &served[0]),
+                    d.namespace, d.key, d.value
+                )
+            }
             Some((_, d, _)) => {
                 let named = named_ports(c, &dns, &missing);
                 format!(

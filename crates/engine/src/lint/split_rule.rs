@@ -11,7 +11,7 @@ use crate::diag::Severity;
 use crate::eval::{describe_peer, describe_port};
 use crate::model::{
     LabelSelector, Model, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Operator,
-    PolicyType, PortRef, Protocol, Rule,
+    PolicyType, PortRef, Protocol, Rule, Span,
 };
 
 /// The rules of `policy` that start a split pair: `(direction, i)` where rules `i` and `i + 1`
@@ -62,7 +62,29 @@ fn only_dns(ports: &[NetworkPolicyPort]) -> bool {
     })
 }
 
-pub(super) fn split_rule(m: &Model, out: &mut Vec<Lint>) {
+/// The position of the `-` that starts the sequence item at `at`, when it sits on the same line
+/// (`  - ports:` with `at` on `ports`); `at` itself otherwise (flow style, or no text).
+fn dash(texts: &[&str], at: Span) -> Span {
+    let line = texts
+        .get(at.file)
+        .and_then(|t| t.lines().nth(at.line.saturating_sub(1) as usize));
+    let Some(line) = line else { return at };
+    let before: String = line
+        .chars()
+        .take(at.col.saturating_sub(1) as usize)
+        .collect();
+    let trimmed = before.trim_end();
+    if trimmed.ends_with('-') {
+        Span {
+            col: trimmed.chars().count() as u32,
+            ..at
+        }
+    } else {
+        at
+    }
+}
+
+pub(super) fn split_rule(m: &Model, texts: &[&str], out: &mut Vec<Lint>) {
     for p in &m.policies {
         for (dir, i) in split_rules(p) {
             let rules = p.rules(dir);
@@ -82,19 +104,29 @@ pub(super) fn split_rule(m: &Model, out: &mut Vec<Lint>) {
             let ports: Vec<String> = port_rule.ports.iter().map(describe_port).collect();
             // The stray dash sits before the second key written, which starts the second rule.
             let stray = if peers_first { "ports" } else { list_name };
+            let peer_clause = format!("allows {} on every port", peers.join(" or "));
+            let port_clause = format!(
+                "allows {} {} {side}",
+                ports.join(", "),
+                if dir == PolicyType::Ingress {
+                    "from"
+                } else {
+                    "to"
+                }
+            );
+            let (first_clause, second_clause) = if peers_first {
+                (peer_clause, port_clause)
+            } else {
+                (port_clause, peer_clause)
+            };
             out.push(Lint {
                 code: "split-rule",
                 severity: Severity::Warning,
-                span: second.span,
+                span: dash(texts, second.span),
                 message: format!(
-                    "{} {word}[{i}] and {word}[{}] are two rules, which are ORed: {word}[{}] allows {} on every port, and {word}[{}] allows {} {} {side}.",
+                    "{} {word}[{i}] and {word}[{j}] are two rules, which are ORed: {word}[{i}] {first_clause}, and {word}[{j}] {second_clause}.",
                     p.id(),
-                    i + 1,
-                    if peers_first { i } else { i + 1 },
-                    peers.join(" or "),
-                    if peers_first { i + 1 } else { i },
-                    ports.join(", "),
-                    if dir == PolicyType::Ingress { "from" } else { "to" },
+                    j = i + 1,
                 ),
                 fix: format!(
                     "if the ports were meant for those peers only, remove the `-` before `{stray}:` so that both keys sit in one rule: `- {}`.",
