@@ -120,111 +120,147 @@ fn rule_allows_any(c: &Compiled<'_>, e: usize, pp: PortProto) -> bool {
     })
 }
 
-/// One lint per policy: every egress-isolated pod that cannot reach the cluster DNS is named
-/// once, under the policy that isolates the most such pods.
-pub(super) fn dns_trap(c: &Compiled<'_>, out: &mut Vec<Lint>) {
+/// A DNS pod and the ports it serves DNS on, per protocol (indexed like `PROTOCOLS`).
+struct DnsPod {
+    endpoint: usize,
+    deployment: &'static Deployment,
+    ports: [Vec<u16>; 2],
+}
+
+/// An egress-isolated pod that cannot resolve names over some protocols (indices into
+/// `PROTOCOLS`).
+struct Blocked {
+    endpoint: usize,
+    missing: Vec<usize>,
+}
+
+fn dns_pods(c: &Compiled<'_>) -> Vec<DnsPod> {
     let m = c.model();
-    let n = c.endpoints().len();
-    // The DNS pods, with the ports they serve DNS on per protocol.
-    let mut dns: Vec<(usize, &'static Deployment, [Vec<u16>; 2])> = Vec::new();
-    for e in 0..n {
-        if let EndpointKind::Pod { pod } = c.endpoints()[e].kind {
-            let pod = &m.pods[pod];
-            if let Some(d) = deployment_of(pod) {
-                dns.push((e, d, PROTOCOLS.map(|p| dns_ports(pod, p))));
+    (0..c.endpoints().len())
+        .filter_map(|e| match c.endpoints()[e].kind {
+            EndpointKind::Pod { pod } => {
+                let pod = &m.pods[pod];
+                deployment_of(pod).map(|d| DnsPod {
+                    endpoint: e,
+                    deployment: d,
+                    ports: PROTOCOLS.map(|p| dns_ports(pod, p)),
+                })
             }
-        }
-    }
+            EndpointKind::External { .. } => None,
+        })
+        .collect()
+}
+
+/// The egress-isolated pods that cannot reach a DNS pod on one of its DNS ports (or, without
+/// DNS pods, anything on 53).
+fn blocked(c: &Compiled<'_>, dns: &[DnsPod]) -> Vec<Blocked> {
+    let n = c.endpoints().len();
     // One matrix per port DNS is served on (53 when there is no DNS pod).
     let mut needed: BTreeSet<PortProto> = BTreeSet::new();
     for (i, &protocol) in PROTOCOLS.iter().enumerate() {
         if dns.is_empty() {
             needed.insert(PortProto::new(53, protocol));
         }
-        for d in &dns {
-            needed.extend(d.2[i].iter().map(|&port| PortProto::new(port, protocol)));
+        for d in dns {
+            needed.extend(
+                d.ports[i]
+                    .iter()
+                    .map(|&port| PortProto::new(port, protocol)),
+            );
         }
     }
     let matrices: HashMap<PortProto, Matrix> =
         needed.into_iter().map(|pp| (pp, c.matrix(pp))).collect();
-    let matrix = |pp: PortProto| -> &Matrix { &matrices[&pp] };
+    let mut out = Vec::new();
+    for e in 0..n {
+        if !c.endpoints()[e].is_pod()
+            || dns.iter().any(|d| d.endpoint == e)
+            || c.isolated_by(e, PolicyType::Egress).is_empty()
+        {
+            continue;
+        }
+        let missing: Vec<usize> = (0..PROTOCOLS.len())
+            .filter(|&i| {
+                let protocol = PROTOCOLS[i];
+                let reached = if dns.is_empty() {
+                    let pp = PortProto::new(53, protocol);
+                    let mx = &matrices[&pp];
+                    (0..n).any(|d| d != e && mx.allowed(e, d)) || rule_allows_any(c, e, pp)
+                } else {
+                    dns.iter().any(|d| {
+                        d.ports[i].iter().any(|&port| {
+                            matrices[&PortProto::new(port, protocol)].allowed(e, d.endpoint)
+                        })
+                    })
+                };
+                !reached
+            })
+            .collect();
+        if !missing.is_empty() {
+            out.push(Blocked {
+                endpoint: e,
+                missing,
+            });
+        }
+    }
+    out
+}
+
+/// One lint per policy: every egress-isolated pod that cannot reach the cluster DNS is named
+/// once, under the policy that isolates the most such pods.
+pub(super) fn dns_trap(c: &Compiled<'_>, out: &mut Vec<Lint>) {
+    let dns = dns_pods(c);
     // The ports DNS is served on, per protocol, for the messages.
     let served: [BTreeSet<u16>; 2] = [0, 1].map(|i| {
-        let set: BTreeSet<u16> = dns.iter().flat_map(|d| d.2[i].iter().copied()).collect();
+        let set: BTreeSet<u16> = dns
+            .iter()
+            .flat_map(|d| d.ports[i].iter().copied())
+            .collect();
         if set.is_empty() {
             [53].into()
         } else {
             set
         }
     });
-    // Per blocked pod, the protocols (indices into PROTOCOLS) it cannot resolve over.
-    let mut blocked: Vec<(usize, Vec<usize>)> = Vec::new();
-    for e in 0..n {
-        if !c.endpoints()[e].is_pod()
-            || dns.iter().any(|d| d.0 == e)
-            || c.isolated_by(e, PolicyType::Egress).is_empty()
-        {
-            continue;
-        }
-        let mut missing = Vec::new();
-        for (i, &protocol) in PROTOCOLS.iter().enumerate() {
-            let reached = if dns.is_empty() {
-                let pp = PortProto::new(53, protocol);
-                let mx = matrix(pp);
-                (0..n).any(|d| d != e && mx.allowed(e, d)) || rule_allows_any(c, e, pp)
-            } else {
-                dns.iter().any(|(d, _, ports)| {
-                    ports[i]
-                        .iter()
-                        .any(|&port| matrix(PortProto::new(port, protocol)).allowed(e, *d))
-                })
-            };
-            if !reached {
-                missing.push(i);
-            }
-        }
-        if !missing.is_empty() {
-            blocked.push((e, missing));
-        }
-    }
-    for (policy, pods) in by_policy(c, blocked) {
-        let p = &m.policies[policy];
+    let ports = |missing: &[usize]| -> String {
+        let texts: Vec<String> = missing
+            .iter()
+            .map(|&i| port_text(PROTOCOLS[i], &served[i]))
+            .collect();
+        texts.join(" and ")
+    };
+    let target = if dns.is_empty() {
+        "any destination".to_string()
+    } else {
+        let kinds: BTreeSet<String> = dns
+            .iter()
+            .map(|d| {
+                let k = d.deployment;
+                format!("{} pods labelled {}={}", k.namespace, k.key, k.value)
+            })
+            .collect();
+        let kinds: Vec<String> = kinds.into_iter().collect();
+        format!("the cluster DNS ({})", kinds.join(" or "))
+    };
+    let udp = port_text(Protocol::Udp, &served[0]);
+    for (policy, pods) in by_policy(c, blocked(c, &dns)) {
         // Sub-groups by what is missing, in the order first seen.
         let mut groups: Vec<(Vec<usize>, Vec<String>)> = Vec::new();
-        for (e, missing) in pods {
-            let name = c.endpoints()[e].name.clone();
-            match groups.iter_mut().find(|g| g.0 == missing) {
+        for b in pods {
+            let name = c.endpoints()[b.endpoint].name.clone();
+            match groups.iter_mut().find(|g| g.0 == b.missing) {
                 Some(g) => g.1.push(name),
-                None => groups.push((missing, vec![name])),
+                None => groups.push((b.missing, vec![name])),
             }
         }
-        let target = if dns.is_empty() {
-            "any destination".to_string()
-        } else {
-            let kinds: BTreeSet<String> = dns
-                .iter()
-                .map(|d| format!("{} pods labelled {}={}", d.1.namespace, d.1.key, d.1.value))
-                .collect();
-            format!(
-                "the cluster DNS ({})",
-                kinds.into_iter().collect::<Vec<_>>().join(" or ")
-            )
-        };
-        let tcp_only = |missing: &Vec<usize>| missing == &[1];
+        let tcp_only = |missing: &[usize]| missing == [1];
         let parts: Vec<String> = groups
             .iter()
             .map(|(missing, names)| {
-                let ports: Vec<String> = missing
-                    .iter()
-                    .map(|&i| port_text(PROTOCOLS[i], &served[i]))
-                    .collect();
                 let consequence = if dns.is_empty() {
                     String::new()
                 } else if tcp_only(missing) {
-                    format!(
-                        ": lookups over {} work, but large answers (truncated over 512 bytes, zone transfers) fall back to TCP and will fail",
-                        port_text(Protocol::Udp, &served[0])
-                    )
+                    format!(": lookups over {udp} work, but large answers (truncated over 512 bytes, zone transfers) fall back to TCP and will fail")
                 } else {
                     ": name resolution will time out".to_string()
                 };
@@ -232,7 +268,7 @@ pub(super) fn dns_trap(c: &Compiled<'_>, out: &mut Vec<Lint>) {
                     "{} {} egress-isolated and cannot reach {target} on {}{consequence}",
                     list(names),
                     if names.len() == 1 { "is" } else { "are" },
-                    ports.join(" and ")
+                    ports(missing)
                 )
             })
             .collect();
@@ -247,35 +283,30 @@ pub(super) fn dns_trap(c: &Compiled<'_>, out: &mut Vec<Lint>) {
         }
         message.push('.');
         let missing: BTreeSet<usize> = groups.iter().flat_map(|g| g.0.iter().copied()).collect();
-        let ports: Vec<String> = missing
-            .iter()
-            .map(|&i| port_text(PROTOCOLS[i], &served[i]))
-            .collect();
-        let ports = ports.join(" and ");
+        let missing: Vec<usize> = missing.into_iter().collect();
+        let all = ports(&missing);
         let fix = match dns.first() {
             None => format!(
-                "if your pods resolve names, add an egress rule to your DNS server on {ports} (declare its pods, e.g. kube-system pods labelled k8s-app=kube-dns, to check the rule here)."
+                "if your pods resolve names, add an egress rule to your DNS server on {all} (declare its pods, e.g. kube-system pods labelled k8s-app=kube-dns, to check the rule here)."
             ),
-            Some((_, d, _)) if missing == BTreeSet::from([1]) => {
+            Some(d) => {
+                let k = d.deployment;
+                let peer = format!(
+                    "namespaceSelector {NAMESPACE_NAME_LABEL}={} AND podSelector {}={}",
+                    k.namespace, k.key, k.value
+                );
                 let named = named_ports(c, &dns, &missing);
-                format!(
-                    "add {ports}{named} to the egress rule that allows {} to namespaceSelector {NAMESPACE_NAME_LABEL}={} AND podSelector {}={}.",
-                    port_text(Protocol::Udp, &served[0]),
-                    d.namespace, d.key, d.value
-                )
-            }
-            Some((_, d, _)) => {
-                let named = named_ports(c, &dns, &missing);
-                format!(
-                    "add an egress rule to namespaceSelector {NAMESPACE_NAME_LABEL}={} AND podSelector {}={} on {ports}{named}.",
-                    d.namespace, d.key, d.value
-                )
+                if tcp_only(&missing) {
+                    format!("add {all}{named} to the egress rule that allows {udp} to {peer}.")
+                } else {
+                    format!("add an egress rule to {peer} on {all}{named}.")
+                }
             }
         };
         out.push(Lint {
             code: "dns-trap",
             severity: Severity::Warning,
-            span: p.span,
+            span: c.model().policies[policy].span,
             message,
             fix,
         });
@@ -283,22 +314,18 @@ pub(super) fn dns_trap(c: &Compiled<'_>, out: &mut Vec<Lint>) {
 }
 
 /// ` (or the named ports dns and dns-tcp)` when the DNS pods name their DNS ports.
-fn named_ports(
-    c: &Compiled<'_>,
-    dns: &[(usize, &Deployment, [Vec<u16>; 2])],
-    missing: &BTreeSet<usize>,
-) -> String {
+fn named_ports(c: &Compiled<'_>, dns: &[DnsPod], missing: &[usize]) -> String {
     let m = c.model();
     let mut names: Vec<String> = Vec::new();
     for &i in missing {
-        for (e, _, ports) in dns {
-            let EndpointKind::Pod { pod } = c.endpoints()[*e].kind else {
+        for d in dns {
+            let EndpointKind::Pod { pod } = c.endpoints()[d.endpoint].kind else {
                 continue;
             };
             for cp in &m.pods[pod].ports {
                 if let Some(name) = &cp.name {
                     if cp.protocol == PROTOCOLS[i]
-                        && ports[i].contains(&cp.port)
+                        && d.ports[i].contains(&cp.port)
                         && !names.contains(name)
                     {
                         names.push(name.clone());
@@ -318,17 +345,13 @@ fn named_ports(
 }
 
 /// Assigns each blocked pod to one of the policies that isolate it for egress: repeatedly the
-/// policy that isolates the most unassigned pods (the first one on a tie). Policies in model
-/// order, pods in endpoint order.
-fn by_policy(
-    c: &Compiled<'_>,
-    mut blocked: Vec<(usize, Vec<usize>)>,
-) -> Vec<(usize, Vec<(usize, Vec<usize>)>)> {
+/// policy that isolates the most unassigned pods. Sorted by policy, pods in endpoint order.
+fn by_policy(c: &Compiled<'_>, mut blocked: Vec<Blocked>) -> Vec<(usize, Vec<Blocked>)> {
     let mut out = Vec::new();
     while !blocked.is_empty() {
         let mut counts: HashMap<usize, usize> = HashMap::new();
-        for (e, _) in &blocked {
-            for &pi in c.isolated_by(*e, PolicyType::Egress) {
+        for b in &blocked {
+            for &pi in c.isolated_by(b.endpoint, PolicyType::Egress) {
                 *counts.entry(pi).or_default() += 1;
             }
         }
@@ -340,9 +363,10 @@ fn by_policy(
         let Some(best) = counts.into_iter().max_by_key(key).map(|(pi, _)| pi) else {
             break;
         };
-        let (mine, rest): (Vec<_>, Vec<_>) = blocked
-            .into_iter()
-            .partition(|(e, _)| c.isolated_by(*e, PolicyType::Egress).contains(&best));
+        let (mine, rest): (Vec<_>, Vec<_>) = blocked.into_iter().partition(|b| {
+            c.isolated_by(b.endpoint, PolicyType::Egress)
+                .contains(&best)
+        });
         out.push((best, mine));
         blocked = rest;
     }
