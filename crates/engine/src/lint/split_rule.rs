@@ -15,15 +15,19 @@ use crate::model::{
 };
 
 /// The rules of `policy` that start a split pair: `(direction, i)` where rules `i` and `i + 1`
-/// of that direction look like one rule cut in two by a stray `-`.
+/// of that direction look like one rule cut in two by a stray `-`. A rule belongs to one pair at
+/// most (the first).
 pub(crate) fn split_rules(policy: &NetworkPolicy) -> Vec<(PolicyType, usize)> {
-    let mut out = Vec::new();
+    let mut out: Vec<(PolicyType, usize)> = Vec::new();
     for dir in [PolicyType::Ingress, PolicyType::Egress] {
         if !policy.affects(dir) {
             continue;
         }
         let rules = policy.rules(dir);
         for (i, pair) in rules.windows(2).enumerate() {
+            if i > 0 && out.last() == Some(&(dir, i - 1)) {
+                continue;
+            }
             let ports = match (kind(&pair[0]), kind(&pair[1])) {
                 (Some(Half::Peers), Some(Half::Ports)) => &pair[1],
                 (Some(Half::Ports), Some(Half::Peers)) => &pair[0],
