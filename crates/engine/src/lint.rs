@@ -4,45 +4,20 @@
 //! a suggested fix. Lints never change verdicts; they only point at traps.
 
 mod dns;
+mod finding;
 /// The split-rule trap; `split_rules` finds the pairs for other views (AND-vs-OR variants).
 pub(crate) mod split_rule;
 
 use std::collections::BTreeSet;
 
-use serde::Serialize;
+use finding::list;
+pub use finding::Lint;
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Severity;
 use crate::diff::{variants_of, VariantKind};
 use crate::eval::{describe_peer, Compiled, EndpointKind};
 use crate::model::{Model, PolicyType, PortProto, PortRef, Span, NAMESPACE_NAME_LABEL};
 use crate::selector::describe_selector;
-
-/// One finding.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Lint {
-    /// Stable code, e.g. `or-bug`, `dns-trap`.
-    pub code: &'static str,
-    pub severity: Severity,
-    pub span: Span,
-    /// One sentence: what is wrong.
-    pub message: String,
-    /// One sentence: what to do about it.
-    pub fix: String,
-}
-
-impl Lint {
-    /// As a diagnostic (`file:line:col: severity: message (code) Fix: …`).
-    pub fn to_diagnostic(&self, model: &Model) -> Diagnostic {
-        Diagnostic {
-            file: model.files.get(self.span.file).cloned().unwrap_or_default(),
-            line: self.span.line.max(1),
-            col: self.span.col.max(1),
-            severity: self.severity,
-            code: self.code,
-            message: format!("{} [{}] Fix: {}", self.message, self.code, self.fix),
-        }
-    }
-}
 
 /// Every stable lint code, in the order of the documentation.
 pub const CODES: [&str; 13] = [
@@ -61,22 +36,8 @@ pub const CODES: [&str; 13] = [
     "policy-namespace",
 ];
 
-const MAX_LISTED: usize = 4;
-
 /// Half-open flows explained at most (each costs an explanation); the lint names a few anyway.
 const MAX_HALF_OPEN: usize = 128;
-
-fn list(items: &[String]) -> String {
-    if items.len() <= MAX_LISTED {
-        items.join(", ")
-    } else {
-        format!(
-            "{} and {} more",
-            items[..MAX_LISTED].join(", "),
-            items.len() - MAX_LISTED
-        )
-    }
-}
 
 /// Runs every lint on the model. `texts` are the input texts (indexed like `Model::files`), used
 /// by the lints that look at how the YAML is written.

@@ -9,7 +9,7 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap};
 
-use super::{list, Lint};
+use super::finding::{list, Lint};
 use crate::diag::Severity;
 use crate::eval::{Compiled, EndpointKind, Matrix};
 use crate::model::{

@@ -6,7 +6,7 @@
 //! but DNS is left alone: "DNS to anywhere, and everything to these peers" is a common,
 //! deliberate pair (kubernetes-network-policy-recipes, "DENY external egress traffic").
 
-use super::Lint;
+use super::finding::Lint;
 use crate::diag::Severity;
 use crate::eval::{describe_peer, describe_port};
 use crate::model::{
