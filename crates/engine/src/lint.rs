@@ -3,46 +3,26 @@
 //! Each lint has a stable code, a severity, the position it concerns, a one-sentence message and
 //! a suggested fix. Lints never change verdicts; they only point at traps.
 
+mod dns;
+mod finding;
+/// The split-rule trap; `split_rules` finds the pairs for other views (AND-vs-OR variants).
+pub(crate) mod split_rule;
+
 use std::collections::BTreeSet;
 
-use serde::Serialize;
+use finding::list;
+pub use finding::Lint;
 
 use crate::andor::{merge_variants, VariantKind};
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Severity;
 use crate::eval::{describe_peer, Compiled, EndpointKind};
-use crate::model::{Model, PolicyType, PortProto, PortRef, Protocol, Span, NAMESPACE_NAME_LABEL};
+use crate::model::{Model, PolicyType, PortProto, PortRef, Span, NAMESPACE_NAME_LABEL};
 use crate::selector::describe_selector;
 
-/// One finding.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Lint {
-    /// Stable code, e.g. `or-bug`, `dns-trap`.
-    pub code: &'static str,
-    pub severity: Severity,
-    pub span: Span,
-    /// One sentence: what is wrong.
-    pub message: String,
-    /// One sentence: what to do about it.
-    pub fix: String,
-}
-
-impl Lint {
-    /// As a diagnostic (`file:line:col: severity: message (code) Fix: …`).
-    pub fn to_diagnostic(&self, model: &Model) -> Diagnostic {
-        Diagnostic {
-            file: model.files.get(self.span.file).cloned().unwrap_or_default(),
-            line: self.span.line.max(1),
-            col: self.span.col.max(1),
-            severity: self.severity,
-            code: self.code,
-            message: format!("{} [{}] Fix: {}", self.message, self.code, self.fix),
-        }
-    }
-}
-
 /// Every stable lint code, in the order of the documentation.
-pub const CODES: [&str; 12] = [
+pub const CODES: [&str; 13] = [
     "or-bug",
+    "split-rule",
     "dns-trap",
     "ignored-rules",
     "egress-implied",
@@ -56,22 +36,8 @@ pub const CODES: [&str; 12] = [
     "policy-namespace",
 ];
 
-const MAX_LISTED: usize = 4;
-
 /// Half-open flows explained at most (each costs an explanation); the lint names a few anyway.
-const MAX_HALF_OPEN: usize = 64;
-
-fn list(items: &[String]) -> String {
-    if items.len() <= MAX_LISTED {
-        items.join(", ")
-    } else {
-        format!(
-            "{} and {} more",
-            items[..MAX_LISTED].join(", "),
-            items.len() - MAX_LISTED
-        )
-    }
-}
+const MAX_HALF_OPEN: usize = 128;
 
 /// Runs every lint on the model. `texts` are the input texts (indexed like `Model::files`), used
 /// by the lints that look at how the YAML is written.
@@ -79,7 +45,8 @@ pub fn lint(c: &Compiled<'_>, texts: &[&str]) -> Vec<Lint> {
     let m = c.model();
     let mut out = Vec::new();
     or_bug(c, &mut out);
-    dns_trap(c, &mut out);
+    split_rule::split_rule(m, texts, &mut out);
+    dns::dns_trap(c, &mut out);
     ignored_rules(m, &mut out);
     selects_nothing(c, &mut out);
     unknown_named_port(c, &mut out);
@@ -143,103 +110,6 @@ fn or_bug(c: &Compiled<'_>, out: &mut Vec<Lint>) {
             ),
         });
     }
-}
-
-fn dns_trap(c: &Compiled<'_>, out: &mut Vec<Lint>) {
-    let m = c.model();
-    let dns: Vec<usize> = (0..c.endpoints().len())
-        .filter(|&e| match c.endpoints()[e].kind {
-            EndpointKind::Pod { pod } => {
-                let p = &m.pods[pod];
-                p.namespace == "kube-system"
-                    && p.labels.get("k8s-app").map(String::as_str) == Some("kube-dns")
-            }
-            EndpointKind::External { .. } => false,
-        })
-        .collect();
-    let udp = c.matrix(PortProto::new(53, Protocol::Udp));
-    let tcp = c.matrix(PortProto::new(53, Protocol::Tcp));
-    // Per isolating policy set, one lint naming the pods.
-    let mut blocked: Vec<(usize, Vec<&'static str>)> = Vec::new();
-    for e in 0..c.endpoints().len() {
-        if !c.endpoints()[e].is_pod()
-            || dns.contains(&e)
-            || c.isolated_by(e, PolicyType::Egress).is_empty()
-        {
-            continue;
-        }
-        let reach = |mx: &crate::eval::Matrix| -> bool {
-            if dns.is_empty() {
-                (0..c.endpoints().len()).any(|d| d != e && mx.allowed(e, d))
-                    || rule_allows_any(c, e, mx.port)
-            } else {
-                dns.iter().any(|&d| mx.allowed(e, d))
-            }
-        };
-        let mut missing = Vec::new();
-        if !reach(&udp) {
-            missing.push("UDP 53");
-        }
-        if !reach(&tcp) {
-            missing.push("TCP 53");
-        }
-        if !missing.is_empty() {
-            blocked.push((e, missing));
-        }
-    }
-    let mut groups: Vec<(Vec<usize>, Vec<&'static str>, Vec<String>)> = Vec::new();
-    for (e, missing) in blocked {
-        let policies = c.isolated_by(e, PolicyType::Egress).to_vec();
-        let name = c.endpoints()[e].name.clone();
-        match groups
-            .iter_mut()
-            .find(|g| g.0 == policies && g.1 == missing)
-        {
-            Some(g) => g.2.push(name),
-            None => groups.push((policies, missing, vec![name])),
-        }
-    }
-    for (policies, missing, pods) in groups {
-        let target = if dns.is_empty() {
-            "any destination".to_string()
-        } else {
-            "the cluster DNS (kube-system pods labelled k8s-app=kube-dns)".to_string()
-        };
-        let first = &m.policies[policies[0]];
-        out.push(Lint {
-            code: "dns-trap",
-            severity: Severity::Warning,
-            span: first.span,
-            message: format!(
-                "{} {} egress-isolated and cannot reach {target} on {}: name resolution will time out.",
-                list(&pods),
-                if pods.len() == 1 { "is" } else { "are" },
-                missing.join(" and ")
-            ),
-            fix: "add an egress rule to namespaceSelector kubernetes.io/metadata.name=kube-system AND podSelector k8s-app=kube-dns on UDP 53 and TCP 53.".to_string(),
-        });
-    }
-}
-
-/// Whether an egress rule of `e`'s policies allows `pp` to somewhere outside the known endpoints
-/// (a rule with no `to`, or with an ipBlock).
-fn rule_allows_any(c: &Compiled<'_>, e: usize, pp: PortProto) -> bool {
-    c.isolated_by(e, PolicyType::Egress).iter().any(|&pi| {
-        c.model().policies[pi].egress.iter().any(|r| {
-            (r.peers.is_empty() || r.peers.iter().any(|p| p.ip_block.is_some()))
-                && (r.ports.is_empty()
-                    || r.ports.iter().any(|p| {
-                        p.protocol == pp.protocol
-                            && match &p.port {
-                                None => true,
-                                Some(PortRef::Number(n)) => {
-                                    *n <= pp.port && pp.port <= p.end_port.unwrap_or(*n)
-                                }
-                                Some(PortRef::Named(_)) => false,
-                            }
-                    }))
-        })
-    })
 }
 
 fn ignored_rules(m: &Model, out: &mut Vec<Lint>) {
@@ -345,6 +215,11 @@ fn selects_nothing(c: &Compiled<'_>, out: &mut Vec<Lint>) {
                             continue;
                         }
                     }
+                    // An ipBlock is meant for addresses outside the cluster, which a cluster
+                    // description rarely lists: matching no declared endpoint is normal.
+                    if peer.ip_block.is_some() {
+                        continue;
+                    }
                     let matches_any =
                         (0..c.endpoints().len()).any(|e| c.peer_selects(pi, dir, ri, k, e));
                     if !matches_any {
@@ -425,10 +300,27 @@ fn unknown_named_port(c: &Compiled<'_>, out: &mut Vec<Lint>) {
     }
 }
 
+/// Flows a half-open rule would open, and their reasons, per rule.
+struct HalfOpen {
+    rule: Span,
+    from: usize,
+    to: usize,
+    reason: String,
+    ports: Vec<PortProto>,
+}
+
+/// Half-open flows: one side allows them, the other does not. Only rules that name the peer
+/// (a selector or an ipBlock) count: a rule without `to`/`from` opens its side to everyone
+/// (the API server, webhook callers, addresses outside the cluster), and the pod pairs it
+/// happens to cover are rarely meant.
 fn half_open(c: &Compiled<'_>, out: &mut Vec<Lint>) {
-    let mut found: Vec<(Span, String, String)> = Vec::new();
+    let mut found: Vec<HalfOpen> = Vec::new();
     let n = c.endpoints().len();
-    for pp in c.ports_that_matter() {
+    let mut named: std::collections::HashMap<(usize, PolicyType), Vec<bool>> =
+        std::collections::HashMap::new();
+    let mut explained = 0;
+    let mut capped = false;
+    'ports: for pp in c.ports_that_matter() {
         let sides = c.one_sided(pp);
         for s in 0..n {
             if !c.endpoints()[s].is_pod() || c.isolated_by(s, PolicyType::Egress).is_empty() {
@@ -442,59 +334,125 @@ fn half_open(c: &Compiled<'_>, out: &mut Vec<Lint>) {
                     continue;
                 }
                 let (egress_ok, ingress_ok) = sides(s, d);
-                if egress_ok == ingress_ok || found.len() >= MAX_HALF_OPEN {
+                if egress_ok == ingress_ok {
                     continue;
                 }
+                let (open, dir, other) = if egress_ok {
+                    (s, PolicyType::Egress, d)
+                } else {
+                    (d, PolicyType::Ingress, s)
+                };
+                let names = named
+                    .entry((open, dir))
+                    .or_insert_with(|| named_by_peers(c, open, dir));
+                if !names[other] {
+                    continue;
+                }
+                if explained >= MAX_HALF_OPEN {
+                    capped = true;
+                    break 'ports;
+                }
+                explained += 1;
                 // Only the rare half-open flows pay for an explanation.
                 let ex = c.explain(s, d, pp);
                 let (Some(e), Some(i)) = (&ex.egress, &ex.ingress) else {
                     continue;
                 };
-                let flow = format!("{} → {} on {pp}", ex.from, ex.to);
-                if e.allowed && !i.allowed {
-                    let m0 = &e.allowed_by[0];
-                    found.push((
-                        m0.rule_span,
-                        flow,
+                let (open_side, reason) = if e.allowed && !i.allowed {
+                    (
+                        e,
                         format!(
                             "{}'s ingress (isolated by {}) still blocks it",
                             ex.to,
                             ids(&i.isolated_by)
                         ),
-                    ));
+                    )
                 } else if i.allowed && !e.allowed {
-                    let m0 = &i.allowed_by[0];
-                    found.push((
-                        m0.rule_span,
-                        flow,
+                    (
+                        i,
                         format!(
                             "{}'s egress (isolated by {}) still blocks it",
                             ex.from,
                             ids(&e.isolated_by)
                         ),
-                    ));
+                    )
+                } else {
+                    continue;
+                };
+                let Some(rule) = open_side.allowed_by.iter().find(|m| m.peer.is_some()) else {
+                    continue;
+                };
+                match found
+                    .iter_mut()
+                    .find(|f| f.rule == rule.rule_span && f.from == s && f.to == d)
+                {
+                    Some(f) => f.ports.push(pp),
+                    None => found.push(HalfOpen {
+                        rule: rule.rule_span,
+                        from: s,
+                        to: d,
+                        reason,
+                        ports: vec![pp],
+                    }),
                 }
             }
         }
     }
     // One lint per rule that opens only one side.
-    let mut spans: Vec<Span> = found.iter().map(|f| f.0).collect();
+    let mut spans: Vec<Span> = found.iter().map(|f| f.rule).collect();
     spans.sort();
     spans.dedup();
+    let note = if capped {
+        format!(" (only the first {MAX_HALF_OPEN} half-open flows were examined)")
+    } else {
+        String::new()
+    };
     for span in spans {
         let items: Vec<String> = found
             .iter()
-            .filter(|f| f.0 == span)
-            .map(|f| format!("{} ({})", f.1, f.2))
+            .filter(|f| f.rule == span)
+            .map(|f| {
+                let ports: Vec<String> = f.ports.iter().map(PortProto::to_string).collect();
+                format!(
+                    "{} → {} on {} ({})",
+                    c.endpoints()[f.from].name,
+                    c.endpoints()[f.to].name,
+                    ports.join(", "),
+                    f.reason
+                )
+            })
             .collect();
         out.push(Lint {
             code: "half-open",
             severity: Severity::Info,
             span,
-            message: format!("this rule opens only one side of {}.", list(&items)),
+            message: format!("this rule opens only one side of {}{note}.", list(&items)),
             fix: "a flow needs the source's egress and the destination's ingress: add the matching rule on the other side.".to_string(),
         });
     }
+}
+
+/// Per endpoint, whether a peer of a rule of `e`'s policies in `dir` selects it.
+fn named_by_peers(c: &Compiled<'_>, e: usize, dir: PolicyType) -> Vec<bool> {
+    let m = c.model();
+    let rules: Vec<(usize, usize, usize)> = c
+        .isolated_by(e, dir)
+        .iter()
+        .flat_map(|&pi| {
+            m.policies[pi]
+                .rules(dir)
+                .iter()
+                .enumerate()
+                .flat_map(move |(ri, r)| (0..r.peers.len()).map(move |k| (pi, ri, k)))
+        })
+        .collect();
+    (0..c.endpoints().len())
+        .map(|other| {
+            rules
+                .iter()
+                .any(|&(pi, ri, k)| c.peer_selects(pi, dir, ri, k, other))
+        })
+        .collect()
 }
 
 fn ids(p: &[crate::explain::PolicyRef]) -> String {

@@ -7,6 +7,8 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields)]
 struct Case {
     name: String,
+    /// Where the policies come from (a public recipe, tutorial or chart), for cases built on one.
+    source: Option<String>,
     cluster: String,
     policies: String,
     expect: Vec<Expected>,
@@ -18,6 +20,7 @@ struct Expected {
     code: String,
     file: Option<String>,
     line: Option<u32>,
+    col: Option<u32>,
     severity: Option<String>,
     contains: Option<String>,
 }
@@ -34,8 +37,11 @@ fn lint_cases() {
         }
         let cases: Vec<Case> =
             serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        for case in cases {
+        for mut case in cases {
             count += 1;
+            if let Some(source) = &case.source {
+                case.name = format!("{} (after {source})", case.name);
+            }
             let inputs = [
                 Input {
                     name: "cluster",
@@ -75,6 +81,7 @@ fn lint_cases() {
                             .as_ref()
                             .is_none_or(|f| model.files[l.span.file] == *f)
                         && want.line.is_none_or(|n| l.span.line == n)
+                        && want.col.is_none_or(|n| l.span.col == n)
                         && want
                             .severity
                             .as_ref()

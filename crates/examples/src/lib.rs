@@ -194,6 +194,10 @@ pub const EXERCISE_FILES: &[(&str, &str)] = &[
         "15-zero-trust-for-three-tiers",
         include_str!("../../../exercises/15-zero-trust-for-three-tiers.yaml"),
     ),
+    (
+        "16-one-rule-not-two",
+        include_str!("../../../exercises/16-one-rule-not-two.yaml"),
+    ),
 ];
 
 /// The embedded tutorial steps (`tutorial/NN-slug.md` + `.yaml`), in order: `(id, markdown, yaml)`.

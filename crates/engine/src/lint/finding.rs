@@ -1,0 +1,49 @@
+//! A lint finding and the helpers every lint uses to word it.
+
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::model::{Model, Span};
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Lint {
+    /// Stable code, e.g. `or-bug`, `dns-trap`.
+    pub code: &'static str,
+    pub severity: Severity,
+    pub span: Span,
+    /// One sentence: what is wrong.
+    pub message: String,
+    /// One sentence: what to do about it.
+    pub fix: String,
+}
+
+impl Lint {
+    /// As a diagnostic (`file:line:col: severity: message (code) Fix: …`).
+    pub fn to_diagnostic(&self, model: &Model) -> Diagnostic {
+        Diagnostic {
+            file: model.files.get(self.span.file).cloned().unwrap_or_default(),
+            line: self.span.line.max(1),
+            col: self.span.col.max(1),
+            severity: self.severity,
+            code: self.code,
+            message: format!("{} [{}] Fix: {}", self.message, self.code, self.fix),
+        }
+    }
+}
+
+/// Items listed at most before "and N more".
+const MAX_LISTED: usize = 4;
+
+/// `a, b, c, d and 3 more`.
+pub(super) fn list(items: &[String]) -> String {
+    if items.len() <= MAX_LISTED {
+        items.join(", ")
+    } else {
+        format!(
+            "{} and {} more",
+            items[..MAX_LISTED].join(", "),
+            items.len() - MAX_LISTED
+        )
+    }
+}
