@@ -48,6 +48,7 @@ pub mod lint;
 pub mod model;
 mod parse;
 mod selector;
+pub mod tiered;
 mod toy;
 mod validate;
 pub mod yaml;

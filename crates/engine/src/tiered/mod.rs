@@ -1,0 +1,31 @@
+//! Cluster-wide tiered policies: `AdminNetworkPolicy` and `BaselineAdminNetworkPolicy`
+//! (`policy.networking.k8s.io/v1alpha1`) and `ClusterNetworkPolicy`
+//! (`policy.networking.k8s.io/v1alpha2`), plus the `kind: Node` objects their `nodes` peers
+//! select.
+//!
+//! - [`model`] — the validated policies ([`ClusterPolicy`]) and nodes ([`Node`]), plain data;
+//! - [`cluster_policy`] / [`node`] — validation against the CRDs (wording and field paths of
+//!   kube-apiserver) and conversion, never failing: diagnostics plus `Option`;
+//! - [`decide`] — the tier walk for one direction of one flow, given the NetworkPolicy verdict.
+//!
+//! The semantics, with the sources they come from, are in `docs/tiered-policies.md`.
+
+pub mod eval;
+pub mod model;
+mod node;
+mod parse;
+mod schema;
+
+#[cfg(test)]
+mod tests;
+
+pub use eval::{
+    decide, peer_matches, port_matches, rule_matches, subject_selects, DecidedBy, Direct,
+    FlowMatch, NpVerdict, PeerView, PodView, RuleRef, TierDecision, TierOrder,
+};
+pub use model::{
+    Action, ClusterPeer, ClusterPolicy, ClusterPolicyKind, ClusterPort, ClusterRule,
+    NamespacedPod, Network, Node, PeerKind, PortMatch, Subject, Tier,
+};
+pub use node::node;
+pub use parse::cluster_policy;
