@@ -206,6 +206,16 @@ fn read_inputs(inputs: &[Input<'_>]) -> World {
             }
         }
     }
+    for f in tiered::nodes_without_nodes(&policies, nodes.len()) {
+        diags.push(Diagnostic {
+            file: inputs[f.span.file].name.to_string(),
+            line: f.span.line,
+            col: f.span.col,
+            severity: Severity::Warning,
+            code: f.code,
+            message: f.message,
+        });
+    }
     World {
         model,
         diags,
@@ -429,8 +439,12 @@ fn check_expect(judge: &Judge<'_>, expect: &Expect, errors: &mut Vec<String>) {
                 continue;
             }
         };
-        let srcs: Vec<usize> = (0..n).filter(|&i| sel_matches(&src, &endpoints[i])).collect();
-        let dsts: Vec<usize> = (0..n).filter(|&j| sel_matches(&dst, &endpoints[j])).collect();
+        let srcs: Vec<usize> = (0..n)
+            .filter(|&i| sel_matches(&src, &endpoints[i]))
+            .collect();
+        let dsts: Vec<usize> = (0..n)
+            .filter(|&j| sel_matches(&dst, &endpoints[j]))
+            .collect();
         if srcs.is_empty() || dsts.is_empty() {
             errors.push(format!("{port}: flow `{line}` matches no endpoint"));
             continue;
@@ -547,8 +561,10 @@ fn check_side(
 
 fn check_explain(judge: &Judge<'_>, check: &ExplainCheck, errors: &mut Vec<String>) {
     let what = format!("explain {} -> {} on {}", check.from, check.to, check.port);
-    let (Some(from), Some(to)) = (judge.index.endpoint(&check.from), judge.index.endpoint(&check.to))
-    else {
+    let (Some(from), Some(to)) = (
+        judge.index.endpoint(&check.from),
+        judge.index.endpoint(&check.to),
+    ) else {
         return errors.push(format!("{what}: no such endpoint"));
     };
     let port = match PortProto::parse(&check.port) {
@@ -564,14 +580,30 @@ fn check_explain(judge: &Judge<'_>, check: &ExplainCheck, errors: &mut Vec<Strin
         ));
     }
     if let Some(want) = &check.egress {
-        check_side(judge, &format!("{what}: egress"), flow.egress.as_ref(), want, errors);
+        check_side(
+            judge,
+            &format!("{what}: egress"),
+            flow.egress.as_ref(),
+            want,
+            errors,
+        );
     }
     if let Some(want) = &check.ingress {
-        check_side(judge, &format!("{what}: ingress"), flow.ingress.as_ref(), want, errors);
+        check_side(
+            judge,
+            &format!("{what}: ingress"),
+            flow.ingress.as_ref(),
+            want,
+            errors,
+        );
     }
 }
 
-fn check_diagnostics(expected: Option<&[DiagCheck]>, diags: &[Diagnostic], errors: &mut Vec<String>) {
+fn check_diagnostics(
+    expected: Option<&[DiagCheck]>,
+    diags: &[Diagnostic],
+    errors: &mut Vec<String>,
+) {
     let actual: Vec<&Diagnostic> = diags
         .iter()
         .filter(|d| matches!(d.severity, Severity::Error | Severity::Warning))

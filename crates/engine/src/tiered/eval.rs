@@ -176,12 +176,24 @@ pub fn decide(
     let admin = walk_tier(policies, &order.admin, dir, m, &mut walked);
     let admin_pass = match admin {
         Some(r) if r.action == Action::Pass => Some(r),
-        Some(r) => return decision(r.action == Action::Accept, DecidedBy::Admin(r), None, None, walked),
+        Some(r) => {
+            return decision(
+                r.action == Action::Accept,
+                DecidedBy::Admin(r),
+                None,
+                None,
+                walked,
+            )
+        }
         None => None,
     };
     match np {
-        NpVerdict::Allowed => return decision(true, DecidedBy::NetworkPolicy, admin_pass, None, walked),
-        NpVerdict::Denied => return decision(false, DecidedBy::NetworkPolicy, admin_pass, None, walked),
+        NpVerdict::Allowed => {
+            return decision(true, DecidedBy::NetworkPolicy, admin_pass, None, walked)
+        }
+        NpVerdict::Denied => {
+            return decision(false, DecidedBy::NetworkPolicy, admin_pass, None, walked)
+        }
         NpVerdict::NotSelected => {}
     }
     let baseline = walk_tier(policies, &order.baseline, dir, m, &mut walked);
@@ -255,8 +267,13 @@ pub struct PodView<'a> {
 #[derive(Clone, Copy, Debug)]
 pub enum PeerView<'a> {
     Pod(PodView<'a>),
-    Node { labels: &'a Labels, ips: &'a [IpAddr] },
-    External { ip: IpAddr },
+    Node {
+        labels: &'a Labels,
+        ips: &'a [IpAddr],
+    },
+    External {
+        ip: IpAddr,
+    },
 }
 
 impl PeerView<'_> {
@@ -338,7 +355,9 @@ pub fn cidr_contains(c: &Cidr, ip: &IpAddr) -> bool {
             u32::from(*ip) & m == u32::from(net)
         }
         (IpAddr::V6(net), IpAddr::V6(ip)) => {
-            let m = u128::MAX.checked_shl(128 - u32::from(c.prefix)).unwrap_or(0);
+            let m = u128::MAX
+                .checked_shl(128 - u32::from(c.prefix))
+                .unwrap_or(0);
             u128::from(*ip) & m == u128::from(net)
         }
         _ => false,

@@ -10,7 +10,7 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use crate::model::{Cidr, Labels, LabelSelector, PolicyType, Protocol, Span};
+use crate::model::{Cidr, LabelSelector, Labels, PolicyType, Protocol, Span};
 
 /// The API group of the three kinds.
 pub const GROUP: &str = "policy.networking.k8s.io";

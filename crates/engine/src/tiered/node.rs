@@ -51,7 +51,11 @@ fn read(cx: &mut Cx<'_>, value: &Value) -> Option<Node> {
 
     let mut labels = Labels::new();
     let lpath = meta.key("labels");
-    match value.get("metadata").and_then(|m| m.get("labels")).map(untag) {
+    match value
+        .get("metadata")
+        .and_then(|m| m.get("labels"))
+        .map(untag)
+    {
         None | Some(Value::Null) => {}
         Some(Value::Mapping(map)) => {
             for (k, v) in map {
@@ -91,7 +95,10 @@ fn read(cx: &mut Cx<'_>, value: &Value) -> Option<Node> {
                 Err(_) if IP_ADDRESS_TYPES.contains(&kind) => cx.warning(
                     &here,
                     INVALID_VALUE,
-                    format!("node {name}: {kind} address {} is not an IP address; it is ignored", quote(text)),
+                    format!(
+                        "node {name}: {kind} address {} is not an IP address; it is ignored",
+                        quote(text)
+                    ),
                 ),
                 // Hostname, InternalDNS, ExternalDNS: names, not IPs.
                 Err(_) => {}

@@ -10,8 +10,8 @@
 use serde_yaml::Value;
 
 use super::model::{
-    Action, ClusterPeer, ClusterPolicy, ClusterPolicyKind, ClusterPort, ClusterRule,
-    NamespacedPod, Network, PeerKind, PortMatch, Subject, Tier,
+    Action, ClusterPeer, ClusterPolicy, ClusterPolicyKind, ClusterPort, ClusterRule, NamespacedPod,
+    Network, PeerKind, PortMatch, Subject, Tier,
 };
 use super::schema::{
     self, cidr_text, integer, list, object, one_of, port_number, quote, selector, string,
@@ -174,10 +174,21 @@ fn convert(cx: &mut Cx<'_>, value: &Value) -> Option<ClusterPolicy> {
     if !obj.require(cx, "spec") {
         return None;
     }
-    let spec = object(cx, obj.get("spec")?, &obj.at("spec"), schema.spec_fields, schema.spec_hints)?;
+    let spec = object(
+        cx,
+        obj.get("spec")?,
+        &obj.at("spec"),
+        schema.spec_fields,
+        schema.spec_hints,
+    )?;
     let tier = if kind == ClusterPolicyKind::ClusterNetworkPolicy {
         let tier = spec.require(cx, "tier").then(|| {
-            one_of(cx, spec.get("tier")?, &spec.at("tier"), &["Admin", "Baseline"])
+            one_of(
+                cx,
+                spec.get("tier")?,
+                &spec.at("tier"),
+                &["Admin", "Baseline"],
+            )
         });
         match tier.flatten() {
             Some("Admin") => Some(Tier::Admin),
@@ -291,8 +302,9 @@ fn subject(cx: &mut Cx<'_>, schema: &Schema, v: &Value, path: &FieldPath) -> Opt
     )];
     let obj = object(cx, v, path, &["namespaces", "pods"], &hints)?;
     match obj.exactly_one(cx)? {
-        "namespaces" => selector(cx, obj.get("namespaces")?, &obj.at("namespaces"))
-            .map(Subject::Namespaces),
+        "namespaces" => {
+            selector(cx, obj.get("namespaces")?, &obj.at("namespaces")).map(Subject::Namespaces)
+        }
         _ => namespaced_pod(cx, schema, obj.get("pods")?, &obj.at("pods")).map(Subject::Pods),
     }
 }
@@ -325,12 +337,7 @@ fn namespaced_pod(
     })
 }
 
-fn rules(
-    cx: &mut Cx<'_>,
-    schema: &Schema,
-    spec: &Obj<'_>,
-    dir: PolicyType,
-) -> Vec<ClusterRule> {
+fn rules(cx: &mut Cx<'_>, schema: &Schema, spec: &Obj<'_>, dir: PolicyType) -> Vec<ClusterRule> {
     let field = match dir {
         PolicyType::Ingress => "ingress",
         PolicyType::Egress => "egress",
@@ -508,7 +515,11 @@ fn networks(cx: &mut Cx<'_>, v: &Value, path: &FieldPath) -> Option<Vec<Network>
         };
         if text.len() > 43 {
             ok = false;
-            cx.error(&ipath, INVALID_VALUE, "Too long: must have at most 43 bytes");
+            cx.error(
+                &ipath,
+                INVALID_VALUE,
+                "Too long: must have at most 43 bytes",
+            );
             continue;
         }
         let Some(cidr) = schema::parse_cidr(text) else {
@@ -518,7 +529,11 @@ fn networks(cx: &mut Cx<'_>, v: &Value, path: &FieldPath) -> Option<Vec<Network>
         };
         if out.iter().any(|n| n.text == text) {
             ok = false;
-            cx.error(&ipath, DUPLICATE, format_args!("Duplicate value: {}", quote(text)));
+            cx.error(
+                &ipath,
+                DUPLICATE,
+                format_args!("Duplicate value: {}", quote(text)),
+            );
             continue;
         }
         let host = text.rsplit_once('/').map_or(text, |(h, _)| h);
@@ -559,7 +574,11 @@ fn domain_names(cx: &mut Cx<'_>, v: &Value, path: &FieldPath) -> Option<Vec<Stri
             cx.invalid_in_body(&ipath, quote(name), &detail);
         } else if out.iter().any(|n| n == name) {
             ok = false;
-            cx.error(&ipath, DUPLICATE, format_args!("Duplicate value: {}", quote(name)));
+            cx.error(
+                &ipath,
+                DUPLICATE,
+                format_args!("Duplicate value: {}", quote(name)),
+            );
         } else {
             out.push(name.to_string());
         }
@@ -659,7 +678,13 @@ fn v1alpha1_protocol(cx: &mut Cx<'_>, o: &Obj<'_>) -> Option<Result<Protocol, St
 /// A v1alpha2 `ClusterNetworkPolicyProtocol`: exactly one of `tcp`, `udp`, `sctp`,
 /// `destinationNamedPort`.
 fn protocol(cx: &mut Cx<'_>, v: &Value, path: &FieldPath) -> Option<ClusterPort> {
-    let obj = object(cx, v, path, &["tcp", "udp", "sctp", "destinationNamedPort"], &[])?;
+    let obj = object(
+        cx,
+        v,
+        path,
+        &["tcp", "udp", "sctp", "destinationNamedPort"],
+        &[],
+    )?;
     let field = obj.exactly_one(cx)?;
     let fpath = obj.at(field);
     let value = obj.get(field)?;

@@ -205,10 +205,7 @@ pub(crate) struct Obj<'v> {
 impl<'v> Obj<'v> {
     /// The value of a known field, when present and not null.
     pub fn get(&self, key: &str) -> Option<&'v Value> {
-        self.fields
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| *v)
+        self.fields.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
     }
 
     /// Whether a known field is present (and not null).
@@ -476,7 +473,11 @@ pub(crate) fn selector(cx: &mut Cx<'_>, v: &Value, path: &FieldPath) -> Option<L
     }
     if let Some(exprs) = obj.get("matchExpressions") {
         let epath = obj.at("matchExpressions");
-        for (i, e) in list(cx, exprs, &epath, 0, 0).unwrap_or_default().iter().enumerate() {
+        for (i, e) in list(cx, exprs, &epath, 0, 0)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
             if let Some(r) = requirement(cx, e, &epath.index(i)) {
                 out.match_expressions.push(r);
             }
@@ -501,7 +502,11 @@ fn requirement(cx: &mut Cx<'_>, v: &Value, path: &FieldPath) -> Option<Requireme
     let mut values = Vec::new();
     if let Some(vals) = obj.get("values") {
         let vpath = obj.at("values");
-        for (i, item) in list(cx, vals, &vpath, 0, 0).unwrap_or_default().iter().enumerate() {
+        for (i, item) in list(cx, vals, &vpath, 0, 0)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
             if let Some(s) = string(cx, item, &vpath.index(i)) {
                 values.push(s.to_string());
             }
@@ -528,7 +533,11 @@ fn requirement(cx: &mut Cx<'_>, v: &Value, path: &FieldPath) -> Option<Requireme
             "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
         ),
         Some(_) => {}
-        None => cx.invalid(&obj.at("operator"), quote(op), "not a valid selector operator"),
+        None => cx.invalid(
+            &obj.at("operator"),
+            quote(op),
+            "not a valid selector operator",
+        ),
     }
     for msg in validate::label_key_errors(key) {
         cx.invalid(&obj.at("key"), quote(key), msg);

@@ -37,7 +37,10 @@ fn policy(yaml: &str) -> ClusterPolicy {
 /// The diagnostics of an invalid policy (which must be left out).
 fn errors(yaml: &str) -> Vec<String> {
     let (p, diags) = parse_with_diags(yaml);
-    assert!(p.is_none(), "the policy should be rejected; diagnostics: {diags:#?}");
+    assert!(
+        p.is_none(),
+        "the policy should be rejected; diagnostics: {diags:#?}"
+    );
     diags
 }
 
@@ -388,7 +391,9 @@ fn a_namespace_selector_inside_namespaces_selects_every_namespace() {
         "  ingress:\n  - action: Deny\n    from:\n    - namespaces:\n        namespaceSelector: {matchLabels: {a: b}}\n",
     ));
     assert_eq!(diags.len(), 1);
-    assert!(diags[0].contains("unknown field \"spec.ingress[0].from[0].namespaces.namespaceSelector\""));
+    assert!(
+        diags[0].contains("unknown field \"spec.ingress[0].from[0].namespaces.namespaceSelector\"")
+    );
     let PeerKind::Namespaces(sel) = &p.unwrap().ingress[0].peers[0].kind else {
         panic!("expected namespaces")
     };
@@ -440,7 +445,10 @@ fn nodes_read_labels_and_ip_addresses() {
     assert!(diags.is_empty(), "{diags:#?}");
     let n = n.unwrap();
     assert_eq!(n.name, "worker");
-    assert_eq!(n.labels.get("kubernetes.io/os").map(String::as_str), Some("linux"));
+    assert_eq!(
+        n.labels.get("kubernetes.io/os").map(String::as_str),
+        Some("linux")
+    );
     assert_eq!(
         n.ips,
         vec![
@@ -584,7 +592,13 @@ fn lower_priority_numbers_run_first() {
         admin("allow", 20, &egress_rule("Accept")),
         admin("deny", 10, &egress_rule("Deny")),
     ];
-    let d = egress(&ps, &w, PeerView::Pod(w.pod_b()), "80", NpVerdict::NotSelected);
+    let d = egress(
+        &ps,
+        &w,
+        PeerView::Pod(w.pod_b()),
+        "80",
+        NpVerdict::NotSelected,
+    );
     assert!(!d.allowed);
     assert_eq!(
         d.decided_by,
@@ -627,7 +641,10 @@ fn pass_hands_the_decision_to_network_policy_then_baseline() {
     });
     let other = || PeerView::Pod(w.pod_b());
     let d = egress(&ps, &w, other(), "80", NpVerdict::Allowed);
-    assert_eq!((d.allowed, d.decided_by, d.admin_pass), (true, DecidedBy::NetworkPolicy, pass));
+    assert_eq!(
+        (d.allowed, d.decided_by, d.admin_pass),
+        (true, DecidedBy::NetworkPolicy, pass)
+    );
     // The lower Admin deny was skipped: it is not even walked.
     assert_eq!(d.walked, vec![0]);
     let d = egress(&ps, &w, other(), "80", NpVerdict::Denied);
@@ -644,10 +661,22 @@ fn baseline_applies_only_without_network_policy_and_default_allows() {
     let ps = [baseline("base", 1, &egress_rule("Deny"))];
     let d = egress(&ps, &w, PeerView::Pod(w.pod_b()), "80", NpVerdict::Allowed);
     assert_eq!((d.allowed, d.decided_by), (true, DecidedBy::NetworkPolicy));
-    let d = egress(&ps, &w, PeerView::Pod(w.pod_b()), "80", NpVerdict::NotSelected);
+    let d = egress(
+        &ps,
+        &w,
+        PeerView::Pod(w.pod_b()),
+        "80",
+        NpVerdict::NotSelected,
+    );
     assert_eq!(d.decided_by.tier_name(), "Baseline");
     assert!(!d.allowed);
-    let d = egress(&[], &w, PeerView::Pod(w.pod_b()), "80", NpVerdict::NotSelected);
+    let d = egress(
+        &[],
+        &w,
+        PeerView::Pod(w.pod_b()),
+        "80",
+        NpVerdict::NotSelected,
+    );
     assert_eq!((d.allowed, d.decided_by), (true, DecidedBy::Default));
 }
 
@@ -658,7 +687,13 @@ fn baseline_pass_falls_through_to_default_allow() {
         baseline("pass", 1, &egress_rule("Pass")),
         baseline("deny", 2, &egress_rule("Deny")),
     ];
-    let d = egress(&ps, &w, PeerView::Pod(w.pod_b()), "80", NpVerdict::NotSelected);
+    let d = egress(
+        &ps,
+        &w,
+        PeerView::Pod(w.pod_b()),
+        "80",
+        NpVerdict::NotSelected,
+    );
     assert_eq!((d.allowed, d.decided_by), (true, DecidedBy::Default));
     assert_eq!(
         d.baseline_pass,
@@ -681,7 +716,13 @@ fn equal_priorities_run_by_name_then_kind_and_are_reported_as_ties() {
     let order = TierOrder::new(&ps);
     assert_eq!(order.admin, vec![1, 0, 2]);
     assert_eq!(order.ties(&ps), vec![(1, 0)]);
-    let d = egress(&ps, &w, PeerView::Pod(w.pod_b()), "80", NpVerdict::NotSelected);
+    let d = egress(
+        &ps,
+        &w,
+        PeerView::Pod(w.pod_b()),
+        "80",
+        NpVerdict::NotSelected,
+    );
     assert!(d.allowed);
 
     // The same name and priority in both API versions: AdminNetworkPolicy first.
@@ -696,7 +737,13 @@ fn the_baseline_admin_network_policy_runs_after_baseline_cluster_network_policie
     let ps = [banp, baseline("late", 1000, &egress_rule("Accept"))];
     assert_eq!(TierOrder::new(&ps).baseline, vec![1, 0]);
     let w = world();
-    let d = egress(&ps, &w, PeerView::Pod(w.pod_b()), "80", NpVerdict::NotSelected);
+    let d = egress(
+        &ps,
+        &w,
+        PeerView::Pod(w.pod_b()),
+        "80",
+        NpVerdict::NotSelected,
+    );
     assert!(d.allowed);
 }
 
@@ -712,7 +759,13 @@ fn peers_match_pods_nodes_and_ips() {
     assert!(d.allowed);
     assert_eq!(d.decided_by.tier_name(), "Admin");
     // networks match pod IPs, not only externals.
-    let d = egress(&ps, &w, PeerView::Pod(w.pod_b()), "80", NpVerdict::NotSelected);
+    let d = egress(
+        &ps,
+        &w,
+        PeerView::Pod(w.pod_b()),
+        "80",
+        NpVerdict::NotSelected,
+    );
     assert!(!d.allowed);
     let ext = PeerView::External {
         ip: "203.0.113.9".parse().unwrap(),
@@ -754,7 +807,16 @@ fn ports_ranges_are_inclusive_and_named_ports_resolve_on_the_destination() {
         1,
         "  egress:\n  - action: Deny\n    to: [{namespaces: {}}]\n    protocols: [{destinationNamedPort: web}]\n",
     )];
-    assert!(!egress(&eg, &w, PeerView::Pod(w.pod_b()), "8080", NpVerdict::NotSelected).allowed);
+    assert!(
+        !egress(
+            &eg,
+            &w,
+            PeerView::Pod(w.pod_b()),
+            "8080",
+            NpVerdict::NotSelected
+        )
+        .allowed
+    );
     assert!(egress(&eg, &w, w.node(), "8080", NpVerdict::NotSelected).allowed);
 }
 
@@ -770,7 +832,13 @@ fn subjects_select_by_namespace_and_pod() {
     assert!(subject_selects(&only_b.subject, &w.pod_b()));
     assert!(!subject_selects(&only_b.subject, &w.pod_a()));
     // x/a is not selected: the walk never reaches the rule.
-    let d = egress(&[only_b], &w, PeerView::Pod(w.pod_b()), "80", NpVerdict::NotSelected);
+    let d = egress(
+        &[only_b],
+        &w,
+        PeerView::Pod(w.pod_b()),
+        "80",
+        NpVerdict::NotSelected,
+    );
     assert_eq!((d.allowed, d.decided_by), (true, DecidedBy::Default));
     assert!(d.walked.is_empty());
 }
