@@ -351,12 +351,14 @@ pub fn rule_matches(
 pub fn cidr_contains(c: &Cidr, ip: &IpAddr) -> bool {
     match (c.addr, ip) {
         (IpAddr::V4(net), IpAddr::V4(ip)) => {
-            let m = u32::MAX.checked_shl(32 - u32::from(c.prefix)).unwrap_or(0);
+            let m = u32::MAX
+                .checked_shl(32u32.saturating_sub(u32::from(c.prefix)))
+                .unwrap_or(0);
             u32::from(*ip) & m == u32::from(net)
         }
         (IpAddr::V6(net), IpAddr::V6(ip)) => {
             let m = u128::MAX
-                .checked_shl(128 - u32::from(c.prefix))
+                .checked_shl(128u32.saturating_sub(u32::from(c.prefix)))
                 .unwrap_or(0);
             u128::from(*ip) & m == u128::from(net)
         }

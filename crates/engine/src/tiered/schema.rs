@@ -579,11 +579,15 @@ pub(crate) fn parse_cidr(text: &str) -> Option<Cidr> {
 pub(crate) fn mask(addr: IpAddr, prefix: u8) -> IpAddr {
     match addr {
         IpAddr::V4(a) => {
-            let m = u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0);
+            let m = u32::MAX
+                .checked_shl(32u32.saturating_sub(u32::from(prefix)))
+                .unwrap_or(0);
             IpAddr::V4((u32::from(a) & m).into())
         }
         IpAddr::V6(a) => {
-            let m = u128::MAX.checked_shl(128 - u32::from(prefix)).unwrap_or(0);
+            let m = u128::MAX
+                .checked_shl(128u32.saturating_sub(u32::from(prefix)))
+                .unwrap_or(0);
             IpAddr::V6((u128::from(a) & m).into())
         }
     }
