@@ -502,26 +502,17 @@ fn namespaces_selector(cx: &mut Cx<'_>, v: &Value, path: &FieldPath) -> Option<L
     selector(cx, v, path)
 }
 
-/// `networks`: 1 to 25 CIDRs, a set, each passing `isCIDR(self)` (and at most 43 bytes).
+/// `networks`: 1 to 25 CIDRs, a set, each passing `isCIDR(self)` (and at most 43 characters).
 fn networks(cx: &mut Cx<'_>, v: &Value, path: &FieldPath) -> Option<Vec<Network>> {
     let items = list(cx, v, path, 1, 25)?;
     let mut out: Vec<Network> = Vec::new();
     let mut ok = true;
     for (i, item) in items.iter().enumerate() {
         let ipath = path.index(i);
-        let Some(text) = string(cx, item, &ipath) else {
+        let Some(text) = string_max(cx, item, &ipath, 43) else {
             ok = false;
             continue;
         };
-        if text.len() > 43 {
-            ok = false;
-            cx.error(
-                &ipath,
-                INVALID_VALUE,
-                "Too long: must have at most 43 bytes",
-            );
-            continue;
-        }
         let Some(cidr) = schema::parse_cidr(text) else {
             ok = false;
             cx.invalid(&ipath, "\"string\"", "Invalid CIDR format provided");

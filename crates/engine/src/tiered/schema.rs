@@ -366,7 +366,8 @@ pub(crate) fn string<'v>(cx: &mut Cx<'_>, v: &'v Value, path: &FieldPath) -> Opt
     }
 }
 
-/// Reads a string with `maxLength` (in bytes).
+/// Reads a string with `maxLength` (OpenAPI counts characters; the apiserver's message says
+/// bytes).
 pub(crate) fn string_max<'v>(
     cx: &mut Cx<'_>,
     v: &'v Value,
@@ -374,7 +375,7 @@ pub(crate) fn string_max<'v>(
     max: usize,
 ) -> Option<&'v str> {
     let s = string(cx, v, path)?;
-    if s.len() > max {
+    if s.chars().count() > max {
         cx.error(
             path,
             INVALID_VALUE,
