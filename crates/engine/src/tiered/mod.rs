@@ -7,7 +7,8 @@
 //! - [`cluster_policy`] / [`node`] — validation against the CRDs (wording and field paths of
 //!   kube-apiserver) and conversion, never failing: diagnostics plus `Option`;
 //! - [`decide`] — the tier walk for one direction of one flow, given the NetworkPolicy verdict;
-//! - [`nodes_without_nodes`] — the checks that need the whole input.
+//! - [`nodes_without_nodes`] — the checks that need the whole input;
+//! - [`ports`] — the port numbers and names the port-sweeping views must visit.
 //!
 //! The semantics, with the sources they come from, are in `docs/tiered-policies.md`.
 
@@ -16,6 +17,7 @@ pub mod eval;
 pub mod model;
 mod node;
 mod parse;
+pub mod ports;
 mod schema;
 
 #[cfg(test)]

@@ -378,3 +378,29 @@ fn subjects_select_by_namespace_and_pod() {
     assert_eq!((d.allowed, d.decided_by), (true, DecidedBy::Default));
     assert!(d.walked.is_empty());
 }
+
+#[test]
+fn port_cuts_cover_every_number_range_and_name() {
+    let ps = [admin(
+        "p",
+        1,
+        "  ingress:\n  - action: Deny\n    from: [{namespaces: {}}]\n    protocols:\n    - tcp: {destinationPort: {range: {start: 80, end: 81}}}\n    - udp: {destinationPort: {number: 53}}\n    - destinationNamedPort: web\n",
+    )];
+    let (tcp, names) = ports::cuts(&ps, Protocol::Tcp);
+    assert_eq!(tcp.into_iter().collect::<Vec<_>>(), vec![80, 82]);
+    assert_eq!(names.into_iter().collect::<Vec<_>>(), vec!["web"]);
+    let (udp, _) = ports::cuts(&ps, Protocol::Udp);
+    assert_eq!(udp.into_iter().collect::<Vec<_>>(), vec![53, 54]);
+    assert_eq!(ports::signature(&ps, pp("80")), vec![true, false]);
+    assert_eq!(
+        ports::signature(&ps, pp("81")),
+        ports::signature(&ps, pp("80"))
+    );
+    assert_eq!(ports::signature(&ps, pp("82")), vec![false, false]);
+    let named: Vec<String> = ports::named_numbers(&ps)
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    // `PortProto` orders by number, then protocol.
+    assert_eq!(named, vec!["53/UDP", "80/TCP", "81/TCP"]);
+}
