@@ -51,6 +51,7 @@ mod parse;
 pub mod report;
 mod selector;
 pub mod suggest;
+pub mod tiered;
 mod toy;
 mod validate;
 pub mod yaml;

@@ -155,8 +155,8 @@ fn merged(list_name: &str, peers: &Rule, ports: &Rule) -> String {
 fn peer_yaml(p: &NetworkPolicyPeer) -> String {
     if let Some(b) = &p.ip_block {
         let mut s = format!("{{ipBlock: {{cidr: {}", scalar(&b.cidr_text));
-        if !b.except_text.is_empty() {
-            let except: Vec<String> = b.except_text.iter().map(|e| scalar(e)).collect();
+        if !b.except.is_empty() {
+            let except: Vec<String> = b.except.iter().map(|e| scalar(&e.text)).collect();
             s.push_str(&format!(", except: [{}]", except.join(", ")));
         }
         s.push_str("}}");
