@@ -9,12 +9,14 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use crate::explain::{Explanation, PolicyRef, RuleMatch, RuleMiss, SideExplanation, Verdict};
+use crate::explain::{
+    Explanation, Indexed, MissReason, PeerMiss, PolicyRef, PortMiss, RuleMatch, RuleMiss,
+    SideExplanation, Verdict,
+};
 use crate::model::{
     Cidr, IpBlock, Labels, Model, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Pod,
     PolicyType, PortProto, PortRef, Protocol, Rule, NAMESPACE_NAME_LABEL,
 };
-use crate::selector::describe_selector;
 
 /// A fixed-size set of endpoint indices.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -398,32 +400,28 @@ impl<'m> Compiled<'m> {
                 .pod_selector
                 .as_ref()
                 .is_none_or(|s| s.matches(&pod.labels));
-        // The sentences of `peer_mismatch` must tell the same story.
+        // The reasons of `peer_mismatch` must tell the same story.
         debug_assert_eq!(ok, self.peer_mismatch(policy, peer, e).is_none());
         ok
     }
 
-    /// Why `peer` does not select endpoint `e`, in words; `None` when it does.
+    /// Why `peer` does not select endpoint `e`; `None` when it does.
     fn peer_mismatch(
         &self,
         policy: &NetworkPolicy,
         peer: &NetworkPolicyPeer,
         e: usize,
-    ) -> Option<String> {
-        let name = &self.endpoints[e].name;
+    ) -> Option<PeerMiss> {
+        let endpoint = self.endpoints[e].name.clone();
         if let Some(block) = &peer.ip_block {
             let ips = self.ips(e);
             if ips.iter().any(|ip| ip_block_contains(block, ip)) {
                 return None;
             }
+            let cidr = block.cidr_text.clone();
             if ips.is_empty() {
-                return Some(format!(
-                    "ipBlock {} cannot match {name}, which has no IP address",
-                    block.cidr_text
-                ));
+                return Some(PeerMiss::IpBlockNoAddress { cidr, endpoint });
             }
-            let shown: Vec<String> = ips.iter().map(|ip| ip.to_string()).collect();
-            let shown = shown.join(", ");
             if let Some(ex) = ips.iter().find_map(|ip| {
                 block
                     .except
@@ -431,58 +429,51 @@ impl<'m> Compiled<'m> {
                     .position(|c| cidr_contains(c, ip))
                     .filter(|_| cidr_contains(&block.cidr, ip))
             }) {
-                return Some(format!(
-                    "ipBlock {} excepts {}, which contains {name} ({shown})",
-                    block.cidr_text, block.except_text[ex]
-                ));
+                return Some(PeerMiss::IpBlockExcept {
+                    cidr,
+                    except: block.except_text[ex].clone(),
+                    endpoint,
+                    ips: ips.to_vec(),
+                });
             }
-            return Some(format!(
-                "ipBlock {} does not contain {name} ({shown})",
-                block.cidr_text
-            ));
+            return Some(PeerMiss::IpBlockOutside {
+                cidr,
+                endpoint,
+                ips: ips.to_vec(),
+            });
         }
         let Some(pod) = self.pod(e) else {
-            return Some(format!(
-                "selectors only match pods, and {name} is an external endpoint (only an ipBlock can match it)"
-            ));
+            return Some(PeerMiss::NotAPod { endpoint });
         };
         match &peer.namespace_selector {
             None => {
                 if pod.namespace != policy.namespace {
-                    let what = match &peer.pod_selector {
-                        Some(s) => format!("podSelector {}", describe_selector(s)),
-                        None => "podSelector".to_string(),
-                    };
-                    return Some(format!(
-                        "a {what} without namespaceSelector only matches pods in the policy's own namespace {}, and {name} is in namespace {}",
-                        policy.namespace, pod.namespace
-                    ));
+                    return Some(PeerMiss::OutsidePolicyNamespace {
+                        pod_selector: peer.pod_selector.clone(),
+                        policy_namespace: policy.namespace.clone(),
+                        endpoint,
+                        namespace: pod.namespace.clone(),
+                    });
                 }
             }
             Some(sel) => {
-                if let Some(why) = sel.mismatch(&self.namespace_labels(&pod.namespace)) {
-                    return Some(format!(
-                        "namespaceSelector {} does not match namespace {}: it {why}",
-                        describe_selector(sel),
-                        pod.namespace
-                    ));
+                if let Some(mismatch) = sel.mismatch(&self.namespace_labels(&pod.namespace)) {
+                    return Some(PeerMiss::NamespaceSelector {
+                        selector: sel.clone(),
+                        namespace: pod.namespace.clone(),
+                        mismatch,
+                    });
                 }
             }
         }
-        if let Some(sel) = &peer.pod_selector {
-            if let Some(why) = sel.mismatch(&pod.labels) {
-                let and = if peer.namespace_selector.is_some() {
-                    " (namespaceSelector and podSelector in one item must both match)"
-                } else {
-                    ""
-                };
-                return Some(format!(
-                    "podSelector {} does not match {name}: it {why}{and}",
-                    describe_selector(sel)
-                ));
-            }
-        }
-        None
+        let sel = peer.pod_selector.as_ref()?;
+        let mismatch = sel.mismatch(&pod.labels)?;
+        Some(PeerMiss::PodSelector {
+            selector: sel.clone(),
+            endpoint,
+            mismatch,
+            with_namespace_selector: peer.namespace_selector.is_some(),
+        })
     }
 
     /// Per endpoint, the set of peers its side allows for `pp` in direction `dir`.
@@ -816,10 +807,6 @@ impl<'m> Compiled<'m> {
             side.allowed = true;
             return side;
         }
-        let (list, peer_word) = match dir {
-            PolicyType::Ingress => ("ingress", "from"),
-            PolicyType::Egress => ("egress", "to"),
-        };
         for &pi in &self.isolating[me][di] {
             let policy = &self.model.policies[pi];
             let rules = policy.rules(dir);
@@ -845,53 +832,47 @@ impl<'m> Compiled<'m> {
                         .collect()
                 };
                 if let (Some(&pk), Some(&tk)) = (peer_hits.first(), port_hits.first()) {
-                    let peer_text = match pk {
-                        None => format!("has no `{peer_word}`, so it matches every peer"),
-                        Some(k) => format!(
-                            "{peer_word}[{k}] ({}) matches {}",
-                            describe_peer(&rule.peers[k]),
-                            self.endpoints[peer].name
-                        ),
-                    };
-                    let port_text = match tk {
-                        None => "it has no `ports`, so every port matches".to_string(),
-                        Some(k) => format!(
-                            "ports[{k}] ({}) matches {pp}",
-                            describe_port(&rule.ports[k])
-                        ),
-                    };
                     side.allowed_by.push(RuleMatch {
                         policy: self.policy_ref(pi),
+                        direction: dir,
                         rule: ri,
                         rule_span: rule.span,
-                        peer: pk,
-                        peer_span: pk.map(|k| rule.peers[k].span),
-                        port: tk,
-                        port_span: tk.map(|k| rule.ports[k].span),
-                        sentence: format!(
-                            "{} {list}[{ri}] allows it: {peer_text}, and {port_text}.",
-                            policy.id()
-                        ),
+                        peer: pk.map(|index| Indexed {
+                            index,
+                            item: rule.peers[index].clone(),
+                        }),
+                        endpoint: self.endpoints[peer].name.clone(),
+                        port: tk.map(|index| Indexed {
+                            index,
+                            item: rule.ports[index].clone(),
+                        }),
+                        flow_port: pp,
                     });
                 } else {
                     let mut reasons = Vec::new();
                     if peer_hits.is_empty() {
-                        for (k, p) in rule.peers.iter().enumerate() {
+                        for (index, p) in rule.peers.iter().enumerate() {
                             if let Some(why) = self.peer_mismatch(policy, p, peer) {
-                                reasons.push(format!("{peer_word}[{k}]: {why}"));
+                                reasons.push(MissReason::Peer {
+                                    index,
+                                    span: p.span,
+                                    why,
+                                });
                             }
                         }
                     }
                     if port_hits.is_empty() {
-                        for (k, p) in rule.ports.iter().enumerate() {
-                            reasons.push(format!(
-                                "ports[{k}]: {}",
-                                port_mismatch(p, pp, dst, &self.endpoints[to].name)
-                            ));
+                        for (index, p) in rule.ports.iter().enumerate() {
+                            reasons.push(MissReason::Port {
+                                index,
+                                span: p.span,
+                                why: port_mismatch(p, pp, dst, &self.endpoints[to].name),
+                            });
                         }
                     }
                     side.misses.push(RuleMiss {
                         policy: self.policy_ref(pi),
+                        direction: dir,
                         rule: ri,
                         rule_span: rule.span,
                         reasons,
@@ -904,170 +885,48 @@ impl<'m> Compiled<'m> {
     }
 }
 
-/// A peer in words, e.g. `namespaceSelector team=web AND podSelector app=api`.
-pub fn describe_peer(p: &NetworkPolicyPeer) -> String {
-    if let Some(b) = &p.ip_block {
-        if b.except_text.is_empty() {
-            return format!("ipBlock {}", b.cidr_text);
-        }
-        return format!(
-            "ipBlock {} except {}",
-            b.cidr_text,
-            b.except_text.join(", ")
-        );
-    }
-    match (&p.namespace_selector, &p.pod_selector) {
-        (Some(ns), Some(pod)) => format!(
-            "namespaceSelector {} AND podSelector {}",
-            describe_selector(ns),
-            describe_selector(pod)
-        ),
-        (Some(ns), None) => format!("namespaceSelector {}", describe_selector(ns)),
-        (None, Some(pod)) => format!("podSelector {}", describe_selector(pod)),
-        (None, None) => "no selector".to_string(),
-    }
-}
-
-/// A port of a rule in words, e.g. `TCP 8080-8090` or `UDP port named dns`.
-pub fn describe_port(p: &NetworkPolicyPort) -> String {
-    match (&p.port, p.end_port) {
-        (None, _) => format!("every {} port", p.protocol),
-        (Some(PortRef::Number(n)), Some(e)) => format!("{} {n}-{e}", p.protocol),
-        (Some(PortRef::Number(n)), None) => format!("{} {n}", p.protocol),
-        (Some(PortRef::Named(name)), _) => format!("{} port named {name}", p.protocol),
-    }
-}
-
+/// Why `p`, a port item that does not match `pp`, does not match it.
 fn port_mismatch(
     p: &NetworkPolicyPort,
     pp: PortProto,
     dst: Option<&Pod>,
     dst_name: &str,
-) -> String {
+) -> PortMiss {
     if p.protocol != pp.protocol {
-        return format!(
-            "{} is for {}, the flow is {}",
-            describe_port(p),
-            p.protocol,
-            pp.protocol
-        );
-    }
-    match &p.port {
-        Some(PortRef::Named(name)) => {
-            let Some(pod) = dst else {
-                return format!(
-                    "named port {name} can only be resolved on a destination pod, and {dst_name} is not a pod"
-                );
-            };
-            let same: Vec<String> = pod
-                .ports
-                .iter()
-                .filter(|cp| {
-                    cp.name.as_deref() == Some(name.as_str()) && cp.protocol == pp.protocol
-                })
-                .map(|cp| cp.port.to_string())
-                .collect();
-            if same.is_empty() {
-                format!("{dst_name} has no {} port named {name}", pp.protocol)
-            } else {
-                format!(
-                    "on {dst_name} the {} port named {name} is {}, not {}",
-                    pp.protocol,
-                    same.join(", "),
-                    pp.port
-                )
-            }
-        }
-        _ => format!("{} does not include {}", describe_port(p), pp.port),
-    }
-}
-
-/// The plain-sentence rendering of an explanation (see [`Explanation::sentences`]).
-pub(crate) fn render_sentences(ex: &Explanation) -> Vec<String> {
-    let mut out = Vec::new();
-    let flow = format!("{} → {} on {}", ex.from, ex.to, ex.port);
-    match ex.verdict {
-        Verdict::NotApplicable => {
-            out.push(format!(
-                "{flow}: not a cluster flow. Neither endpoint is a pod, so NetworkPolicy does not apply."
-            ));
-            return out;
-        }
-        Verdict::Allowed if ex.self_flow => {
-            out.push(format!(
-                "{flow} is ALLOWED: a pod can always reach itself; NetworkPolicy cannot block a pod's traffic to itself."
-            ));
-            return out;
-        }
-        Verdict::Allowed => out.push(format!("{flow} is ALLOWED: both sides allow it.")),
-        Verdict::Denied => {
-            let which: Vec<&str> = [&ex.egress, &ex.ingress]
-                .into_iter()
-                .flatten()
-                .filter(|s| !s.allowed)
-                .map(|s| match s.direction {
-                    PolicyType::Egress => "the source's egress",
-                    PolicyType::Ingress => "the destination's ingress",
-                })
-                .collect();
-            out.push(format!("{flow} is DENIED by {}.", which.join(" and ")));
-        }
-    }
-    if ex.egress.is_none() {
-        out.push(format!(
-            "Egress: {} is outside the cluster; no policy governs its egress.",
-            ex.from
-        ));
-    }
-    for side in [&ex.egress, &ex.ingress].into_iter().flatten() {
-        let d = match side.direction {
-            PolicyType::Egress => "Egress",
-            PolicyType::Ingress => "Ingress",
+        return PortMiss::Protocol {
+            port: p.clone(),
+            flow: pp.protocol,
         };
-        if side.isolated_by.is_empty() {
-            out.push(format!(
-                "{d}: no policy selects {} for {d}, so it is not isolated and all {} traffic is allowed.",
-                side.pod,
-                d.to_lowercase()
-            ));
-            continue;
+    }
+    let Some(PortRef::Named(name)) = &p.port else {
+        return PortMiss::Number {
+            port: p.clone(),
+            flow: pp.port,
+        };
+    };
+    let (name, endpoint) = (name.clone(), dst_name.to_string());
+    let Some(pod) = dst else {
+        return PortMiss::NamedPortNotAPod { name, endpoint };
+    };
+    let numbers: Vec<u16> = pod
+        .ports
+        .iter()
+        .filter(|cp| cp.name.as_deref() == Some(name.as_str()) && cp.protocol == pp.protocol)
+        .map(|cp| cp.port)
+        .collect();
+    if numbers.is_empty() {
+        PortMiss::NamedPortUndefined {
+            name,
+            protocol: pp.protocol,
+            endpoint,
         }
-        let ids: Vec<&str> = side.isolated_by.iter().map(|p| p.id.as_str()).collect();
-        out.push(format!(
-            "{d}: {} is isolated for {d} by {} ({}).",
-            side.pod,
-            if ids.len() == 1 { "policy" } else { "policies" },
-            ids.join(", ")
-        ));
-        if side.allowed {
-            for m in &side.allowed_by {
-                out.push(format!("  ✓ {}", m.sentence));
-            }
-        } else {
-            for p in &side.without_rules {
-                out.push(format!(
-                    "  ✗ {} has no {} rules: it only isolates (default deny).",
-                    p.id,
-                    d.to_lowercase()
-                ));
-            }
-            for m in &side.misses {
-                let list = d.to_lowercase();
-                out.push(format!(
-                    "  ✗ {} {list}[{}] does not match: {}.",
-                    m.policy.id,
-                    m.rule,
-                    m.reasons.join("; ")
-                ));
-            }
-            out.push(format!("  No {} rule allows it.", d.to_lowercase()));
+    } else {
+        PortMiss::NamedPortOtherNumber {
+            name,
+            protocol: pp.protocol,
+            endpoint,
+            numbers,
+            flow: pp.port,
         }
     }
-    if ex.ingress.is_none() {
-        out.push(format!(
-            "Ingress: {} is outside the cluster; no policy governs its ingress.",
-            ex.to
-        ));
-    }
-    out
 }

@@ -9,7 +9,8 @@ use serde::Serialize;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::diff::{variants_of, VariantKind};
-use crate::eval::{describe_peer, Compiled, EndpointKind};
+use crate::eval::{Compiled, EndpointKind};
+use crate::explain::render::describe_peer;
 use crate::model::{Model, PolicyType, PortProto, PortRef, Protocol, Span, NAMESPACE_NAME_LABEL};
 use crate::selector::describe_selector;
 
