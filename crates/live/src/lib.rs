@@ -10,6 +10,7 @@
 //! plain Rust and are tested natively.
 #![forbid(unsafe_code)]
 
+use netpol_engine::explain::render::{self, Line};
 use netpol_engine::{compile, parse, Cell, Compiled, Diagnostic, Input, PortProto};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -160,7 +161,7 @@ pub fn explain(
         json!({
             "allowed": ex.allowed(),
             "verdict": verdict,
-            "sentences": ex.sentences(),
+            "sentences": render::lines(&ex).iter().map(Line::plain).collect::<Vec<_>>(),
         })
         .to_string()
     })

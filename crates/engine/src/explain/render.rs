@@ -521,3 +521,236 @@ pub fn describe_port(p: &NetworkPolicyPort) -> String {
         (Some(PortRef::Named(name)), _) => format!("{} port named {name}", p.protocol),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{LabelSelector, Operator, Protocol, Requirement};
+
+    fn labels(key: &str, value: &str) -> LabelSelector {
+        LabelSelector {
+            match_labels: [(key.to_string(), value.to_string())].into_iter().collect(),
+            ..Default::default()
+        }
+    }
+
+    fn port(protocol: Protocol, port: Option<PortRef>, end_port: Option<u16>) -> NetworkPolicyPort {
+        NetworkPolicyPort {
+            protocol,
+            port,
+            end_port,
+            span: Span::default(),
+        }
+    }
+
+    fn has(requirement: UnmetRequirement, has: Option<&str>) -> SelectorMismatch {
+        SelectorMismatch {
+            requirement,
+            has: has.map(str::to_string),
+        }
+    }
+
+    fn team_web() -> UnmetRequirement {
+        UnmetRequirement::MatchLabels {
+            key: "team".into(),
+            value: "web".into(),
+        }
+    }
+
+    #[test]
+    fn selector_mismatches() {
+        let env = UnmetRequirement::MatchExpressions {
+            requirement: Requirement {
+                key: "env".into(),
+                operator: Operator::In,
+                values: vec!["prod".into(), "dev".into()],
+            },
+        };
+        let cases = [
+            (
+                has(team_web(), None),
+                "requires team=web, has no label team",
+            ),
+            (
+                has(team_web(), Some("db")),
+                "requires team=web, has team=db",
+            ),
+            (
+                has(env, None),
+                "requires env in (prod, dev), has no label env",
+            ),
+        ];
+        for (m, want) in cases {
+            assert_eq!(selector_mismatch(&m), want);
+        }
+    }
+
+    #[test]
+    fn peer_misses() {
+        let ip = |s: &str| vec![s.parse().unwrap()];
+        let cases = [
+            (
+                PeerMiss::IpBlockNoAddress {
+                    cidr: "10.0.0.0/8".into(),
+                    endpoint: "x/a".into(),
+                },
+                "ipBlock 10.0.0.0/8 cannot match x/a, which has no IP address",
+            ),
+            (
+                PeerMiss::IpBlockExcept {
+                    cidr: "10.0.0.0/8".into(),
+                    except: "10.1.0.0/16".into(),
+                    endpoint: "x/a".into(),
+                    ips: ip("10.1.0.4"),
+                },
+                "ipBlock 10.0.0.0/8 excepts 10.1.0.0/16, which contains x/a (10.1.0.4)",
+            ),
+            (
+                PeerMiss::IpBlockOutside {
+                    cidr: "10.0.0.0/8".into(),
+                    endpoint: "dns".into(),
+                    ips: ip("8.8.8.8"),
+                },
+                "ipBlock 10.0.0.0/8 does not contain dns (8.8.8.8)",
+            ),
+            (
+                PeerMiss::NotAPod {
+                    endpoint: "dns".into(),
+                },
+                "selectors only match pods, and dns is an external endpoint (only an ipBlock can match it)",
+            ),
+            (
+                PeerMiss::OutsidePolicyNamespace {
+                    pod_selector: Some(labels("app", "web")),
+                    policy_namespace: "x".into(),
+                    endpoint: "y/web".into(),
+                    namespace: "y".into(),
+                },
+                "a podSelector app=web without namespaceSelector only matches pods in the policy's own namespace x, and y/web is in namespace y",
+            ),
+            (
+                PeerMiss::NamespaceSelector {
+                    selector: labels("team", "web"),
+                    namespace: "y".into(),
+                    mismatch: has(team_web(), None),
+                },
+                "namespaceSelector team=web does not match namespace y: it requires team=web, has no label team",
+            ),
+            (
+                PeerMiss::PodSelector {
+                    selector: labels("team", "web"),
+                    endpoint: "y/db".into(),
+                    mismatch: has(team_web(), Some("db")),
+                    with_namespace_selector: true,
+                },
+                "podSelector team=web does not match y/db: it requires team=web, has team=db (namespaceSelector and podSelector in one item must both match)",
+            ),
+        ];
+        for (why, want) in cases {
+            assert_eq!(peer_miss(&why), want);
+        }
+    }
+
+    #[test]
+    fn port_misses() {
+        let named = || Some(PortRef::Named("dns".into()));
+        let cases = [
+            (
+                PortMiss::Protocol {
+                    port: port(Protocol::Udp, named(), None),
+                    flow: Protocol::Tcp,
+                },
+                "UDP port named dns is for UDP, the flow is TCP",
+            ),
+            (
+                PortMiss::Number {
+                    port: port(Protocol::Tcp, Some(PortRef::Number(8080)), Some(8090)),
+                    flow: 80,
+                },
+                "TCP 8080-8090 does not include 80",
+            ),
+            (
+                PortMiss::NamedPortNotAPod {
+                    name: "dns".into(),
+                    endpoint: "google-dns".into(),
+                },
+                "named port dns can only be resolved on a destination pod, and google-dns is not a pod",
+            ),
+            (
+                PortMiss::NamedPortUndefined {
+                    name: "dns".into(),
+                    protocol: Protocol::Tcp,
+                    endpoint: "x/a".into(),
+                },
+                "x/a has no TCP port named dns",
+            ),
+            (
+                PortMiss::NamedPortOtherNumber {
+                    name: "dns".into(),
+                    protocol: Protocol::Udp,
+                    endpoint: "x/a".into(),
+                    numbers: vec![53, 5353],
+                    flow: 54,
+                },
+                "on x/a the UDP port named dns is 53, 5353, not 54",
+            ),
+        ];
+        for (why, want) in cases {
+            assert_eq!(port_miss(&why), want);
+        }
+    }
+
+    #[test]
+    fn the_from_and_to_words_follow_the_direction() {
+        let why = PortMiss::Number {
+            port: port(Protocol::Tcp, Some(PortRef::Number(53)), None),
+            flow: 80,
+        };
+        let reasons = vec![
+            MissReason::Peer {
+                index: 1,
+                span: Span::default(),
+                why: PeerMiss::NotAPod {
+                    endpoint: "dns".into(),
+                },
+            },
+            MissReason::Port {
+                index: 0,
+                span: Span::default(),
+                why,
+            },
+        ];
+        let miss = |direction| RuleMiss {
+            policy: PolicyRef {
+                id: "x/p".into(),
+                index: 0,
+                span: Span::default(),
+            },
+            direction,
+            rule: 2,
+            rule_span: Span::default(),
+            reasons: reasons.clone(),
+        };
+        for (dir, rules, peers) in [
+            (PolicyType::Ingress, "ingress", "from"),
+            (PolicyType::Egress, "egress", "to"),
+        ] {
+            let m = miss(dir);
+            assert!(
+                rule_miss(&m).starts_with(&format!("x/p {rules}[2] does not match: {peers}[1]: ")),
+                "{}",
+                rule_miss(&m)
+            );
+            let labels: Vec<String> = miss_spans(&m).into_iter().map(|s| s.label).collect();
+            assert_eq!(
+                labels,
+                [
+                    "x/p",
+                    &format!("{rules}[2]"),
+                    &format!("{peers}[1]"),
+                    "ports[0]"
+                ]
+            );
+        }
+    }
+}
