@@ -115,8 +115,8 @@ pub struct Indexed<T> {
 
 /// Why one rule of an isolating policy did not match.
 ///
-/// Serialized with `reasons` as sentences (see [`render::miss_reason`]), e.g. "from[0]: podSelector
-/// app=web does not match app/batch: it requires app=web, has app=batch", and the data of every
+/// Serialized with `reasons` as sentences (see [`render::miss_reason`]), e.g. `from[0]: podSelector
+/// app=web does not match app/batch: it requires app=web, has app=batch`, and the data of every
 /// reason in `reason_details`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleMiss {

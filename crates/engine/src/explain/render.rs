@@ -316,8 +316,8 @@ fn miss_spans(m: &RuleMiss) -> Vec<LineSpan> {
     spans
 }
 
-/// How a rule allowed the flow, e.g. "app/api-allow ingress[0] allows it: from[0] (podSelector
-/// app=web) matches app/web, and ports[0] (TCP 8080) matches 8080/TCP."
+/// How a rule allowed the flow, e.g. `app/api-allow ingress[0] allows it: from[0] (podSelector
+/// app=web) matches app/web, and ports[0] (TCP 8080) matches 8080/TCP.`
 pub fn rule_match(m: &RuleMatch) -> String {
     let w = words(m.direction);
     let peer = match &m.peer {
@@ -345,8 +345,8 @@ pub fn rule_match(m: &RuleMatch) -> String {
     )
 }
 
-/// Why a rule did not match, every reason in order, e.g. "app/db ingress[0] does not match:
-/// from[0]: podSelector app=web does not match app/batch: it requires app=web, has app=batch."
+/// Why a rule did not match, every reason in order, e.g. `app/db ingress[0] does not match:
+/// from[0]: podSelector app=web does not match app/batch: it requires app=web, has app=batch.`
 pub fn rule_miss(m: &RuleMiss) -> String {
     let reasons: Vec<String> = m
         .reasons
@@ -362,8 +362,8 @@ pub fn rule_miss(m: &RuleMiss) -> String {
     )
 }
 
-/// One reason of a rule of direction `dir` not to match, naming its item, e.g. "ports[1]: TCP
-/// 53 does not include 8080".
+/// One reason of a rule of direction `dir` not to match, naming its item, e.g. `ports[1]: TCP
+/// 53 does not include 8080`.
 pub fn miss_reason(dir: PolicyType, r: &MissReason) -> String {
     match r {
         MissReason::Peer { index, why, .. } => {
