@@ -40,6 +40,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::{has_errors, Diagnostic, Seg};
 use crate::eval::{compile, Compiled, Endpoint};
+use crate::explain::render::{self, Line, LineKind};
 use crate::explain::{Explanation, Verdict};
 use crate::model::PortProto;
 use crate::Input;
@@ -477,34 +478,23 @@ fn check_flow(index: &Compiled<'_>, g: &FlowGoal) -> GoalResult {
         return unmet(unknown_endpoint(index, &g.to));
     };
     let ex = index.explain(from, to, port);
-    let sentences = ex.sentences();
-    let first = sentences.first().cloned().unwrap_or_default();
+    let lines = render::lines(&ex);
+    let verdict = lines[0].text.clone();
     let met = ex.allowed() == g.allowed && ex.verdict != Verdict::NotApplicable;
-    let detail = if met {
-        first
-    } else if ex.verdict == Verdict::NotApplicable {
-        format!(
-            "Neither {} nor {} is a pod: NetworkPolicy does not apply to this flow.",
-            g.from, g.to
-        )
+    let detail = if met || ex.verdict == Verdict::NotApplicable {
+        verdict
     } else if g.allowed {
-        format!("Expected allowed, but {}", first)
-            + &denied_reason(&ex)
-                .map(|r| format!(" {r}"))
-                .unwrap_or_default()
+        let mut d = format!("Expected allowed, but {verdict}");
+        for line in why_denied(&ex, &lines) {
+            d.push(' ');
+            d.push_str(&line.text);
+        }
+        d
     } else {
-        let mut d = format!("Expected denied, but {first}");
-        for side in [&ex.egress, &ex.ingress].into_iter().flatten() {
-            if side.isolated_by.is_empty() {
-                d.push_str(&format!(
-                    " No policy selects {} for {}, so that side allows everything.",
-                    side.pod,
-                    side.direction.as_str().to_lowercase()
-                ));
-            } else if let Some(m) = side.allowed_by.first() {
-                d.push(' ');
-                d.push_str(&m.sentence);
-            }
+        let mut d = format!("Expected denied, but {verdict}");
+        for line in why_allowed(&lines) {
+            d.push(' ');
+            d.push_str(&line.text);
         }
         d
     };
@@ -516,29 +506,37 @@ fn check_flow(index: &Compiled<'_>, g: &FlowGoal) -> GoalResult {
     }
 }
 
-/// One sentence on the first denying side: who isolates it and that no rule matched.
-fn denied_reason(ex: &Explanation) -> Option<String> {
-    let side = [&ex.egress, &ex.ingress]
-        .into_iter()
-        .flatten()
-        .find(|s| !s.allowed)?;
-    let ids: Vec<&str> = side.isolated_by.iter().map(|p| p.id.as_str()).collect();
-    let dir = side.direction.as_str().to_lowercase();
-    // The rule that came closest: the one with the fewest reasons not to match.
-    let miss = match side.misses.iter().min_by_key(|m| m.reasons.len()) {
-        Some(m) => format!(
-            "; the closest rule, {} {dir}[{}], does not match: {}",
-            m.policy.id,
-            m.rule,
-            m.reasons.join("; ")
-        ),
-        None => format!(" (none of them has {dir} rules)"),
+/// The lines of the first denying side that say why: who isolates the pod, the rule that came
+/// closest (the one with the fewest reasons not to match) or else the policies without rules,
+/// and that no rule allows the flow.
+fn why_denied<'l>(ex: &Explanation, lines: &'l [Line]) -> Vec<&'l Line> {
+    let Some(side) = ex.sides().find(|s| !s.allowed) else {
+        return Vec::new();
     };
-    Some(format!(
-        "{} is isolated for {dir} (by {}) and no {dir} rule allows this flow{miss}.",
-        side.pod,
-        ids.join(", ")
-    ))
+    let closest = (0..side.misses.len()).min_by_key(|&i| side.misses[i].reasons.len());
+    lines
+        .iter()
+        .filter(|l| l.side == Some(side.direction))
+        .filter(|l| match l.kind {
+            LineKind::Isolated | LineKind::NoRuleAllows => true,
+            LineKind::Miss(i) => Some(i) == closest,
+            LineKind::WithoutRules(_) => closest.is_none(),
+            _ => false,
+        })
+        .collect()
+}
+
+/// Per side, the line that says why it allows the flow: not isolated, or the first rule that
+/// allows it.
+fn why_allowed(lines: &[Line]) -> Vec<&Line> {
+    let mut out: Vec<&Line> = Vec::new();
+    for line in lines {
+        let why = matches!(line.kind, LineKind::NotIsolated | LineKind::Allows(_));
+        if why && out.last().is_none_or(|last| last.side != line.side) {
+            out.push(line);
+        }
+    }
+    out
 }
 
 /// One side of a flow pattern.

@@ -15,7 +15,8 @@ pub use finding::Lint;
 
 use crate::andor::{merge_variants, VariantKind};
 use crate::diag::Severity;
-use crate::eval::{describe_peer, Compiled, EndpointKind};
+use crate::eval::{Compiled, EndpointKind};
+use crate::explain::render::describe_peer;
 use crate::model::{Model, PolicyType, PortProto, PortRef, Span, NAMESPACE_NAME_LABEL};
 use crate::selector::describe_selector;
 

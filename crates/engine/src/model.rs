@@ -194,7 +194,7 @@ pub struct Except {
 /// One item of `from` / `to` (a `NetworkPolicyPeer`).
 ///
 /// Validation guarantees: either `ip_block` alone, or at least one of the two selectors.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NetworkPolicyPeer {
     pub pod_selector: Option<LabelSelector>,
     pub namespace_selector: Option<LabelSelector>,
@@ -210,7 +210,7 @@ pub enum PortRef {
 }
 
 /// One item of `ports` (a `NetworkPolicyPort`), with the protocol defaulted to TCP.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NetworkPolicyPort {
     pub protocol: Protocol,
     pub port: Option<PortRef>,

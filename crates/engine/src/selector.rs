@@ -1,6 +1,38 @@
-//! Label selector matching, and sentences describing selectors and why they fail.
+//! Label selector matching, why a selector does not match (as data), and the kubectl syntax of
+//! a selector.
+
+use serde::Serialize;
 
 use crate::model::{LabelSelector, Labels, Operator, Requirement};
+
+/// The first requirement of a selector that some labels fail, and what the labels have instead.
+/// [`crate::explain::render`] puts it in words ("requires app=web, has app=db").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SelectorMismatch {
+    pub requirement: UnmetRequirement,
+    /// The labels' value for the requirement's key; `None` when they have no such label.
+    pub has: Option<String>,
+}
+
+/// A requirement of a label selector.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum UnmetRequirement {
+    /// A `matchLabels` entry: the label `key` must be `value`.
+    MatchLabels { key: String, value: String },
+    /// A `matchExpressions` entry.
+    MatchExpressions { requirement: Requirement },
+}
+
+impl UnmetRequirement {
+    /// The label key the requirement is about.
+    pub fn key(&self) -> &str {
+        match self {
+            UnmetRequirement::MatchLabels { key, .. } => key,
+            UnmetRequirement::MatchExpressions { requirement } => &requirement.key,
+        }
+    }
+}
 
 impl Requirement {
     /// Whether `labels` satisfy this requirement. `NotIn` and `DoesNotExist` match objects that
@@ -15,7 +47,8 @@ impl Requirement {
         }
     }
 
-    fn describe(&self) -> String {
+    /// The requirement in kubectl's label-selector syntax, e.g. `tier in (a, b)` or `!app`.
+    pub(crate) fn describe(&self) -> String {
         let vals = self.values.join(", ");
         match self.operator {
             Operator::In => format!("{} in ({vals})", self.key),
@@ -40,23 +73,26 @@ impl LabelSelector {
         self.match_labels.is_empty() && self.match_expressions.is_empty()
     }
 
-    /// Why `labels` do not satisfy the selector: the first failing requirement, in words, e.g.
-    /// "requires app=web, has app=db". `None` when the selector matches.
-    pub fn mismatch(&self, labels: &Labels) -> Option<String> {
+    /// Why `labels` do not satisfy the selector: the first failing requirement, `matchLabels`
+    /// before `matchExpressions`. `None` when the selector matches.
+    pub fn mismatch(&self, labels: &Labels) -> Option<SelectorMismatch> {
+        let unmet = |requirement: UnmetRequirement| {
+            let has = labels.get(requirement.key()).cloned();
+            Some(SelectorMismatch { requirement, has })
+        };
         for (k, v) in &self.match_labels {
-            match labels.get(k) {
-                Some(have) if have == v => {}
-                Some(have) => return Some(format!("requires {k}={v}, has {k}={have}")),
-                None => return Some(format!("requires {k}={v}, has no label {k}")),
+            if labels.get(k) != Some(v) {
+                return unmet(UnmetRequirement::MatchLabels {
+                    key: k.clone(),
+                    value: v.clone(),
+                });
             }
         }
         for r in &self.match_expressions {
             if !r.matches(labels) {
-                let have = match labels.get(&r.key) {
-                    Some(v) => format!("has {}={v}", r.key),
-                    None => format!("has no label {}", r.key),
-                };
-                return Some(format!("requires {}, {have}", r.describe()));
+                return unmet(UnmetRequirement::MatchExpressions {
+                    requirement: r.clone(),
+                });
             }
         }
         None
@@ -158,23 +194,33 @@ mod tests {
     }
 
     #[test]
-    fn mismatch_sentences() {
+    fn mismatch_names_the_first_failing_requirement() {
         let sel = LabelSelector {
             match_labels: labels("team=web"),
-            ..Default::default()
+            match_expressions: req("env", Operator::In, &["prod"]).match_expressions,
         };
-        assert_eq!(
-            sel.mismatch(&labels("x=1")).unwrap(),
-            "requires team=web, has no label team"
-        );
-        assert_eq!(
-            sel.mismatch(&labels("team=db")).unwrap(),
-            "requires team=web, has team=db"
-        );
-        let sel = req("env", Operator::In, &["prod", "dev"]);
-        assert_eq!(
-            sel.mismatch(&labels("")).unwrap(),
-            "requires env in (prod, dev), has no label env"
-        );
+        let team = UnmetRequirement::MatchLabels {
+            key: "team".into(),
+            value: "web".into(),
+        };
+        let cases = [
+            ("x=1", Some((team.clone(), None))),
+            ("team=db", Some((team, Some("db")))),
+            ("team=web,env=dev", {
+                let requirement = sel.match_expressions[0].clone();
+                Some((
+                    UnmetRequirement::MatchExpressions { requirement },
+                    Some("dev"),
+                ))
+            }),
+            ("team=web,env=prod", None),
+        ];
+        for (l, want) in cases {
+            let want = want.map(|(requirement, has)| SelectorMismatch {
+                requirement,
+                has: has.map(str::to_string),
+            });
+            assert_eq!(sel.mismatch(&labels(l)), want, "{{{l}}}");
+        }
     }
 }

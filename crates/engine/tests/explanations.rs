@@ -1,6 +1,8 @@
 //! Snapshot tests of explanations: the sentences a learner reads for typical flows.
 
 use expect_test::{expect, Expect};
+use netpol_engine::exercise::{check as check_goals, Exercise, FlowGoal, Level};
+use netpol_engine::explain::render::{self, Line, LineKind};
 use netpol_engine::{compile, parse, Input, PortProto};
 
 const CLUSTER: &str = "\
@@ -205,4 +207,75 @@ fn dns_and_self_and_not_applicable() {
             google-dns → partner on 53/UDP: not a cluster flow. Neither endpoint is a pod, so NetworkPolicy does not apply.
         "#]],
     );
+}
+
+/// The renderer's lines, the CLI's text and an exercise goal's reason say the same words for the
+/// same flow: the CLI prints every line, and a goal reason quotes whole lines, in order, after
+/// its "Expected …, but" framing. The verdicts are the ones the snapshots above derive.
+#[test]
+fn lines_text_and_goal_reasons_agree() {
+    let flows = [
+        ("app/db", "app/api", "8080/TCP", false),
+        ("app/frontend", "app/api", "80/TCP", false),
+        ("partner", "app/api", "8080/TCP", false),
+        ("app/frontend", "app/api", "8080/TCP", true),
+        ("app/db", "kube-system/coredns", "53/UDP", true),
+    ];
+    for (from, to, port, allowed) in flows {
+        // A goal that expects the opposite verdict, so that its reason says why not.
+        let exercise = Exercise {
+            title: "t".into(),
+            level: Level::Easy,
+            story: "s".into(),
+            cluster: CLUSTER.into(),
+            policies: String::new(),
+            goals: vec![FlowGoal {
+                from: from.into(),
+                to: to.into(),
+                port: port.into(),
+                allowed: !allowed,
+            }],
+            matrix: None,
+            hints: Vec::new(),
+            solution: POLICIES.into(),
+            traps: Vec::new(),
+        };
+        let (results, diags) = check_goals(&exercise, POLICIES);
+        assert!(diags.is_empty(), "{diags:?}");
+        let goal = &results[0];
+        assert!(!goal.met, "{from} -> {to}: {}", goal.detail);
+        let why = goal.explanation.as_ref().unwrap();
+        let lines = render::lines(why);
+        let plain: Vec<String> = lines.iter().map(Line::plain).collect();
+        assert_eq!(plain, why.sentences());
+        assert_eq!(why.to_text().lines().collect::<Vec<_>>(), plain);
+
+        let framing = format!(
+            "Expected {}, but ",
+            if allowed { "denied" } else { "allowed" }
+        );
+        let mut rest = goal
+            .detail
+            .strip_prefix(&framing)
+            .unwrap_or_else(|| panic!("{}", goal.detail));
+        let mut quoted = Vec::new();
+        for line in &lines {
+            if let Some(r) = rest.strip_prefix(line.text.as_str()) {
+                rest = r.trim_start();
+                quoted.push(line.kind);
+            }
+        }
+        assert_eq!(rest, "", "not made of whole lines: {}", goal.detail);
+        assert_eq!(quoted[0], LineKind::Verdict, "{}", goal.detail);
+        let names_a_rule = quoted.iter().any(|k| {
+            matches!(
+                k,
+                LineKind::Allows(_)
+                    | LineKind::Miss(_)
+                    | LineKind::WithoutRules(_)
+                    | LineKind::NotIsolated
+            )
+        });
+        assert!(names_a_rule, "{}", goal.detail);
+    }
 }

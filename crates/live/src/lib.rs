@@ -10,7 +10,12 @@
 //! plain Rust and are tested natively.
 #![forbid(unsafe_code)]
 
+<<<<<<< HEAD
 use netpol_engine::{compile, parse, Cell, Compiled, Diagnostic, Input, MatrixReport, PortProto};
+=======
+use netpol_engine::explain::render::{self, Line};
+use netpol_engine::{compile, parse, Cell, Compiled, Diagnostic, Input, PortProto};
+>>>>>>> wave1-explain
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -146,7 +151,7 @@ pub fn explain(
         json!({
             "allowed": ex.allowed(),
             "verdict": verdict,
-            "sentences": ex.sentences(),
+            "sentences": render::lines(&ex).iter().map(Line::plain).collect::<Vec<_>>(),
         })
         .to_string()
     })

@@ -8,7 +8,7 @@
 
 use super::finding::Lint;
 use crate::diag::Severity;
-use crate::eval::{describe_peer, describe_port};
+use crate::explain::render::{describe_peer, describe_port};
 use crate::model::{
     LabelSelector, Model, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Operator,
     PolicyType, PortRef, Protocol, Rule, Span,

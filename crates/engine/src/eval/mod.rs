@@ -2,19 +2,21 @@
 //!
 //! [`compile`] matches every selector and `ipBlock` against every endpoint once, storing the
 //! result as bitsets. A matrix for one port then costs one pass over the rules that select each
-//! pod, and a few bitset operations per pod — never policies × pods² re-evaluation.
+//! pod, and a few bitset operations per pod — never policies × pods² re-evaluation. One flow at a
+//! time, `why.rs` also records, for every rule, why it did or did not match.
+
+mod why;
 
 use std::collections::{BTreeSet, HashMap};
 use std::net::IpAddr;
 
 use serde::Serialize;
 
-use crate::explain::{Explanation, PolicyRef, RuleMatch, RuleMiss, SideExplanation, Verdict};
+use crate::explain::PeerMiss;
 use crate::model::{
     Cidr, IpBlock, Labels, Model, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Pod,
     PolicyType, PortProto, PortRef, Protocol, Rule, NAMESPACE_NAME_LABEL,
 };
-use crate::selector::describe_selector;
 
 /// A fixed-size set of endpoint indices.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -398,32 +400,28 @@ impl<'m> Compiled<'m> {
                 .pod_selector
                 .as_ref()
                 .is_none_or(|s| s.matches(&pod.labels));
-        // The sentences of `peer_mismatch` must tell the same story.
+        // The reasons of `peer_mismatch` must tell the same story.
         debug_assert_eq!(ok, self.peer_mismatch(policy, peer, e).is_none());
         ok
     }
 
-    /// Why `peer` does not select endpoint `e`, in words; `None` when it does.
+    /// Why `peer` does not select endpoint `e`; `None` when it does.
     fn peer_mismatch(
         &self,
         policy: &NetworkPolicy,
         peer: &NetworkPolicyPeer,
         e: usize,
-    ) -> Option<String> {
-        let name = &self.endpoints[e].name;
+    ) -> Option<PeerMiss> {
+        let endpoint = self.endpoints[e].name.clone();
         if let Some(block) = &peer.ip_block {
             let ips = self.ips(e);
             if ips.iter().any(|ip| ip_block_contains(block, ip)) {
                 return None;
             }
+            let cidr = block.cidr_text.clone();
             if ips.is_empty() {
-                return Some(format!(
-                    "ipBlock {} cannot match {name}, which has no IP address",
-                    block.cidr_text
-                ));
+                return Some(PeerMiss::IpBlockNoAddress { cidr, endpoint });
             }
-            let shown: Vec<String> = ips.iter().map(|ip| ip.to_string()).collect();
-            let shown = shown.join(", ");
             if let Some(ex) = ips.iter().find_map(|ip| {
                 block
                     .except
@@ -431,58 +429,51 @@ impl<'m> Compiled<'m> {
                     .find(|x| cidr_contains(&x.cidr, ip))
                     .filter(|_| cidr_contains(&block.cidr, ip))
             }) {
-                return Some(format!(
-                    "ipBlock {} excepts {}, which contains {name} ({shown})",
-                    block.cidr_text, ex.text
-                ));
+                return Some(PeerMiss::IpBlockExcept {
+                    cidr,
+                    except: ex.text.clone(),
+                    endpoint,
+                    ips: ips.to_vec(),
+                });
             }
-            return Some(format!(
-                "ipBlock {} does not contain {name} ({shown})",
-                block.cidr_text
-            ));
+            return Some(PeerMiss::IpBlockOutside {
+                cidr,
+                endpoint,
+                ips: ips.to_vec(),
+            });
         }
         let Some(pod) = self.pod(e) else {
-            return Some(format!(
-                "selectors only match pods, and {name} is an external endpoint (only an ipBlock can match it)"
-            ));
+            return Some(PeerMiss::NotAPod { endpoint });
         };
         match &peer.namespace_selector {
             None => {
                 if pod.namespace != policy.namespace {
-                    let what = match &peer.pod_selector {
-                        Some(s) => format!("podSelector {}", describe_selector(s)),
-                        None => "podSelector".to_string(),
-                    };
-                    return Some(format!(
-                        "a {what} without namespaceSelector only matches pods in the policy's own namespace {}, and {name} is in namespace {}",
-                        policy.namespace, pod.namespace
-                    ));
+                    return Some(PeerMiss::OutsidePolicyNamespace {
+                        pod_selector: peer.pod_selector.clone(),
+                        policy_namespace: policy.namespace.clone(),
+                        endpoint,
+                        namespace: pod.namespace.clone(),
+                    });
                 }
             }
             Some(sel) => {
-                if let Some(why) = sel.mismatch(&self.namespace_labels(&pod.namespace)) {
-                    return Some(format!(
-                        "namespaceSelector {} does not match namespace {}: it {why}",
-                        describe_selector(sel),
-                        pod.namespace
-                    ));
+                if let Some(mismatch) = sel.mismatch(&self.namespace_labels(&pod.namespace)) {
+                    return Some(PeerMiss::NamespaceSelector {
+                        selector: sel.clone(),
+                        namespace: pod.namespace.clone(),
+                        mismatch,
+                    });
                 }
             }
         }
-        if let Some(sel) = &peer.pod_selector {
-            if let Some(why) = sel.mismatch(&pod.labels) {
-                let and = if peer.namespace_selector.is_some() {
-                    " (namespaceSelector and podSelector in one item must both match)"
-                } else {
-                    ""
-                };
-                return Some(format!(
-                    "podSelector {} does not match {name}: it {why}{and}",
-                    describe_selector(sel)
-                ));
-            }
-        }
-        None
+        let sel = peer.pod_selector.as_ref()?;
+        let mismatch = sel.mismatch(&pod.labels)?;
+        Some(PeerMiss::PodSelector {
+            selector: sel.clone(),
+            endpoint,
+            mismatch,
+            with_namespace_selector: peer.namespace_selector.is_some(),
+        })
     }
 
     /// Per endpoint, the set of peers its side allows for `pp` in direction `dir`.
@@ -741,337 +732,4 @@ impl<'m> Compiled<'m> {
         }
         sig
     }
-
-    /// Why the flow `from` → `to` on `pp` is allowed or denied.
-    pub fn explain(&self, from: usize, to: usize, pp: PortProto) -> Explanation {
-        let (src, dst) = (&self.endpoints[from], &self.endpoints[to]);
-        let mut ex = Explanation {
-            from: src.name.clone(),
-            to: dst.name.clone(),
-            port: pp,
-            verdict: Verdict::Denied,
-            self_flow: from == to && src.is_pod(),
-            egress: None,
-            ingress: None,
-        };
-        if !src.is_pod() && !dst.is_pod() {
-            ex.verdict = Verdict::NotApplicable;
-            return ex;
-        }
-        if ex.self_flow {
-            ex.verdict = Verdict::Allowed;
-            return ex;
-        }
-        ex.egress = src
-            .is_pod()
-            .then(|| self.explain_side(from, to, pp, PolicyType::Egress));
-        ex.ingress = dst
-            .is_pod()
-            .then(|| self.explain_side(from, to, pp, PolicyType::Ingress));
-        let ok = |s: &Option<SideExplanation>| s.as_ref().is_none_or(|s| s.allowed);
-        ex.verdict = if ok(&ex.egress) && ok(&ex.ingress) {
-            Verdict::Allowed
-        } else {
-            Verdict::Denied
-        };
-        ex
-    }
-
-    fn policy_ref(&self, pi: usize) -> PolicyRef {
-        let p = &self.model.policies[pi];
-        PolicyRef {
-            id: p.id(),
-            index: pi,
-            span: p.span,
-        }
-    }
-
-    fn explain_side(
-        &self,
-        from: usize,
-        to: usize,
-        pp: PortProto,
-        dir: PolicyType,
-    ) -> SideExplanation {
-        // The pod whose policies decide this side, and the peer those policies must select.
-        let (me, peer) = match dir {
-            PolicyType::Ingress => (to, from),
-            PolicyType::Egress => (from, to),
-        };
-        let dst = self.pod(to);
-        let di = dir_index(dir);
-        let mut side = SideExplanation {
-            direction: dir,
-            pod: self.endpoints[me].name.clone(),
-            isolated_by: self.isolating[me][di]
-                .iter()
-                .map(|&pi| self.policy_ref(pi))
-                .collect(),
-            allowed: false,
-            allowed_by: Vec::new(),
-            misses: Vec::new(),
-            without_rules: Vec::new(),
-        };
-        if side.isolated_by.is_empty() {
-            side.allowed = true;
-            return side;
-        }
-        let (list, peer_word) = match dir {
-            PolicyType::Ingress => ("ingress", "from"),
-            PolicyType::Egress => ("egress", "to"),
-        };
-        for &pi in &self.isolating[me][di] {
-            let policy = &self.model.policies[pi];
-            let rules = policy.rules(dir);
-            if rules.is_empty() {
-                side.without_rules.push(self.policy_ref(pi));
-                continue;
-            }
-            for (ri, rule) in rules.iter().enumerate() {
-                let peer_hits: Vec<Option<usize>> = if rule.peers.is_empty() {
-                    vec![None]
-                } else {
-                    (0..rule.peers.len())
-                        .filter(|&k| self.peer_matches(policy, &rule.peers[k], peer))
-                        .map(Some)
-                        .collect()
-                };
-                let port_hits: Vec<Option<usize>> = if rule.ports.is_empty() {
-                    vec![None]
-                } else {
-                    (0..rule.ports.len())
-                        .filter(|&k| port_matches(&rule.ports[k], pp, dst))
-                        .map(Some)
-                        .collect()
-                };
-                if let (Some(&pk), Some(&tk)) = (peer_hits.first(), port_hits.first()) {
-                    let peer_text = match pk {
-                        None => format!("has no `{peer_word}`, so it matches every peer"),
-                        Some(k) => format!(
-                            "{peer_word}[{k}] ({}) matches {}",
-                            describe_peer(&rule.peers[k]),
-                            self.endpoints[peer].name
-                        ),
-                    };
-                    let port_text = match tk {
-                        None => "it has no `ports`, so every port matches".to_string(),
-                        Some(k) => format!(
-                            "ports[{k}] ({}) matches {pp}",
-                            describe_port(&rule.ports[k])
-                        ),
-                    };
-                    side.allowed_by.push(RuleMatch {
-                        policy: self.policy_ref(pi),
-                        rule: ri,
-                        rule_span: rule.span,
-                        peer: pk,
-                        peer_span: pk.map(|k| rule.peers[k].span),
-                        port: tk,
-                        port_span: tk.map(|k| rule.ports[k].span),
-                        sentence: format!(
-                            "{} {list}[{ri}] allows it: {peer_text}, and {port_text}.",
-                            policy.id()
-                        ),
-                    });
-                } else {
-                    let mut reasons = Vec::new();
-                    if peer_hits.is_empty() {
-                        for (k, p) in rule.peers.iter().enumerate() {
-                            if let Some(why) = self.peer_mismatch(policy, p, peer) {
-                                reasons.push(format!("{peer_word}[{k}]: {why}"));
-                            }
-                        }
-                    }
-                    if port_hits.is_empty() {
-                        for (k, p) in rule.ports.iter().enumerate() {
-                            reasons.push(format!(
-                                "ports[{k}]: {}",
-                                port_mismatch(p, pp, dst, &self.endpoints[to].name)
-                            ));
-                        }
-                    }
-                    side.misses.push(RuleMiss {
-                        policy: self.policy_ref(pi),
-                        rule: ri,
-                        rule_span: rule.span,
-                        reasons,
-                    });
-                }
-            }
-        }
-        side.allowed = !side.allowed_by.is_empty();
-        side
-    }
-}
-
-/// A peer in words, e.g. `namespaceSelector team=web AND podSelector app=api`.
-pub fn describe_peer(p: &NetworkPolicyPeer) -> String {
-    if let Some(b) = &p.ip_block {
-        if b.except.is_empty() {
-            return format!("ipBlock {}", b.cidr_text);
-        }
-        return format!(
-            "ipBlock {} except {}",
-            b.cidr_text,
-            b.except
-                .iter()
-                .map(|x| x.text.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
-    match (&p.namespace_selector, &p.pod_selector) {
-        (Some(ns), Some(pod)) => format!(
-            "namespaceSelector {} AND podSelector {}",
-            describe_selector(ns),
-            describe_selector(pod)
-        ),
-        (Some(ns), None) => format!("namespaceSelector {}", describe_selector(ns)),
-        (None, Some(pod)) => format!("podSelector {}", describe_selector(pod)),
-        (None, None) => "no selector".to_string(),
-    }
-}
-
-/// A port of a rule in words, e.g. `TCP 8080-8090` or `UDP port named dns`.
-pub fn describe_port(p: &NetworkPolicyPort) -> String {
-    match (&p.port, p.end_port) {
-        (None, _) => format!("every {} port", p.protocol),
-        (Some(PortRef::Number(n)), Some(e)) => format!("{} {n}-{e}", p.protocol),
-        (Some(PortRef::Number(n)), None) => format!("{} {n}", p.protocol),
-        (Some(PortRef::Named(name)), _) => format!("{} port named {name}", p.protocol),
-    }
-}
-
-fn port_mismatch(
-    p: &NetworkPolicyPort,
-    pp: PortProto,
-    dst: Option<&Pod>,
-    dst_name: &str,
-) -> String {
-    if p.protocol != pp.protocol {
-        return format!(
-            "{} is for {}, the flow is {}",
-            describe_port(p),
-            p.protocol,
-            pp.protocol
-        );
-    }
-    match &p.port {
-        Some(PortRef::Named(name)) => {
-            let Some(pod) = dst else {
-                return format!(
-                    "named port {name} can only be resolved on a destination pod, and {dst_name} is not a pod"
-                );
-            };
-            let same: Vec<String> = pod
-                .ports
-                .iter()
-                .filter(|cp| {
-                    cp.name.as_deref() == Some(name.as_str()) && cp.protocol == pp.protocol
-                })
-                .map(|cp| cp.port.to_string())
-                .collect();
-            if same.is_empty() {
-                format!("{dst_name} has no {} port named {name}", pp.protocol)
-            } else {
-                format!(
-                    "on {dst_name} the {} port named {name} is {}, not {}",
-                    pp.protocol,
-                    same.join(", "),
-                    pp.port
-                )
-            }
-        }
-        _ => format!("{} does not include {}", describe_port(p), pp.port),
-    }
-}
-
-/// The plain-sentence rendering of an explanation (see [`Explanation::sentences`]).
-pub(crate) fn render_sentences(ex: &Explanation) -> Vec<String> {
-    let mut out = Vec::new();
-    let flow = format!("{} → {} on {}", ex.from, ex.to, ex.port);
-    match ex.verdict {
-        Verdict::NotApplicable => {
-            out.push(format!(
-                "{flow}: not a cluster flow. Neither endpoint is a pod, so NetworkPolicy does not apply."
-            ));
-            return out;
-        }
-        Verdict::Allowed if ex.self_flow => {
-            out.push(format!(
-                "{flow} is ALLOWED: a pod can always reach itself; NetworkPolicy cannot block a pod's traffic to itself."
-            ));
-            return out;
-        }
-        Verdict::Allowed => out.push(format!("{flow} is ALLOWED: both sides allow it.")),
-        Verdict::Denied => {
-            let which: Vec<&str> = [&ex.egress, &ex.ingress]
-                .into_iter()
-                .flatten()
-                .filter(|s| !s.allowed)
-                .map(|s| match s.direction {
-                    PolicyType::Egress => "the source's egress",
-                    PolicyType::Ingress => "the destination's ingress",
-                })
-                .collect();
-            out.push(format!("{flow} is DENIED by {}.", which.join(" and ")));
-        }
-    }
-    if ex.egress.is_none() {
-        out.push(format!(
-            "Egress: {} is outside the cluster; no policy governs its egress.",
-            ex.from
-        ));
-    }
-    for side in [&ex.egress, &ex.ingress].into_iter().flatten() {
-        let d = match side.direction {
-            PolicyType::Egress => "Egress",
-            PolicyType::Ingress => "Ingress",
-        };
-        if side.isolated_by.is_empty() {
-            out.push(format!(
-                "{d}: no policy selects {} for {d}, so it is not isolated and all {} traffic is allowed.",
-                side.pod,
-                d.to_lowercase()
-            ));
-            continue;
-        }
-        let ids: Vec<&str> = side.isolated_by.iter().map(|p| p.id.as_str()).collect();
-        out.push(format!(
-            "{d}: {} is isolated for {d} by {} ({}).",
-            side.pod,
-            if ids.len() == 1 { "policy" } else { "policies" },
-            ids.join(", ")
-        ));
-        if side.allowed {
-            for m in &side.allowed_by {
-                out.push(format!("  ✓ {}", m.sentence));
-            }
-        } else {
-            for p in &side.without_rules {
-                out.push(format!(
-                    "  ✗ {} has no {} rules: it only isolates (default deny).",
-                    p.id,
-                    d.to_lowercase()
-                ));
-            }
-            for m in &side.misses {
-                let list = d.to_lowercase();
-                out.push(format!(
-                    "  ✗ {} {list}[{}] does not match: {}.",
-                    m.policy.id,
-                    m.rule,
-                    m.reasons.join("; ")
-                ));
-            }
-            out.push(format!("  No {} rule allows it.", d.to_lowercase()));
-        }
-    }
-    if ex.ingress.is_none() {
-        out.push(format!(
-            "Ingress: {} is outside the cluster; no policy governs its ingress.",
-            ex.to
-        ));
-    }
-    out
 }

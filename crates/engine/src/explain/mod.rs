@@ -1,0 +1,285 @@
+//! Explanations: why a flow is allowed or denied, as plain data, and (in [`render`]) as text.
+//!
+//! [`crate::Compiled::explain`] computes an [`Explanation`]: per side of the flow, the policies
+//! that isolate the pod, the rules that allow the flow ([`RuleMatch`]) or, when none does, every
+//! rule and why it did not match ([`RuleMiss`], one [`MissReason`] per failing peer or port).
+//! Everything a sentence needs is in the data; [`render`] is the only place that puts it into
+//! words, for the CLI, the playground, the exercise checker and the live blocks alike.
+//!
+//! ```
+//! use netpol_engine::explain::render::{self, LineKind};
+//! use netpol_engine::explain::{MissReason, PeerMiss};
+//! use netpol_engine::{compile, parse, Input, PortProto};
+//!
+//! let cluster = "namespaces:\n  app:\n    pods: {web: app=web, db: app=db, batch: app=batch}\n";
+//! let policies = "\
+//! apiVersion: networking.k8s.io/v1
+//! kind: NetworkPolicy
+//! metadata: {name: db-from-web, namespace: app}
+//! spec:
+//!   podSelector: {matchLabels: {app: db}}
+//!   ingress:
+//!   - from: [{podSelector: {matchLabels: {app: web}}}]
+//! ";
+//! let (model, _) = parse(&[
+//!     Input { name: "cluster.yaml", text: cluster },
+//!     Input { name: "policies.yaml", text: policies },
+//! ]);
+//! let index = compile(&model);
+//! let (batch, db) = (index.endpoint("app/batch").unwrap(), index.endpoint("app/db").unwrap());
+//! let why = index.explain(batch, db, PortProto::parse("5432/TCP").unwrap());
+//!
+//! // The data: the destination's ingress denies, because from[0]'s podSelector fails.
+//! let ingress = why.ingress.as_ref().unwrap();
+//! assert!(!ingress.allowed);
+//! assert!(matches!(
+//!     &ingress.misses[0].reasons[0],
+//!     MissReason::Peer { index: 0, why: PeerMiss::PodSelector { .. }, .. }
+//! ));
+//!
+//! // The words.
+//! assert_eq!(why.to_text(), "\
+//! app/batch → app/db on 5432/TCP is DENIED by the destination's ingress.
+//! Egress: no policy selects app/batch for Egress, so it is not isolated and all egress traffic is allowed.
+//! Ingress: app/db is isolated for Ingress by policy (app/db-from-web).
+//!   ✗ app/db-from-web ingress[0] does not match: from[0]: podSelector app=web does not match app/batch: it requires app=web, has app=batch.
+//!   No ingress rule allows it.
+//! ");
+//! let lines = render::lines(&why);
+//! assert_eq!(lines[3].kind, LineKind::Miss(0));
+//! assert_eq!(lines[3].spans.len(), 3); // The policy, ingress[0] and from[0].
+//! ```
+
+mod json;
+pub mod render;
+
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use crate::model::{
+    LabelSelector, NetworkPolicyPeer, NetworkPolicyPort, PolicyType, PortProto, Protocol, Span,
+};
+pub use crate::selector::{SelectorMismatch, UnmetRequirement};
+
+/// The verdict on one flow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Allowed,
+    Denied,
+    /// Neither endpoint is a pod: NetworkPolicy has nothing to say.
+    NotApplicable,
+}
+
+/// A reference to a policy, with where it was written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PolicyRef {
+    /// `namespace/name`.
+    pub id: String,
+    /// Index into `Model::policies`.
+    pub index: usize,
+    pub span: Span,
+}
+
+/// A (policy, rule, peer, port) combination that allowed one side of a flow.
+///
+/// Serialized flat, as before this type carried data: `peer`, `peer_span`, `port` and `port_span`
+/// are the items' indices and spans, `sentence` is [`render::rule_match`]; then the new fields
+/// `direction`, `endpoint`, `peer_item`, `port_item` and `flow_port`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleMatch {
+    pub policy: PolicyRef,
+    /// The side the rule belongs to: an `ingress` or an `egress` rule.
+    pub direction: PolicyType,
+    /// 0-based index into the policy's `ingress` or `egress`.
+    pub rule: usize,
+    pub rule_span: Span,
+    /// The `from`/`to` item that selected `endpoint`; `None` when the rule has no peers (it
+    /// matches everyone).
+    pub peer: Option<Indexed<NetworkPolicyPeer>>,
+    /// The endpoint the rule had to select: the source for ingress, the destination for egress.
+    pub endpoint: String,
+    /// The `ports` item that matched; `None` when the rule has no ports (it matches every port).
+    pub port: Option<Indexed<NetworkPolicyPort>>,
+    /// The flow's port and protocol.
+    pub flow_port: PortProto,
+}
+
+/// An item of a list in a rule (`from`/`to` or `ports`) and its 0-based index.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Indexed<T> {
+    pub index: usize,
+    pub item: T,
+}
+
+/// Why one rule of an isolating policy did not match.
+///
+/// Serialized with `reasons` as sentences (see [`render::miss_reason`]), e.g. `from[0]: podSelector
+/// app=web does not match app/batch: it requires app=web, has app=batch`, and the data of every
+/// reason in `reason_details`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleMiss {
+    pub policy: PolicyRef,
+    /// The side the rule belongs to: an `ingress` or an `egress` rule.
+    pub direction: PolicyType,
+    pub rule: usize,
+    pub rule_span: Span,
+    /// One reason per peer or port that failed: every peer when no peer selects the other
+    /// endpoint, then every port when no port matches the flow's port.
+    pub reasons: Vec<MissReason>,
+}
+
+/// Why one item of a rule did not match the flow.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "item", rename_all = "snake_case")]
+pub enum MissReason {
+    /// Item `index` of the rule's `from`/`to` does not select the other endpoint.
+    Peer {
+        index: usize,
+        span: Span,
+        why: PeerMiss,
+    },
+    /// Item `index` of the rule's `ports` does not match the flow's port.
+    Port {
+        index: usize,
+        span: Span,
+        why: PortMiss,
+    },
+}
+
+/// Why a `NetworkPolicyPeer` (an item of `from`/`to`) does not select an endpoint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PeerMiss {
+    /// An `ipBlock` needs an address, and the endpoint has none.
+    IpBlockNoAddress { cidr: String, endpoint: String },
+    /// The `ipBlock` contains the endpoint, but one of its `except` CIDRs does too.
+    IpBlockExcept {
+        cidr: String,
+        except: String,
+        endpoint: String,
+        ips: Vec<IpAddr>,
+    },
+    /// The `ipBlock`'s CIDR does not contain any address of the endpoint.
+    IpBlockOutside {
+        cidr: String,
+        endpoint: String,
+        ips: Vec<IpAddr>,
+    },
+    /// Selectors select pods only, and the endpoint is external.
+    NotAPod { endpoint: String },
+    /// A `podSelector` without `namespaceSelector` selects pods of the policy's own namespace
+    /// only, and the endpoint is in another namespace.
+    OutsidePolicyNamespace {
+        pod_selector: Option<LabelSelector>,
+        policy_namespace: String,
+        endpoint: String,
+        namespace: String,
+    },
+    /// The `namespaceSelector` does not select the endpoint's namespace.
+    NamespaceSelector {
+        selector: LabelSelector,
+        namespace: String,
+        mismatch: SelectorMismatch,
+    },
+    /// The `podSelector` does not select the pod. `with_namespace_selector`: the item also has a
+    /// `namespaceSelector` (which matched), and both must match.
+    PodSelector {
+        selector: LabelSelector,
+        endpoint: String,
+        mismatch: SelectorMismatch,
+        with_namespace_selector: bool,
+    },
+}
+
+/// Why a `NetworkPolicyPort` (an item of `ports`) does not match the flow's port.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PortMiss {
+    /// The item is for another protocol than the flow's.
+    Protocol {
+        port: NetworkPolicyPort,
+        flow: Protocol,
+    },
+    /// The item's number or range does not include the flow's port.
+    Number { port: NetworkPolicyPort, flow: u16 },
+    /// A named port resolves on the destination pod, and the destination is not a pod.
+    NamedPortNotAPod { name: String, endpoint: String },
+    /// The destination pod defines no port of this name for the flow's protocol.
+    NamedPortUndefined {
+        name: String,
+        protocol: Protocol,
+        endpoint: String,
+    },
+    /// On the destination pod the named port is another number (`numbers`) than the flow's.
+    NamedPortOtherNumber {
+        name: String,
+        protocol: Protocol,
+        endpoint: String,
+        numbers: Vec<u16>,
+        flow: u16,
+    },
+}
+
+/// One direction of a flow: the source's egress or the destination's ingress.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SideExplanation {
+    pub direction: PolicyType,
+    /// The pod whose policies decide this side (`ns/pod`).
+    pub pod: String,
+    /// The policies that select the pod for this direction. Empty: not isolated, so allowed.
+    pub isolated_by: Vec<PolicyRef>,
+    pub allowed: bool,
+    /// Every rule that allowed this side.
+    pub allowed_by: Vec<RuleMatch>,
+    /// For a denied side: every rule of the isolating policies and why it did not match.
+    pub misses: Vec<RuleMiss>,
+    /// Isolating policies that have no rules in this direction at all.
+    pub without_rules: Vec<PolicyRef>,
+}
+
+/// The explanation of one flow.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Explanation {
+    pub from: String,
+    pub to: String,
+    pub port: PortProto,
+    pub verdict: Verdict,
+    /// True when the source and destination are the same pod (always allowed).
+    pub self_flow: bool,
+    /// The source's egress side; `None` when the source is not a pod.
+    pub egress: Option<SideExplanation>,
+    /// The destination's ingress side; `None` when the destination is not a pod.
+    pub ingress: Option<SideExplanation>,
+}
+
+impl Explanation {
+    pub fn allowed(&self) -> bool {
+        self.verdict == Verdict::Allowed
+    }
+
+    /// The sides that are present, the source's egress first.
+    pub fn sides(&self) -> impl Iterator<Item = &SideExplanation> {
+        [&self.egress, &self.ingress].into_iter().flatten()
+    }
+
+    /// Every place in the input responsible for the verdict (policies, rules, peers, ports).
+    pub fn spans(&self) -> Vec<Span> {
+        let mut out = Vec::new();
+        for side in self.sides() {
+            for m in &side.allowed_by {
+                out.push(m.policy.span);
+                out.push(m.rule_span);
+                out.extend(m.peer.as_ref().map(|p| p.item.span));
+                out.extend(m.port.as_ref().map(|p| p.item.span));
+            }
+            if !side.allowed {
+                out.extend(side.isolated_by.iter().map(|p| p.span));
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+}
