@@ -10,12 +10,8 @@
 //! plain Rust and are tested natively.
 #![forbid(unsafe_code)]
 
-<<<<<<< HEAD
-use netpol_engine::{compile, parse, Cell, Compiled, Diagnostic, Input, MatrixReport, PortProto};
-=======
 use netpol_engine::explain::render::{self, Line};
-use netpol_engine::{compile, parse, Cell, Compiled, Diagnostic, Input, PortProto};
->>>>>>> wave1-explain
+use netpol_engine::{compile, parse, Cell, Compiled, Diagnostic, Input, MatrixReport, PortProto};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::wasm_bindgen;
 
