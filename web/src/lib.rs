@@ -311,7 +311,8 @@ impl Component for App {
             line: l.line,
             col: l.col,
         });
-        let on_pick = link.callback(|(editor, line, col): (Editor, u32, u32)| Ev::Goto { editor, line, col });
+        let on_pick =
+            link.callback(|(editor, line, col): (Editor, u32, u32)| Ev::Goto { editor, line, col });
         let diags_for = |e: Editor| {
             vm.diagnostics
                 .iter()

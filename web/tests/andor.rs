@@ -201,8 +201,8 @@ fn ms() -> f64 {
 /// Figures (printed): in wasm, what a keystroke costs in the core, and the deferred work.
 #[wasm_bindgen_test]
 fn workshop_timings_in_wasm() {
-    use netpol_web::app::{update, Editor, Event, State, View};
     use netpol_web::app::DiffEvent;
+    use netpol_web::app::{update, Editor, Event, State, View};
     let (cluster, policies) = netpol_examples::workshop_scenario();
     let mut s = State::new(netpol_examples::all());
     s.diff.lazy = true;

@@ -2,9 +2,7 @@
 //! read ([`Evaluation`]). Every NetworkPolicy question is answered by `netpol-engine`.
 
 use netpol_engine::model::Span;
-use netpol_engine::{
-    compile, parse, Cell, Diagnostic, Input, Model, PolicyType, PortProto,
-};
+use netpol_engine::{compile, parse, Cell, Diagnostic, Input, Model, PolicyType, PortProto};
 use serde::{Deserialize, Serialize};
 
 /// The input names given to the engine; diagnostics carry them in `file`.

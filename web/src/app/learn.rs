@@ -159,10 +159,15 @@ impl Default for Learn {
     }
 }
 
+thread_local! {
+    /// The lessons are compiled in: parsed once.
+    static DATA: Rc<LearnData> = Rc::new(LearnData::load());
+}
+
 impl Learn {
     pub fn new() -> Learn {
         Learn {
-            data: Rc::new(LearnData::load()),
+            data: DATA.with(Rc::clone),
             progress: Progress::default(),
             menu: Menu::Closed,
             exercise: None,
@@ -350,9 +355,18 @@ mod tests {
         for i in 0..l.data.steps.len() {
             let s = l.open_step(i).unwrap();
             let kinds: BTreeSet<&str> = s.highlights.iter().map(kind).collect();
-            assert_eq!(kinds.len(), s.highlights.len(), "step {i}: {:?}", s.highlights);
+            assert_eq!(
+                kinds.len(),
+                s.highlights.len(),
+                "step {i}: {:?}",
+                s.highlights
+            );
         }
         assert_eq!(l.open_step(99), None);
-        assert_eq!(l.step, Some(l.data.steps.len() - 1), "a bad index changes nothing");
+        assert_eq!(
+            l.step,
+            Some(l.data.steps.len() - 1),
+            "a bad index changes nothing"
+        );
     }
 }

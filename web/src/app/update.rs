@@ -106,10 +106,7 @@ fn selected_flow(state: &State) -> Option<(String, String)> {
 /// Saves the work in progress, except in embedded copies (they never overwrite the work saved by
 /// the full playground).
 pub fn save(state: &State) -> Option<Effect> {
-    state
-        .embed
-        .is_none()
-        .then(|| Effect::Save(state.saved()))
+    state.embed.is_none().then(|| Effect::Save(state.saved()))
 }
 
 pub fn save_progress(state: &State) -> Option<Effect> {

@@ -3,7 +3,7 @@
 use super::{run, state};
 use crate::app::share::to_share;
 use crate::app::{
-    start, update, Editor, EmbedParams, Event, DiffEvent, Effect, Panel, Saved, Startup, State,
+    start, update, DiffEvent, Editor, Effect, EmbedParams, Event, Panel, Saved, Startup, State,
     View, POLICIES,
 };
 
@@ -49,10 +49,7 @@ fn embedded_copies_save_nothing() {
     let mut s = embedded(state());
     let fx = update(&mut s, Event::Edit(Editor::Policies, String::new()));
     assert_eq!(fx, []);
-    let fx = update(
-        &mut s,
-        Event::Learn(crate::app::LearnEvent::OpenStep(0)),
-    );
+    let fx = update(&mut s, Event::Learn(crate::app::LearnEvent::OpenStep(0)));
     assert!(
         !fx.iter()
             .any(|e| matches!(e, Effect::Save(_) | Effect::SaveProgress(_))),

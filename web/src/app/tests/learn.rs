@@ -19,7 +19,10 @@ fn saves(fx: &[Effect]) -> usize {
 fn opening_an_exercise_loads_both_texts_in_one_step() {
     let mut s = state();
     // Start from policies with an error: a half-updated load would have shown its diagnostics.
-    update(&mut s, Event::Edit(crate::app::Editor::Policies, "kind: [".into()));
+    update(
+        &mut s,
+        Event::Edit(crate::app::Editor::Policies, "kind: [".into()),
+    );
     let fx = learn(&mut s, LearnEvent::OpenExercise(0));
     let ex = s.learn.data.exercises[0].ex.clone();
     assert_eq!((&s.policies, &s.cluster), (&ex.policies, &ex.cluster));
@@ -46,7 +49,10 @@ fn exercise_checklist_turns_green_with_the_solution() {
         s.learn.hint_label().unwrap(),
         format!("Show a hint ({} left)", ex.hints.len())
     );
-    run(&mut s, ex.hints.iter().map(|_| Event::Learn(LearnEvent::Hint)));
+    run(
+        &mut s,
+        ex.hints.iter().map(|_| Event::Learn(LearnEvent::Hint)),
+    );
     assert_eq!(s.learn.hint_label(), None);
     run(
         &mut s,
@@ -213,5 +219,8 @@ fn share_buttons_copy_a_link_and_a_snippet() {
     assert_eq!(fx, [Effect::Copy(snippet)]);
     assert_eq!(s.learn.share_url, None);
     learn(&mut s, LearnEvent::DismissShare);
-    assert_eq!((s.learn.share_url.as_ref(), s.learn.snippet.as_ref()), (None, None));
+    assert_eq!(
+        (s.learn.share_url.as_ref(), s.learn.snippet.as_ref()),
+        (None, None)
+    );
 }
