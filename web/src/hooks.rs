@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::app::Event;
+use crate::app::{Editor, Event};
 
 #[derive(Clone, PartialEq)]
 pub struct Hooks {
@@ -21,10 +21,10 @@ impl Hooks {
     }
 
     /// The textarea ref of an editor.
-    pub fn textarea(&self, editor: crate::app::Editor) -> &NodeRef {
+    pub fn textarea(&self, editor: Editor) -> &NodeRef {
         match editor {
-            crate::app::Editor::Policies => &self.policies_ref,
-            crate::app::Editor::Cluster => &self.cluster_ref,
+            Editor::Policies => &self.policies_ref,
+            Editor::Cluster => &self.cluster_ref,
         }
     }
 }

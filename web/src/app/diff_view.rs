@@ -130,8 +130,8 @@ fn range_label(d: &PortDiff) -> String {
     }
 }
 
-/// The matrix on `pp` with the changes of `d` marked. `after_label`/`before_label` word the two
-/// sides for tooltips; `current_is_after` says which side the shown verdicts are.
+/// The matrix on `pp` with the changes of `d` marked; `words` name the two sides (before, after)
+/// in the tooltips. The verdicts shown are those of `ev`.
 fn diff_matrix(
     ev: &Evaluation,
     pp: PortProto,

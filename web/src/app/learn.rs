@@ -1,7 +1,7 @@
 //! The Learn side's state machine (issues 5 and 6): the tutorial, the exercises with their live
 //! goal checklist, and the learner's progress. Opening a lesson gives a [`Scenario`] that
-//! `update` loads into the playground in one step; the panels are rendered by the shell
-//! (`crate::learn`).
+//! `update` loads into the playground in one step (one evaluation); the shell's `learn.rs`
+//! renders the panels.
 
 use std::collections::BTreeSet;
 use std::rc::Rc;

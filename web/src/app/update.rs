@@ -207,9 +207,8 @@ fn diff(state: &mut State, ev: DiffEvent, fx: &mut Vec<Effect>) {
         }
         DiffEvent::PinBaseline => state.diff.baseline = Some(state.policies.clone()),
         DiffEvent::ClearBaseline => state.diff.clear_baseline(),
-        // `update` refreshes the caches after every event but a keystroke, which is all the
-        // deferred work. (An outdated `IdleAt` refreshes them too: the sequence number is not
-        // checked, as before the core returned effects.)
+        // The deferred work is the refresh `update` does after every event but a keystroke.
+        // (An outdated `IdleAt` refreshes too, as it always did: its number is not checked.)
         DiffEvent::Idle | DiffEvent::IdleAt(_) => return,
     }
     fx.extend(save(state));

@@ -3,8 +3,8 @@
 use super::{run, state};
 use crate::app::share::to_share;
 use crate::app::{
-    start, update, DiffEvent, Editor, Effect, EmbedParams, Event, Panel, Saved, Startup, State,
-    View, POLICIES,
+    start, update, DiffEvent, Editor, Effect, EmbedParams, Event, LearnEvent, Panel, Saved,
+    Startup, State, View, POLICIES,
 };
 
 fn embedded(mut s: State) -> State {
@@ -49,7 +49,7 @@ fn embedded_copies_save_nothing() {
     let mut s = embedded(state());
     let fx = update(&mut s, Event::Edit(Editor::Policies, String::new()));
     assert_eq!(fx, []);
-    let fx = update(&mut s, Event::Learn(crate::app::LearnEvent::OpenStep(0)));
+    let fx = update(&mut s, Event::Learn(LearnEvent::OpenStep(0)));
     assert!(
         !fx.iter()
             .any(|e| matches!(e, Effect::Save(_) | Effect::SaveProgress(_))),
@@ -234,11 +234,8 @@ fn startup_with_a_broken_link_shows_the_default_scenario() {
 #[test]
 fn startup_records_a_completed_exercise() {
     let mut done = state();
-    update(
-        &mut done,
-        Event::Learn(crate::app::LearnEvent::OpenExercise(0)),
-    );
-    update(&mut done, Event::Learn(crate::app::LearnEvent::UseSolution));
+    update(&mut done, Event::Learn(LearnEvent::OpenExercise(0)));
+    update(&mut done, Event::Learn(LearnEvent::UseSolution));
     let id = done.learn.data.exercises[0].id.clone();
     let frag = netpol_share::to_fragment(&to_share(&done, Some(&id), None));
     let (s, fx) = startup(&frag, "", None);

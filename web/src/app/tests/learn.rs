@@ -4,7 +4,8 @@ use netpol_engine::exercise::Highlight;
 
 use super::{run, state};
 use crate::app::{
-    evaluate, update, Effect, Event, LearnEvent, Menu, PortChoice, Progress, Solution, State,
+    evaluate, update, Editor, Effect, Event, LearnEvent, Menu, PortChoice, Progress, Solution,
+    State,
 };
 
 fn learn(s: &mut State, e: LearnEvent) -> Vec<Effect> {
@@ -19,10 +20,7 @@ fn saves(fx: &[Effect]) -> usize {
 fn opening_an_exercise_loads_both_texts_in_one_step() {
     let mut s = state();
     // Start from policies with an error: a half-updated load would have shown its diagnostics.
-    update(
-        &mut s,
-        Event::Edit(crate::app::Editor::Policies, "kind: [".into()),
-    );
+    update(&mut s, Event::Edit(Editor::Policies, "kind: [".into()));
     let fx = learn(&mut s, LearnEvent::OpenExercise(0));
     let ex = s.learn.data.exercises[0].ex.clone();
     assert_eq!((&s.policies, &s.cluster), (&ex.policies, &ex.cluster));
