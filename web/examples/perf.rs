@@ -30,20 +30,20 @@ fn main() {
             let _ = c.matrix(pp);
         }
         let t_matrix = t.elapsed();
-        let (_, ev) = netpol_web::core::evaluate(policies, cluster);
+        let (_, ev) = netpol_web::app::evaluate(policies, cluster);
         let t_eval = t.elapsed();
-        let mut s = netpol_web::core::State::new(netpol_examples::all());
-        netpol_web::core::update(
+        let mut s = netpol_web::app::State::new(netpol_examples::all());
+        netpol_web::app::update(
             &mut s,
-            netpol_web::core::Event::Edit(netpol_web::core::Editor::Cluster, cluster.clone()),
+            netpol_web::app::Event::Edit(netpol_web::app::Editor::Cluster, cluster.clone()),
         );
         let t0 = Instant::now();
-        netpol_web::core::update(
+        netpol_web::app::update(
             &mut s,
-            netpol_web::core::Event::Edit(netpol_web::core::Editor::Policies, policies.clone()),
+            netpol_web::app::Event::Edit(netpol_web::app::Editor::Policies, policies.clone()),
         );
         let t_update = t0.elapsed();
-        let _vm = netpol_web::core::view_model(&s);
+        let _vm = netpol_web::app::view_model(&s);
         let t_vm = t0.elapsed() - t_update;
         println!(
             "diags {} ports {} parse {:?} compile {:?} matrices {:?} evaluate {:?} | update {:?} view_model {:?} ok={}",

@@ -10,11 +10,11 @@ fn main() {
     let text = std::fs::read_to_string(path).unwrap();
     let v: std::collections::BTreeMap<String, String> = serde_yaml::from_str(&text).unwrap();
     let (cluster, policies) = (&v["cluster"], &v["policies"]);
-    let (_, ev) = netpol_web::core::evaluate(policies, cluster);
+    let (_, ev) = netpol_web::app::evaluate(policies, cluster);
     let ev = ev.expect("valid input");
     for _ in 0..3 {
         let t = Instant::now();
-        let lints = netpol_web::diffview::compute_lints(&ev, policies, cluster);
+        let lints = netpol_web::app::compute_lints(&ev, policies, cluster);
         let t_lint = t.elapsed();
         let t = Instant::now();
         let c = netpol_engine::compile(&ev.model);

@@ -6,9 +6,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::andor::{undo, undo_keys, DiffMatrix};
-use crate::core::Event as Ev;
-use crate::diffview::{CompareVm, DiffEvent};
+use crate::app::{CompareVm, DiffEvent, Event as Ev};
+use crate::diffwidgets::{undo, undo_keys, DiffMatrix};
 
 #[derive(Properties, PartialEq)]
 pub struct CompareProps {

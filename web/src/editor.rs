@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlDocument, HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::core::{DiagVm, Editor};
+use crate::app::{DiagVm, Editor};
 use crate::highlight::tokens;
 use netpol_engine::Severity;
 

@@ -6,28 +6,25 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::core::{Editor, Event as Ev, LinkVm, View, ViewModel};
+use crate::app::{share, Editor, Event as Ev, LinkVm, Panel, State, View, ViewModel};
 use crate::editor::CodeEditor;
+use crate::hooks::Hooks;
+use crate::learn;
 use crate::panels::WhyPanel;
 use crate::result::{highlight_css, GraphView, MatrixView};
-use crate::share::{self, Panel};
-use crate::{learn, App, Msg};
 
 /// The embed layout, or `None` outside embed mode.
-pub fn view(app: &App, ctx: &Context<App>, vm: &ViewModel) -> Option<Html> {
-    let params = app.learn.embed.as_ref()?;
-    let link = ctx.link();
+pub fn view(state: &State, vm: &ViewModel, hooks: &Hooks) -> Option<Html> {
+    let params = state.embed.as_ref()?;
+    let on = &hooks.on_event;
     let has = |p: Panel| params.panels.contains(&p);
-    let on_select =
-        link.callback(|(from, to): (String, String)| Msg::Core(Ev::SelectFlow { from, to }));
-    let on_hover = link.callback(|h: Option<String>| Msg::Core(Ev::Hover(h)));
-    let on_link = link.callback(|l: LinkVm| {
-        Msg::Core(Ev::ShowSpan {
-            whole_document: l.kind == "policy",
-            file: l.file,
-            line: l.line,
-            col: l.col,
-        })
+    let on_select = on.reform(|(from, to): (String, String)| Ev::SelectFlow { from, to });
+    let on_hover = on.reform(Ev::Hover);
+    let on_link = on.reform(|l: LinkVm| Ev::ShowSpan {
+        whole_document: l.kind == "policy",
+        file: l.file,
+        line: l.line,
+        col: l.col,
     });
     let diags_for = |e: Editor| {
         vm.diagnostics
@@ -42,11 +39,12 @@ pub fn view(app: &App, ctx: &Context<App>, vm: &ViewModel) -> Option<Html> {
             .map(|h| (h.start, h.end))
     };
     let editor = |e: Editor| {
-        let (label, text, r) = match e {
-            Editor::Policies => ("Policies", &vm.policies_text, app.policies_ref.clone()),
-            Editor::Cluster => ("Cluster", &vm.cluster_text, app.cluster_ref.clone()),
+        let (label, text) = match e {
+            Editor::Policies => ("Policies", &vm.policies_text),
+            Editor::Cluster => ("Cluster", &vm.cluster_text),
         };
-        let on_input = link.callback(move |t: String| Msg::Input(e, t));
+        let r = hooks.textarea(e).clone();
+        let on_input = on.reform(move |t: String| Ev::Edit(e, t));
         html! {
             <CodeEditor editor={e} label={label} hint={if params.readonly { "read-only" } else { "edit me" }}
                 text={AttrValue::from(text.clone())} diagnostics={diags_for(e)}
@@ -63,11 +61,11 @@ pub fn view(app: &App, ctx: &Context<App>, vm: &ViewModel) -> Option<Html> {
         _ => html! { <p class="no-result">{ "Nothing to show: the YAML has errors." }</p> },
     };
     let frag = netpol_share::to_fragment(&share::to_share(
-        &app.state,
-        app.learn.exercise_id(),
-        app.learn.step.map(|s| s as u32),
+        state,
+        state.learn.exercise_id(),
+        state.learn.step.map(|s| s as u32),
     ));
-    let open = format!("{}{frag}", learn::page_url());
+    let open = format!("{}{frag}", state.page_url);
     let editors = has(Panel::Policies) || has(Panel::Cluster);
     let right = has(Panel::Result) || has(Panel::Why);
     let style = params
@@ -85,7 +83,7 @@ pub fn view(app: &App, ctx: &Context<App>, vm: &ViewModel) -> Option<Html> {
                 <span class="muted">{ vm.matrix.as_ref().map(|m| m.port_label.clone()).unwrap_or_default() }</span>
                 <a class="embed-open" href={open} target="_blank" rel="noopener" data-testid="open-in-playground">{ "Open in playground ↗" }</a>
             </div>
-            { learn::banner(app, ctx) }
+            { learn::banner(state, hooks) }
             <div class="embed-main">
                 if editors {
                     <div class="embed-col">
@@ -100,11 +98,11 @@ pub fn view(app: &App, ctx: &Context<App>, vm: &ViewModel) -> Option<Html> {
                         }
                         if has(Panel::Why) {
                             <WhyPanel explanation={vm.explanation.clone()} on_link={on_link.clone()}
-                                on_port={link.callback(|pp| Msg::Core(Ev::ExplainPort(pp)))}
-                                on_close={link.callback(|_| Msg::Core(Ev::ClearFlow))}
+                                on_port={on.reform(Ev::ExplainPort)}
+                                on_close={on.reform(|_| Ev::ClearFlow)}
                                 example_title={vm.example_title.clone()} example_summary={vm.example_summary.clone()}
                                 example_description={vm.example_description.clone()} modified={vm.modified}
-                                panel_ref={app.why_ref.clone()} />
+                                panel_ref={hooks.why_ref.clone()} />
                         }
                     </div>
                 }
@@ -115,9 +113,9 @@ pub fn view(app: &App, ctx: &Context<App>, vm: &ViewModel) -> Option<Html> {
 }
 
 /// After a render: read-only editors when `readonly=1`.
-pub fn rendered(app: &App) {
-    if app.learn.embed.as_ref().is_some_and(|p| p.readonly) {
-        for r in [&app.policies_ref, &app.cluster_ref] {
+pub fn rendered(state: &State, hooks: &Hooks) {
+    if state.embed.as_ref().is_some_and(|p| p.readonly) {
+        for r in [&hooks.policies_ref, &hooks.cluster_ref] {
             if let Some(ta) = r.cast::<web_sys::HtmlTextAreaElement>() {
                 ta.set_read_only(true);
             }

@@ -1,14 +1,15 @@
 //! # netpol-web
 //!
 //! The netpol playground: paste NetworkPolicies and a toy cluster, see live which flows are
-//! allowed and why. A pure core ([`core`]: state, events, view model — tested natively) and thin
-//! Yew components that render the view model and dispatch events. All semantics live in
+//! allowed and why. A pure core ([`app`]: state, events, effects, view models — tested
+//! natively) and a thin shell: Yew components that render the view model and send events, and
+//! the [`App`] component, which performs the effects the core returns. All semantics live in
 //! `netpol-engine`.
 //!
 //! Component tree:
 //!
 //! ```text
-//! App                      (owns core::State; persistence; timing)
+//! App                      (owns app::State; performs effects; timing)
 //! ├── header               (title, Examples <select>, port picker, Matrix|Graph tabs, Reset)
 //! ├── left column
 //! │   ├── CodeEditor "Policies"   (textarea over highlighted <pre>, gutter with markers)
@@ -24,27 +25,37 @@
 #![forbid(unsafe_code)]
 
 pub mod andor;
+pub mod app;
+pub mod browser;
 pub mod compare;
-pub mod core;
-pub mod diffview;
+pub mod diffwidgets;
 pub mod editor;
 pub mod embed;
 pub mod highlight;
+pub mod hooks;
 pub mod learn;
 pub mod lints;
 pub mod markdown;
 pub mod panels;
 pub mod result;
-pub mod share;
 
 use std::rc::Rc;
+use std::time::Duration;
 
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::core::{update, utf16_offset, view_model, Editor, Event as Ev, LinkVm, State, View};
+use crate::andor::AndOrPanel;
+use crate::app::{
+    andor_vm, compare_vm, lint_diags, utf16_offset, view_model, DiffEvent, Editor, Effect,
+    Event as Ev, LinkVm, Startup, State, View, IDLE_MS, PROGRESS_KEY, STORAGE_KEY,
+};
+use crate::browser::now;
+use crate::compare::ComparePanel;
+use crate::diffwidgets::diff_legend;
 use crate::editor::{CodeEditor, LINE_HEIGHT};
+use crate::hooks::Hooks;
 use crate::panels::{Diagnostics, PoliciesList, WhyPanel};
 use crate::result::{highlight_css, GraphView, MatrixView};
 
@@ -62,12 +73,6 @@ pub fn start() {
     }
 }
 
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
-
 #[derive(Properties, PartialEq, Clone)]
 pub struct AppProps {
     /// Load and save the work in progress in localStorage (tests turn it off).
@@ -81,30 +86,16 @@ impl Default for AppProps {
     }
 }
 
-pub enum Msg {
-    Core(Ev),
-    /// Text typed in an editor (timed from here to the end of the next render).
-    Input(Editor, String),
-    /// Move the cursor to a diagnostic's position.
-    Goto(Editor, u32, u32),
-    /// Tutorial, exercises, share links (`learn.rs`).
-    Learn(learn::LMsg),
-}
-
+/// The shell: owns the core's state, sends it the events of the components and performs the
+/// effects it returns.
 pub struct App {
     state: State,
-    policies_ref: NodeRef,
-    cluster_ref: NodeRef,
+    hooks: Hooks,
     time_ref: NodeRef,
     /// When the pending evaluation started (performance.now()).
     t0: Option<f64>,
-    /// The highlight we last scrolled to.
-    scrolled_seq: u32,
-    /// The flow whose explanation we last scrolled into view.
-    shown_flow: Option<(String, String)>,
-    why_ref: NodeRef,
-    /// Tutorial, exercises, share links, embed mode.
-    learn: learn::Learn,
+    /// Effects on the page that wait for the next render (scrolling, the cursor).
+    after_render: Vec<Effect>,
     /// Made once, so that the matrix and graph props compare equal when nothing they show
     /// changed and Yew skips re-rendering them (a fresh callback never compares equal).
     on_select: Callback<(String, String)>,
@@ -112,19 +103,66 @@ pub struct App {
 }
 
 impl App {
-    fn save(&self, ctx: &Context<Self>) {
-        // Embedded copies never overwrite the work saved by the full playground.
-        if ctx.props().persist && self.learn.embed.is_none() {
-            use gloo::storage::{LocalStorage, Storage};
-            let _ = LocalStorage::set(core::STORAGE_KEY, self.state.saved());
+    /// Performs the effects the core asked for; those on the page wait for the render.
+    fn perform(&mut self, ctx: &Context<Self>, effects: Vec<Effect>) {
+        let persist = ctx.props().persist;
+        for e in effects {
+            match e {
+                Effect::Save(saved) if persist => browser::store(STORAGE_KEY, &saved),
+                Effect::SaveProgress(p) if persist => browser::store(PROGRESS_KEY, &p),
+                Effect::Save(_) | Effect::SaveProgress(_) => {}
+                Effect::Copy(text) => browser::copy_to_clipboard(&text),
+                Effect::WaitForIdle(seq) => {
+                    let link = ctx.link().clone();
+                    yew::platform::spawn_local(async move {
+                        yew::platform::time::sleep(Duration::from_millis(IDLE_MS)).await;
+                        link.send_message(Ev::Diff(DiffEvent::IdleAt(seq)));
+                    });
+                }
+                Effect::ClearFragment => browser::clear_fragment(),
+                Effect::ScrollEditor { .. }
+                | Effect::PlaceCursor { .. }
+                | Effect::ShowExplanation
+                | Effect::ScrollLearnToTop => self.after_render.push(e),
+            }
+        }
+    }
+
+    /// Performs an effect on the rendered page.
+    fn perform_on_page(&self, e: Effect) {
+        match e {
+            Effect::ScrollEditor { editor, line } => self.scroll_to_line(editor, line),
+            Effect::PlaceCursor { editor, line, col } => {
+                if let Some(ta) = self.textarea(editor) {
+                    let off = utf16_offset(&ta.value(), line, col);
+                    let _ = ta.focus();
+                    let _ = ta.set_selection_range(off, off);
+                }
+            }
+            Effect::ShowExplanation => {
+                // Bring the explanation into view (the right column scrolls at small heights).
+                if let Some(el) = self.hooks.why_ref.cast::<web_sys::Element>() {
+                    let opts = web_sys::ScrollIntoViewOptions::new();
+                    opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                    opts.set_behavior(web_sys::ScrollBehavior::Smooth);
+                    el.scroll_into_view_with_scroll_into_view_options(&opts);
+                }
+            }
+            Effect::ScrollLearnToTop => {
+                // A new step or exercise starts at the top of the Learn column.
+                if let Some(el) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.query_selector("aside.learn").ok().flatten())
+                {
+                    el.set_scroll_top(0);
+                }
+            }
+            _ => {}
         }
     }
 
     fn textarea(&self, editor: Editor) -> Option<HtmlTextAreaElement> {
-        match editor {
-            Editor::Policies => self.policies_ref.cast(),
-            Editor::Cluster => self.cluster_ref.cast(),
-        }
+        self.hooks.textarea(editor).cast()
     }
 
     /// Scrolls an editor so that `line` is about a third from the top.
@@ -143,94 +181,81 @@ impl App {
             }
         }
     }
+
+    /// The body of the AND vs OR and Compare tabs.
+    fn diff_tab(&self) -> Html {
+        let on_event = self.hooks.on_event.clone();
+        let policies_ref = self.hooks.policies_ref.clone();
+        if self.state.view == View::Compare {
+            let vm = Rc::new(compare_vm(&self.state));
+            return html! { <ComparePanel {vm} {on_event} {policies_ref} /> };
+        }
+        match andor_vm(&self.state) {
+            Some(vm) => html! { <AndOrPanel vm={Rc::new(vm)} {on_event} {policies_ref} /> },
+            None => html! { <p class="no-result">{ "Looking for AND/OR decisions…" }</p> },
+        }
+    }
 }
 
 impl Component for App {
-    type Message = Msg;
+    type Message = Ev;
     type Properties = AppProps;
 
     fn create(ctx: &Context<Self>) -> Self {
         let t0 = now();
-        let saved = if ctx.props().persist {
-            use gloo::storage::{LocalStorage, Storage};
-            LocalStorage::get::<core::Saved>(core::STORAGE_KEY).ok()
-        } else {
-            None
+        let persist = ctx.props().persist;
+        let startup = Startup {
+            saved: persist.then(|| browser::load(STORAGE_KEY)).flatten(),
+            progress: persist.then(|| browser::load(PROGRESS_KEY)).flatten(),
+            search: browser::search(),
+            hash: browser::hash(),
+            page_url: browser::page_url(),
         };
-        // A `#s=` share link wins over localStorage (learn::init).
-        let (mut state, learn) = learn::init(ctx.props().persist, saved);
-        // Lints, AND/OR variants and the compare diff wait for a pause in typing (andor.rs).
+        let (mut state, effects) = app::start(netpol_examples::all(), startup);
+        // Lints, AND/OR variants and the compare diff wait for a pause in typing.
         state.diff.lazy = true;
-        diffview::refresh(&mut state, false);
-        App {
+        let link = ctx.link();
+        let mut app = App {
             state,
-            policies_ref: NodeRef::default(),
-            cluster_ref: NodeRef::default(),
+            hooks: Hooks {
+                on_event: link.callback(|e| e),
+                policies_ref: NodeRef::default(),
+                cluster_ref: NodeRef::default(),
+                why_ref: NodeRef::default(),
+            },
             time_ref: NodeRef::default(),
             t0: Some(t0),
-            scrolled_seq: 0,
-            shown_flow: None,
-            why_ref: NodeRef::default(),
-            learn,
-            on_select: ctx
-                .link()
-                .callback(|(from, to): (String, String)| Msg::Core(Ev::SelectFlow { from, to })),
-            on_hover: ctx
-                .link()
-                .callback(|h: Option<String>| Msg::Core(Ev::Hover(h))),
-        }
+            after_render: Vec::new(),
+            on_select: link.callback(|(from, to): (String, String)| Ev::SelectFlow { from, to }),
+            on_hover: link.callback(Ev::Hover),
+        };
+        app.perform(ctx, effects);
+        app
     }
 
-    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
-        match msg {
-            Msg::Learn(m) => learn::update(self, ctx, m),
-            Msg::Input(editor, text) => {
-                self.t0 = Some(now());
-                update(&mut self.state, Ev::Edit(editor, text));
-                andor::after_input(self, ctx);
-                self.save(ctx);
-                true
-            }
-            Msg::Goto(editor, line, col) => {
-                update(&mut self.state, Ev::MarkLine(editor, line));
-                if let Some(ta) = self.textarea(editor) {
-                    let text = ta.value();
-                    let off = utf16_offset(&text, line, col);
-                    let _ = ta.focus();
-                    let _ = ta.set_selection_range(off, off);
-                }
-                true
-            }
-            Msg::Core(ev) => {
-                let persist = matches!(
-                    ev,
-                    Ev::LoadExample(_)
-                        | Ev::ResetExample
-                        | Ev::SelectPort(_)
-                        | Ev::SelectView(_)
-                        | Ev::Diff(_)
-                );
-                if matches!(
-                    ev,
-                    Ev::LoadExample(_) | Ev::ResetExample | Ev::SelectPort(_) | Ev::SelectView(_)
-                ) {
-                    self.t0 = Some(now());
-                }
-                if matches!(ev, Ev::Hover(_)) && self.state.hover == ev_hover(&ev) {
-                    return false;
-                }
-                update(&mut self.state, ev);
-                if persist {
-                    self.save(ctx);
-                }
-                true
+    fn update(&mut self, ctx: &Context<Self>, ev: Ev) -> bool {
+        if matches!(
+            ev,
+            Ev::Edit(..)
+                | Ev::LoadExample(_)
+                | Ev::ResetExample
+                | Ev::SelectPort(_)
+                | Ev::SelectView(_)
+        ) {
+            self.t0 = Some(now());
+        }
+        if let Ev::Hover(h) = &ev {
+            if self.state.hover == *h {
+                return false;
             }
         }
+        let effects = app::update(&mut self.state, ev);
+        self.perform(ctx, effects);
+        true
     }
 
-    fn rendered(&mut self, ctx: &Context<Self>, _first: bool) {
-        learn::rendered(self, ctx);
-        embed::rendered(self);
+    fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+        embed::rendered(&self.state, &self.hooks);
         if let Some(t0) = self.t0.take() {
             let ms = now() - t0;
             if let Some(el) = self.time_ref.cast::<HtmlElement>() {
@@ -242,32 +267,14 @@ impl Component for App {
                 );
             }
         }
-        let flow = self
-            .state
-            .flow
-            .as_ref()
-            .map(|f| (f.from.clone(), f.to.clone()));
-        if flow.is_some() && flow != self.shown_flow {
-            // Bring the explanation into view (the right column scrolls at small heights).
-            if let Some(el) = self.why_ref.cast::<web_sys::Element>() {
-                let opts = web_sys::ScrollIntoViewOptions::new();
-                opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
-                opts.set_behavior(web_sys::ScrollBehavior::Smooth);
-                el.scroll_into_view_with_scroll_into_view_options(&opts);
-            }
-        }
-        self.shown_flow = flow;
-        if self.state.highlight_seq != self.scrolled_seq {
-            self.scrolled_seq = self.state.highlight_seq;
-            if let Some(h) = self.state.highlight {
-                self.scroll_to_line(h.editor, h.start);
-            }
+        for e in std::mem::take(&mut self.after_render) {
+            self.perform_on_page(e);
         }
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let vm = view_model(&self.state);
-        if let Some(h) = embed::view(self, ctx, &vm) {
+        if let Some(h) = embed::view(&self.state, &vm, &self.hooks) {
             return h;
         }
         let link = ctx.link();
@@ -277,7 +284,7 @@ impl Component for App {
                 .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
                 .map(|s| s.value())
                 .unwrap_or_default();
-            Msg::Core(Ev::LoadExample(v))
+            Ev::LoadExample(v)
         });
         let on_port = link.callback(|e: Event| {
             let v = e
@@ -285,11 +292,11 @@ impl Component for App {
                 .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
                 .map(|s| s.value())
                 .unwrap_or_default();
-            Msg::Core(Ev::SelectPort(v))
+            Ev::SelectPort(v)
         });
-        let on_reset = link.callback(|_: MouseEvent| Msg::Core(Ev::ResetExample));
+        let on_reset = link.callback(|_: MouseEvent| Ev::ResetExample);
         let tab = |v: View, label: &'static str| {
-            let onclick = link.callback(move |_: MouseEvent| Msg::Core(Ev::SelectView(v)));
+            let onclick = link.callback(move |_: MouseEvent| Ev::SelectView(v));
             let active = vm.view == v;
             html! {
                 <button type="button" role="tab" class={classes!("tab", active.then_some("active"))}
@@ -298,21 +305,20 @@ impl Component for App {
         };
         let on_select = self.on_select.clone();
         let on_hover = self.on_hover.clone();
-        let on_link = link.callback(|l: LinkVm| {
-            Msg::Core(Ev::ShowSpan {
-                whole_document: l.kind == "policy",
-                file: l.file,
-                line: l.line,
-                col: l.col,
-            })
+        let on_link = link.callback(|l: LinkVm| Ev::ShowSpan {
+            whole_document: l.kind == "policy",
+            file: l.file,
+            line: l.line,
+            col: l.col,
         });
-        let on_pick = link.callback(|(e, l, c): (Editor, u32, u32)| Msg::Goto(e, l, c));
+        let on_pick =
+            link.callback(|(editor, line, col): (Editor, u32, u32)| Ev::Goto { editor, line, col });
         let diags_for = |e: Editor| {
             vm.diagnostics
                 .iter()
                 .filter(|d| d.editor == e)
                 .cloned()
-                .chain(diffview::lint_diags(&self.state, e))
+                .chain(lint_diags(&self.state, e))
                 .collect::<Vec<_>>()
         };
         let hl_for = |e: Editor| {
@@ -328,7 +334,7 @@ impl Component for App {
             html! { <option value={o.value.clone()} selected={o.value == vm.port_value}>{ &o.label }</option> }
         });
         let result_view = match (vm.view, &vm.matrix, &vm.graph) {
-            (View::AndOr | View::Compare, Some(_), _) => andor::result_view(self, ctx),
+            (View::AndOr | View::Compare, Some(_), _) => self.diff_tab(),
             (View::Graph, _, Some(g)) => html! {
                 <GraphView vm={Rc::clone(g)} on_select={on_select.clone()} on_hover={on_hover.clone()} />
             },
@@ -340,7 +346,7 @@ impl Component for App {
             },
         };
         let legend = if matches!(vm.view, View::AndOr | View::Compare) {
-            andor::diff_legend()
+            diff_legend()
         } else if vm.view == View::Graph {
             html! {
                 <div class="legend" aria-label="Legend">
@@ -382,11 +388,11 @@ impl Component for App {
             }
         });
         let css = highlight_css(vm.hover, &vm.policy_pods, &vm.policy_flows);
-        let on_input_p = link.callback(|t: String| Msg::Input(Editor::Policies, t));
-        let on_input_c = link.callback(|t: String| Msg::Input(Editor::Cluster, t));
-        let on_port_explain = link.callback(|pp| Msg::Core(Ev::ExplainPort(pp)));
-        let on_close = link.callback(|_| Msg::Core(Ev::ClearFlow));
-        let on_policy = link.callback(|id: String| Msg::Core(Ev::SelectPolicy(id)));
+        let on_input_p = link.callback(|t: String| Ev::Edit(Editor::Policies, t));
+        let on_input_c = link.callback(|t: String| Ev::Edit(Editor::Cluster, t));
+        let on_port_explain = link.callback(Ev::ExplainPort);
+        let on_close = link.callback(|_| Ev::ClearFlow);
+        let on_policy = link.callback(Ev::SelectPolicy);
         let problems = if vm.error_count > 0 {
             format!(
                 "{} error{}",
@@ -431,20 +437,20 @@ impl Component for App {
                             { tab(View::Compare, "Compare") }
                         </div>
                     </div>
-                    { learn::header(self, ctx) }
+                    { learn::header(&self.state, &self.hooks) }
                 </header>
-                { learn::banner(self, ctx) }
-                <main class={classes!("layout", learn::is_open(self).then_some("learning"))}>
-                    { learn::aside(self, ctx) }
+                { learn::banner(&self.state, &self.hooks) }
+                <main class={classes!("layout", learn::is_open(&self.state).then_some("learning"))}>
+                    { learn::aside(&self.state, &self.hooks) }
                     <div class="left">
                         <CodeEditor editor={Editor::Policies} label="Policies" hint="NetworkPolicy YAML, --- between documents"
                             text={AttrValue::from(vm.policies_text.clone())} diagnostics={diags_for(Editor::Policies)}
-                            highlight={hl_for(Editor::Policies)} on_input={on_input_p} textarea_ref={self.policies_ref.clone()} />
+                            highlight={hl_for(Editor::Policies)} on_input={on_input_p} textarea_ref={self.hooks.policies_ref.clone()} />
                         <CodeEditor editor={Editor::Cluster} label="Cluster" hint="toy format or kubectl get -o yaml"
                             text={AttrValue::from(vm.cluster_text.clone())} diagnostics={diags_for(Editor::Cluster)}
-                            highlight={hl_for(Editor::Cluster)} on_input={on_input_c} textarea_ref={self.cluster_ref.clone()} />
+                            highlight={hl_for(Editor::Cluster)} on_input={on_input_c} textarea_ref={self.hooks.cluster_ref.clone()} />
                         <p id="editor-keys-hint" class="sr-only">{ "Tab inserts two spaces. Press Escape, then Tab, to move on." }</p>
-                        <Diagnostics diagnostics={vm.diagnostics.clone()} {on_pick} lints={diffview::lints(&self.state).to_vec()} />
+                        <Diagnostics diagnostics={vm.diagnostics.clone()} {on_pick} lints={self.state.lints().to_vec()} />
                     </div>
                     <div class="right">
                         <section class="panel result" aria-labelledby="result-title">
@@ -465,9 +471,9 @@ impl Component for App {
                         </section>
                         <div class="lower">
                             <WhyPanel explanation={vm.explanation.clone()} on_link={on_link.clone()} on_port={on_port_explain} {on_close}
-                                example_title={if learn::is_open(self) { String::new() } else { vm.example_title.clone() }} example_summary={vm.example_summary.clone()}
+                                example_title={if learn::is_open(&self.state) { String::new() } else { vm.example_title.clone() }} example_summary={vm.example_summary.clone()}
                                 example_description={vm.example_description.clone()} modified={vm.modified}
-                                panel_ref={self.why_ref.clone()} />
+                                panel_ref={self.hooks.why_ref.clone()} />
                             <PoliciesList policies={vm.policy_list.clone()} on_select={on_policy} {on_link} />
                         </div>
                     </div>
@@ -483,12 +489,5 @@ impl Component for App {
                 </footer>
             </div>
         }
-    }
-}
-
-fn ev_hover(ev: &Ev) -> Option<String> {
-    match ev {
-        Ev::Hover(h) => h.clone(),
-        _ => None,
     }
 }

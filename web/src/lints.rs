@@ -3,8 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::core::Editor;
-use crate::diffview::LintVm;
+use crate::app::{Editor, LintVm};
 use netpol_engine::Severity;
 
 fn icon(s: Severity) -> &'static str {

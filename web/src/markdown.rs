@@ -1,10 +1,10 @@
 //! A tiny Markdown renderer for the tutorial and exercise texts: `#` headings, paragraphs,
 //! `-`/`1.` lists, fenced code blocks, and inline `code` and **bold** (via
-//! [`crate::core::inline_markup`]). It builds Yew nodes: text is never parsed as HTML.
+//! [`crate::app::inline_markup`]). It builds Yew nodes: text is never parsed as HTML.
 
 use yew::prelude::*;
 
-use crate::core::{inline_markup, Inline};
+use crate::app::{inline_markup, Inline};
 
 /// A block of the text.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 use netpol_engine::{PortProto, Severity};
 use yew::prelude::*;
 
-use crate::core::{DiagVm, Editor, ExplanationVm, Inline, LinkVm, Mark, PolicyVm};
+use crate::app::{DiagVm, Editor, ExplanationVm, Inline, LinkVm, LintVm, Mark, PolicyVm};
 
 fn severity_icon(s: Severity) -> &'static str {
     match s {
@@ -19,7 +19,7 @@ pub struct DiagProps {
     pub on_pick: Callback<(Editor, u32, u32)>,
     /// The teaching lints, listed after the diagnostics (`lints.rs`).
     #[prop_or_default]
-    pub lints: Vec<crate::diffview::LintVm>,
+    pub lints: Vec<LintVm>,
 }
 
 #[function_component(Diagnostics)]

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::prelude::*;
 
-use crate::core::{GraphVm, Mark, MatrixVm, NODE_R};
+use crate::app::{GraphVm, Mark, MatrixVm, NODE_R};
 
 /// A flow picked in a view: `(from, to)` endpoint names.
 pub type Pick = (String, String);
@@ -29,7 +29,8 @@ pub struct MatrixProps {
     pub on_hover: Callback<Option<String>>,
 }
 
-fn mark_class(m: Mark) -> &'static str {
+/// The CSS class of a verdict.
+pub fn mark_class(m: Mark) -> &'static str {
     match m {
         Mark::Allow | Mark::AllPorts => "v-allow",
         Mark::Deny | Mark::NoPorts => "v-deny",

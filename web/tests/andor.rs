@@ -201,8 +201,8 @@ fn ms() -> f64 {
 /// Figures (printed): in wasm, what a keystroke costs in the core, and the deferred work.
 #[wasm_bindgen_test]
 fn workshop_timings_in_wasm() {
-    use netpol_web::core::{update, Editor, Event, State, View};
-    use netpol_web::diffview::DiffEvent;
+    use netpol_web::app::DiffEvent;
+    use netpol_web::app::{update, Editor, Event, State, View};
     let (cluster, policies) = netpol_examples::workshop_scenario();
     let mut s = State::new(netpol_examples::all());
     s.diff.lazy = true;
@@ -219,7 +219,7 @@ fn workshop_timings_in_wasm() {
         let t = ms();
         update(&mut s, Event::Diff(DiffEvent::Idle));
         lints.push(ms() - t);
-        assert!(!netpol_web::diffview::lints(&s).is_empty());
+        assert!(!s.lints().is_empty());
     }
     update(&mut s, Event::SelectView(View::AndOr));
     for i in 0..4 {
@@ -240,6 +240,6 @@ fn workshop_timings_in_wasm() {
         med(&mut edit),
         med(&mut lints),
         med(&mut variants),
-        netpol_web::diffview::andor_vm(&s).map_or(0, |v| v.variants.len())
+        netpol_web::app::andor_vm(&s).map_or(0, |v| v.variants.len())
     );
 }

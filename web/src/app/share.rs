@@ -4,7 +4,8 @@
 use netpol_examples::Example;
 use netpol_share::ShareState;
 
-use crate::core::{update, Editor, Event, PortChoice, State, View};
+use super::evaluation::{Editor, PortChoice};
+use super::state::{EmbedParams, Panel, State, View};
 
 /// Every view, for [`parse_view`].
 const VIEWS: &[View] = &[View::Matrix, View::Graph, View::AndOr, View::Compare];
@@ -39,48 +40,22 @@ pub fn to_share(state: &State, exercise: Option<&str>, step: Option<u32>) -> Sha
 pub fn restore(examples: Vec<Example>, s: &ShareState) -> State {
     let mut st = State::new(examples);
     if let Some(id) = &s.example {
-        if st.examples.iter().any(|e| &e.id == id) {
-            update(&mut st, Event::LoadExample(id.clone()));
-        }
+        st.load_example(id);
     }
-    update(&mut st, Event::Edit(Editor::Policies, s.policies.clone()));
-    update(&mut st, Event::Edit(Editor::Cluster, s.cluster.clone()));
+    // One text at a time, as typed: with errors, the last valid evaluation stays (stale).
+    st.edit(Editor::Policies, s.policies.clone());
+    st.edit(Editor::Cluster, s.cluster.clone());
     st.diff.baseline = s.baseline.clone();
     if let Some(v) = parse_view(&s.view) {
-        update(&mut st, Event::SelectView(v));
+        st.view = v;
     }
     if !s.port.is_empty() {
-        update(&mut st, Event::SelectPort(s.port.clone()));
+        st.select_port(&s.port);
     }
     if let Some((from, to)) = &s.selected {
-        update(
-            &mut st,
-            Event::SelectFlow {
-                from: from.clone(),
-                to: to.clone(),
-            },
-        );
+        st.select_flow(from.clone(), to.clone());
     }
     st
-}
-
-/// A panel of the embed layout.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Panel {
-    Policies,
-    Cluster,
-    Result,
-    Why,
-}
-
-/// `?embed=1&view=matrix&panels=editors,result,why&readonly=1&height=400`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EmbedParams {
-    pub view: Option<View>,
-    pub panels: Vec<Panel>,
-    pub readonly: bool,
-    /// A fixed height in CSS pixels (otherwise the iframe's height).
-    pub height: Option<u32>,
 }
 
 /// The default panels: the policies editor and the result.
@@ -166,23 +141,17 @@ mod tests {
     #[test]
     fn state_share_state_round_trip() {
         let mut s = State::new(netpol_examples::all());
-        update(&mut s, Event::LoadExample("default-deny".into()));
+        s.load_example("default-deny");
         let edited = format!("{}\n# edited\n", s.policies);
-        update(&mut s, Event::Edit(Editor::Policies, edited));
-        update(&mut s, Event::SelectView(View::Graph));
-        update(&mut s, Event::SelectPort("53/UDP".into()));
+        s.edit(Editor::Policies, edited);
+        s.view = View::Graph;
+        s.select_port("53/UDP");
         s.diff.baseline = Some("# the baseline\n".into());
         let (from, to) = {
             let r = s.result.as_ref().unwrap();
             (r.endpoints[0].name.clone(), r.endpoints[1].name.clone())
         };
-        update(
-            &mut s,
-            Event::SelectFlow {
-                from: from.clone(),
-                to: to.clone(),
-            },
-        );
+        s.select_flow(from.clone(), to.clone());
         let share = to_share(&s, Some("01-lock-down-the-database"), None);
         assert_eq!(share.view, "graph");
         assert_eq!(share.port, "53/UDP");

@@ -1,0 +1,455 @@
+//! The view models of the AND vs OR and Compare tabs: each AND/OR variant with its two YAML
+//! fragments diffed line by line and a diff matrix, and the current policies against the pinned
+//! baseline. Every semantic answer comes from `netpol-engine` (through the caches in `diff.rs`).
+
+use std::rc::Rc;
+
+use netpol_engine::diff::{PortDiff, VariantKind};
+use netpol_engine::{apply_variant_text, Diff, PolicyType, PortProto};
+
+use super::evaluation::{Evaluation, Group, PortChoice};
+use super::matrix::Mark;
+use super::state::State;
+
+/// A run of characters of a YAML line; `changed` marks what differs from the other side.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Seg {
+    pub text: String,
+    pub changed: bool,
+}
+
+/// The two fragments line by line, each line split into unchanged / changed runs (common prefix
+/// and suffix unchanged, the middle changed; a line without counterpart is changed as a whole).
+pub fn line_diff(a: &str, b: &str) -> (Vec<Vec<Seg>>, Vec<Vec<Seg>>) {
+    let (la, lb): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
+    let whole = |s: &str| {
+        vec![Seg {
+            text: s.to_string(),
+            changed: true,
+        }]
+    };
+    let mut out = (Vec::new(), Vec::new());
+    for i in 0..la.len().max(lb.len()) {
+        match (la.get(i), lb.get(i)) {
+            (Some(x), Some(y)) => {
+                let (sx, sy) = line_segs(x, y);
+                out.0.push(sx);
+                out.1.push(sy);
+            }
+            (Some(x), None) => out.0.push(whole(x)),
+            (None, Some(y)) => out.1.push(whole(y)),
+            (None, None) => {}
+        }
+    }
+    out
+}
+
+fn line_segs(x: &str, y: &str) -> (Vec<Seg>, Vec<Seg>) {
+    let (xc, yc): (Vec<char>, Vec<char>) = (x.chars().collect(), y.chars().collect());
+    let p = xc.iter().zip(&yc).take_while(|(a, b)| a == b).count();
+    let max_s = xc.len().min(yc.len()) - p;
+    let s = xc
+        .iter()
+        .rev()
+        .zip(yc.iter().rev())
+        .take(max_s)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let segs = |c: &[char]| {
+        let parts = [
+            (&c[..p], false),
+            (&c[p..c.len() - s], true),
+            (&c[c.len() - s..], false),
+        ];
+        parts
+            .iter()
+            .filter(|(t, _)| !t.is_empty())
+            .map(|(t, changed)| Seg {
+                text: t.iter().collect(),
+                changed: *changed,
+            })
+            .collect::<Vec<_>>()
+    };
+    (segs(&xc), segs(&yc))
+}
+
+/// A flow's change in a diff view: relative to "before → after" of the view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    Gained,
+    Lost,
+}
+
+impl Change {
+    pub fn value(self) -> &'static str {
+        match self {
+            Change::Gained => "gained",
+            Change::Lost => "lost",
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Change::Gained => "+",
+            Change::Lost => "−",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiffHeader {
+    pub name: String,
+    pub short: String,
+    pub external: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiffCell {
+    /// The verdict with the CURRENT policies.
+    pub mark: Mark,
+    pub change: Option<Change>,
+    pub title: String,
+}
+
+/// A flow matrix with the changed cells marked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiffMatrixVm {
+    pub port_label: String,
+    pub headers: Vec<DiffHeader>,
+    pub groups: Vec<Group>,
+    pub cells: Vec<Vec<DiffCell>>,
+    pub gained: usize,
+    pub lost: usize,
+}
+
+fn range_label(d: &PortDiff) -> String {
+    if d.first == d.last {
+        d.port.to_string()
+    } else {
+        format!("{}–{}/{}", d.first, d.last, d.port.protocol)
+    }
+}
+
+/// The matrix on `pp` with the changes of `d` marked; `words` name the two sides (before, after)
+/// in the tooltips. The verdicts shown are those of `ev`.
+fn diff_matrix(
+    ev: &Evaluation,
+    pp: PortProto,
+    d: Option<&PortDiff>,
+    words: (&str, &str),
+) -> DiffMatrixVm {
+    let n = ev.n();
+    let mut change = vec![None; n * n];
+    let mut counts = (0, 0);
+    if let Some(d) = d {
+        for f in &d.gained {
+            change[f.from * n + f.to] = Some(Change::Gained);
+            counts.0 += 1;
+        }
+        for f in &d.lost {
+            change[f.from * n + f.to] = Some(Change::Lost);
+            counts.1 += 1;
+        }
+    }
+    let cells = (0..n)
+        .map(|from| {
+            (0..n)
+                .map(|to| {
+                    let mark = Mark::from(ev.cell(from, to, pp));
+                    let ch = change[from * n + to];
+                    let flow = format!(
+                        "{} → {} on {pp}",
+                        ev.endpoints[from].name, ev.endpoints[to].name
+                    );
+                    let title = match ch {
+                        Some(Change::Gained) => {
+                            format!("{flow}: + gained — denied {}, allowed {}", words.0, words.1)
+                        }
+                        Some(Change::Lost) => {
+                            format!("{flow}: − lost — allowed {}, denied {}", words.0, words.1)
+                        }
+                        None => format!("{flow}: {} (unchanged)", mark.word()),
+                    };
+                    DiffCell {
+                        mark,
+                        change: ch,
+                        title,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    DiffMatrixVm {
+        port_label: pp.to_string(),
+        headers: ev
+            .endpoints
+            .iter()
+            .map(|e| DiffHeader {
+                name: e.name.clone(),
+                short: e.short.clone(),
+                external: e.external,
+            })
+            .collect(),
+        groups: ev.groups.clone(),
+        cells,
+        gained: counts.0,
+        lost: counts.1,
+    }
+}
+
+/// "N flows gained / M lost on P port ranges".
+pub fn count_sentence(d: &Diff) -> String {
+    let gained: usize = d.ports.iter().map(|p| p.gained.len()).sum();
+    let lost: usize = d.ports.iter().map(|p| p.lost.len()).sum();
+    let ranges = d
+        .ports
+        .iter()
+        .filter(|p| !p.gained.is_empty() || !p.lost.is_empty())
+        .count();
+    format!(
+        "{gained} flow{} gained / {lost} lost on {ranges} port range{}",
+        if gained == 1 { "" } else { "s" },
+        if ranges == 1 { "" } else { "s" }
+    )
+}
+
+/// The range with the most changes.
+fn most_changed(d: &Diff) -> Option<&PortDiff> {
+    d.ports
+        .iter()
+        .filter(|p| !p.gained.is_empty() || !p.lost.is_empty())
+        .max_by_key(|p| (p.gained.len() + p.lost.len(), std::cmp::Reverse(p.first)))
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VariantVm {
+    pub index: usize,
+    pub policy_id: String,
+    pub direction: &'static str,
+    /// 1-based rule number.
+    pub rule: usize,
+    /// `split` (AND → OR) or `merge` (OR → AND).
+    pub kind: &'static str,
+    pub title: String,
+    pub current_label: &'static str,
+    pub variant_label: &'static str,
+    pub current_lines: Vec<Vec<Seg>>,
+    pub variant_lines: Vec<Vec<Seg>>,
+    pub current_meaning: String,
+    pub variant_meaning: String,
+    pub no_effect: bool,
+    pub counts: String,
+    pub matrix: Option<DiffMatrixVm>,
+    /// The policies text with the variant applied (`None`: not applicable to the text as
+    /// written, e.g. flow-style items).
+    pub new_text: Option<String>,
+    /// Where the items are written.
+    pub line: u32,
+    pub col: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AndOrVm {
+    pub variants: Vec<VariantVm>,
+    /// The text Undo restores.
+    pub undo_text: Option<String>,
+    pub stale: bool,
+}
+
+/// The AND vs OR view (computed in `refresh` when the view is shown).
+pub fn andor_vm(state: &State) -> Option<AndOrVm> {
+    let (ev, vs) = state.diff.variants.as_ref()?;
+    let variants = vs
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let (current_lines, variant_lines) = line_diff(&v.current_yaml, &v.variant_yaml);
+            let (kind, title, cl, vl) = match v.kind {
+                VariantKind::SplitAnd { .. } => (
+                    "split",
+                    "One item with both selectors (AND) — split it into two items (OR)?",
+                    "Now: one item (AND)",
+                    "Variant: two items (OR)",
+                ),
+                VariantKind::MergeOr { .. } => (
+                    "merge",
+                    "Two items (OR) — merge them into one item (AND)?",
+                    "Now: two items (OR)",
+                    "Variant: one item (AND)",
+                ),
+            };
+            let m = most_changed(&v.diff);
+            let span = v.spans.first().copied().unwrap_or_default();
+            VariantVm {
+                index: i,
+                policy_id: v.policy_id.clone(),
+                direction: match v.direction {
+                    PolicyType::Ingress => "ingress",
+                    PolicyType::Egress => "egress",
+                },
+                rule: v.rule + 1,
+                kind,
+                title: title.to_string(),
+                current_label: cl,
+                variant_label: vl,
+                current_lines,
+                variant_lines,
+                current_meaning: v.current_meaning.clone(),
+                variant_meaning: v.variant_meaning.clone(),
+                no_effect: v.no_effect(),
+                counts: count_sentence(&v.diff),
+                matrix: m.map(|d| diff_matrix(ev, d.port, Some(d), ("now", "with the variant"))),
+                // Only meaningful while the texts are those the variants were computed from.
+                new_text: (!state.stale
+                    && state.result.as_ref().is_some_and(|r| Rc::ptr_eq(ev, r)))
+                .then(|| apply_variant_text(&state.policies, v))
+                .flatten(),
+                line: span.line,
+                col: span.col,
+            }
+        })
+        .collect();
+    Some(AndOrVm {
+        variants,
+        undo_text: state.diff.undo.last().cloned(),
+        stale: state.stale,
+    })
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlowVm {
+    pub from: String,
+    pub to: String,
+    pub change: Change,
+    pub before: Vec<String>,
+    pub after: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RangeVm {
+    pub label: String,
+    pub flows: Vec<FlowVm>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompareVm {
+    pub pinned: bool,
+    /// Why there is no diff (the baseline does not parse with the current cluster, …).
+    pub error: Option<String>,
+    pub equivalent: bool,
+    pub counts: String,
+    pub matrix: Option<DiffMatrixVm>,
+    pub ranges: Vec<RangeVm>,
+    pub undo_text: Option<String>,
+    pub stale: bool,
+}
+
+/// The Compare view: the current policies against the pinned baseline.
+pub fn compare_vm(state: &State) -> CompareVm {
+    let mut vm = CompareVm {
+        pinned: state.diff.baseline.is_some(),
+        error: None,
+        equivalent: false,
+        counts: String::new(),
+        matrix: None,
+        ranges: Vec::new(),
+        undo_text: state.diff.undo.last().cloned(),
+        stale: state.stale,
+    };
+    if !vm.pinned {
+        return vm;
+    }
+    if let Some((_, _, Err(n))) = &state.diff.baseline_model {
+        vm.error = Some(format!(
+            "The baseline has {n} error{} with the current cluster; clear it and pin again.",
+            if *n == 1 { "" } else { "s" }
+        ));
+        return vm;
+    }
+    let (Some(ev), Some((_, _, d))) = (state.result.as_deref(), &state.diff.compare) else {
+        vm.error = Some("Nothing to compare yet: fix the errors in the editors.".into());
+        return vm;
+    };
+    vm.equivalent = d.is_empty();
+    vm.counts = count_sentence(d);
+    let name = |i: usize| {
+        ev.endpoints
+            .get(i)
+            .map_or(String::new(), |e| e.name.clone())
+    };
+    let sentences = |e: &Option<netpol_engine::Explanation>| {
+        e.as_ref().map(|e| e.sentences()).unwrap_or_default()
+    };
+    for p in &d.ports {
+        if p.gained.is_empty() && p.lost.is_empty() {
+            continue;
+        }
+        let flows = p
+            .gained
+            .iter()
+            .map(|f| (f, Change::Gained))
+            .chain(p.lost.iter().map(|f| (f, Change::Lost)))
+            .map(|(f, change)| FlowVm {
+                from: name(f.from),
+                to: name(f.to),
+                change,
+                before: sentences(&f.before),
+                after: sentences(&f.after),
+            })
+            .collect();
+        vm.ranges.push(RangeVm {
+            label: range_label(p),
+            flows,
+        });
+    }
+    // The shown port's range, else the most changed one.
+    let words = ("at the baseline", "now");
+    vm.matrix = match state.port_choice() {
+        PortChoice::One(pp) => {
+            let r = d.ports.iter().find(|p| {
+                p.port.protocol == pp.protocol && p.first <= pp.port && pp.port <= p.last
+            });
+            Some(diff_matrix(ev, pp, r, words))
+        }
+        PortChoice::All => most_changed(d)
+            .or(d.ports.first())
+            .map(|r| diff_matrix(ev, r.port, Some(r), words)),
+    };
+    vm
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_diff_marks_the_dash() {
+        let (a, b) = line_diff(
+            "- namespaceSelector: {}\n  podSelector: {}\n",
+            "- namespaceSelector: {}\n- podSelector: {}\n",
+        );
+        assert_eq!(a[0].len(), 1);
+        assert!(!a[0][0].changed);
+        assert_eq!(
+            a[1],
+            vec![
+                Seg {
+                    text: " ".into(),
+                    changed: true
+                },
+                Seg {
+                    text: " podSelector: {}".into(),
+                    changed: false
+                }
+            ]
+        );
+        assert_eq!(b[1][0].text, "-");
+        assert!(b[1][0].changed);
+        // Lines without counterpart, and an indentation change.
+        let (a, b) = line_diff("x\n    y\n", "x\n  y\nz\n");
+        assert_eq!(a[1][1].text, "  ");
+        assert!(a[1][1].changed && !a[1][0].changed);
+        assert!(b[1].iter().all(|s| !s.changed), "{:?}", b[1]);
+        assert!(b[2][0].changed);
+    }
+}

@@ -1,0 +1,278 @@
+//! Evaluation: the two editor texts through the engine, into plain owned data the view models
+//! read ([`Evaluation`]). Every NetworkPolicy question is answered by `netpol-engine`.
+
+use netpol_engine::model::Span;
+use netpol_engine::{compile, parse, Cell, Diagnostic, Input, Model, PolicyType, PortProto};
+use serde::{Deserialize, Serialize};
+
+/// The input names given to the engine; diagnostics carry them in `file`.
+pub const POLICIES: &str = "policies";
+pub const CLUSTER: &str = "cluster";
+
+/// Which editor (and so which input of the engine).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Editor {
+    Policies,
+    Cluster,
+}
+
+impl Editor {
+    pub fn name(self) -> &'static str {
+        match self {
+            Editor::Policies => POLICIES,
+            Editor::Cluster => CLUSTER,
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Editor> {
+        match name {
+            POLICIES => Some(Editor::Policies),
+            CLUSTER => Some(Editor::Cluster),
+            _ => None,
+        }
+    }
+}
+
+/// The port the result shows: one port/protocol, or the all-ports summary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PortChoice {
+    One(PortProto),
+    All,
+}
+
+impl PortChoice {
+    /// The `<option>` value: `8080/TCP` or `all`.
+    pub fn value(self) -> String {
+        match self {
+            PortChoice::One(pp) => pp.to_string(),
+            PortChoice::All => "all".to_string(),
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PortChoice> {
+        if s == "all" {
+            Some(PortChoice::All)
+        } else {
+            PortProto::parse(s).ok().map(PortChoice::One)
+        }
+    }
+}
+
+/// Everything the evaluation of a valid input produced, owned so it can outlive the texts.
+#[derive(Debug, PartialEq)]
+pub struct Evaluation {
+    pub model: Model,
+    pub endpoints: Vec<EndpointInfo>,
+    /// Consecutive runs of `endpoints` sharing a namespace (externals last, as one group).
+    pub groups: Vec<Group>,
+    /// Every namespace of the model (also those without pods), in declaration order.
+    pub namespaces: Vec<String>,
+    pub ports: Vec<PortProto>,
+    /// One matrix per port of `ports`: `cells[from * n + to]`.
+    pub matrices: Vec<Vec<Cell>>,
+    pub policies: Vec<PolicyInfo>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndpointInfo {
+    /// `ns/pod` or the external's name.
+    pub name: String,
+    /// The pod name (or the external's name).
+    pub short: String,
+    pub namespace: Option<String>,
+    pub external: bool,
+    /// Extra text for tooltips: labels and ports, or the IP.
+    pub detail: String,
+    /// Policies (ids) isolating it for ingress / egress.
+    pub ingress_isolated_by: Vec<String>,
+    pub egress_isolated_by: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    pub label: String,
+    pub external: bool,
+    pub start: usize,
+    pub len: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyInfo {
+    pub id: String,
+    pub index: usize,
+    pub ingress: bool,
+    pub egress: bool,
+    pub selects: Vec<usize>,
+    pub span: Span,
+}
+
+impl Evaluation {
+    pub fn n(&self) -> usize {
+        self.endpoints.len()
+    }
+
+    pub fn port_index(&self, pp: PortProto) -> Option<usize> {
+        self.ports.iter().position(|p| *p == pp)
+    }
+
+    pub fn endpoint(&self, name: &str) -> Option<usize> {
+        self.endpoints.iter().position(|e| e.name == name)
+    }
+
+    /// The verdict for a flow on a port (computing the matrix when the port is not a listed one).
+    pub fn cell(&self, from: usize, to: usize, pp: PortProto) -> Cell {
+        match self.port_index(pp) {
+            Some(i) => self.matrices[i][from * self.n() + to],
+            None => compile(&self.model).matrix(pp).cell(from, to),
+        }
+    }
+}
+
+/// The input name (`policies`, `cluster`) of a span's file.
+pub fn file_name(model: &Model, span: Span) -> String {
+    model
+        .files
+        .get(span.file)
+        .cloned()
+        .unwrap_or_else(|| POLICIES.to_string())
+}
+
+/// Parses and evaluates the two texts: the diagnostics, and the evaluation when nothing is an
+/// error.
+pub fn evaluate(policies: &str, cluster: &str) -> (Vec<Diagnostic>, Option<Evaluation>) {
+    let (model, diagnostics) = parse(&[
+        Input {
+            name: POLICIES,
+            text: policies,
+        },
+        Input {
+            name: CLUSTER,
+            text: cluster,
+        },
+    ]);
+    if netpol_engine::has_errors(&diagnostics) {
+        return (diagnostics, None);
+    }
+    let c = compile(&model);
+    let endpoints: Vec<EndpointInfo> = c
+        .endpoints()
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let ids = |dir| {
+                c.isolated_by(i, dir)
+                    .iter()
+                    .map(|&p| model.policies[p].id())
+                    .collect()
+            };
+            let (short, detail) = match e.kind {
+                netpol_engine::EndpointKind::Pod { pod } => {
+                    let p = &model.pods[pod];
+                    let labels: Vec<String> =
+                        p.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                    let ports: Vec<String> = p
+                        .ports
+                        .iter()
+                        .map(|cp| match &cp.name {
+                            Some(n) => format!("{n}:{}/{}", cp.port, cp.protocol),
+                            None => format!("{}/{}", cp.port, cp.protocol),
+                        })
+                        .collect();
+                    let mut d = if labels.is_empty() {
+                        "no labels".to_string()
+                    } else {
+                        labels.join(" ")
+                    };
+                    if !ports.is_empty() {
+                        d.push_str(&format!(" · ports {}", ports.join(", ")));
+                    }
+                    if let Some(ip) = p.ips.first() {
+                        d.push_str(&format!(" · {ip}"));
+                    }
+                    (p.name.clone(), d)
+                }
+                netpol_engine::EndpointKind::External { external } => {
+                    let x = &model.externals[external];
+                    (x.name.clone(), format!("outside the cluster · {}", x.ip))
+                }
+            };
+            EndpointInfo {
+                name: e.name.clone(),
+                short,
+                namespace: e.namespace.clone(),
+                external: !e.is_pod(),
+                detail,
+                ingress_isolated_by: ids(PolicyType::Ingress),
+                egress_isolated_by: ids(PolicyType::Egress),
+            }
+        })
+        .collect();
+    let mut groups: Vec<Group> = Vec::new();
+    for (i, e) in endpoints.iter().enumerate() {
+        let label = e
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "outside the cluster".to_string());
+        match groups.last_mut() {
+            Some(g) if g.label == label && g.external == e.external => g.len += 1,
+            _ => groups.push(Group {
+                label,
+                external: e.external,
+                start: i,
+                len: 1,
+            }),
+        }
+    }
+    let ports = c.ports_that_matter();
+    let n = endpoints.len();
+    let matrices = ports
+        .iter()
+        .map(|&pp| {
+            let m = c.matrix(pp);
+            let mut v = Vec::with_capacity(n * n);
+            for from in 0..n {
+                for to in 0..n {
+                    v.push(m.cell(from, to));
+                }
+            }
+            v
+        })
+        .collect();
+    let policies = model
+        .policies
+        .iter()
+        .enumerate()
+        .map(|(i, p)| PolicyInfo {
+            id: p.id(),
+            index: i,
+            ingress: p.affects_ingress,
+            egress: p.affects_egress,
+            selects: c.selected_by(i),
+            span: p.span,
+        })
+        .collect();
+    let namespaces = model.namespaces.iter().map(|n| n.name.clone()).collect();
+    drop(c);
+    let ev = Evaluation {
+        model,
+        endpoints,
+        groups,
+        namespaces,
+        ports,
+        matrices,
+        policies,
+    };
+    (diagnostics, Some(ev))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn port_choice_values() {
+        assert_eq!(PortChoice::parse("all"), Some(PortChoice::All));
+        assert_eq!(PortChoice::parse("53/UDP").unwrap().value(), "53/UDP");
+        assert_eq!(PortChoice::parse("nope"), None);
+    }
+}

@@ -1,0 +1,54 @@
+//! The pure core of the playground (Crux style): state, events, effects and view models. No DOM
+//! here: [`update`] changes the [`State`] in response to an [`Event`] and returns the [`Effect`]s
+//! the shell should perform (storage, clipboard, timers, scrolling); [`view_model`] and the
+//! tabs' view models turn the state into plain data the Yew components render. Every question
+//! about NetworkPolicy semantics is answered by `netpol-engine`; the core only arranges the
+//! answers. Tested natively (`cargo test -p netpol-web`).
+//!
+//! The modules, bottom up (each uses only those above it):
+//! - `text` — YAML line ranges, UTF-16 positions, inline markup;
+//! - `evaluation` — the two texts through the engine into an owned [`Evaluation`];
+//! - `matrix`, `graph` — the matrix and graph view models;
+//! - `diff` — the state of the AND vs OR and Compare tabs and the lints (caches, undo);
+//! - `learn` — the tutorial and exercise state machine and the learner's progress;
+//! - `state` — [`State`] and the operations several events share;
+//! - `why` — the Why? panel's view model;
+//! - `share` — [`State`] ⇄ share link, the embed query, the iframe snippet;
+//! - `update` — [`Event`], [`Effect`], [`update`];
+//! - `startup` — the first state from storage, the share link and the embed query;
+//! - `view`, `diff_view` — the view model of the page and of the diff tabs.
+
+mod diff;
+mod diff_view;
+mod evaluation;
+mod graph;
+mod learn;
+mod matrix;
+pub mod share;
+mod startup;
+mod state;
+mod text;
+mod update;
+mod view;
+mod why;
+
+#[cfg(test)]
+mod tests;
+
+pub use diff::{compute_lints, DiffEvent, DiffState, LintVm, IDLE_MS, UNDO_DEPTH};
+pub use diff_view::{
+    andor_vm, compare_vm, line_diff, AndOrVm, Change, CompareVm, DiffCell, DiffHeader,
+    DiffMatrixVm, FlowVm, RangeVm, Seg, VariantVm,
+};
+pub use evaluation::{evaluate, Editor, Evaluation, Group, PortChoice, CLUSTER, POLICIES};
+pub use graph::{BoxVm, EdgeVm, GraphVm, NodeVm, NODE_R};
+pub use learn::{
+    ExerciseItem, Learn, LearnData, LearnEvent, Menu, Progress, Solution, StepItem, PROGRESS_KEY,
+};
+pub use matrix::{CellVm, HeaderVm, Mark, MatrixVm};
+pub use startup::{start, Startup};
+pub use state::{EmbedParams, FlowSel, LineRange, Panel, Saved, State, View, STORAGE_KEY};
+pub use text::{block_lines, document_lines, inline_markup, utf16_offset, Inline};
+pub use update::{update, Effect, Event};
+pub use view::{lint_diags, view_model, DiagVm, PolicyVm, PortOption, ViewModel};
+pub use why::{ExplanationVm, LinkVm, SideVm};
