@@ -39,15 +39,20 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod addresses;
 pub mod diag;
 pub mod diff;
 pub mod eval;
 pub mod exercise;
 pub mod explain;
+mod limits;
 pub mod lint;
+mod meta;
 pub mod model;
+mod objects;
 mod parse;
 mod selector;
+mod source;
 mod toy;
 mod validate;
 pub mod yaml;
@@ -64,8 +69,10 @@ pub use lint::{lint, Lint};
 pub use model::{Model, PolicyType, PortProto, Protocol};
 pub use parse::parse;
 pub use selector::describe_selector;
+pub use source::decode;
 
-/// One input file: a name used in diagnostics, and its text.
+/// One input file: a name used in diagnostics, and its text. A leading byte order mark is
+/// ignored; lines may end in LF, CRLF or CR. To read a file's bytes, use [`decode`].
 #[derive(Clone, Copy, Debug)]
 pub struct Input<'a> {
     pub name: &'a str,

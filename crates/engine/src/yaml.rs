@@ -1,10 +1,17 @@
 //! YAML helpers: splitting a stream into documents and finding where a field path sits.
 //!
 //! `serde_yaml` gives values without positions, so positions come from a small outline reader
-//! of block-style YAML (what `kubectl` prints and what people type). It never fails: when a path
-//! cannot be followed to the end, the deepest position found is returned.
+//! of block-style YAML (what `kubectl` prints and what people type), and of flow mappings on one
+//! line. It never fails: when a path cannot be followed to the end, the deepest position found
+//! is returned. It works in byte columns inside and returns character columns (see
+//! [`crate::Diagnostic::col`]).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 use crate::diag::Seg;
+use crate::source::{char_column, clamp};
 
 /// One document of a multi-document YAML stream.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,7 +91,7 @@ struct Pos {
     col: usize,
 }
 
-/// Finds the 1-based (line, column) of `path` inside a document's text.
+/// Finds the 1-based (line, character column) of `path` inside a document's text.
 ///
 /// For a key, the position of its value when the value is on the key's line (where an "Invalid
 /// value" sits), else of the key; for an index, the position of the item's content.
@@ -92,15 +99,25 @@ pub fn locate(text: &str, path: &[Seg]) -> (u32, u32) {
     Locator::new(text).locate(path)
 }
 
-/// A document's outline, read once, for many [`locate`] calls.
+/// The block entries of a mapping, by key: the entry's position and the length in bytes of its
+/// key with the colon. Only the first entry of a repeated key is kept.
+type Keys = HashMap<String, (Pos, usize)>;
+
+/// A document's outline, read once, for many [`locate`] calls. The entries of every block
+/// collection it walks are indexed once, so that locating each of n siblings costs O(1) after
+/// the first, not O(n).
 pub struct Locator<'a> {
     lines: Vec<Option<Line<'a>>>,
+    keys: RefCell<HashMap<(usize, usize), Rc<Keys>>>,
+    items: RefCell<HashMap<(usize, usize), Rc<[Pos]>>>,
 }
 
 impl<'a> Locator<'a> {
     pub fn new(text: &'a str) -> Self {
         Locator {
             lines: outline(text),
+            keys: RefCell::default(),
+            items: RefCell::default(),
         }
     }
 
@@ -116,8 +133,8 @@ impl<'a> Locator<'a> {
         let mut found = node;
         for (i, seg) in path.iter().enumerate() {
             let next = match seg {
-                Seg::Key(k) => find_key(lines, node, k),
-                Seg::Index(i) => find_item(lines, node, *i),
+                Seg::Key(k) => self.find_key(node, k),
+                Seg::Index(i) => self.find_item(node, *i),
             };
             match next {
                 Some((at, value)) => {
@@ -134,7 +151,71 @@ impl<'a> Locator<'a> {
                 None => break,
             }
         }
-        (found.line as u32 + 1, found.col as u32 + 1)
+        let raw = lines[found.line].as_ref().map_or("", |l| l.raw);
+        (clamp(found.line + 1), char_column(raw, found.col))
+    }
+
+    /// Finds `key` in the mapping at `node`; returns the key's position and its value's.
+    fn find_key(&self, node: Pos, key: &str) -> Option<(Pos, Option<Pos>)> {
+        let lines = &self.lines;
+        let here = text_at(lines, node);
+        if here.starts_with('{') {
+            // A flow mapping on one line: point at the key inside it.
+            return flow_key(here, key).map(|(k, v)| {
+                let at = |col| Pos {
+                    line: node.line,
+                    col: node.col + col,
+                };
+                (at(k), Some(at(v)))
+            });
+        }
+        let keys = {
+            let mut cache = self.keys.borrow_mut();
+            let keys = cache.entry((node.line, node.col)).or_insert_with(|| {
+                let mut keys = Keys::new();
+                for e in entries(lines, node, false) {
+                    if let Some((k, len)) = entry_key(text_at(lines, e)) {
+                        keys.entry(k).or_insert((e, len));
+                    }
+                }
+                Rc::new(keys)
+            });
+            Rc::clone(keys)
+        };
+        let &(e, len) = keys.get(key)?;
+        Some((e, value_of(lines, e, len)))
+    }
+
+    /// Finds item `index` of the sequence at `node`; returns the item's content position twice.
+    fn find_item(&self, node: Pos, index: usize) -> Option<(Pos, Option<Pos>)> {
+        let lines = &self.lines;
+        let here = text_at(lines, node);
+        if here.starts_with('[') {
+            return Some((node, None));
+        }
+        if !here.starts_with('-') {
+            return None;
+        }
+        let items = {
+            let mut cache = self.items.borrow_mut();
+            let items = cache
+                .entry((node.line, node.col))
+                .or_insert_with(|| entries(lines, node, true).into());
+            Rc::clone(items)
+        };
+        let e = *items.get(index)?;
+        let t = text_at(lines, e);
+        let after = &t[1..];
+        let trimmed = after.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            let child = block_child(lines, e);
+            return Some((child.unwrap_or(e), child));
+        }
+        let content = Pos {
+            line: e.line,
+            col: e.col + 1 + (after.len() - trimmed.len()),
+        };
+        Some((content, Some(content)))
     }
 }
 
@@ -171,48 +252,106 @@ fn entries(lines: &[Option<Line<'_>>], node: Pos, seq: bool) -> Vec<Pos> {
     out
 }
 
-fn key_len(s: &str, key: &str) -> Option<usize> {
-    for q in ["", "\"", "'"] {
-        let quoted = format!("{q}{key}{q}");
-        if let Some(rest) = s.strip_prefix(quoted.as_str()) {
-            let rest_trim = rest.trim_start_matches(' ');
-            if rest_trim.starts_with(':') {
-                return Some(s.len() - rest_trim.len() + 1);
-            }
+/// The key of a block mapping entry (plain, `"double"` or `'single'` quoted) and the length in
+/// bytes of the key with its colon.
+fn entry_key(s: &str) -> Option<(String, usize)> {
+    let (key, rest) = match s.as_bytes().first()? {
+        &q @ (b'"' | b'\'') => {
+            let end = closing_quote(s, 1, q)?;
+            (s[1..end].to_string(), &s[end + 1..])
+        }
+        _ => {
+            let colon = plain_key_end(s)?;
+            (s[..colon].trim_end().to_string(), &s[colon..])
+        }
+    };
+    let trimmed = rest.trim_start_matches(' ');
+    trimmed
+        .starts_with(':')
+        .then(|| (key, s.len() - trimmed.len() + 1))
+}
+
+/// The byte position of the `:` ending a plain key: the first `:` followed by a space, a tab or
+/// the end of the line.
+fn plain_key_end(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    (0..b.len()).find(|&i| b[i] == b':' && matches!(b.get(i + 1), None | Some(b' ' | b'\t')))
+}
+
+/// The byte position of the quote closing a quoted scalar whose text starts at `from`.
+fn closing_quote(s: &str, from: usize, q: u8) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = from;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if q == b'"' => i += 2,
+            b'\'' if q == b'\'' && b.get(i + 1) == Some(&b'\'') => i += 2,
+            c if c == q => return Some(i),
+            _ => i += 1,
         }
     }
     None
 }
 
-/// Finds `key` in the mapping at `node`; returns the key's position and its value's position.
-fn find_key(lines: &[Option<Line<'_>>], node: Pos, key: &str) -> Option<(Pos, Option<Pos>)> {
-    let here = text_at(lines, node);
-    if here.starts_with('{') {
-        // A flow mapping on one line: point at the key inside it.
-        let needle = format!("{key}:");
-        return here.find(&needle).map(|i| {
-            let at = Pos {
-                line: node.line,
-                col: node.col + i,
-            };
-            let after = &here[i + needle.len()..];
-            let skip = after.len() - after.trim_start().len();
-            (
-                at,
-                Some(Pos {
-                    line: node.line,
-                    col: at.col + needle.len() + skip,
-                }),
-            )
-        });
-    }
-    for e in entries(lines, node, false) {
-        let t = text_at(lines, e);
-        if let Some(len) = key_len(t, key) {
-            return Some((e, value_of(lines, e, len)));
+/// Finds `key` among the entries of the flow mapping that starts `text` (with `{`), on one
+/// line; returns the byte offsets of the key and of its value. Keys of nested collections and
+/// keys that merely contain `key` (`hostname` for `name`) are not matches.
+fn flow_key(text: &str, key: &str) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    let skip = |mut i: usize| {
+        while matches!(b.get(i), Some(b' ' | b'\t')) {
+            i += 1;
         }
+        i
+    };
+    let mut i = 1;
+    loop {
+        // At the start of an entry.
+        let start = skip(i);
+        let (name, after) = match b.get(start)? {
+            b'}' => return None,
+            &q @ (b'"' | b'\'') => {
+                let end = closing_quote(text, start + 1, q)?;
+                (&text[start + 1..end], end + 1)
+            }
+            _ => {
+                let mut end = start;
+                while end < b.len()
+                    && !matches!(b[end], b',' | b'}' | b'{' | b'[' | b']')
+                    && !(b[end] == b':'
+                        && matches!(b.get(end + 1), None | Some(b' ' | b'\t' | b',' | b'}')))
+                {
+                    end += 1;
+                }
+                (text[start..end].trim_end(), end)
+            }
+        };
+        let colon = skip(after);
+        if b.get(colon) == Some(&b':') && name == key {
+            return Some((start, skip(colon + 1)));
+        }
+        // Skip to the end of this entry: the next `,` at this level. A quote starts a quoted
+        // scalar only where a token starts.
+        let mut depth = 0usize;
+        let mut token_start = true;
+        i = colon;
+        loop {
+            let c = *b.get(i)?;
+            match c {
+                b'"' | b'\'' if token_start => i = closing_quote(text, i + 1, c)?,
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' if depth == 0 => return None,
+                b'}' | b']' => depth -= 1,
+                b',' if depth == 0 => break,
+                _ => {}
+            }
+            if c != b' ' && c != b'\t' {
+                token_start = matches!(c, b':' | b',' | b'{' | b'[');
+            }
+            i += 1;
+        }
+        i += 1;
     }
-    None
 }
 
 /// The position of the value of an entry whose key (with its colon) is `len` bytes long.
@@ -247,30 +386,6 @@ fn block_child(lines: &[Option<Line<'_>>], entry: Pos) -> Option<Pos> {
         return None;
     }
     None
-}
-
-/// Finds item `index` of the sequence at `node`; returns the item's content position twice.
-fn find_item(lines: &[Option<Line<'_>>], node: Pos, index: usize) -> Option<(Pos, Option<Pos>)> {
-    let here = text_at(lines, node);
-    if here.starts_with('[') {
-        return Some((node, None));
-    }
-    if !here.starts_with('-') {
-        return None;
-    }
-    let e = *entries(lines, node, true).get(index)?;
-    let t = text_at(lines, e);
-    let after = &t[1..];
-    let trimmed = after.trim_start();
-    if trimmed.is_empty() || trimmed.starts_with('#') {
-        let child = block_child(lines, e);
-        return Some((child.unwrap_or(e), child));
-    }
-    let content = Pos {
-        line: e.line,
-        col: e.col + 1 + (after.len() - trimmed.len()),
-    };
-    Some((content, Some(content)))
 }
 
 #[cfg(test)]
