@@ -12,25 +12,27 @@ use crate::validate;
 
 const INVALID_VALUE: &str = "invalid-value";
 
-/// `ValidateLabels`: every invalid key and value is an error naming the label map (`{path}:
-/// Invalid value: "x": …`), positioned at its key. Returns whether all are valid.
-pub(crate) fn check_labels(labels: &Labels, path: &FieldPath, out: &mut Vec<PathDiag>) -> bool {
+/// `ValidateLabels`: every invalid key and value is an error naming the label map (`{field}:
+/// Invalid value: "x": …`), positioned at its key under `at`. Returns whether all are valid.
+pub(crate) fn check_labels(
+    labels: &Labels,
+    field: &FieldPath,
+    at: &FieldPath,
+    out: &mut Vec<PathDiag>,
+) -> bool {
     let before = out.len();
     for (k, v) in labels {
-        let at = path.key(k);
-        let problems = validate::label_key_errors(k)
+        let key_errors = validate::label_key_errors(k)
             .into_iter()
-            .map(|msg| (quote(k), msg))
-            .chain(
-                validate::label_value_errors(v)
-                    .into_iter()
-                    .map(|msg| (quote(v), msg)),
-            );
-        for (value, msg) in problems {
+            .map(|m| (quote(k), m));
+        let value_errors = validate::label_value_errors(v)
+            .into_iter()
+            .map(|m| (quote(v), m));
+        for (value, msg) in key_errors.chain(value_errors) {
             out.push(PathDiag::error(
-                at.clone(),
+                at.key(k),
                 INVALID_VALUE,
-                format!("{path}: Invalid value: {value}: {msg}"),
+                format!("{field}: Invalid value: {value}: {msg}"),
             ));
         }
     }

@@ -11,6 +11,11 @@ use crate::meta;
 use crate::model::{ContainerPort, Labels, Namespace, Pod, Protocol, NAMESPACE_NAME_LABEL};
 use crate::validate;
 
+/// `metadata.labels`, as messages name it (relative to the object, also inside a List).
+fn labels_field() -> FieldPath {
+    FieldPath::root().key("metadata").key("labels")
+}
+
 fn required_name(meta: &FieldPath, out: &mut Vec<PathDiag>) {
     out.push(PathDiag::error(
         meta.key("name"),
@@ -34,7 +39,7 @@ pub(crate) fn namespace(
         return None;
     }
     let mut labels: Labels = obj.metadata.labels.clone().unwrap_or_default();
-    if !meta::check_labels(&labels, &meta.key("labels"), out) {
+    if !meta::check_labels(&labels, &labels_field(), &meta.key("labels"), out) {
         return None;
     }
     labels.insert(NAMESPACE_NAME_LABEL.to_string(), name.clone());
@@ -67,7 +72,7 @@ pub(crate) fn pod(obj: &core::Pod, path: &FieldPath, out: &mut Vec<PathDiag>) ->
         out,
     );
     let labels: Labels = obj.metadata.labels.clone().unwrap_or_default();
-    let labels_ok = meta::check_labels(&labels, &meta.key("labels"), out);
+    let labels_ok = meta::check_labels(&labels, &labels_field(), &meta.key("labels"), out);
     if !(name_ok && namespace_ok && labels_ok) {
         return None;
     }

@@ -375,7 +375,8 @@ fn namespace(
             return None;
         }
     }
-    if !meta::check_labels(&labels, &npath.key("labels"), diags) {
+    let lpath = npath.key("labels");
+    if !meta::check_labels(&labels, &lpath, &lpath, diags) {
         return None;
     }
     labels.insert(NAMESPACE_NAME_LABEL.to_string(), name.to_string());
@@ -407,7 +408,7 @@ fn namespace(
         }
         let before = diags.len();
         let spec = pod_spec(pv, &ppath, diags);
-        if diags.len() > before || !meta::check_labels(&spec.labels, &ppath, diags) {
+        if diags.len() > before || !meta::check_labels(&spec.labels, &ppath, &ppath, diags) {
             continue;
         }
         ns.pods.push(ToyPod {

@@ -258,7 +258,7 @@ fn entry_key(s: &str) -> Option<(String, usize)> {
     let (key, rest) = match s.as_bytes().first()? {
         &q @ (b'"' | b'\'') => {
             let end = closing_quote(s, 1, q)?;
-            (s[1..end].to_string(), &s[end + 1..])
+            (unquote(&s[1..end], q), &s[end + 1..])
         }
         _ => {
             let colon = plain_key_end(s)?;
@@ -276,6 +276,51 @@ fn entry_key(s: &str) -> Option<(String, usize)> {
 fn plain_key_end(s: &str) -> Option<usize> {
     let b = s.as_bytes();
     (0..b.len()).find(|&i| b[i] == b':' && matches!(b.get(i + 1), None | Some(b' ' | b'\t')))
+}
+
+/// The text of a quoted scalar written as `raw` between quotes `q`: `''` in single quotes, and
+/// YAML's escapes in double quotes (`\e`, `\x1b`, `\u00e9`, …).
+fn unquote(raw: &str, q: u8) -> String {
+    if q == b'\'' {
+        return raw.replace("''", "'");
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let hex = |chars: &mut std::str::Chars<'_>, n: usize| {
+            let digits: String = chars.by_ref().take(n).collect();
+            u32::from_str_radix(&digits, 16)
+                .ok()
+                .and_then(char::from_u32)
+                .unwrap_or('\u{fffd}')
+        };
+        let unescaped = match chars.next() {
+            Some('0') => '\0',
+            Some('a') => '\u{7}',
+            Some('b') => '\u{8}',
+            Some('t') => '\t',
+            Some('n') => '\n',
+            Some('v') => '\u{b}',
+            Some('f') => '\u{c}',
+            Some('r') => '\r',
+            Some('e') => '\u{1b}',
+            Some('N') => '\u{85}',
+            Some('_') => '\u{a0}',
+            Some('L') => '\u{2028}',
+            Some('P') => '\u{2029}',
+            Some('x') => hex(&mut chars, 2),
+            Some('u') => hex(&mut chars, 4),
+            Some('U') => hex(&mut chars, 8),
+            Some(other) => other,
+            None => break,
+        };
+        out.push(unescaped);
+    }
+    out
 }
 
 /// The byte position of the quote closing a quoted scalar whose text starts at `from`.
@@ -327,7 +372,13 @@ fn flow_key(text: &str, key: &str) -> Option<(usize, usize)> {
             }
         };
         let colon = skip(after);
-        if b.get(colon) == Some(&b':') && name == key {
+        let quoted = matches!(b[start], b'"' | b'\'');
+        let matches = if quoted {
+            unquote(name, b[start]) == key
+        } else {
+            name == key
+        };
+        if b.get(colon) == Some(&b':') && matches {
             return Some((start, skip(colon + 1)));
         }
         // Skip to the end of this entry: the next `,` at this level. A quote starts a quoted
@@ -460,6 +511,48 @@ spec:
             locate(text, &path("spec.egress[0].to[0].ipBlock.cidr")),
             (4, 30)
         );
+    }
+
+    #[test]
+    fn flow_mapping_keys_match_whole_keys_at_their_own_level() {
+        let cases = [
+            // `name` is not found inside `hostname`.
+            (
+                "metadata: {hostname: a, name: b}\n",
+                "metadata.name",
+                (1, 31),
+            ),
+            // Not found: the deepest position found, the `metadata` key.
+            ("metadata: {hostname: a}\n", "metadata.name", (1, 1)),
+            // Nor inside a nested mapping, a quoted value or a longer key.
+            ("m: {a: {name: x}, name: y}\n", "m.name", (1, 25)),
+            ("m: {a: 'name: x', names: 1, name: y}\n", "m.name", (1, 35)),
+            ("m: {\"name\": y}\n", "m.name", (1, 13)),
+        ];
+        for (text, p, want) in cases {
+            assert_eq!(locate(text, &path(p)), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        // Two-byte `é` and four-byte `🙂` before the value on the same line count one column each.
+        let text = "metadata: {labels: {a: é🙂}, name: x}\nspec:\n  é: {ñ: 1}\n";
+        assert_eq!(locate(text, &path("metadata.name")), (1, 35));
+        assert_eq!(locate(text, &path("spec.é.ñ")), (3, 10));
+    }
+
+    #[test]
+    fn locating_many_siblings_reads_the_mapping_once() {
+        let mut text = String::from("pods:\n");
+        for i in 0..20_000 {
+            text.push_str(&format!("  p{i}: app=x\n"));
+        }
+        let locator = Locator::new(&text);
+        for i in (0..20_000).rev() {
+            let want = (i as u32 + 2, 6 + i.to_string().len() as u32);
+            assert_eq!(locator.locate(&path(&format!("pods.p{i}"))), want);
+        }
     }
 
     #[test]
