@@ -156,15 +156,13 @@ pub const QUOTE_MAX_CHARS: usize = 80;
 pub fn quote(value: &str) -> String {
     let mut out = String::with_capacity(value.len().min(4 * QUOTE_MAX_CHARS) + 2);
     out.push('"');
-    let mut shown = 0;
-    for c in value.chars() {
+    for (shown, c) in value.chars().enumerate() {
         if shown == QUOTE_MAX_CHARS {
             out.push('"');
             let _ = write!(out, "… ({} bytes)", value.len());
             return out;
         }
         go_escape(c, &mut out);
-        shown += 1;
     }
     out.push('"');
     out
@@ -210,7 +208,8 @@ fn go_escape(c: char, out: &mut String) {
     }
 }
 
-/// An approximation of Go's `strconv.IsPrint` for non-ASCII characters.
+/// An approximation of Go's `strconv.IsPrint` for non-ASCII characters: control, format,
+/// space and private-use characters are not printable (unassigned ones are not known here).
 fn is_go_printable(c: char) -> bool {
     if c == ' ' {
         return true;
@@ -222,7 +221,9 @@ fn is_go_printable(c: char) -> bool {
         '\u{ad}' | '\u{600}'..='\u{605}' | '\u{61c}' | '\u{6dd}' | '\u{70f}' | '\u{180e}'
         | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}'
         | '\u{2066}'..='\u{206f}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}'
-        | '\u{e000}'..='\u{f8ff}' | '\u{fffe}' | '\u{ffff}')
+        | '\u{e000}'..='\u{f8ff}' | '\u{fffe}' | '\u{ffff}' | '\u{110bd}' | '\u{110cd}'
+        | '\u{13430}'..='\u{1343f}' | '\u{1bca0}'..='\u{1bca3}' | '\u{1d173}'..='\u{1d17a}'
+        | '\u{e0000}'..='\u{e007f}' | '\u{f0000}'..)
 }
 
 /// Cuts every quoted literal (`"…"` with backslash escapes, or `` `…` ``) in a message written
@@ -305,4 +306,62 @@ fn hex(rest: &mut Peekable<CharIndices<'_>>, n: usize) -> u32 {
         }
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quote_prints_go_strings_cut_with_a_length_note() {
+        let cases = [
+            ("web", "\"web\""),
+            ("a\"b\\c", "\"a\\\"b\\\\c\""),
+            ("\u{1b}[31m\r\n\0é", "\"\\x1b[31m\\r\\n\\x00é\""),
+            ("\u{200b}\u{10ffff}", "\"\\u200b\\U0010ffff\""),
+        ];
+        for (value, want) in cases {
+            assert_eq!(quote(value), want, "{value:?}");
+        }
+        let long = "é".repeat(100);
+        assert_eq!(
+            quote(&long),
+            format!("\"{}\"… (200 bytes)", "é".repeat(QUOTE_MAX_CHARS))
+        );
+    }
+
+    #[test]
+    fn shown_keeps_plain_names_and_quotes_the_rest() {
+        assert_eq!(shown("app/web-1.x"), "app/web-1.x");
+        assert_eq!(shown("two words"), "\"two words\"");
+        assert_eq!(shown(""), "\"\"");
+        assert_eq!(shown("<script>"), "\"<script>\"");
+        let path = FieldPath::root()
+            .key("metadata")
+            .key("labels")
+            .key("a\u{1b}b");
+        assert_eq!(path.to_string(), "metadata.labels.\"a\\x1bb\"");
+    }
+
+    #[test]
+    fn cut_quoted_cuts_long_literals_written_by_libraries() {
+        let long = "x".repeat(100);
+        let short = "y".repeat(QUOTE_MAX_CHARS);
+        // Rust's and Go's escapes count as the characters they stand for.
+        let message = format!(
+            "invalid type: string \"{long}\\u{{e9}}\\x1b\", expected `{long}` or \"{short}\""
+        );
+        assert_eq!(
+            cut_quoted(&message),
+            format!(
+                "invalid type: string \"{}\"… (103 bytes), expected `{}`… (100 bytes) or \"{short}\"",
+                "x".repeat(80),
+                "x".repeat(80)
+            )
+        );
+        assert_eq!(cut_quoted("no \"quotes\" to cut"), "no \"quotes\" to cut");
+        // An unclosed quote is left as it is.
+        let open = format!("a \"{long}");
+        assert_eq!(cut_quoted(&open), open);
+    }
 }

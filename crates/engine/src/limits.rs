@@ -608,7 +608,7 @@ mod tests {
             let prev = format!("*l{}", i - 1);
             text.push_str(&format!(
                 "l{i}: &l{i} [{}]\n",
-                vec![prev.as_str(); 10].join(", ")
+                [prev.as_str(); 10].join(", ")
             ));
         }
         let (at, _) = err(&text).unwrap();

@@ -103,13 +103,16 @@ pub fn locate(text: &str, path: &[Seg]) -> (u32, u32) {
 /// key with the colon. Only the first entry of a repeated key is kept.
 type Keys = HashMap<String, (Pos, usize)>;
 
+/// Cached indexes of the collections walked, by the position of their first entry.
+type Cache<T> = RefCell<HashMap<(usize, usize), Rc<T>>>;
+
 /// A document's outline, read once, for many [`locate`] calls. The entries of every block
 /// collection it walks are indexed once, so that locating each of n siblings costs O(1) after
 /// the first, not O(n).
 pub struct Locator<'a> {
     lines: Vec<Option<Line<'a>>>,
-    keys: RefCell<HashMap<(usize, usize), Rc<Keys>>>,
-    items: RefCell<HashMap<(usize, usize), Rc<[Pos]>>>,
+    keys: Cache<Keys>,
+    items: Cache<[Pos]>,
 }
 
 impl<'a> Locator<'a> {
