@@ -69,12 +69,4 @@ pub use lint::{lint, Lint};
 pub use model::{Model, PolicyType, PortProto, Protocol};
 pub use parse::parse;
 pub use selector::describe_selector;
-pub use source::decode;
-
-/// One input file: a name used in diagnostics, and its text. A leading byte order mark is
-/// ignored; lines may end in LF, CRLF or CR. To read a file's bytes, use [`decode`].
-#[derive(Clone, Copy, Debug)]
-pub struct Input<'a> {
-    pub name: &'a str,
-    pub text: &'a str,
-}
+pub use source::{decode, Input};

@@ -16,9 +16,10 @@ use serde_yaml::{Mapping, Value};
 use crate::addresses::{self, AutoIp};
 use crate::diag::{cut_quoted, shown, Diagnostic, FieldPath, PathDiag, Seg, Severity};
 use crate::model::{External, Model, Namespace, NetworkPolicy, Pod, Span, NAMESPACE_NAME_LABEL};
+use crate::source::{self, Input};
 use crate::toy::ToyCluster;
 use crate::yaml::{split_documents, Document, Locator};
-use crate::{limits, objects, source, toy, validate, Input};
+use crate::{limits, objects, toy, validate};
 
 /// Parses and validates every input into one model. Objects with errors are left out; every
 /// problem is a diagnostic with file, line and column.

@@ -11,7 +11,17 @@ use crate::diag::{Diagnostic, Severity};
 
 const BOM: char = '\u{feff}';
 
-/// Decodes a file's bytes for [`crate::Input`]: UTF-8 (a byte order mark is dropped), or
+/// One input file: a name used in diagnostics, and its text. A leading byte order mark is
+/// ignored; lines may end in LF, CRLF or CR. To read a file's bytes, use [`decode`].
+#[derive(Clone, Copy, Debug)]
+pub struct Input<'a> {
+    /// The name diagnostics give the file (`file:line:col`).
+    pub name: &'a str,
+    /// The file's text.
+    pub text: &'a str,
+}
+
+/// Decodes a file's bytes for [`Input`]: UTF-8 (a byte order mark is dropped), or
 /// UTF-16 when the file starts with a UTF-16 byte order mark (as YAML allows).
 ///
 /// Never fails: an invalid sequence is replaced by U+FFFD, the rest of the file is still
