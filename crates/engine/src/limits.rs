@@ -497,14 +497,15 @@ fn expansion(
                 _ => break,
             }
         }
-        let alias = format!("*{}", shown(name));
+        let alias = || format!("*{}", shown(name));
         let size = match latest.get(name) {
             Some(&target) if anchors[target].end > at => {
                 return Err(Violation {
                     offset: at,
                     code: "yaml-limit",
                     message: format!(
-                        "alias {alias} is used inside the node it names (a recursive alias); this document is not read"
+                        "alias {} is used inside the node it names (a recursive alias); this document is not read",
+                        alias()
                     ),
                 });
             }
@@ -519,7 +520,8 @@ fn expansion(
                 offset: at,
                 code: "yaml-limit",
                 message: format!(
-                    "alias {alias} expands this document beyond {limit} bytes (the limit: {EXPANSION_FACTOR} times its size, at least {MIN_EXPANSION_LIMIT} bytes); it is not read"
+                    "alias {} expands this document beyond {limit} bytes (the limit: {EXPANSION_FACTOR} times its size, at least {MIN_EXPANSION_LIMIT} bytes); it is not read",
+                    alias()
                 ),
             });
         }

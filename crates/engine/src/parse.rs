@@ -36,13 +36,12 @@ pub fn parse(inputs: &[Input<'_>]) -> (Model, Vec<Diagnostic>) {
                 locator: Locator::new(doc.text),
             };
             if let Err(v) = limits::check(doc.text) {
-                b.diags
-                    .push(ctx.at_offset(v.offset, Severity::Error, v.code, v.message));
+                b.emit(ctx.at_offset(v.offset, Severity::Error, v.code, v.message));
                 continue;
             }
             match serde_yaml::from_str::<Value>(doc.text) {
                 Ok(value) => b.object(&ctx, &value, &FieldPath::root()),
-                Err(e) => b.diags.push(yaml_error(&ctx, &e)),
+                Err(e) => b.emit(yaml_error(&ctx, &e)),
             }
         }
     }
@@ -111,11 +110,27 @@ fn yaml_error(ctx: &Ctx<'_>, e: &serde_yaml::Error) -> Diagnostic {
     ctx.at_offset(offset, Severity::Error, "yaml-syntax", message)
 }
 
+/// At most this many diagnostics are listed per input file; one more says how many were not.
+/// (A 10 MB file can hold millions of invalid entries; no reader needs more than the first.)
+pub(crate) const MAX_DIAGNOSTICS_PER_FILE: usize = 1000;
+
+/// The diagnostics of a file beyond [`MAX_DIAGNOSTICS_PER_FILE`].
+#[derive(Default)]
+struct Unlisted {
+    count: usize,
+    /// The first one, whose position the summary takes.
+    first: Option<Diagnostic>,
+    any_error: bool,
+}
+
 /// The model being built, with indexes to find what is declared twice.
 #[derive(Default)]
 struct Builder {
     model: Model,
     diags: Vec<Diagnostic>,
+    /// How many diagnostics each file has, and those not listed.
+    listed: HashMap<String, usize>,
+    unlisted: Vec<(String, Unlisted)>,
     /// Pods whose IP is to be assigned.
     auto_ip: Vec<AutoIp>,
     /// How many toy namespaces were declared, for IP assignment.
@@ -162,7 +177,43 @@ fn first_at(model: &Model, at: Span) -> String {
 
 impl Builder {
     fn push(&mut self, ctx: &Ctx<'_>, d: PathDiag) {
-        self.diags.push(ctx.diag(d));
+        if self.listed.get(ctx.name).copied().unwrap_or(0) < MAX_DIAGNOSTICS_PER_FILE {
+            self.emit(ctx.diag(d));
+        } else {
+            // Past the cap only the first needs a position.
+            let unlisted = self.unlisted_of(ctx.name);
+            unlisted.count += 1;
+            unlisted.any_error |= d.severity == Severity::Error;
+            if unlisted.first.is_none() {
+                let d = ctx.diag(d);
+                self.unlisted_of(ctx.name).first = Some(d);
+            }
+        }
+    }
+
+    /// Lists a diagnostic, or counts it when its file has [`MAX_DIAGNOSTICS_PER_FILE`].
+    fn emit(&mut self, d: Diagnostic) {
+        let listed = self.listed.entry(d.file.clone()).or_default();
+        if *listed < MAX_DIAGNOSTICS_PER_FILE {
+            *listed += 1;
+            self.diags.push(d);
+            return;
+        }
+        let unlisted = self.unlisted_of(&d.file);
+        unlisted.count += 1;
+        unlisted.any_error |= d.severity == Severity::Error;
+        unlisted.first.get_or_insert(d);
+    }
+
+    fn unlisted_of(&mut self, file: &str) -> &mut Unlisted {
+        let i = match self.unlisted.iter().position(|(f, _)| f == file) {
+            Some(i) => i,
+            None => {
+                self.unlisted.push((file.to_string(), Unlisted::default()));
+                self.unlisted.len() - 1
+            }
+        };
+        &mut self.unlisted[i].1
     }
 
     fn push_all(&mut self, ctx: &Ctx<'_>, diags: Vec<PathDiag>) {
@@ -465,9 +516,28 @@ impl Builder {
                 span: None,
             });
         }
-        self.diags
-            .extend(addresses::shared_ip_warnings(&self.model));
+        for d in addresses::shared_ip_warnings(&self.model) {
+            self.emit(d);
+        }
         addresses::assign(&mut self.model, &self.auto_ip);
+        for (_, unlisted) in std::mem::take(&mut self.unlisted) {
+            let Some(first) = unlisted.first else {
+                continue;
+            };
+            self.diags.push(Diagnostic {
+                severity: if unlisted.any_error {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                },
+                code: "too-many-diagnostics",
+                message: format!(
+                    "{} more problems in this file are not listed (the first {MAX_DIAGNOSTICS_PER_FILE} are); this is the first of them: {}",
+                    unlisted.count, first.message
+                ),
+                ..first
+            });
+        }
         (self.model, self.diags)
     }
 }

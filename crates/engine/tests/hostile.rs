@@ -3,7 +3,8 @@
 //!
 //! Expected messages follow kube-apiserver's wording (apimachinery `validation.go`,
 //! `field/errors.go`) and the bounds documented in the engine (`limits.rs`): aliases may expand
-//! a document to twice its size or 1 MiB, collections nest at most 100 levels deep.
+//! a document to twice its size or 1 MiB, collections nest at most 100 levels deep, a file lists
+//! at most 1000 diagnostics.
 
 use std::collections::HashSet;
 
@@ -239,4 +240,26 @@ fn auto_assigned_ips_stay_unique_past_64k_pods_and_254_namespaces() {
     // Namespace ns252 is the 254th: the last with IPv4 addresses.
     assert_eq!(ip("ns252/a"), "10.254.0.2");
     assert_eq!(ip("ns253/a"), "fd00::ff:0:0");
+}
+
+#[test]
+fn a_file_lists_at_most_1000_diagnostics_and_counts_the_rest() {
+    let mut text = String::from("namespaces:\n  app:\n    pods:\n");
+    for i in 0..5_000 {
+        text.push_str(&format!("      P{i}: app=x\n"));
+    }
+    let (model, diags) = parse(&[Input {
+        name: "many.yaml",
+        text: &text,
+    }]);
+    assert!(model.pods.is_empty());
+    assert_eq!(diags.len(), 1_001);
+    assert_eq!(
+        diags[999].to_string(),
+        format!("many.yaml:1003:13: error: pod name \"P999\": {SUBDOMAIN}")
+    );
+    assert_eq!(
+        diags[1_000].to_string(),
+        format!("many.yaml:1004:14: error: 4000 more problems in this file are not listed (the first 1000 are); this is the first of them: pod name \"P1000\": {SUBDOMAIN}")
+    );
 }
