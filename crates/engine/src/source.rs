@@ -162,15 +162,6 @@ pub(crate) fn clamp(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// The 1-based character column of byte column `byte` (0-based) of `line`.
-pub(crate) fn char_column(line: &str, byte: usize) -> u32 {
-    let mut byte = byte.min(line.len());
-    while !line.is_char_boundary(byte) {
-        byte -= 1;
-    }
-    clamp(line[..byte].chars().count() + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,6 +219,5 @@ mod tests {
         // `x` is byte 11 and character 6 of its line.
         assert_eq!(position(text, text.find('x').unwrap()), (2, 6));
         assert_eq!(position(text, 999), (3, 1));
-        assert_eq!(char_column("été: x", 7), 6);
     }
 }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::diag::Seg;
-use crate::source::{char_column, clamp};
+use crate::source::clamp;
 
 /// One document of a multi-document YAML stream.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -99,39 +99,49 @@ pub fn locate(text: &str, path: &[Seg]) -> (u32, u32) {
     Locator::new(text).locate(path)
 }
 
-/// The block entries of a mapping, by key: the entry's position and the length in bytes of its
-/// key with the colon. Only the first entry of a repeated key is kept.
-type Keys = HashMap<String, (Pos, usize)>;
+/// The entries of a mapping, by key: the key's position and its value's. Only the first entry
+/// of a repeated key is kept.
+type Keys = HashMap<String, (Pos, Option<Pos>)>;
 
 /// Cached indexes of the collections walked, by the position of their first entry.
 type Cache<T> = RefCell<HashMap<(usize, usize), Rc<T>>>;
 
-/// A document's outline, read once, for many [`locate`] calls. The entries of every block
-/// collection it walks are indexed once, so that locating each of n siblings costs O(1) after
-/// the first, not O(n).
+/// A document's outline, read once, for many [`locate`] calls. The entries of every collection
+/// it walks are indexed once, so that locating each of n siblings costs O(1) after the first,
+/// not O(n).
 pub struct Locator<'a> {
     lines: Vec<Option<Line<'a>>>,
+    /// The first content line and its indentation.
+    first: Option<Pos>,
     keys: Cache<Keys>,
     items: Cache<[Pos]>,
+    /// For each line located on: the byte offset of every non-ASCII character and how many
+    /// bytes beyond one the characters up to it take, to turn byte columns into characters.
+    wide: RefCell<HashMap<usize, Rc<[(usize, usize)]>>>,
 }
 
 impl<'a> Locator<'a> {
     pub fn new(text: &'a str) -> Self {
+        let lines = outline(text);
+        let first = lines.iter().enumerate().find_map(|(i, l)| {
+            l.as_ref().map(|l| Pos {
+                line: i,
+                col: l.indent,
+            })
+        });
         Locator {
-            lines: outline(text),
+            lines,
+            first,
             keys: RefCell::default(),
             items: RefCell::default(),
+            wide: RefCell::default(),
         }
     }
 
     /// See [`locate`].
     pub fn locate(&self, path: &[Seg]) -> (u32, u32) {
-        let lines = &self.lines;
-        let first = lines.iter().position(|l| l.is_some());
-        let Some(first) = first else { return (1, 1) };
-        let mut node = Pos {
-            line: first,
-            col: lines[first].as_ref().map_or(0, |l| l.indent),
+        let Some(mut node) = self.first else {
+            return (1, 1);
         };
         let mut found = node;
         for (i, seg) in path.iter().enumerate() {
@@ -154,39 +164,66 @@ impl<'a> Locator<'a> {
                 None => break,
             }
         }
-        let raw = lines[found.line].as_ref().map_or("", |l| l.raw);
-        (clamp(found.line + 1), char_column(raw, found.col))
+        (clamp(found.line + 1), self.char_column(found))
+    }
+
+    /// The 1-based character column of a position, in O(log n) once its line is indexed.
+    fn char_column(&self, pos: Pos) -> u32 {
+        let raw = self.lines[pos.line].as_ref().map_or("", |l| l.raw);
+        let wide = {
+            let mut cache = self.wide.borrow_mut();
+            let wide = cache.entry(pos.line).or_insert_with(|| {
+                let mut extra = 0;
+                raw.char_indices()
+                    .filter(|(_, c)| !c.is_ascii())
+                    .map(|(i, c)| {
+                        extra += c.len_utf8() - 1;
+                        (i, extra)
+                    })
+                    .collect()
+            });
+            Rc::clone(wide)
+        };
+        // The characters that start before the position.
+        let before = wide.partition_point(|&(i, _)| i < pos.col);
+        let extra = before.checked_sub(1).map_or(0, |k| wide[k].1);
+        clamp(pos.col.min(raw.len()).saturating_sub(extra) + 1)
     }
 
     /// Finds `key` in the mapping at `node`; returns the key's position and its value's.
     fn find_key(&self, node: Pos, key: &str) -> Option<(Pos, Option<Pos>)> {
-        let lines = &self.lines;
-        let here = text_at(lines, node);
-        if here.starts_with('{') {
-            // A flow mapping on one line: point at the key inside it.
-            return flow_key(here, key).map(|(k, v)| {
-                let at = |col| Pos {
-                    line: node.line,
-                    col: node.col + col,
-                };
-                (at(k), Some(at(v)))
-            });
-        }
         let keys = {
             let mut cache = self.keys.borrow_mut();
-            let keys = cache.entry((node.line, node.col)).or_insert_with(|| {
-                let mut keys = Keys::new();
-                for e in entries(lines, node, false) {
-                    if let Some((k, len)) = entry_key(text_at(lines, e)) {
-                        keys.entry(k).or_insert((e, len));
-                    }
-                }
-                Rc::new(keys)
-            });
+            let keys = cache
+                .entry((node.line, node.col))
+                .or_insert_with(|| Rc::new(self.keys_of(node)));
             Rc::clone(keys)
         };
-        let &(e, len) = keys.get(key)?;
-        Some((e, value_of(lines, e, len)))
+        keys.get(key).copied()
+    }
+
+    /// The entries of the mapping at `node`: a flow mapping on one line, or a block mapping.
+    fn keys_of(&self, node: Pos) -> Keys {
+        let lines = &self.lines;
+        let mut keys = Keys::new();
+        let here = text_at(lines, node);
+        if here.starts_with('{') {
+            let at = |col| Pos {
+                line: node.line,
+                col: node.col + col,
+            };
+            for (k, key, value) in flow_entries(here) {
+                keys.entry(k).or_insert((at(key), Some(at(value))));
+            }
+            return keys;
+        }
+        for e in entries(lines, node, false) {
+            if let Some((k, len)) = entry_key(text_at(lines, e)) {
+                keys.entry(k)
+                    .or_insert_with(|| (e, value_of(lines, e, len)));
+            }
+        }
+        keys
     }
 
     /// Finds item `index` of the sequence at `node`; returns the item's content position twice.
@@ -341,10 +378,10 @@ fn closing_quote(s: &str, from: usize, q: u8) -> Option<usize> {
     None
 }
 
-/// Finds `key` among the entries of the flow mapping that starts `text` (with `{`), on one
-/// line; returns the byte offsets of the key and of its value. Keys of nested collections and
-/// keys that merely contain `key` (`hostname` for `name`) are not matches.
-fn flow_key(text: &str, key: &str) -> Option<(usize, usize)> {
+/// The entries of the flow mapping that starts `text` (with `{`), on one line: each key's text
+/// (unquoted) and the byte offsets of the key and of its value. Keys of nested collections are
+/// not entries, and a key is matched whole (`hostname` is not `name`).
+fn flow_entries(text: &str) -> Vec<(String, usize, usize)> {
     let b = text.as_bytes();
     let skip = |mut i: usize| {
         while matches!(b.get(i), Some(b' ' | b'\t')) {
@@ -352,17 +389,20 @@ fn flow_key(text: &str, key: &str) -> Option<(usize, usize)> {
         }
         i
     };
+    let mut out = Vec::new();
     let mut i = 1;
     loop {
         // At the start of an entry.
         let start = skip(i);
-        let (name, after) = match b.get(start)? {
-            b'}' => return None,
-            &q @ (b'"' | b'\'') => {
-                let end = closing_quote(text, start + 1, q)?;
-                (&text[start + 1..end], end + 1)
+        let (name, after) = match b.get(start) {
+            None | Some(b'}') => return out,
+            Some(&q @ (b'"' | b'\'')) => {
+                let Some(end) = closing_quote(text, start + 1, q) else {
+                    return out;
+                };
+                (unquote(&text[start + 1..end], q), end + 1)
             }
-            _ => {
+            Some(_) => {
                 let mut end = start;
                 while end < b.len()
                     && !matches!(b[end], b',' | b'}' | b'{' | b'[' | b']')
@@ -371,18 +411,12 @@ fn flow_key(text: &str, key: &str) -> Option<(usize, usize)> {
                 {
                     end += 1;
                 }
-                (text[start..end].trim_end(), end)
+                (text[start..end].trim_end().to_string(), end)
             }
         };
         let colon = skip(after);
-        let quoted = matches!(b[start], b'"' | b'\'');
-        let matches = if quoted {
-            unquote(name, b[start]) == key
-        } else {
-            name == key
-        };
-        if b.get(colon) == Some(&b':') && matches {
-            return Some((start, skip(colon + 1)));
+        if b.get(colon) == Some(&b':') {
+            out.push((name, start, skip(colon + 1)));
         }
         // Skip to the end of this entry: the next `,` at this level. A quote starts a quoted
         // scalar only where a token starts.
@@ -390,11 +424,16 @@ fn flow_key(text: &str, key: &str) -> Option<(usize, usize)> {
         let mut token_start = true;
         i = colon;
         loop {
-            let c = *b.get(i)?;
+            let Some(&c) = b.get(i) else {
+                return out;
+            };
             match c {
-                b'"' | b'\'' if token_start => i = closing_quote(text, i + 1, c)?,
+                b'"' | b'\'' if token_start => match closing_quote(text, i + 1, c) {
+                    Some(end) => i = end,
+                    None => return out,
+                },
                 b'{' | b'[' => depth += 1,
-                b'}' | b']' if depth == 0 => return None,
+                b'}' | b']' if depth == 0 => return out,
                 b'}' | b']' => depth -= 1,
                 b',' if depth == 0 => break,
                 _ => {}
@@ -555,6 +594,19 @@ spec:
         for i in (0..20_000).rev() {
             let want = (i as u32 + 2, 6 + i.to_string().len() as u32);
             assert_eq!(locator.locate(&path(&format!("pods.p{i}"))), want);
+        }
+        // The same on one line, in a flow mapping, with a character of two bytes after it.
+        let mut text = String::from("pods: {");
+        let mut values = Vec::new();
+        for i in 0..20_000 {
+            text.push_str(&format!("p{i}: "));
+            values.push(text.len() as u32 + 1);
+            text.push_str("x, ");
+        }
+        text.push_str("} # é\n");
+        let locator = Locator::new(&text);
+        for i in (0..20_000).rev() {
+            assert_eq!(locator.locate(&path(&format!("pods.p{i}"))), (1, values[i]));
         }
     }
 
