@@ -103,8 +103,12 @@ pub fn locate(text: &str, path: &[Seg]) -> (u32, u32) {
 /// of a repeated key is kept.
 type Keys = HashMap<String, (Pos, Option<Pos>)>;
 
-/// Cached indexes of the collections walked, by the position of their first entry.
-type Cache<T> = RefCell<HashMap<(usize, usize), Rc<T>>>;
+/// Cached indexes, of the collections walked (by the position of their first entry) or of lines.
+type Cache<K, T> = RefCell<HashMap<K, Rc<T>>>;
+
+/// The byte offset of every non-ASCII character of a line, with how many bytes beyond one the
+/// characters up to it take.
+type Wide = [(usize, usize)];
 
 /// A document's outline, read once, for many [`locate`] calls. The entries of every collection
 /// it walks are indexed once, so that locating each of n siblings costs O(1) after the first,
@@ -113,11 +117,10 @@ pub struct Locator<'a> {
     lines: Vec<Option<Line<'a>>>,
     /// The first content line and its indentation.
     first: Option<Pos>,
-    keys: Cache<Keys>,
-    items: Cache<[Pos]>,
-    /// For each line located on: the byte offset of every non-ASCII character and how many
-    /// bytes beyond one the characters up to it take, to turn byte columns into characters.
-    wide: RefCell<HashMap<usize, Rc<[(usize, usize)]>>>,
+    keys: Cache<(usize, usize), Keys>,
+    items: Cache<(usize, usize), [Pos]>,
+    /// For each line located on, to turn byte columns into characters.
+    wide: Cache<usize, Wide>,
 }
 
 impl<'a> Locator<'a> {
