@@ -112,7 +112,7 @@ fn yaml_error(ctx: &Ctx<'_>, e: &serde_yaml::Error) -> Diagnostic {
 
 /// At most this many diagnostics are listed per input file; one more says how many were not.
 /// (A 10 MB file can hold millions of invalid entries; no reader needs more than the first.)
-pub(crate) const MAX_DIAGNOSTICS_PER_FILE: usize = 1000;
+const MAX_DIAGNOSTICS_PER_FILE: usize = 1000;
 
 /// The diagnostics of a file beyond [`MAX_DIAGNOSTICS_PER_FILE`].
 #[derive(Default)]
