@@ -39,17 +39,22 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod addresses;
 mod andor;
 pub mod diag;
 pub mod diff;
 pub mod eval;
 pub mod exercise;
 pub mod explain;
+mod limits;
 pub mod lint;
+mod meta;
 pub mod model;
+mod objects;
 mod parse;
 pub mod report;
 mod selector;
+mod source;
 pub mod suggest;
 pub mod tiered;
 mod toy;
@@ -70,10 +75,4 @@ pub use model::{Model, PolicyType, PortProto, Protocol};
 pub use parse::parse;
 pub use report::MatrixReport;
 pub use selector::describe_selector;
-
-/// One input file: a name used in diagnostics, and its text.
-#[derive(Clone, Copy, Debug)]
-pub struct Input<'a> {
-    pub name: &'a str,
-    pub text: &'a str,
-}
+pub use source::{decode, Input};

@@ -1,21 +1,25 @@
 //! From input texts to the validated model: documents, Kubernetes objects, the toy format.
 //!
 //! Parsing never fails: it returns a model of everything valid plus positioned diagnostics.
+//! Each document is first checked against the bounds in [`crate::limits`]; the readers of
+//! objects ([`crate::objects`], [`crate::validate`]) and of toy clusters ([`crate::toy`])
+//! return plain values, which this module positions and merges (declared twice, undeclared
+//! namespaces, IP assignment).
 
-use std::collections::{BTreeMap, HashSet};
-use std::net::IpAddr;
+use std::collections::{BTreeMap, HashMap};
 
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::api::networking::v1 as net;
 use serde::de::DeserializeOwned;
-use serde_yaml::Value;
+use serde_yaml::{Mapping, Value};
 
-use crate::diag::{Diagnostic, FieldPath, PathDiag, Seg, Severity};
-use crate::model::{
-    ContainerPort, Labels, Model, Namespace, Pod, Protocol, Span, NAMESPACE_NAME_LABEL,
-};
+use crate::addresses::{self, AutoIp};
+use crate::diag::{cut_quoted, shown, Diagnostic, FieldPath, PathDiag, Seg, Severity};
+use crate::model::{External, Model, Namespace, NetworkPolicy, Pod, Span, NAMESPACE_NAME_LABEL};
+use crate::source::{self, Input};
+use crate::toy::ToyCluster;
 use crate::yaml::{split_documents, Document, Locator};
-use crate::{toy, validate, Input};
+use crate::{limits, objects, toy, validate};
 
 /// Parses and validates every input into one model. Objects with errors are left out; every
 /// problem is a diagnostic with file, line and column.
@@ -23,41 +27,46 @@ pub fn parse(inputs: &[Input<'_>]) -> (Model, Vec<Diagnostic>) {
     let mut b = Builder::default();
     for (file, input) in inputs.iter().enumerate() {
         b.model.files.push(input.name.to_string());
-        for doc in split_documents(input.text) {
+        let text = source::normalize(input.text);
+        for doc in split_documents(&text) {
             let ctx = Ctx {
                 file,
                 name: input.name,
                 doc: &doc,
                 locator: Locator::new(doc.text),
             };
+            if let Err(v) = limits::check(doc.text) {
+                b.emit(ctx.at_offset(v.offset, Severity::Error, v.code, v.message));
+                continue;
+            }
             match serde_yaml::from_str::<Value>(doc.text) {
                 Ok(value) => b.object(&ctx, &value, &FieldPath::root()),
-                Err(e) => b.diags.push(yaml_error(&ctx, &e)),
+                Err(e) => b.emit(yaml_error(&ctx, &e)),
             }
         }
     }
     b.finish()
 }
 
-/// Where a document sits, to turn field paths into positions.
-pub(crate) struct Ctx<'a> {
-    pub file: usize,
-    pub name: &'a str,
-    pub doc: &'a Document<'a>,
-    pub locator: Locator<'a>,
+/// Where a document sits, to turn field paths and offsets into positions.
+struct Ctx<'a> {
+    file: usize,
+    name: &'a str,
+    doc: &'a Document<'a>,
+    locator: Locator<'a>,
 }
 
 impl Ctx<'_> {
-    pub fn span(&self, path: &FieldPath) -> Span {
+    fn span(&self, path: &FieldPath) -> Span {
         let (line, col) = self.locator.locate(&path.0);
         Span {
             file: self.file,
-            line: line + self.doc.first_line as u32,
+            line: line.saturating_add(source::clamp(self.doc.first_line)),
             col,
         }
     }
 
-    pub fn diag(&self, d: PathDiag) -> Diagnostic {
+    fn diag(&self, d: PathDiag) -> Diagnostic {
         let span = self.span(&d.path);
         Diagnostic {
             file: self.name.to_string(),
@@ -65,37 +74,71 @@ impl Ctx<'_> {
             col: span.col,
             severity: d.severity,
             code: d.code,
-            message: d.message,
+            message: cut_quoted(&d.message).into_owned(),
+        }
+    }
+
+    /// A diagnostic at byte `offset` of the document.
+    fn at_offset(
+        &self,
+        offset: usize,
+        severity: Severity,
+        code: &'static str,
+        message: String,
+    ) -> Diagnostic {
+        let (line, col) = source::position(self.doc.text, offset);
+        Diagnostic {
+            file: self.name.to_string(),
+            line: line.saturating_add(source::clamp(self.doc.first_line)),
+            col,
+            severity,
+            code,
+            message,
         }
     }
 }
 
+/// A libyaml or serde_yaml error, positioned by its byte offset (libyaml's own line count
+/// also breaks lines at U+0085, U+2028 and U+2029; ours does not).
 fn yaml_error(ctx: &Ctx<'_>, e: &serde_yaml::Error) -> Diagnostic {
-    let (line, col) = e
-        .location()
-        .map_or((1, 1), |l| (l.line() as u32, l.column() as u32));
+    let offset = e.location().map_or(0, |l| l.index());
     let mut message = e.to_string();
     if let Some(i) = message.find(" at line ") {
         message.truncate(i);
     }
-    Diagnostic {
-        file: ctx.name.to_string(),
-        line: line + ctx.doc.first_line as u32,
-        col,
-        severity: Severity::Error,
-        code: "yaml-syntax",
-        message: format!("YAML syntax error: {message}"),
-    }
+    let message = format!("YAML syntax error: {}", cut_quoted(&message));
+    ctx.at_offset(offset, Severity::Error, "yaml-syntax", message)
 }
 
+/// At most this many diagnostics are listed per input file; one more says how many were not.
+/// (A 10 MB file can hold millions of invalid entries; no reader needs more than the first.)
+const MAX_DIAGNOSTICS_PER_FILE: usize = 1000;
+
+/// The diagnostics of a file beyond [`MAX_DIAGNOSTICS_PER_FILE`].
 #[derive(Default)]
-pub(crate) struct Builder {
-    pub model: Model,
-    pub diags: Vec<Diagnostic>,
-    /// Pods whose IP is to be assigned, with the ordinal of their namespace and of the pod.
-    pub auto_ip: Vec<(usize, usize, usize)>,
-    /// Namespace names in order of declaration in toy clusters, for IP assignment.
-    pub toy_namespaces: Vec<String>,
+struct Unlisted {
+    count: usize,
+    /// The first one, whose position the summary takes.
+    first: Option<Diagnostic>,
+    any_error: bool,
+}
+
+/// The model being built, with indexes to find what is declared twice.
+#[derive(Default)]
+struct Builder {
+    model: Model,
+    diags: Vec<Diagnostic>,
+    /// How many diagnostics each file has, and those not listed.
+    listed: HashMap<String, usize>,
+    unlisted: Vec<(String, Unlisted)>,
+    /// Pods whose IP is to be assigned.
+    auto_ip: Vec<AutoIp>,
+    /// How many toy namespaces were declared, for IP assignment.
+    toy_namespaces: usize,
+    namespaces: HashMap<String, usize>,
+    pods: HashMap<(String, String), usize>,
+    externals: HashMap<String, usize>,
+    policies: HashMap<(String, String), usize>,
 }
 
 fn deserialize<T: DeserializeOwned>(value: &Value) -> Result<T, (FieldPath, String)> {
@@ -117,9 +160,66 @@ fn deserialize<T: DeserializeOwned>(value: &Value) -> Result<T, (FieldPath, Stri
 
 const TOY_KEYS: [&str; 3] = ["namespaces", "externals", "ports"];
 
+/// The `apiVersion` of a kind this parser reads, for the hint when it is missing.
+fn api_version_of(kind: &str) -> Option<&'static str> {
+    match kind {
+        "NetworkPolicy" | "NetworkPolicyList" => Some("networking.k8s.io/v1"),
+        "Pod" | "Namespace" | "List" | "PodList" | "NamespaceList" => Some("v1"),
+        _ => None,
+    }
+}
+
+/// Where the first declaration of something is, as `file:line:col`.
+fn first_at(model: &Model, at: Span) -> String {
+    let file = model.files.get(at.file).map_or("", String::as_str);
+    format!("{file}:{}:{}", at.line, at.col)
+}
+
 impl Builder {
     fn push(&mut self, ctx: &Ctx<'_>, d: PathDiag) {
-        self.diags.push(ctx.diag(d));
+        if self.listed.get(ctx.name).copied().unwrap_or(0) < MAX_DIAGNOSTICS_PER_FILE {
+            self.emit(ctx.diag(d));
+        } else {
+            // Past the cap only the first needs a position.
+            let unlisted = self.unlisted_of(ctx.name);
+            unlisted.count += 1;
+            unlisted.any_error |= d.severity == Severity::Error;
+            if unlisted.first.is_none() {
+                let d = ctx.diag(d);
+                self.unlisted_of(ctx.name).first = Some(d);
+            }
+        }
+    }
+
+    /// Lists a diagnostic, or counts it when its file has [`MAX_DIAGNOSTICS_PER_FILE`].
+    fn emit(&mut self, d: Diagnostic) {
+        let listed = self.listed.entry(d.file.clone()).or_default();
+        if *listed < MAX_DIAGNOSTICS_PER_FILE {
+            *listed += 1;
+            self.diags.push(d);
+            return;
+        }
+        let unlisted = self.unlisted_of(&d.file);
+        unlisted.count += 1;
+        unlisted.any_error |= d.severity == Severity::Error;
+        unlisted.first.get_or_insert(d);
+    }
+
+    fn unlisted_of(&mut self, file: &str) -> &mut Unlisted {
+        let i = match self.unlisted.iter().position(|(f, _)| f == file) {
+            Some(i) => i,
+            None => {
+                self.unlisted.push((file.to_string(), Unlisted::default()));
+                self.unlisted.len() - 1
+            }
+        };
+        &mut self.unlisted[i].1
+    }
+
+    fn push_all(&mut self, ctx: &Ctx<'_>, diags: Vec<PathDiag>) {
+        for d in diags {
+            self.push(ctx, d);
+        }
     }
 
     /// Reads one object (a document, or an item of a List) at `path`.
@@ -144,7 +244,8 @@ impl Builder {
                     .keys()
                     .all(|k| k.as_str().is_some_and(|k| TOY_KEYS.contains(&k)));
             if toy && path.0.is_empty() {
-                toy::parse(self, ctx, value);
+                let cluster = toy::parse(value);
+                self.toy(ctx, cluster);
             } else {
                 self.push(
                     ctx,
@@ -157,59 +258,45 @@ impl Builder {
             }
             return;
         };
-        let rel =
-            |p: &FieldPath| FieldPath(path.0.iter().cloned().chain(p.0.iter().cloned()).collect());
-        let typed_error = |b: &mut Self, (p, msg): (FieldPath, String)| {
-            let shown = if p.0.is_empty() {
-                String::new()
-            } else {
-                format!("{p}: ")
-            };
-            b.push(
-                ctx,
-                PathDiag::error(rel(&p), "invalid-type", format!("{kind} {shown}{msg}")),
-            );
-        };
+        if !self.has_api_version(ctx, map, kind, path) {
+            return;
+        }
+        let mut diags = Vec::new();
         match kind {
             "NetworkPolicy" => match deserialize::<net::NetworkPolicy>(value) {
                 Ok(obj) => {
                     let loc = |p: &FieldPath| ctx.span(p);
-                    let (policy, diags) = validate::network_policy(value, &obj, path, &loc);
-                    for d in diags {
-                        self.push(ctx, d);
-                    }
+                    let (policy, found) = validate::network_policy(value, &obj, path, &loc);
+                    self.push_all(ctx, found);
                     if let Some(policy) = policy {
-                        if let Some(prev) =
-                            self.model.policies.iter().find(|p| p.id() == policy.id())
-                        {
-                            let at = prev.span;
-                            self.push(
-                                ctx,
-                                PathDiag::error(
-                                    rel(&FieldPath::root().key("metadata").key("name")),
-                                    "duplicate",
-                                    format!(
-                                        "NetworkPolicy {} is defined twice (first at {}:{}); this one is ignored",
-                                        policy.id(),
-                                        self.model.files[at.file],
-                                        at.line
-                                    ),
-                                ),
-                            );
-                        } else {
-                            self.model.policies.push(policy);
-                        }
+                        self.add_policy(ctx, policy, &path.key("metadata").key("name"));
                     }
                 }
-                Err(e) => typed_error(self, e),
+                Err(e) => self.typed_error(ctx, kind, path, e),
             },
             "Pod" => match deserialize::<core::Pod>(value) {
-                Ok(obj) => self.pod(ctx, &obj, path),
-                Err(e) => typed_error(self, e),
+                Ok(obj) => {
+                    let pod = objects::pod(&obj, path, &mut diags);
+                    self.push_all(ctx, diags);
+                    if let Some(mut pod) = pod {
+                        let at = path.key("metadata").key("name");
+                        pod.span = ctx.span(&at);
+                        self.add_pod(ctx, pod, &at);
+                    }
+                }
+                Err(e) => self.typed_error(ctx, kind, path, e),
             },
             "Namespace" => match deserialize::<core::Namespace>(value) {
-                Ok(obj) => self.namespace(ctx, &obj, path),
-                Err(e) => typed_error(self, e),
+                Ok(obj) => {
+                    let ns = objects::namespace(&obj, path, &mut diags);
+                    self.push_all(ctx, diags);
+                    if let Some(mut ns) = ns {
+                        let at = path.key("metadata").key("name");
+                        ns.span = Some(ctx.span(&at));
+                        self.add_namespace(ctx, ns, &at);
+                    }
+                }
+                Err(e) => self.typed_error(ctx, kind, path, e),
             },
             "List" | "NetworkPolicyList" | "PodList" | "NamespaceList" => match map.get("items") {
                 Some(Value::Sequence(items)) => {
@@ -232,7 +319,7 @@ impl Builder {
                     .get("metadata")
                     .and_then(|m| m.get("name"))
                     .and_then(Value::as_str)
-                    .map(|n| format!(" {n}"))
+                    .map(|n| format!(" {}", shown(n)))
                     .unwrap_or_default();
                 self.push(
                     ctx,
@@ -240,7 +327,8 @@ impl Builder {
                         path.key("kind"),
                         "skipped-kind",
                         format!(
-                            "skipped {other}{name}: only NetworkPolicy, Pod, Namespace and List objects affect the verdicts"
+                            "skipped {}{name}: only NetworkPolicy, Pod, Namespace and List objects affect the verdicts",
+                            shown(other)
                         ),
                     ),
                 );
@@ -248,246 +336,207 @@ impl Builder {
         }
     }
 
-    /// Checks a label map, reporting invalid keys and values at `path`.
-    pub fn check_labels(&mut self, ctx: &Ctx<'_>, labels: &Labels, path: &FieldPath) -> bool {
-        let mut ok = true;
-        for (k, v) in labels {
-            for msg in validate::label_key_errors(k) {
-                ok = false;
-                self.push(
-                    ctx,
-                    PathDiag::error(
-                        path.key(k),
-                        "invalid-value",
-                        format!("{path}: Invalid value: {k:?}: {msg}"),
-                    ),
-                );
-            }
-            for msg in validate::label_value_errors(v) {
-                ok = false;
-                self.push(
-                    ctx,
-                    PathDiag::error(
-                        path.key(k),
-                        "invalid-value",
-                        format!("{}: Invalid value: {v:?}: {msg}", path.key(k)),
-                    ),
-                );
-            }
+    /// A Kubernetes object needs `apiVersion` (the API server answers "Object 'apiVersion' is
+    /// missing"); without it the object is left out.
+    fn has_api_version(
+        &mut self,
+        ctx: &Ctx<'_>,
+        map: &Mapping,
+        kind: &str,
+        path: &FieldPath,
+    ) -> bool {
+        let present = match map.get("apiVersion") {
+            None | Some(Value::Null) => false,
+            Some(Value::String(s)) => !s.is_empty(),
+            Some(_) => true,
+        };
+        if !present {
+            let hint = match api_version_of(kind) {
+                Some(v) => format!(" (a {kind} has apiVersion: {v})"),
+                None => String::new(),
+            };
+            self.push(
+                ctx,
+                PathDiag::error(
+                    path.key("kind"),
+                    "required",
+                    format!("apiVersion: Required value: Object 'apiVersion' is missing{hint}"),
+                ),
+            );
         }
-        ok
+        present
     }
 
-    fn namespace(&mut self, ctx: &Ctx<'_>, obj: &core::Namespace, path: &FieldPath) {
-        let meta = path.key("metadata");
-        let Some(name) = obj.metadata.name.clone().filter(|n| !n.is_empty()) else {
-            self.push(
-                ctx,
-                PathDiag::error(
-                    meta.key("name"),
-                    "required",
-                    "metadata.name: Required value: name or generateName is required",
-                ),
-            );
-            return;
+    fn typed_error(
+        &mut self,
+        ctx: &Ctx<'_>,
+        kind: &str,
+        path: &FieldPath,
+        (p, msg): (FieldPath, String),
+    ) {
+        let shown = if p.0.is_empty() {
+            String::new()
+        } else {
+            format!("{p}: ")
         };
-        if let Some(msg) = validate::dns1123_label_errors(&name).first() {
-            self.push(
-                ctx,
-                PathDiag::error(
-                    meta.key("name"),
-                    "invalid-value",
-                    format!("metadata.name: Invalid value: {name:?}: {msg}"),
-                ),
-            );
-            return;
-        }
-        let mut labels: Labels = obj.metadata.labels.clone().unwrap_or_default();
-        if !self.check_labels(ctx, &labels, &meta.key("labels")) {
-            return;
-        }
-        labels.insert(NAMESPACE_NAME_LABEL.to_string(), name.clone());
-        let span = ctx.span(&meta.key("name"));
-        self.add_namespace(
+        let at = FieldPath(path.0.iter().chain(p.0.iter()).cloned().collect());
+        self.push(
             ctx,
-            Namespace {
-                name,
-                labels,
-                span: Some(span),
-            },
-            &meta.key("name"),
+            PathDiag::error(at, "invalid-type", format!("{kind} {shown}{msg}")),
         );
     }
 
+    /// Merges a toy cluster document: its diagnostics, then its namespaces (each with its pods,
+    /// unless declared twice) and externals.
+    fn toy(&mut self, ctx: &Ctx<'_>, cluster: ToyCluster) {
+        self.push_all(ctx, cluster.diags);
+        for ns in cluster.namespaces {
+            let namespace = Namespace {
+                name: ns.name.clone(),
+                labels: ns.labels,
+                span: Some(ctx.span(&ns.path)),
+            };
+            if !self.add_namespace(ctx, namespace, &ns.path) {
+                continue;
+            }
+            let namespace = self.toy_namespaces;
+            self.toy_namespaces += 1;
+            for p in ns.pods {
+                let auto = p.ips.is_empty();
+                let pod = Pod {
+                    namespace: ns.name.clone(),
+                    name: p.name,
+                    labels: p.labels,
+                    ips: p.ips,
+                    ports: p.ports,
+                    span: ctx.span(&p.path),
+                };
+                if self.add_pod(ctx, pod, &p.path) && auto {
+                    self.auto_ip.push(AutoIp {
+                        pod: self.model.pods.len() - 1,
+                        namespace,
+                        ordinal: p.ordinal,
+                    });
+                }
+            }
+        }
+        for e in cluster.externals {
+            let span = ctx.span(&e.path);
+            if let Some(&prev) = self.externals.get(&e.name) {
+                let first = first_at(&self.model, self.model.externals[prev].span);
+                let msg = format!(
+                    "external {} is declared twice (first at {first}); this one is ignored",
+                    e.name
+                );
+                self.push(ctx, PathDiag::error(e.path, "duplicate", msg));
+                continue;
+            }
+            self.externals
+                .insert(e.name.clone(), self.model.externals.len());
+            self.model.externals.push(External {
+                name: e.name,
+                ip: e.ip,
+                span,
+            });
+        }
+    }
+
     /// Adds a declared namespace; a second declaration of the same name is an error.
-    pub fn add_namespace(&mut self, ctx: &Ctx<'_>, ns: Namespace, path: &FieldPath) -> bool {
-        if let Some(prev) = self.model.namespaces.iter().find(|n| n.name == ns.name) {
-            let at = prev.span.unwrap_or_default();
+    fn add_namespace(&mut self, ctx: &Ctx<'_>, ns: Namespace, path: &FieldPath) -> bool {
+        if let Some(&prev) = self.namespaces.get(&ns.name) {
+            let first = first_at(
+                &self.model,
+                self.model.namespaces[prev].span.unwrap_or_default(),
+            );
             let msg = format!(
-                "namespace {} is declared twice (first at {}:{}); this declaration is ignored",
-                ns.name, self.model.files[at.file], at.line
+                "namespace {} is declared twice (first at {first}); this declaration is ignored",
+                ns.name
             );
             self.push(ctx, PathDiag::error(path.clone(), "duplicate", msg));
             return false;
         }
+        self.namespaces
+            .insert(ns.name.clone(), self.model.namespaces.len());
         self.model.namespaces.push(ns);
         true
     }
 
     /// Adds a pod; a second pod with the same namespace and name is an error.
-    pub fn add_pod(&mut self, ctx: &Ctx<'_>, pod: Pod, path: &FieldPath) -> bool {
-        if let Some(prev) = self
-            .model
-            .pods
-            .iter()
-            .find(|p| p.namespace == pod.namespace && p.name == pod.name)
-        {
-            let at = prev.span;
+    fn add_pod(&mut self, ctx: &Ctx<'_>, pod: Pod, path: &FieldPath) -> bool {
+        let key = (pod.namespace.clone(), pod.name.clone());
+        if let Some(&prev) = self.pods.get(&key) {
+            let first = first_at(&self.model, self.model.pods[prev].span);
             let msg = format!(
-                "pod {} is defined twice (first at {}:{}); this one is ignored",
-                pod.id(),
-                self.model.files[at.file],
-                at.line
+                "pod {} is defined twice (first at {first}); this one is ignored",
+                pod.id()
             );
             self.push(ctx, PathDiag::error(path.clone(), "duplicate", msg));
             return false;
         }
+        self.pods.insert(key, self.model.pods.len());
         self.model.pods.push(pod);
         true
     }
 
-    fn pod(&mut self, ctx: &Ctx<'_>, obj: &core::Pod, path: &FieldPath) {
-        let meta = path.key("metadata");
-        let Some(name) = obj.metadata.name.clone().filter(|n| !n.is_empty()) else {
-            self.push(
-                ctx,
-                PathDiag::error(
-                    meta.key("name"),
-                    "required",
-                    "metadata.name: Required value: name or generateName is required",
-                ),
+    /// Adds a policy; a second policy with the same namespace and name is an error.
+    fn add_policy(&mut self, ctx: &Ctx<'_>, policy: NetworkPolicy, path: &FieldPath) {
+        let key = (policy.namespace.clone(), policy.name.clone());
+        if let Some(&prev) = self.policies.get(&key) {
+            let first = first_at(&self.model, self.model.policies[prev].span);
+            let msg = format!(
+                "NetworkPolicy {} is defined twice (first at {first}); this one is ignored",
+                policy.id()
             );
-            return;
-        };
-        let namespace = obj
-            .metadata
-            .namespace
-            .clone()
-            .unwrap_or_else(|| "default".to_string());
-        let labels: Labels = obj.metadata.labels.clone().unwrap_or_default();
-        if !self.check_labels(ctx, &labels, &meta.key("labels")) {
+            self.push(ctx, PathDiag::error(path.clone(), "duplicate", msg));
             return;
         }
-        let mut ips = Vec::new();
-        let status = path.key("status");
-        let mut texts: Vec<(String, FieldPath)> = Vec::new();
-        if let Some(st) = &obj.status {
-            for (i, p) in st.pod_ips.iter().flatten().enumerate() {
-                texts.push((p.ip.clone(), status.key("podIPs").index(i).key("ip")));
-            }
-            if texts.is_empty() {
-                if let Some(ip) = &st.pod_ip {
-                    texts.push((ip.clone(), status.key("podIP")));
-                }
-            }
-        }
-        for (text, p) in texts {
-            match text.parse::<IpAddr>() {
-                Ok(ip) if !ips.contains(&ip) => ips.push(ip),
-                Ok(_) => {}
-                Err(_) => self.push(
-                    ctx,
-                    PathDiag::warning(
-                        p,
-                        "invalid-value",
-                        format!("pod IP {text:?} is not an IP address; it is ignored"),
-                    ),
-                ),
-            }
-        }
-        let mut ports = Vec::new();
-        if let Some(spec) = &obj.spec {
-            let cpath = path.key("spec").key("containers");
-            for (ci, c) in spec.containers.iter().enumerate() {
-                for (pi, p) in c.ports.iter().flatten().enumerate() {
-                    let here = cpath.index(ci).key("ports").index(pi);
-                    let proto = p.protocol.as_deref().unwrap_or("TCP");
-                    let Some(protocol) = Protocol::parse(proto) else {
-                        self.push(ctx, PathDiag::warning(here.key("protocol"), "unsupported-value", format!("container port protocol {proto:?} is not TCP, UDP or SCTP; the port is ignored")));
-                        continue;
-                    };
-                    let Some(port) = u16::try_from(p.container_port).ok().filter(|p| *p >= 1)
-                    else {
-                        self.push(ctx, PathDiag::warning(here.key("containerPort"), "invalid-value", format!("containerPort {} must be between 1 and 65535; the port is ignored", p.container_port)));
-                        continue;
-                    };
-                    ports.push(ContainerPort {
-                        name: p.name.clone(),
-                        port,
-                        protocol,
-                    });
-                }
-            }
-        }
-        let span = ctx.span(&meta.key("name"));
-        self.add_pod(
-            ctx,
-            Pod {
-                namespace,
-                name,
-                labels,
-                ips,
-                ports,
-                span,
-            },
-            &meta.key("name"),
-        );
+        self.policies.insert(key, self.model.policies.len());
+        self.model.policies.push(policy);
     }
 
     fn finish(mut self) -> (Model, Vec<Diagnostic>) {
         // Namespaces referenced but not declared exist with only their name label.
-        let mut referenced: Vec<String> = self
+        let referenced: Vec<String> = self
             .model
             .pods
             .iter()
             .map(|p| p.namespace.clone())
+            .chain(self.model.policies.iter().map(|p| p.namespace.clone()))
             .collect();
-        referenced.extend(self.model.policies.iter().map(|p| p.namespace.clone()));
         for name in referenced {
-            if self.model.namespace(&name).is_none() {
-                let labels = BTreeMap::from([(NAMESPACE_NAME_LABEL.to_string(), name.clone())]);
-                self.model.namespaces.push(Namespace {
-                    name,
-                    labels,
-                    span: None,
-                });
+            if self.namespaces.contains_key(&name) {
+                continue;
             }
+            self.namespaces
+                .insert(name.clone(), self.model.namespaces.len());
+            let labels = BTreeMap::from([(NAMESPACE_NAME_LABEL.to_string(), name.clone())]);
+            self.model.namespaces.push(Namespace {
+                name,
+                labels,
+                span: None,
+            });
         }
-        // Auto-assigned pod IPs skip every address declared explicitly.
-        let mut used: HashSet<IpAddr> = self
-            .model
-            .pods
-            .iter()
-            .flat_map(|p| p.ips.iter().copied())
-            .collect();
-        used.extend(self.model.externals.iter().map(|e| e.ip));
-        for (pod, ns, k) in std::mem::take(&mut self.auto_ip) {
-            let mut k = k;
-            let ip = loop {
-                let third = (k / 250) as u8;
-                let fourth = (k % 250 + 2) as u8;
-                let ns = (ns.min(254) + 1) as u8;
-                let ip = IpAddr::from([10, ns, third, fourth]);
-                k += 1;
-                if !used.contains(&ip) {
-                    break ip;
-                }
-                if k > 250 * 256 {
-                    break ip;
-                }
+        for d in addresses::shared_ip_warnings(&self.model) {
+            self.emit(d);
+        }
+        addresses::assign(&mut self.model, &self.auto_ip);
+        for (_, unlisted) in std::mem::take(&mut self.unlisted) {
+            let Some(first) = unlisted.first else {
+                continue;
             };
-            used.insert(ip);
-            self.model.pods[pod].ips.push(ip);
+            self.diags.push(Diagnostic {
+                severity: if unlisted.any_error {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                },
+                code: "too-many-diagnostics",
+                message: format!(
+                    "{} more problems in this file are not listed (the first {MAX_DIAGNOSTICS_PER_FILE} are); this is the first of them: {}",
+                    unlisted.count, first.message
+                ),
+                ..first
+            });
         }
         (self.model, self.diags)
     }
@@ -495,7 +544,10 @@ impl Builder {
 
 #[cfg(test)]
 mod tests {
+    use std::net::IpAddr;
+
     use super::*;
+    use crate::model::{ContainerPort, Protocol};
 
     fn run(text: &str) -> (Model, Vec<String>) {
         let (m, d) = parse(&[Input {
@@ -507,10 +559,12 @@ mod tests {
 
     #[test]
     fn yaml_syntax_error_is_positioned_in_the_right_document() {
-        let (_, d) = run("kind: Namespace\nmetadata: {name: a}\n---\nkind: Pod\nmetadata: [\n");
+        let (_, d) = run(
+            "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\nkind: Pod\nmetadata: [\n",
+        );
         assert_eq!(d.len(), 1, "{d:?}");
         assert!(
-            d[0].starts_with("in.yaml:6:1: error: YAML syntax error"),
+            d[0].starts_with("in.yaml:7:1: error: YAML syntax error"),
             "{}",
             d[0]
         );

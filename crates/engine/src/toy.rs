@@ -1,16 +1,54 @@
 //! The toy cluster format (see `docs/toy-format.md`): namespaces, pods and externals in a few
 //! lines of YAML.
+//!
+//! [`parse`] reads one document into a plain [`ToyCluster`]; the parser positions it and merges
+//! it into the model (declared twice, IP assignment).
 
 use std::net::IpAddr;
 
 use serde_yaml::{Mapping, Value};
 
-use crate::diag::{FieldPath, PathDiag};
-use crate::model::{
-    ContainerPort, External, Labels, Namespace, Pod, Protocol, NAMESPACE_NAME_LABEL,
-};
-use crate::parse::{Builder, Ctx};
+use crate::diag::{quote, shown, FieldPath, PathDiag};
+use crate::meta;
+use crate::model::{ContainerPort, Labels, Protocol, NAMESPACE_NAME_LABEL};
 use crate::validate;
+
+/// A toy cluster document: what it declares, in order, with the field path of each entry, and
+/// the problems found (entries with errors are left out).
+#[derive(Debug, Default)]
+pub(crate) struct ToyCluster {
+    pub namespaces: Vec<ToyNamespace>,
+    pub externals: Vec<ToyExternal>,
+    pub diags: Vec<PathDiag>,
+}
+
+#[derive(Debug)]
+pub(crate) struct ToyNamespace {
+    pub name: String,
+    /// With `kubernetes.io/metadata.name`.
+    pub labels: Labels,
+    pub path: FieldPath,
+    pub pods: Vec<ToyPod>,
+}
+
+#[derive(Debug)]
+pub(crate) struct ToyPod {
+    pub name: String,
+    pub labels: Labels,
+    /// Declared IPs; empty when the IP is to be assigned.
+    pub ips: Vec<IpAddr>,
+    pub ports: Vec<ContainerPort>,
+    pub path: FieldPath,
+    /// The pod's place among its namespace's pods (0-based, counting invalid ones).
+    pub ordinal: usize,
+}
+
+#[derive(Debug)]
+pub(crate) struct ToyExternal {
+    pub name: String,
+    pub ip: IpAddr,
+    pub path: FieldPath,
+}
 
 fn scalar_text(v: &Value) -> Option<String> {
     match v {
@@ -36,13 +74,24 @@ fn port(text: &str) -> Result<ContainerPort, String> {
         .parse::<u16>()
         .ok()
         .filter(|p| *p >= 1)
-        .ok_or_else(|| format!("port {text:?}: the number must be between 1 and 65535"))?;
-    let protocol = Protocol::parse(&proto)
-        .ok_or_else(|| format!("port {text:?}: the protocol must be TCP, UDP or SCTP"))?;
+        .ok_or_else(|| {
+            format!(
+                "port {}: the number must be between 1 and 65535",
+                quote(text)
+            )
+        })?;
+    let protocol = Protocol::parse(&proto).ok_or_else(|| {
+        format!(
+            "port {}: the protocol must be TCP, UDP or SCTP",
+            quote(text)
+        )
+    })?;
     if let Some(n) = &name {
         if let Some(msg) = validate::port_name_errors(n).first() {
             return Err(format!(
-                "port {text:?}: the name {n:?} is not a valid port name: {msg}"
+                "port {}: the name {} is not a valid port name: {msg}",
+                quote(text),
+                quote(n)
             ));
         }
     }
@@ -97,7 +146,10 @@ fn ips(texts: &[String], path: &FieldPath, diags: &mut Vec<PathDiag>) -> Vec<IpA
             Err(_) => diags.push(PathDiag::error(
                 path.clone(),
                 "invalid-value",
-                format!("{t:?} is not an IP address (e.g. 10.1.0.5 or fd00::5)"),
+                format!(
+                    "{} is not an IP address (e.g. 10.1.0.5 or fd00::5)",
+                    quote(t)
+                ),
             )),
         }
     }
@@ -118,8 +170,17 @@ fn labels_of(v: &Value, path: &FieldPath, diags: &mut Vec<PathDiag>) -> Labels {
                     }
                     (Some(k), other) => {
                         // kubectl rejects non-string label values; so do we, with a fix.
-                        let shown = scalar_text(other).unwrap_or_else(|| "a collection".into());
-                        diags.push(PathDiag::error(path.key(&k), "invalid-type", format!("label {k}: the value {shown} is not a string; quote it (\"{shown}\")")));
+                        let key = shown(&k);
+                        let message = match scalar_text(other) {
+                            Some(v) => {
+                                let v = shown(&v);
+                                format!("label {key}: the value {v} is not a string; quote it (\"{v}\")")
+                            }
+                            None => {
+                                format!("label {key}: the value must be a string, not a collection")
+                            }
+                        };
+                        diags.push(PathDiag::error(path.key(&k), "invalid-type", message));
                     }
                     (None, _) => diags.push(PathDiag::error(
                         path.clone(),
@@ -170,7 +231,10 @@ fn pod_spec(v: &Value, path: &FieldPath, diags: &mut Vec<PathDiag>) -> PodSpec {
                     _ => diags.push(PathDiag::error(
                         p,
                         "unknown-field",
-                        format!("unknown pod field {key:?}: a toy pod has labels, ports and ip"),
+                        format!(
+                            "unknown pod field {}: a toy pod has labels, ports and ip",
+                            quote(key)
+                        ),
                     )),
                 }
             }
@@ -182,7 +246,10 @@ fn pod_spec(v: &Value, path: &FieldPath, diags: &mut Vec<PathDiag>) -> PodSpec {
                     diags.push(PathDiag::error(
                         path.clone(),
                         "invalid-value",
-                        format!("{word:?}: expected key=value (a label), ports=LIST or ip=ADDR"),
+                        format!(
+                            "{}: expected key=value (a label), ports=LIST or ip=ADDR",
+                            quote(word)
+                        ),
                     ));
                     continue;
                 };
@@ -206,109 +273,28 @@ fn pod_spec(v: &Value, path: &FieldPath, diags: &mut Vec<PathDiag>) -> PodSpec {
     spec
 }
 
-/// Reads a toy cluster document into the builder.
-pub(crate) fn parse(b: &mut Builder, ctx: &Ctx<'_>, value: &Value) {
+/// Reads a toy cluster document (a mapping with `namespaces`, `externals`, `ports`).
+pub(crate) fn parse(value: &Value) -> ToyCluster {
     let root = FieldPath::root();
-    let mut diags = Vec::new();
+    let mut toy = ToyCluster::default();
+    let diags = &mut toy.diags;
     let empty = Mapping::new();
     let map = value.as_mapping().unwrap_or(&empty);
     let default_ports = map
         .get("ports")
-        .map(|v| ports(v, &root.key("ports"), &mut diags));
+        .map(|v| ports(v, &root.key("ports"), diags));
     match map.get("namespaces") {
         None | Some(Value::Null) => {}
         Some(Value::Mapping(nss)) => {
             for (k, v) in nss {
                 let name = scalar_text(k).unwrap_or_default();
                 let npath = root.key("namespaces").key(&name);
-                if let Some(msg) = validate::dns1123_label_errors(&name).first() {
-                    diags.push(PathDiag::error(
-                        npath,
-                        "invalid-value",
-                        format!("namespace name {name:?}: {msg}"),
-                    ));
+                let errors = validate::dns1123_label_errors(&name);
+                if !meta::check_toy_name("namespace name", &name, errors, &npath, diags) {
                     continue;
                 }
-                let mut labels = Labels::new();
-                let mut pods: Option<&Value> = None;
-                match v {
-                    Value::Null => {}
-                    Value::Mapping(m) => {
-                        for (fk, fv) in m {
-                            let f = fk.as_str().unwrap_or("");
-                            match f {
-                                "labels" => labels = labels_of(fv, &npath.key("labels"), &mut diags),
-                                "pods" => pods = Some(fv),
-                                _ => diags.push(PathDiag::error(npath.key(f), "unknown-field", format!("unknown namespace field {f:?}: a toy namespace has labels and pods"))),
-                            }
-                        }
-                    }
-                    _ => {
-                        diags.push(PathDiag::error(npath, "invalid-type", format!("namespace {name}: expected a mapping like {{labels: {{..}}, pods: {{..}}}}")));
-                        continue;
-                    }
-                }
-                let lpath = npath.key("labels");
-                let labels_ok = b.check_labels(ctx, &labels, &lpath);
-                labels.insert(NAMESPACE_NAME_LABEL.to_string(), name.clone());
-                let span = ctx.span(&npath);
-                if !labels_ok
-                    || !b.add_namespace(
-                        ctx,
-                        Namespace {
-                            name: name.clone(),
-                            labels,
-                            span: Some(span),
-                        },
-                        &npath,
-                    )
-                {
-                    continue;
-                }
-                let ns_ordinal = b.toy_namespaces.len();
-                b.toy_namespaces.push(name.clone());
-                let Some(pods) = pods else { continue };
-                let Value::Mapping(pods) = pods else {
-                    if !pods.is_null() {
-                        diags.push(PathDiag::error(
-                            npath.key("pods"),
-                            "invalid-type",
-                            "pods must be a mapping of pod name to labels, e.g. {web: app=web}",
-                        ));
-                    }
-                    continue;
-                };
-                for (k, (pk, pv)) in pods.iter().enumerate() {
-                    let pname = scalar_text(pk).unwrap_or_default();
-                    let ppath = npath.key("pods").key(&pname);
-                    if let Some(msg) = validate::dns1123_subdomain_errors(&pname).first() {
-                        diags.push(PathDiag::error(
-                            ppath,
-                            "invalid-value",
-                            format!("pod name {pname:?}: {msg}"),
-                        ));
-                        continue;
-                    }
-                    let before = diags.len();
-                    let spec = pod_spec(pv, &ppath, &mut diags);
-                    if diags.len() > before || !b.check_labels(ctx, &spec.labels, &ppath) {
-                        continue;
-                    }
-                    let auto = spec.ips.is_empty();
-                    let pod = Pod {
-                        namespace: name.clone(),
-                        name: pname,
-                        labels: spec.labels,
-                        ips: spec.ips,
-                        ports: spec
-                            .ports
-                            .or_else(|| default_ports.clone())
-                            .unwrap_or_default(),
-                        span: ctx.span(&ppath),
-                    };
-                    if b.add_pod(ctx, pod, &ppath) && auto {
-                        b.auto_ip.push((b.model.pods.len() - 1, ns_ordinal, k));
-                    }
+                if let Some(ns) = namespace(&name, v, npath, default_ports.as_deref(), diags) {
+                    toy.namespaces.push(ns);
                 }
             }
         }
@@ -324,12 +310,8 @@ pub(crate) fn parse(b: &mut Builder, ctx: &Ctx<'_>, value: &Value) {
             for (k, v) in exts {
                 let name = scalar_text(k).unwrap_or_default();
                 let epath = root.key("externals").key(&name);
-                if name.is_empty() || name.contains('/') || name.contains(char::is_whitespace) {
-                    diags.push(PathDiag::error(
-                        epath,
-                        "invalid-value",
-                        format!("external name {name:?} must be non-empty, without '/' or spaces"),
-                    ));
+                let errors = validate::dns1123_subdomain_errors(&name);
+                if !meta::check_toy_name("external name", &name, errors, &epath, diags) {
                     continue;
                 }
                 let ip = scalar_text(v).and_then(|t| t.trim().parse::<IpAddr>().ok());
@@ -337,16 +319,11 @@ pub(crate) fn parse(b: &mut Builder, ctx: &Ctx<'_>, value: &Value) {
                     diags.push(PathDiag::error(epath, "invalid-value", format!("external {name}: expected an IP address such as 8.8.8.8 or 2001:db8::1")));
                     continue;
                 };
-                if b.model.externals.iter().any(|e| e.name == name) {
-                    diags.push(PathDiag::error(
-                        epath,
-                        "duplicate",
-                        format!("external {name} is declared twice; this one is ignored"),
-                    ));
-                    continue;
-                }
-                let span = ctx.span(&epath);
-                b.model.externals.push(External { name, ip, span });
+                toy.externals.push(ToyExternal {
+                    name,
+                    ip,
+                    path: epath,
+                });
             }
         }
         Some(_) => diags.push(PathDiag::error(
@@ -355,9 +332,98 @@ pub(crate) fn parse(b: &mut Builder, ctx: &Ctx<'_>, value: &Value) {
             "externals must be a mapping of name to IP, e.g. {google-dns: 8.8.8.8}",
         )),
     }
-    for d in diags {
-        b.diags.push(ctx.diag(d));
+    toy
+}
+
+/// One namespace entry (its name already checked) and its pods.
+fn namespace(
+    name: &str,
+    v: &Value,
+    npath: FieldPath,
+    default_ports: Option<&[ContainerPort]>,
+    diags: &mut Vec<PathDiag>,
+) -> Option<ToyNamespace> {
+    let mut labels = Labels::new();
+    let mut pods: Option<&Value> = None;
+    match v {
+        Value::Null => {}
+        Value::Mapping(m) => {
+            for (fk, fv) in m {
+                let f = fk.as_str().unwrap_or("");
+                match f {
+                    "labels" => labels = labels_of(fv, &npath.key("labels"), diags),
+                    "pods" => pods = Some(fv),
+                    _ => diags.push(PathDiag::error(
+                        npath.key(f),
+                        "unknown-field",
+                        format!(
+                            "unknown namespace field {}: a toy namespace has labels and pods",
+                            quote(f)
+                        ),
+                    )),
+                }
+            }
+        }
+        _ => {
+            diags.push(PathDiag::error(
+                npath,
+                "invalid-type",
+                format!(
+                    "namespace {name}: expected a mapping like {{labels: {{..}}, pods: {{..}}}}"
+                ),
+            ));
+            return None;
+        }
     }
+    let lpath = npath.key("labels");
+    if !meta::check_labels(&labels, &lpath, &lpath, diags) {
+        return None;
+    }
+    labels.insert(NAMESPACE_NAME_LABEL.to_string(), name.to_string());
+    let mut ns = ToyNamespace {
+        name: name.to_string(),
+        labels,
+        pods: Vec::new(),
+        path: npath,
+    };
+    let Some(pods) = pods else {
+        return Some(ns);
+    };
+    let Value::Mapping(pods) = pods else {
+        if !pods.is_null() {
+            diags.push(PathDiag::error(
+                ns.path.key("pods"),
+                "invalid-type",
+                "pods must be a mapping of pod name to labels, e.g. {web: app=web}",
+            ));
+        }
+        return Some(ns);
+    };
+    for (ordinal, (pk, pv)) in pods.iter().enumerate() {
+        let pname = scalar_text(pk).unwrap_or_default();
+        let ppath = ns.path.key("pods").key(&pname);
+        let errors = validate::dns1123_subdomain_errors(&pname);
+        if !meta::check_toy_name("pod name", &pname, errors, &ppath, diags) {
+            continue;
+        }
+        let before = diags.len();
+        let spec = pod_spec(pv, &ppath, diags);
+        if diags.len() > before || !meta::check_labels(&spec.labels, &ppath, &ppath, diags) {
+            continue;
+        }
+        ns.pods.push(ToyPod {
+            name: pname,
+            labels: spec.labels,
+            ips: spec.ips,
+            ports: spec
+                .ports
+                .or_else(|| default_ports.map(<[_]>::to_vec))
+                .unwrap_or_default(),
+            path: ppath,
+            ordinal,
+        });
+    }
+    Some(ns)
 }
 
 #[cfg(test)]
