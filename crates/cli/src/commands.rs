@@ -3,8 +3,8 @@
 use std::io::{self, Read};
 
 use netpol_engine::{
-    and_or_variants, check_exercise, compile, diff as policy_diff, has_errors, lint, parse,
-    parse_exercise, Diagnostic, Input, Model,
+    and_or_variants, check_exercise, compile, decode, diff as policy_diff, has_errors, lint,
+    parse, parse_exercise, Diagnostic, Input, Model,
 };
 
 use crate::args::{
@@ -27,27 +27,34 @@ pub(crate) fn run(command: &Command) -> u8 {
     }
 }
 
-/// Reads every file (`-` is standard input); on any failure reports each unreadable file and
-/// returns `None`.
-fn read_files(files: &[String]) -> Option<Vec<String>> {
+/// Reads every file (`-` is stdin) as bytes and decodes it (a BOM is stripped; invalid UTF-8 is
+/// read as U+FFFD and reported with its position); `None` when a file cannot be read. The
+/// decoding diagnostics come back beside the texts so they count like any other input error.
+fn read_files(files: &[String]) -> Option<(Vec<String>, Vec<Diagnostic>)> {
     let mut texts = Vec::with_capacity(files.len());
+    let mut diags = Vec::new();
     let mut failed = false;
     for f in files {
         let read = if f == "-" {
-            let mut s = String::new();
-            io::stdin().read_to_string(&mut s).map(|_| s)
+            let mut bytes = Vec::new();
+            io::stdin().read_to_end(&mut bytes).map(|_| bytes)
         } else {
-            std::fs::read_to_string(f)
+            std::fs::read(f)
         };
         match read {
-            Ok(t) => texts.push(t),
+            Ok(bytes) => {
+                let name = if f == "-" { "<stdin>" } else { f };
+                let (text, diag) = decode(name, &bytes);
+                texts.push(text.into_owned());
+                diags.extend(diag);
+            }
             Err(e) => {
                 eprint_lines([format!("{f}: error: cannot read: {e}")]);
                 failed = true;
             }
         }
     }
-    (!failed).then_some(texts)
+    (!failed).then_some((texts, diags))
 }
 
 /// The files of a command, read and parsed together as one cluster.
@@ -59,7 +66,7 @@ struct Loaded {
 
 /// Reads and parses the files and prints their diagnostics; `None` when a file is unreadable.
 fn load(files: &[String]) -> Option<Loaded> {
-    let texts = read_files(files)?;
+    let (texts, mut diags) = read_files(files)?;
     let inputs: Vec<Input<'_>> = files
         .iter()
         .zip(&texts)
@@ -68,7 +75,8 @@ fn load(files: &[String]) -> Option<Loaded> {
             text,
         })
         .collect();
-    let (model, diags) = parse(&inputs);
+    let (model, parse_diags) = parse(&inputs);
+    diags.extend(parse_diags);
     print_diagnostics(&diags);
     Some(Loaded {
         texts,
@@ -181,7 +189,7 @@ fn diff(args: &DiffArgs) -> u8 {
     let mut all = args.cluster.clone();
     all.push(args.before.clone());
     all.push(args.after.clone());
-    let Some(texts) = read_files(&all) else {
+    let Some((texts, decode_diags)) = read_files(&all) else {
         return 2;
     };
     let n = args.cluster.len();
@@ -192,6 +200,7 @@ fn diff(args: &DiffArgs) -> u8 {
         .map(|(name, text)| Input { name, text })
         .collect();
     let (cluster, mut diags) = parse(&cluster_inputs);
+    diags.extend(decode_diags);
     let (before, before_diags) = parse(&[Input {
         name: &args.before,
         text: &texts[n],
@@ -216,7 +225,7 @@ fn diff(args: &DiffArgs) -> u8 {
 fn exercise(args: &ExerciseArgs) -> u8 {
     let mut files = vec![args.exercise.clone()];
     files.extend(args.policies.iter().cloned());
-    let Some(texts) = read_files(&files) else {
+    let Some((texts, decode_diags)) = read_files(&files) else {
         return 2;
     };
     let exercise = match parse_exercise(&texts[0]) {
@@ -230,16 +239,16 @@ fn exercise(args: &ExerciseArgs) -> u8 {
     let policies = texts[1..].join("\n---\n");
     let (goals, diags) = check_exercise(&exercise, &policies);
     let policy_name = args.policies.join("+");
-    let diags: Vec<Diagnostic> = diags
+    let diags: Vec<Diagnostic> = decode_diags
         .into_iter()
-        .map(|mut d| {
+        .chain(diags.into_iter().map(|mut d| {
             d.file = match d.file.as_str() {
                 "policies" => policy_name.clone(),
                 "cluster" => format!("{} (cluster)", args.exercise),
                 _ => d.file,
             };
             d
-        })
+        }))
         .collect();
     print_diagnostics(&diags);
     match args.format {

@@ -343,3 +343,26 @@ fn exercise_title_prints_escaped() {
         "Lock \u{1b}[31mdown\u{1b}[0m\rFAKE\nall 99 goals met"
     );
 }
+
+/// A file that is not UTF-8 is still read (the bad byte as U+FFFD), and the error says where the
+/// bad byte is: line 3, column 32 (`    pods: {a: app=web, b: "app=` is 31 characters).
+#[test]
+fn invalid_utf8_is_positioned_and_exits_2() {
+    let r = netpol(&["check", "invalid-utf8.yaml"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.lines().any(|l| l.starts_with(
+            "invalid-utf8.yaml:3:32: error: invalid UTF-8: byte 0xFF is not part of a character"
+        )),
+        "{}",
+        r.stderr
+    );
+}
+
+/// A UTF-8 BOM and CRLF line endings (what Windows editors save) read like any other file.
+#[test]
+fn bom_and_crlf_read_cleanly() {
+    let r = netpol(&["check", "bom-crlf.yaml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("ok: 1 file, 1 namespace, 1 pod"), "{}", r.stdout);
+}
