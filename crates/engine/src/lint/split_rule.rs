@@ -7,6 +7,7 @@
 //! deliberate pair (kubernetes-network-policy-recipes, "DENY external egress traffic").
 
 use super::finding::Lint;
+use crate::andor::fragment::scalar;
 use crate::diag::Severity;
 use crate::explain::render::{describe_peer, describe_port};
 use crate::model::{
@@ -133,7 +134,7 @@ pub(super) fn split_rule(m: &Model, texts: &[&str], out: &mut Vec<Lint>) {
                     j = i + 1,
                 ),
                 fix: format!(
-                    "if the ports were meant for those peers only, remove the `-` before `{stray}:` so that both keys sit in one rule: `- {}`.",
+                    "if the ports were meant for those peers only, remove the `-` before `{stray}:` so that both keys sit in one rule: `- {}`. `netpol and-or` (the AND vs OR tab in the playground) shows the flows this changes.",
                     merged(list_name, peer_rule, port_rule)
                 ),
             });
@@ -156,7 +157,7 @@ fn peer_yaml(p: &NetworkPolicyPeer) -> String {
     if let Some(b) = &p.ip_block {
         let mut s = format!("{{ipBlock: {{cidr: {}", scalar(&b.cidr_text));
         if !b.except.is_empty() {
-            let except: Vec<String> = b.except.iter().map(|e| scalar(&e.text)).collect();
+            let except: Vec<String> = b.except.iter().map(|e| scalar(&e.text).into_owned()).collect();
             s.push_str(&format!(", except: [{}]", except.join(", ")));
         }
         s.push_str("}}");
@@ -195,7 +196,7 @@ fn selector_yaml(sel: &LabelSelector) -> String {
                 };
                 let mut s = format!("{{key: {}, operator: {op}", scalar(&r.key));
                 if !r.values.is_empty() {
-                    let values: Vec<String> = r.values.iter().map(|v| scalar(v)).collect();
+                    let values: Vec<String> = r.values.iter().map(|v| scalar(v).into_owned()).collect();
                     s.push_str(&format!(", values: [{}]", values.join(", ")));
                 }
                 s.push('}');
@@ -219,25 +220,4 @@ fn port_yaml(p: &NetworkPolicyPort) -> String {
     }
     s.push('}');
     s
-}
-
-/// A string as a YAML flow scalar: plain when it reads back as the same string, else quoted.
-fn scalar(s: &str) -> String {
-    let plain = !s.is_empty()
-        && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'))
-        && !matches!(
-            s.to_ascii_lowercase().as_str(),
-            "y" | "yes" | "n" | "no" | "on" | "off" | "true" | "false" | "null"
-        );
-    let cidr = s
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '/'))
-        && s.contains('/');
-    if plain || cidr {
-        s.to_string()
-    } else {
-        format!("{s:?}")
-    }
 }
