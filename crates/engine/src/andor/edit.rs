@@ -285,6 +285,87 @@ mod tests {
         assert_eq!(merge_items(or, at(1, 3), at(3, 3)).as_deref(), Some(merged));
     }
 
+    /// Each split rule as written and as merged: the stray dash goes, nothing else changes.
+    /// `(text, first rule, second rule, merged)`, positions as (line, column).
+    #[test]
+    fn merge_rules_removes_the_stray_dash() {
+        let cases: [(&str, (u32, u32), (u32, u32), &str); 6] = [
+            // Peers first, comments with non-ASCII text, a comment line between the rules.
+            (
+                "ingress:\n- from: # für das Frontend ✓\n  - podSelector: {matchLabels: {app: web}}\n# Ports – café\n- ports: # Größe\n  - port: 8080\n",
+                (2, 3),
+                (5, 3),
+                "ingress:\n- from: # für das Frontend ✓\n  - podSelector: {matchLabels: {app: web}}\n# Ports – café\n  ports: # Größe\n  - port: 8080\n",
+            ),
+            // Ports first, sequences indented under their keys, no final newline.
+            (
+                "  ingress:\n    - ports:\n        - port: 5000\n    - from:\n        - podSelector: {}",
+                (2, 7),
+                (4, 7),
+                "  ingress:\n    - ports:\n        - port: 5000\n      from:\n        - podSelector: {}",
+            ),
+            // Sequences at their key's column (kubectl's style).
+            (
+                "- to:\n  - ipBlock:\n      cidr: 10.0.0.0/24\n- ports:\n  - port: 5978\n",
+                (1, 3),
+                (4, 3),
+                "- to:\n  - ipBlock:\n      cidr: 10.0.0.0/24\n  ports:\n  - port: 5978\n",
+            ),
+            // The dash alone on its line: the line goes.
+            (
+                "-\n  from: [{podSelector: {}}]\n-\n  ports: [{port: 80}]\n",
+                (2, 3),
+                (4, 3),
+                "-\n  from: [{podSelector: {}}]\n  ports: [{port: 80}]\n",
+            ),
+            // One-line flow mappings join in the first's braces.
+            (
+                "- {from: [{podSelector: {matchLabels: {app: café}}}]}\n- { ports: [{port: 80}] }\n",
+                (1, 3),
+                (2, 3),
+                "- {from: [{podSelector: {matchLabels: {app: café}}}], ports: [{port: 80}]}\n",
+            ),
+            // Windows line endings stay.
+            (
+                "- from: [{podSelector: {}}]\r\n- ports: [{port: 80}]\r\n",
+                (1, 3),
+                (2, 3),
+                "- from: [{podSelector: {}}]\r\n  ports: [{port: 80}]\r\n",
+            ),
+        ];
+        for (text, a, b, want) in cases {
+            assert_eq!(
+                merge_rules(text, at(a.0, a.1), at(b.0, b.1)).as_deref(),
+                Some(want),
+                "{text}"
+            );
+        }
+    }
+
+    /// Rules that removing a dash would not merge into one valid rule are left alone.
+    #[test]
+    fn merge_rules_refuses_what_it_cannot_merge() {
+        let cases: [(&str, (u32, u32), (u32, u32)); 8] = [
+            // A key in both (an explicit empty `ports`).
+            ("- from: [{podSelector: {}}]\n  ports: []\n- ports: [{port: 80}]\n", (1, 3), (3, 3)),
+            ("- {from: [a], ports: []}\n- {ports: [b]}\n", (1, 3), (2, 3)),
+            // Another rule between them.
+            ("- from: [a]\n- to: [c]\n- ports: [b]\n", (1, 3), (3, 3)),
+            // Content at different columns.
+            ("- from: [a]\n-   ports: [b]\n", (1, 3), (2, 5)),
+            // A flow sequence of rules: both rules are at its bracket.
+            ("ingress: [{from: [a]}, {ports: [b]}]\n", (1, 10), (1, 10)),
+            // A comment inside a flow mapping's line, and a flow mapping next to a block rule.
+            ("- {from: [a]} # ü\n- {ports: [b]}\n", (1, 3), (2, 3)),
+            ("- {from: [a]}\n- ports: [b]\n", (1, 3), (2, 3)),
+            // A column inside a non-ASCII character.
+            ("- ü: 1\n- ports: [b]\n", (1, 4), (2, 3)),
+        ];
+        for (text, a, b) in cases {
+            assert_eq!(merge_rules(text, at(a.0, a.1), at(b.0, b.1)), None, "{text}");
+        }
+    }
+
     #[test]
     fn other_styles_are_left_alone() {
         let flow = "- {namespaceSelector: {}, podSelector: {}}\n";

@@ -189,7 +189,7 @@ pub(crate) fn scalar(s: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Requirement;
+    use crate::model::{Protocol, Requirement};
 
     fn labels(pairs: &[(&str, &str)]) -> LabelSelector {
         LabelSelector {
@@ -325,6 +325,80 @@ mod tests {
       operator: DoesNotExist
 "
         );
+    }
+
+    fn port(protocol: Protocol, port: Option<PortRef>, end_port: Option<u16>) -> NetworkPolicyPort {
+        NetworkPolicyPort {
+            protocol,
+            port,
+            end_port,
+            span: Default::default(),
+        }
+    }
+
+    fn rule(peers: Vec<NetworkPolicyPeer>, ports: Vec<NetworkPolicyPort>) -> Rule {
+        Rule {
+            peers,
+            ports,
+            span: Default::default(),
+        }
+    }
+
+    /// A split rule's two rules, and the merged rule with its keys in the order written.
+    #[test]
+    fn rules_are_written_with_their_keys_in_order() {
+        let peers = rule(vec![pod_item(labels(&[("app", "web")]))], vec![]);
+        let ports = rule(
+            vec![],
+            vec![
+                port(Protocol::Tcp, Some(PortRef::Number(8080)), Some(8090)),
+                port(Protocol::Udp, Some(PortRef::Named("dns".into())), None),
+                port(Protocol::Sctp, None, None),
+            ],
+        );
+        let ports_yaml = "ports:\n  - protocol: TCP\n    port: 8080\n    endPort: 8090\n  - protocol: UDP\n    port: dns\n  - protocol: SCTP\n";
+        let from_yaml = "from:\n  - podSelector:\n      matchLabels:\n        app: web\n";
+        assert_eq!(
+            rules_yaml("from", [&peers, &ports], false),
+            format!("- {from_yaml}- {ports_yaml}")
+        );
+        let merged = rule(peers.peers.clone(), ports.ports.clone());
+        assert_eq!(
+            rules_yaml("from", [&merged], false),
+            format!("- {from_yaml}  {ports_yaml}")
+        );
+        assert_eq!(
+            rules_yaml("from", [&merged], true),
+            format!("- {ports_yaml}  {from_yaml}")
+        );
+        assert_eq!(rules_yaml("to", [&rule(vec![], vec![])], false), "- {}\n");
+    }
+
+    #[test]
+    fn ip_block_items_are_written_with_their_exceptions() {
+        let cidr = |addr: &str, prefix| crate::model::Cidr {
+            addr: addr.parse().unwrap(),
+            prefix,
+        };
+        let item = NetworkPolicyPeer {
+            pod_selector: None,
+            ip_block: Some(crate::model::IpBlock {
+                cidr: cidr("172.17.0.0", 16),
+                except: vec![crate::model::Except {
+                    cidr: cidr("172.17.1.0", 24),
+                    text: "172.17.1.0/24".into(),
+                }],
+                cidr_text: "172.17.0.0/16".into(),
+            }),
+            ..pod_item(LabelSelector::default())
+        };
+        let yaml = peers_yaml([&item]);
+        assert_eq!(
+            yaml,
+            "- ipBlock:\n    cidr: 172.17.0.0/16\n    except:\n    - 172.17.1.0/24\n"
+        );
+        let read: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
+        assert_eq!(read[0]["ipBlock"]["except"][0].as_str(), Some("172.17.1.0/24"));
     }
 
     #[test]

@@ -304,3 +304,5 @@ fn merge_variants_are_the_merges_of_all_variants() {
         .collect();
     assert_eq!(merge_variants(&m), merges);
 }
+
+mod merge_rules;
