@@ -148,7 +148,7 @@ fn side_by_side(left: &str, right: &str, titles: (&str, &str)) -> Vec<String> {
 }
 
 /// What a variant changes, in words: `from[0] has both selectors (AND); …`, or for a split
-/// rule `ingress[0] has only `from` and ingress[1] only `ports`: …`.
+/// rule `this rule has only `from` and ingress[1] only `ports` …`.
 fn variant_kind_text(v: &Variant) -> String {
     let list = if v.direction == PolicyType::Ingress {
         "from"
@@ -169,9 +169,15 @@ fn variant_kind_text(v: &Variant) -> String {
             peers_rule,
             ports_rule,
         } => {
-            let rules = v.direction.as_str().to_lowercase();
+            let (this, next) = if peers_rule < ports_rule {
+                (list, "ports")
+            } else {
+                ("ports", list)
+            };
             format!(
-                "{rules}[{peers_rule}] has only `{list}` and {rules}[{ports_rule}] only `ports`: two rules (OR, a stray `-`?); the variant merges them into one rule (AND)"
+                "this rule has only `{this}` and {}[{}] only `{next}` (two rules, ORed: a stray `-`?); the variant merges them into one rule (AND)",
+                v.direction.as_str().to_lowercase(),
+                peers_rule.max(ports_rule)
             )
         }
     }

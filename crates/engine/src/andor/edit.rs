@@ -184,7 +184,11 @@ fn rule_item(lines: &[(usize, &str)], s: Span) -> Option<Item> {
     } else {
         return None;
     };
-    Some(Item { dash, line: l, col: c })
+    Some(Item {
+        dash,
+        line: l,
+        col: c,
+    })
 }
 
 /// The last line of an item: its content line and every following line indented to its column
@@ -289,80 +293,88 @@ mod tests {
     /// `(text, first rule, second rule, merged)`, positions as (line, column).
     #[test]
     fn merge_rules_removes_the_stray_dash() {
-        let cases: [(&str, (u32, u32), (u32, u32), &str); 6] = [
+        let cases: [(&str, Span, Span, &str); 6] = [
             // Peers first, comments with non-ASCII text, a comment line between the rules.
             (
                 "ingress:\n- from: # für das Frontend ✓\n  - podSelector: {matchLabels: {app: web}}\n# Ports – café\n- ports: # Größe\n  - port: 8080\n",
-                (2, 3),
-                (5, 3),
+                at(2, 3),
+                at(5, 3),
                 "ingress:\n- from: # für das Frontend ✓\n  - podSelector: {matchLabels: {app: web}}\n# Ports – café\n  ports: # Größe\n  - port: 8080\n",
             ),
             // Ports first, sequences indented under their keys, no final newline.
             (
                 "  ingress:\n    - ports:\n        - port: 5000\n    - from:\n        - podSelector: {}",
-                (2, 7),
-                (4, 7),
+                at(2, 7),
+                at(4, 7),
                 "  ingress:\n    - ports:\n        - port: 5000\n      from:\n        - podSelector: {}",
             ),
             // Sequences at their key's column (kubectl's style).
             (
                 "- to:\n  - ipBlock:\n      cidr: 10.0.0.0/24\n- ports:\n  - port: 5978\n",
-                (1, 3),
-                (4, 3),
+                at(1, 3),
+                at(4, 3),
                 "- to:\n  - ipBlock:\n      cidr: 10.0.0.0/24\n  ports:\n  - port: 5978\n",
             ),
             // The dash alone on its line: the line goes.
             (
                 "-\n  from: [{podSelector: {}}]\n-\n  ports: [{port: 80}]\n",
-                (2, 3),
-                (4, 3),
+                at(2, 3),
+                at(4, 3),
                 "-\n  from: [{podSelector: {}}]\n  ports: [{port: 80}]\n",
             ),
             // One-line flow mappings join in the first's braces.
             (
                 "- {from: [{podSelector: {matchLabels: {app: café}}}]}\n- { ports: [{port: 80}] }\n",
-                (1, 3),
-                (2, 3),
+                at(1, 3),
+                at(2, 3),
                 "- {from: [{podSelector: {matchLabels: {app: café}}}], ports: [{port: 80}]}\n",
             ),
             // Windows line endings stay.
             (
                 "- from: [{podSelector: {}}]\r\n- ports: [{port: 80}]\r\n",
-                (1, 3),
-                (2, 3),
+                at(1, 3),
+                at(2, 3),
                 "- from: [{podSelector: {}}]\r\n  ports: [{port: 80}]\r\n",
             ),
         ];
         for (text, a, b, want) in cases {
-            assert_eq!(
-                merge_rules(text, at(a.0, a.1), at(b.0, b.1)).as_deref(),
-                Some(want),
-                "{text}"
-            );
+            assert_eq!(merge_rules(text, a, b).as_deref(), Some(want), "{text}");
         }
     }
 
     /// Rules that removing a dash would not merge into one valid rule are left alone.
     #[test]
     fn merge_rules_refuses_what_it_cannot_merge() {
-        let cases: [(&str, (u32, u32), (u32, u32)); 8] = [
+        let cases: [(&str, Span, Span); 8] = [
             // A key in both (an explicit empty `ports`).
-            ("- from: [{podSelector: {}}]\n  ports: []\n- ports: [{port: 80}]\n", (1, 3), (3, 3)),
-            ("- {from: [a], ports: []}\n- {ports: [b]}\n", (1, 3), (2, 3)),
+            (
+                "- from: [{podSelector: {}}]\n  ports: []\n- ports: [{port: 80}]\n",
+                at(1, 3),
+                at(3, 3),
+            ),
+            (
+                "- {from: [a], ports: []}\n- {ports: [b]}\n",
+                at(1, 3),
+                at(2, 3),
+            ),
             // Another rule between them.
-            ("- from: [a]\n- to: [c]\n- ports: [b]\n", (1, 3), (3, 3)),
+            ("- from: [a]\n- to: [c]\n- ports: [b]\n", at(1, 3), at(3, 3)),
             // Content at different columns.
-            ("- from: [a]\n-   ports: [b]\n", (1, 3), (2, 5)),
+            ("- from: [a]\n-   ports: [b]\n", at(1, 3), at(2, 5)),
             // A flow sequence of rules: both rules are at its bracket.
-            ("ingress: [{from: [a]}, {ports: [b]}]\n", (1, 10), (1, 10)),
+            (
+                "ingress: [{from: [a]}, {ports: [b]}]\n",
+                at(1, 10),
+                at(1, 10),
+            ),
             // A comment inside a flow mapping's line, and a flow mapping next to a block rule.
-            ("- {from: [a]} # ü\n- {ports: [b]}\n", (1, 3), (2, 3)),
-            ("- {from: [a]}\n- ports: [b]\n", (1, 3), (2, 3)),
+            ("- {from: [a]} # ü\n- {ports: [b]}\n", at(1, 3), at(2, 3)),
+            ("- {from: [a]}\n- ports: [b]\n", at(1, 3), at(2, 3)),
             // A column inside a non-ASCII character.
-            ("- ü: 1\n- ports: [b]\n", (1, 4), (2, 3)),
+            ("- ü: 1\n- ports: [b]\n", at(1, 4), at(2, 3)),
         ];
         for (text, a, b) in cases {
-            assert_eq!(merge_rules(text, at(a.0, a.1), at(b.0, b.1)), None, "{text}");
+            assert_eq!(merge_rules(text, a, b), None, "{text}");
         }
     }
 

@@ -278,8 +278,20 @@ mod tests {
     #[test]
     fn fragments_read_back_as_written() {
         let values = [
-            "", "yes", "01", "true", "null", "~", "a: b", "#a", "\"q\"", "a\\b", "x\ny",
-            "10.0.0.0/8", "10.0.0.1", "é",
+            "",
+            "yes",
+            "01",
+            "true",
+            "null",
+            "~",
+            "a: b",
+            "#a",
+            "\"q\"",
+            "a\\b",
+            "x\ny",
+            "10.0.0.0/8",
+            "10.0.0.1",
+            "é",
         ];
         for v in values {
             let yaml = peers_yaml([&pod_item(labels(&[("k", v), (v, "k")]))]);
@@ -398,7 +410,10 @@ mod tests {
             "- ipBlock:\n    cidr: 172.17.0.0/16\n    except:\n    - 172.17.1.0/24\n"
         );
         let read: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
-        assert_eq!(read[0]["ipBlock"]["except"][0].as_str(), Some("172.17.1.0/24"));
+        assert_eq!(
+            read[0]["ipBlock"]["except"][0].as_str(),
+            Some("172.17.1.0/24")
+        );
     }
 
     #[test]

@@ -40,7 +40,10 @@ pub enum VariantKind {
     /// Two adjacent rules, one with only peers and one with only ports (OR, a split rule),
     /// merged into one rule with both (AND). The indices are rules of the variant's direction;
     /// the variant's `rule` is the first of the two.
-    MergeRules { peers_rule: usize, ports_rule: usize },
+    MergeRules {
+        peers_rule: usize,
+        ports_rule: usize,
+    },
 }
 
 /// One place where the AND/OR reading matters, and what the other reading would change.
