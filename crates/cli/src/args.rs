@@ -194,9 +194,10 @@ netpol and-or: where the AND/OR reading of `from`/`to` items matters
 
 Usage: netpol and-or FILE... [--format text|json]
 
-For every item with both namespaceSelector and podSelector (AND), and every rule listing a
-namespaceSelector-only item and a podSelector-only item (OR), shows both YAML fragments, what
-each reading selects, and the flows the other reading would gain or lose on this cluster.
+For every item with both namespaceSelector and podSelector (AND), every rule listing a
+namespaceSelector-only item and a podSelector-only item (OR), and every pair of rules split by
+a stray `-` (one with only `from`/`to`, the next with only `ports`), shows both YAML fragments,
+what each reading selects, and the flows the other reading would gain or lose on this cluster.
 
 Options:
   -f, --format FORMAT  text (default) or json

@@ -147,7 +147,8 @@ fn side_by_side(left: &str, right: &str, titles: (&str, &str)) -> Vec<String> {
     lines
 }
 
-/// What a variant changes, in words: `from[0] has both selectors (AND); …`.
+/// What a variant changes, in words: `from[0] has both selectors (AND); …`, or for a split
+/// rule `this rule has only `from` and ingress[1] only `ports` …`.
 fn variant_kind_text(v: &Variant) -> String {
     let list = if v.direction == PolicyType::Ingress {
         "from"
@@ -164,6 +165,21 @@ fn variant_kind_text(v: &Variant) -> String {
         } => format!(
             "{list}[{namespace_peer}] and {list}[{pod_peer}] are separate items (OR); the variant merges them (AND)"
         ),
+        VariantKind::MergeRules {
+            peers_rule,
+            ports_rule,
+        } => {
+            let (this, next) = if peers_rule < ports_rule {
+                (list, "ports")
+            } else {
+                ("ports", list)
+            };
+            format!(
+                "this rule has only `{this}` and {}[{}] only `{next}` (two rules, ORed: a stray `-`?); the variant merges them into one rule (AND)",
+                v.direction.as_str().to_lowercase(),
+                peers_rule.max(ports_rule)
+            )
+        }
     }
 }
 

@@ -807,6 +807,110 @@ fn and_or_lists_the_split_variant_and_its_gains() {
     assert_eq!(tcp["lost"].as_array().map(Vec::len), Some(0));
 }
 
+/// The split rule (x/b on every port, OR every pod on TCP 81) against the merged rule (x/b on
+/// TCP 81 only; API reference: rules are ORed, a rule needs a peer and a port to match, an empty
+/// `ports` matches every port and an empty `from` every source; a pod always reaches itself):
+/// merging loses the 7 other pods on TCP 81 (all but x/a itself and x/b) and x/b on every
+/// other port of every protocol, and gains nothing.
+#[test]
+fn and_or_lists_the_split_rule_variant_and_its_losses() {
+    let r = netpol(&[
+        "and-or",
+        "e2e-model.yaml",
+        "split-rule.yaml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let v = json(&r.stdout);
+    assert_eq!(v.as_array().map(Vec::len), Some(1));
+    assert_eq!(v[0]["kind"]["kind"], "merge_rules");
+    assert_eq!(v[0]["kind"]["peers_rule"], 0);
+    assert_eq!(v[0]["kind"]["ports_rule"], 1);
+    assert_eq!(v[0]["rule"], 0);
+    let flows = |p: &Value, key: &str| -> Vec<String> {
+        p[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} -> {}",
+                    f["from"].as_str().unwrap(),
+                    f["to"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let changed: Vec<(String, Vec<String>, Vec<String>)> = v[0]["ports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                format!(
+                    "{} {}-{}",
+                    p["protocol"].as_str().unwrap(),
+                    p["ports"][0],
+                    p["ports"][1]
+                ),
+                flows(p, "gained"),
+                flows(p, "lost"),
+            )
+        })
+        .filter(|(_, g, l)| !g.is_empty() || !l.is_empty())
+        .collect();
+    let xb = || vec!["x/b -> x/a".to_string()];
+    let others: Vec<String> = PODS
+        .iter()
+        .filter(|p| !["x/a", "x/b"].contains(p))
+        .map(|p| format!("{p} -> x/a"))
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            ("TCP 1-80".to_string(), vec![], xb()),
+            ("TCP 81-81".to_string(), vec![], others),
+            ("TCP 82-65535".to_string(), vec![], xb()),
+            ("UDP 1-65535".to_string(), vec![], xb()),
+            ("SCTP 1-65535".to_string(), vec![], xb()),
+        ]
+    );
+    let text = netpol(&["and-or", "e2e-model.yaml", "split-rule.yaml"]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    expect![[r#"
+        x/api ingress[0]: this rule has only `from` and ingress[1] only `ports` (two rules, ORed: a stray `-`?); the variant merges them into one rule (AND)
+            now:                  variant:
+            - from:               - from:
+              - podSelector:        - podSelector:
+                  matchLabels:          matchLabels:
+                    pod: b                pod: b
+            - ports:                ports:
+              - protocol: TCP       - protocol: TCP
+                port: 81              port: 81
+          now:     OR: two rules: from pods labelled pod=b in namespace x on every port, plus TCP 81 from every source
+          variant: AND: one rule: from pods labelled pod=b in namespace x on TCP 81
+          TCP 1-80 (shown as 80/TCP): 0 gained, 1 lost, 80 unchanged
+            - x/b -> x/a
+          TCP 81 (shown as 81/TCP): 0 gained, 7 lost, 74 unchanged
+            - x/c -> x/a
+            - y/a -> x/a
+            - y/b -> x/a
+            - y/c -> x/a
+            - z/a -> x/a
+            - z/b -> x/a
+            - z/c -> x/a
+          TCP 82-65535 (shown as 82/TCP): 0 gained, 1 lost, 80 unchanged
+            - x/b -> x/a
+          UDP 1-65535 (shown as 80/UDP): 0 gained, 1 lost, 80 unchanged
+            - x/b -> x/a
+          SCTP 1-65535 (shown as 80/SCTP): 0 gained, 1 lost, 80 unchanged
+            - x/b -> x/a
+
+    "#]]
+    .assert_eq(&text.stdout);
+}
+
 /// The same policies are equivalent (exit 0); AND-peer vs pod=b in x differ (exit 1): the
 /// first admits y/b into x/a, the second x/b.
 #[test]

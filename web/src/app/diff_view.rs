@@ -228,7 +228,7 @@ pub struct VariantVm {
     pub direction: &'static str,
     /// 1-based rule number.
     pub rule: usize,
-    /// `split` (AND → OR) or `merge` (OR → AND).
+    /// `split` (AND → OR), `merge` (OR → AND) or `merge-rules` (a split rule's two rules → one).
     pub kind: &'static str,
     pub title: String,
     pub current_label: &'static str,
@@ -276,6 +276,12 @@ pub fn andor_vm(state: &State) -> Option<AndOrVm> {
                     "Two items (OR) — merge them into one item (AND)?",
                     "Now: two items (OR)",
                     "Variant: one item (AND)",
+                ),
+                VariantKind::MergeRules { .. } => (
+                    "merge-rules",
+                    "Two rules, one with only peers and one with only ports (OR) — merge them into one rule (AND)?",
+                    "Now: two rules (OR)",
+                    "Variant: one rule (AND)",
                 ),
             };
             let m = most_changed(&v.diff);

@@ -1,8 +1,9 @@
 //! Text edits that apply an AND/OR variant to the policies text as written, keeping everything
 //! else (comments, flow mappings, key order) untouched.
 //!
-//! Both edits work on block-style items (`- namespaceSelector: ...` on their own lines) and
-//! return `None` for items written in another style.
+//! The item edits work on block-style items (`- namespaceSelector: ...` on their own lines), the
+//! rule merge on block-style rules and one-line flow mappings (`- {ports: [...]}`); all return
+//! `None` for items written in another style.
 
 use crate::model::Span;
 
@@ -47,6 +48,177 @@ pub(super) fn merge_items(text: &str, a: Span, b: Span) -> Option<String> {
         lines.insert(first_end + 1 + k, line);
     }
     Some(join(lines, text))
+}
+
+/// Merges the rule at `second` into the rule at `first` just before it, by removing the dash
+/// that starts `second` (a split rule: `- from: ...` then `- ports: ...` becomes one rule with
+/// both keys). Block items (`- ports:`, also with the dash alone on its line) and one-line flow
+/// mappings (`- {ports: [...]}`, which join into the first's braces) are merged when both are
+/// items of one sequence, only blank and comment lines lie between them, and they have no key in
+/// common. Line endings and everything else stay as written.
+pub(super) fn merge_rules(text: &str, first: Span, second: Span) -> Option<String> {
+    let lines = raw_lines(text);
+    let (a, b) = (rule_item(&lines, first)?, rule_item(&lines, second)?);
+    let a_end = last_line(&lines, &a);
+    if a.col != b.col
+        || a.dash.1 != b.dash.1
+        || b.dash.0 <= a_end
+        || !lines[a_end + 1..b.dash.0]
+            .iter()
+            .all(|(_, l)| is_blank_or_comment(l))
+    {
+        return None;
+    }
+    let content = |i: &Item| &lines[i.line].1[i.col..];
+    match (content(&a).starts_with('{'), content(&b).starts_with('{')) {
+        (false, false) => {
+            let (ka, kb) = (block_keys(&lines, &a), block_keys(&lines, &b));
+            if ka.iter().any(|k| kb.contains(k)) {
+                return None;
+            }
+            let (start, line) = lines[b.dash.0];
+            let mut out = text.to_string();
+            if b.dash.0 != b.line && line[b.dash.1 + 1..].trim().is_empty() {
+                // The dash alone on its line: the line goes.
+                let end = lines.get(b.dash.0 + 1).map_or(text.len(), |l| l.0);
+                out.replace_range(start..end, "");
+            } else {
+                out.replace_range(start + b.dash.1..start + b.dash.1 + 1, " ");
+            }
+            Some(out)
+        }
+        (true, true) => join_flow_rules(text, &lines, &a, &b),
+        _ => None,
+    }
+}
+
+/// Joins two one-line flow mapping rules: `- {from: [...]}` and `- {ports: [...]}` become
+/// `- {from: [...], ports: [...]}` on the first line; the second line goes.
+fn join_flow_rules(text: &str, lines: &[(usize, &str)], a: &Item, b: &Item) -> Option<String> {
+    let one_line = |i: &Item| {
+        let t = lines[i.line].1[i.col..].trim_end();
+        (i.dash.0 == i.line && last_line(lines, i) == i.line && !t.contains('#'))
+            .then_some(t)?
+            .strip_prefix('{')?
+            .strip_suffix('}')
+    };
+    let (ia, ib) = (one_line(a)?, one_line(b)?);
+    if ["from", "to", "ports"]
+        .iter()
+        .any(|k| mentions_key(ia, k) && mentions_key(ib, k))
+    {
+        return None;
+    }
+    let (ia, ib) = (ia.trim(), ib.trim());
+    // The closing brace of the first: `col`, then `{`, its inside and the spaces after it.
+    let (a_start, a_line) = lines[a.line];
+    let close = a_start + a.col + a_line[a.col..].trim_end().len() - 1;
+    let joined = match (ia.is_empty(), ib.is_empty()) {
+        (_, true) => String::new(),
+        (true, false) => ib.to_string(),
+        (false, false) => format!(", {ib}"),
+    };
+    let b_start = lines[b.line].0;
+    let b_end = lines.get(b.line + 1).map_or(text.len(), |l| l.0);
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..close]);
+    out.push_str(&joined);
+    out.push_str(&text[close..b_start]);
+    out.push_str(&text[b_end..]);
+    Some(out)
+}
+
+/// Whether a flow mapping's inside has `key:` where a key can start (after `{`, `,` or a
+/// space, maybe quoted). Keys of nested mappings count too, which only makes the merge refuse.
+fn mentions_key(inside: &str, key: &str) -> bool {
+    inside.match_indices(key).any(|(i, _)| {
+        let before = inside[..i].trim_end_matches(['"', '\'']);
+        let after = inside[i + key.len()..].trim_start_matches(['"', '\'', ' ']);
+        (before.is_empty() || before.ends_with(['{', ',', ' '])) && after.starts_with(':')
+    })
+}
+
+/// A rule item: where its dash is (line, byte column) and where its content starts.
+struct Item {
+    dash: (usize, usize),
+    line: usize,
+    col: usize,
+}
+
+/// The lines of `text` with their byte offsets, without their line endings.
+fn raw_lines(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for l in text.split_inclusive('\n') {
+        out.push((start, l.trim_end_matches(['\n', '\r'])));
+        start += l.len();
+    }
+    out
+}
+
+fn is_blank_or_comment(line: &str) -> bool {
+    let t = line.trim_start();
+    t.is_empty() || t.starts_with('#')
+}
+
+/// The block sequence item whose content starts at `s`: `- ports:` with only spaces before the
+/// dash, or content on its own line below a line holding only the dash (and maybe a comment).
+fn rule_item(lines: &[(usize, &str)], s: Span) -> Option<Item> {
+    let (l, c) = (
+        (s.line as usize).checked_sub(1)?,
+        (s.col as usize).checked_sub(1)?,
+    );
+    let line = lines.get(l)?.1;
+    let before = line.get(..c)?;
+    if is_blank_or_comment(line.get(c..)?) {
+        return None;
+    }
+    let dash = if let Some(d) = before.trim_end_matches(' ').strip_suffix('-') {
+        (d.len() + 1 < c && d.bytes().all(|b| b == b' ')).then_some((l, d.len()))?
+    } else if before.bytes().all(|b| b == b' ') {
+        let p = (0..l).rev().find(|&i| !is_blank_or_comment(lines[i].1))?;
+        let t = lines[p].1;
+        let indent = t.len() - t.trim_start_matches(' ').len();
+        let rest = t[indent..].strip_prefix('-')?.trim_start_matches(' ');
+        (indent < c && (rest.is_empty() || rest.starts_with('#'))).then_some((p, indent))?
+    } else {
+        return None;
+    };
+    Some(Item {
+        dash,
+        line: l,
+        col: c,
+    })
+}
+
+/// The last line of an item: its content line and every following line indented to its column
+/// or deeper (blank and comment lines do not end it).
+fn last_line(lines: &[(usize, &str)], item: &Item) -> usize {
+    let mut end = item.line;
+    for (i, (_, line)) in lines.iter().enumerate().skip(item.line + 1) {
+        if is_blank_or_comment(line) {
+            continue;
+        }
+        if line.len() - line.trim_start_matches(' ').len() < item.col {
+            break;
+        }
+        end = i;
+    }
+    end
+}
+
+/// The keys of a block mapping item: the text before `:` on its content line and on each line
+/// at its column (not a comment, nor a sequence item written at its key's column).
+fn block_keys<'a>(lines: &[(usize, &'a str)], item: &Item) -> Vec<&'a str> {
+    (item.line..=last_line(lines, item))
+        .filter_map(|i| {
+            let t = lines[i].1.get(item.col..)?;
+            let own = i == item.line || lines[i].1.get(..item.col)?.bytes().all(|b| b == b' ');
+            (own && !t.starts_with([' ', '#', '-'])).then_some(())?;
+            let key = t.split(':').next()?.trim();
+            Some(key.trim_matches(['"', '\'']))
+        })
+        .collect()
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -115,6 +287,95 @@ mod tests {
         assert_eq!(split_item(and, at(1, 3)).as_deref(), Some(or));
         let merged = "- namespaceSelector: {}\n  podSelector: {}\n  # the pods\n";
         assert_eq!(merge_items(or, at(1, 3), at(3, 3)).as_deref(), Some(merged));
+    }
+
+    /// Each split rule as written and as merged: the stray dash goes, nothing else changes.
+    /// `(text, first rule, second rule, merged)`, positions as (line, column).
+    #[test]
+    fn merge_rules_removes_the_stray_dash() {
+        let cases: [(&str, Span, Span, &str); 6] = [
+            // Peers first, comments with non-ASCII text, a comment line between the rules.
+            (
+                "ingress:\n- from: # für das Frontend ✓\n  - podSelector: {matchLabels: {app: web}}\n# Ports – café\n- ports: # Größe\n  - port: 8080\n",
+                at(2, 3),
+                at(5, 3),
+                "ingress:\n- from: # für das Frontend ✓\n  - podSelector: {matchLabels: {app: web}}\n# Ports – café\n  ports: # Größe\n  - port: 8080\n",
+            ),
+            // Ports first, sequences indented under their keys, no final newline.
+            (
+                "  ingress:\n    - ports:\n        - port: 5000\n    - from:\n        - podSelector: {}",
+                at(2, 7),
+                at(4, 7),
+                "  ingress:\n    - ports:\n        - port: 5000\n      from:\n        - podSelector: {}",
+            ),
+            // Sequences at their key's column (kubectl's style).
+            (
+                "- to:\n  - ipBlock:\n      cidr: 10.0.0.0/24\n- ports:\n  - port: 5978\n",
+                at(1, 3),
+                at(4, 3),
+                "- to:\n  - ipBlock:\n      cidr: 10.0.0.0/24\n  ports:\n  - port: 5978\n",
+            ),
+            // The dash alone on its line: the line goes.
+            (
+                "-\n  from: [{podSelector: {}}]\n-\n  ports: [{port: 80}]\n",
+                at(2, 3),
+                at(4, 3),
+                "-\n  from: [{podSelector: {}}]\n  ports: [{port: 80}]\n",
+            ),
+            // One-line flow mappings join in the first's braces.
+            (
+                "- {from: [{podSelector: {matchLabels: {app: café}}}]}\n- { ports: [{port: 80}] }\n",
+                at(1, 3),
+                at(2, 3),
+                "- {from: [{podSelector: {matchLabels: {app: café}}}], ports: [{port: 80}]}\n",
+            ),
+            // Windows line endings stay.
+            (
+                "- from: [{podSelector: {}}]\r\n- ports: [{port: 80}]\r\n",
+                at(1, 3),
+                at(2, 3),
+                "- from: [{podSelector: {}}]\r\n  ports: [{port: 80}]\r\n",
+            ),
+        ];
+        for (text, a, b, want) in cases {
+            assert_eq!(merge_rules(text, a, b).as_deref(), Some(want), "{text}");
+        }
+    }
+
+    /// Rules that removing a dash would not merge into one valid rule are left alone.
+    #[test]
+    fn merge_rules_refuses_what_it_cannot_merge() {
+        let cases: [(&str, Span, Span); 8] = [
+            // A key in both (an explicit empty `ports`).
+            (
+                "- from: [{podSelector: {}}]\n  ports: []\n- ports: [{port: 80}]\n",
+                at(1, 3),
+                at(3, 3),
+            ),
+            (
+                "- {from: [a], ports: []}\n- {ports: [b]}\n",
+                at(1, 3),
+                at(2, 3),
+            ),
+            // Another rule between them.
+            ("- from: [a]\n- to: [c]\n- ports: [b]\n", at(1, 3), at(3, 3)),
+            // Content at different columns.
+            ("- from: [a]\n-   ports: [b]\n", at(1, 3), at(2, 5)),
+            // A flow sequence of rules: both rules are at its bracket.
+            (
+                "ingress: [{from: [a]}, {ports: [b]}]\n",
+                at(1, 10),
+                at(1, 10),
+            ),
+            // A comment inside a flow mapping's line, and a flow mapping next to a block rule.
+            ("- {from: [a]} # ü\n- {ports: [b]}\n", at(1, 3), at(2, 3)),
+            ("- {from: [a]}\n- ports: [b]\n", at(1, 3), at(2, 3)),
+            // A column inside a non-ASCII character.
+            ("- ü: 1\n- ports: [b]\n", at(1, 4), at(2, 3)),
+        ];
+        for (text, a, b) in cases {
+            assert_eq!(merge_rules(text, a, b), None, "{text}");
+        }
     }
 
     #[test]

@@ -1,19 +1,31 @@
-//! YAML list fragments of `from`/`to` items, as the AND/OR view shows them side by side.
+//! YAML list fragments of `from`/`to` items and of rules, as the AND/OR view shows them side by
+//! side.
 //!
 //! Every key and value is written so that a YAML reader gets the same string back: plain when
-//! that is certain under YAML 1.1 (which Kubernetes tools read) and YAML 1.2, else double-quoted.
+//! that is certain under YAML 1.1 (which Kubernetes tools read) and YAML 1.2, else double-quoted
+//! ([`scalar`], which the split-rule lint uses too).
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use crate::model::{LabelSelector, NetworkPolicyPeer, Operator};
+use crate::model::{LabelSelector, NetworkPolicyPeer, NetworkPolicyPort, Operator, PortRef, Rule};
 
-/// The items as a block sequence (`- namespaceSelector: ...`), selectors indented under them.
-/// Only the selectors are written: the items the AND/OR view shows have no `ipBlock`.
+/// The items as a block sequence (`- namespaceSelector: ...`), selectors (or the `ipBlock`)
+/// indented under them.
 pub(super) fn peers_yaml<'a>(peers: impl IntoIterator<Item = &'a NetworkPolicyPeer>) -> String {
     let mut out = String::new();
     for peer in peers {
         let mut first = true;
+        if let Some(b) = &peer.ip_block {
+            let _ = writeln!(out, "- ipBlock:\n    cidr: {}", scalar(&b.cidr_text));
+            if !b.except.is_empty() {
+                out.push_str("    except:\n");
+                for e in &b.except {
+                    let _ = writeln!(out, "    - {}", scalar(&e.text));
+                }
+            }
+            first = false;
+        }
         for (key, sel) in [
             ("namespaceSelector", &peer.namespace_selector),
             ("podSelector", &peer.pod_selector),
@@ -25,6 +37,60 @@ pub(super) fn peers_yaml<'a>(peers: impl IntoIterator<Item = &'a NetworkPolicyPe
                 selector_yaml(&mut out, 4, sel);
                 first = false;
             }
+        }
+    }
+    out
+}
+
+/// The rules as a block sequence: `list_name` (`from` or `to`) with the items and `ports`, each
+/// key written only when its list is not empty, and `ports` first when `ports_first` (as the
+/// rules are written). A rule with neither is `- {}`.
+pub(super) fn rules_yaml<'a>(
+    list_name: &str,
+    rules: impl IntoIterator<Item = &'a Rule>,
+    ports_first: bool,
+) -> String {
+    let mut out = String::new();
+    for rule in rules {
+        let peers = (!rule.peers.is_empty()).then(|| (list_name, peers_yaml(&rule.peers)));
+        let ports = (!rule.ports.is_empty()).then(|| ("ports", ports_yaml(&rule.ports)));
+        let keys = if ports_first {
+            [ports, peers]
+        } else {
+            [peers, ports]
+        };
+        let mut first = true;
+        for (key, items) in keys.into_iter().flatten() {
+            out.push_str(if first { "- " } else { "  " });
+            let _ = writeln!(out, "{key}:");
+            for line in items.lines() {
+                let _ = writeln!(out, "  {line}");
+            }
+            first = false;
+        }
+        if first {
+            out.push_str("- {}\n");
+        }
+    }
+    out
+}
+
+/// The ports as a block sequence (`- protocol: TCP`, then `port` and `endPort` when set).
+fn ports_yaml(ports: &[NetworkPolicyPort]) -> String {
+    let mut out = String::new();
+    for p in ports {
+        let _ = writeln!(out, "- protocol: {}", p.protocol);
+        match &p.port {
+            Some(PortRef::Number(n)) => {
+                let _ = writeln!(out, "  port: {n}");
+            }
+            Some(PortRef::Named(name)) => {
+                let _ = writeln!(out, "  port: {}", scalar(name));
+            }
+            None => {}
+        }
+        if let Some(e) = p.end_port {
+            let _ = writeln!(out, "  endPort: {e}");
         }
     }
     out
@@ -79,14 +145,20 @@ const RESERVED: [&str; 9] = ["null", "true", "false", "yes", "no", "on", "off", 
 ///
 /// Plain only when it starts with a letter, uses the characters of label keys and values
 /// (letters, digits, `-`, `_`, `.`, `/`) and is not a boolean or null word: such a scalar is a
-/// string in YAML 1.1 and 1.2 alike (numbers, timestamps, `.inf` and `~` start otherwise).
-/// Everything else is double-quoted, with escapes for `"`, `\` and non-printable characters.
-pub(super) fn scalar(s: &str) -> Cow<'_, str> {
-    let plain = s.starts_with(|c: char| c.is_ascii_alphabetic())
+/// string in YAML 1.1 and 1.2 alike (numbers, timestamps, `.inf` and `~` start otherwise). An
+/// IPv4 CIDR (a digit first, then digits and dots with a `/`, as in `10.0.0.0/8`) is plain too: no number, timestamp,
+/// boolean or null of either version has a `/`. Everything else is double-quoted, with escapes
+/// for `"`, `\` and non-printable characters.
+pub(crate) fn scalar(s: &str) -> Cow<'_, str> {
+    let word = s.starts_with(|c: char| c.is_ascii_alphabetic())
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
         && !RESERVED.iter().any(|w| w.eq_ignore_ascii_case(s));
-    if plain {
+    let cidr = s.starts_with(|c: char| c.is_ascii_digit())
+        && s.contains('/')
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '/'));
+    if word || cidr {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 2);
@@ -117,7 +189,7 @@ pub(super) fn scalar(s: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Requirement;
+    use crate::model::{Protocol, Requirement};
 
     fn labels(pairs: &[(&str, &str)]) -> LabelSelector {
         LabelSelector {
@@ -189,6 +261,13 @@ mod tests {
             ("\u{7}", r#""\x07""#),
             ("\u{85}", r#""\x85""#),
             ("é", r#""é""#),
+            // IPv4 CIDRs stay plain; an address alone is a float to YAML 1.1's resolver, an
+            // IPv6 CIDR has colons.
+            ("10.0.0.0/8", "10.0.0.0/8"),
+            ("172.17.1.0/24", "172.17.1.0/24"),
+            ("10.0.0.1", r#""10.0.0.1""#),
+            ("fd00::/8", r#""fd00::/8""#),
+            ("/8", r#""/8""#),
         ];
         for (value, want) in cases {
             assert_eq!(scalar(value), want, "{value:?}");
@@ -199,7 +278,20 @@ mod tests {
     #[test]
     fn fragments_read_back_as_written() {
         let values = [
-            "", "yes", "01", "true", "null", "~", "a: b", "#a", "\"q\"", "a\\b", "x\ny",
+            "",
+            "yes",
+            "01",
+            "true",
+            "null",
+            "~",
+            "a: b",
+            "#a",
+            "\"q\"",
+            "a\\b",
+            "x\ny",
+            "10.0.0.0/8",
+            "10.0.0.1",
+            "é",
         ];
         for v in values {
             let yaml = peers_yaml([&pod_item(labels(&[("k", v), (v, "k")]))]);
@@ -244,6 +336,83 @@ mod tests {
     - key: legacy
       operator: DoesNotExist
 "
+        );
+    }
+
+    fn port(protocol: Protocol, port: Option<PortRef>, end_port: Option<u16>) -> NetworkPolicyPort {
+        NetworkPolicyPort {
+            protocol,
+            port,
+            end_port,
+            span: Default::default(),
+        }
+    }
+
+    fn rule(peers: Vec<NetworkPolicyPeer>, ports: Vec<NetworkPolicyPort>) -> Rule {
+        Rule {
+            peers,
+            ports,
+            span: Default::default(),
+        }
+    }
+
+    /// A split rule's two rules, and the merged rule with its keys in the order written.
+    #[test]
+    fn rules_are_written_with_their_keys_in_order() {
+        let peers = rule(vec![pod_item(labels(&[("app", "web")]))], vec![]);
+        let ports = rule(
+            vec![],
+            vec![
+                port(Protocol::Tcp, Some(PortRef::Number(8080)), Some(8090)),
+                port(Protocol::Udp, Some(PortRef::Named("dns".into())), None),
+                port(Protocol::Sctp, None, None),
+            ],
+        );
+        let ports_yaml = "ports:\n  - protocol: TCP\n    port: 8080\n    endPort: 8090\n  - protocol: UDP\n    port: dns\n  - protocol: SCTP\n";
+        let from_yaml = "from:\n  - podSelector:\n      matchLabels:\n        app: web\n";
+        assert_eq!(
+            rules_yaml("from", [&peers, &ports], false),
+            format!("- {from_yaml}- {ports_yaml}")
+        );
+        let merged = rule(peers.peers.clone(), ports.ports.clone());
+        assert_eq!(
+            rules_yaml("from", [&merged], false),
+            format!("- {from_yaml}  {ports_yaml}")
+        );
+        assert_eq!(
+            rules_yaml("from", [&merged], true),
+            format!("- {ports_yaml}  {from_yaml}")
+        );
+        assert_eq!(rules_yaml("to", [&rule(vec![], vec![])], false), "- {}\n");
+    }
+
+    #[test]
+    fn ip_block_items_are_written_with_their_exceptions() {
+        let cidr = |addr: &str, prefix| crate::model::Cidr {
+            addr: addr.parse().unwrap(),
+            prefix,
+        };
+        let item = NetworkPolicyPeer {
+            pod_selector: None,
+            ip_block: Some(crate::model::IpBlock {
+                cidr: cidr("172.17.0.0", 16),
+                except: vec![crate::model::Except {
+                    cidr: cidr("172.17.1.0", 24),
+                    text: "172.17.1.0/24".into(),
+                }],
+                cidr_text: "172.17.0.0/16".into(),
+            }),
+            ..pod_item(LabelSelector::default())
+        };
+        let yaml = peers_yaml([&item]);
+        assert_eq!(
+            yaml,
+            "- ipBlock:\n    cidr: 172.17.0.0/16\n    except:\n    - 172.17.1.0/24\n"
+        );
+        let read: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
+        assert_eq!(
+            read[0]["ipBlock"]["except"][0].as_str(),
+            Some("172.17.1.0/24")
         );
     }
 

@@ -1,14 +1,18 @@
 //! The AND↔OR variants of `from`/`to` items, which make the most common NetworkPolicy bug
 //! visible: one item with a namespaceSelector and a podSelector (AND) against two items with one
-//! selector each (OR).
+//! selector each (OR). The split rule is the same trap one level up: a stray `-` before `ports:`
+//! (or `from:`/`to:`) makes two ORed rules, one with the peers and every port, one with the
+//! ports and every peer, where one rule would allow those peers on those ports only (AND).
 //!
 //! For every place where the reading matters, a [`Variant`] holds the policy set with just that
 //! change, the flow diff it causes ([`crate::diff`]), both readings as YAML fragments
-//! ([`fragment`]) and in words, and [`apply_variant_text`] applies it to the text as written
-//! ([`edit`]).
+//! ([`fragment`]) and in words ([`words`]), and [`apply_variant_text`] applies it to the text as
+//! written ([`edit`]).
 
 mod edit;
-mod fragment;
+/// YAML fragments; its [`fragment::scalar`] quoting is shared with the split-rule lint.
+pub(crate) mod fragment;
+mod words;
 
 use std::collections::HashMap;
 
@@ -16,10 +20,11 @@ use serde::Serialize;
 
 use crate::diff::{diff_flows, Diff};
 use crate::eval::compile;
+use crate::lint::split_rule::split_rules;
 use crate::model::{
     LabelSelector, Model, NetworkPolicy, NetworkPolicyPeer, PolicyType, Rule, Span,
 };
-use crate::selector::describe_selector;
+use words::{and_meaning, merged_rule_meaning, or_meaning, split_rules_meaning};
 
 /// Which reading a variant switches to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -32,6 +37,13 @@ pub enum VariantKind {
         namespace_peer: usize,
         pod_peer: usize,
     },
+    /// Two adjacent rules, one with only peers and one with only ports (OR, a split rule),
+    /// merged into one rule with both (AND). The indices are rules of the variant's direction;
+    /// the variant's `rule` is the first of the two.
+    MergeRules {
+        peers_rule: usize,
+        ports_rule: usize,
+    },
 }
 
 /// One place where the AND/OR reading matters, and what the other reading would change.
@@ -41,11 +53,13 @@ pub struct Variant {
     pub policy: usize,
     pub policy_id: String,
     pub direction: PolicyType,
+    /// The rule (for [`VariantKind::MergeRules`], the first of the two rules).
     pub rule: usize,
     pub kind: VariantKind,
-    /// Where the items are written.
+    /// Where the items (for [`VariantKind::MergeRules`], the two rules) are written.
     pub spans: Vec<Span>,
-    /// The items as written now, and as the variant writes them (YAML list fragments).
+    /// The items (or rules) as written now, and as the variant writes them (YAML list
+    /// fragments).
     pub current_yaml: String,
     pub variant_yaml: String,
     /// What each reading selects, in words.
@@ -65,10 +79,18 @@ impl Variant {
 }
 
 /// Every place in `model`'s policies where the AND/OR reading matters, each with the policy set
-/// that has just that change and the flow diff it causes. Variants without effect are listed too.
+/// that has just that change and the flow diff it causes: items of a rule, and split rules (see
+/// [`crate::lint`]'s `split-rule`). Variants without effect are listed too.
 pub fn and_or_variants(model: &Model) -> Vec<Variant> {
+    let split: Vec<Vec<(PolicyType, usize)>> = model.policies.iter().map(split_rules).collect();
     let rewrites = rules(model)
-        .flat_map(|at| splits(model, at).into_iter().chain(merges(model, at)))
+        .flat_map(|at| {
+            let pair = split[at.policy].contains(&(at.direction, at.rule));
+            splits(model, at)
+                .into_iter()
+                .chain(merges(model, at))
+                .chain(pair.then(|| merge_rules(model, at)))
+        })
         .collect();
     evaluate(model, rewrites)
 }
@@ -80,12 +102,16 @@ pub(crate) fn merge_variants(model: &Model) -> Vec<Variant> {
 }
 
 /// Applies a variant to the policies text it was computed from, keeping everything else as
-/// written. Works for block-style items (`- namespaceSelector: ...` on their own lines); returns
-/// `None` when the items are written in another style.
+/// written. Works for block-style items (`- namespaceSelector: ...` on their own lines) and rules
+/// (`- ports:` on its own line, or a one-line `- {ports: [...]}`); returns `None` when they are
+/// written in another style.
 pub fn apply_variant_text(text: &str, v: &Variant) -> Option<String> {
     match v.kind {
         VariantKind::SplitAnd { .. } => edit::split_item(text, *v.spans.first()?),
         VariantKind::MergeOr { .. } => edit::merge_items(text, *v.spans.first()?, *v.spans.get(1)?),
+        VariantKind::MergeRules { .. } => {
+            edit::merge_rules(text, *v.spans.first()?, *v.spans.get(1)?)
+        }
     }
 }
 
@@ -103,7 +129,7 @@ struct Reading {
     meaning: String,
 }
 
-/// A change of one rule's items, before its flows are compared.
+/// A change of one rule's items (or of two rules), before its flows are compared.
 struct Rewrite {
     at: RuleAt,
     kind: VariantKind,
@@ -141,13 +167,15 @@ fn with_peers(
     edit: impl FnOnce(&mut Vec<NetworkPolicyPeer>),
 ) -> Vec<NetworkPolicy> {
     let mut policies = model.policies.clone();
-    let p = &mut policies[at.policy];
-    let rules = match at.direction {
+    edit(&mut rules_mut(&mut policies[at.policy], at.direction)[at.rule].peers);
+    policies
+}
+
+fn rules_mut(p: &mut NetworkPolicy, direction: PolicyType) -> &mut Vec<Rule> {
+    match direction {
         PolicyType::Ingress => &mut p.ingress,
         PolicyType::Egress => &mut p.egress,
-    };
-    edit(&mut rules[at.rule].peers);
-    policies
+    }
 }
 
 /// The AND→OR splits of a rule: each item with both selectors and no ipBlock.
@@ -252,6 +280,57 @@ fn merges(model: &Model, at: RuleAt) -> Vec<Rewrite> {
     out
 }
 
+/// The merge of the split rule pair starting at `at` (rules `at.rule` and `at.rule + 1`, one with
+/// only peers and one with only ports, as [`split_rules`] finds them) into one rule.
+fn merge_rules(model: &Model, at: RuleAt) -> Rewrite {
+    let policy = &model.policies[at.policy];
+    let rules = policy.rules(at.direction);
+    let (first, second) = (&rules[at.rule], &rules[at.rule + 1]);
+    let ports_first = first.peers.is_empty();
+    let (peers_rule, ports_rule) = if ports_first {
+        (at.rule + 1, at.rule)
+    } else {
+        (at.rule, at.rule + 1)
+    };
+    let (peers, ports) = (&rules[peers_rule], &rules[ports_rule]);
+    let merged = Rule {
+        peers: peers.peers.clone(),
+        ports: ports.ports.clone(),
+        span: first.span,
+    };
+    let list_name = match at.direction {
+        PolicyType::Ingress => "from",
+        PolicyType::Egress => "to",
+    };
+    let mut policies = model.policies.clone();
+    let changed = rules_mut(&mut policies[at.policy], at.direction);
+    changed.remove(at.rule + 1);
+    changed[at.rule] = merged.clone();
+    Rewrite {
+        at,
+        kind: VariantKind::MergeRules {
+            peers_rule,
+            ports_rule,
+        },
+        spans: vec![first.span, second.span],
+        policies,
+        current: Reading {
+            yaml: fragment::rules_yaml(list_name, [first, second], ports_first),
+            meaning: split_rules_meaning(
+                at.direction,
+                peers,
+                ports,
+                ports_first,
+                &policy.namespace,
+            ),
+        },
+        variant: Reading {
+            yaml: fragment::rules_yaml(list_name, [&merged], ports_first),
+            meaning: merged_rule_meaning(at.direction, peers, ports, &policy.namespace),
+        },
+    }
+}
+
 /// The flow diff of each rewrite against `model`'s own policies.
 fn evaluate(model: &Model, rewrites: Vec<Rewrite>) -> Vec<Variant> {
     let current = compile(model);
@@ -282,341 +361,5 @@ fn evaluate(model: &Model, rewrites: Vec<Rewrite>) -> Vec<Variant> {
         .collect()
 }
 
-fn ns_words(sel: &LabelSelector) -> String {
-    if sel.is_empty() {
-        "every namespace".to_string()
-    } else {
-        format!("namespaces labelled {}", describe_selector(sel))
-    }
-}
-
-fn pod_words(sel: &LabelSelector) -> String {
-    if sel.is_empty() {
-        "every pod".to_string()
-    } else {
-        format!("pods labelled {}", describe_selector(sel))
-    }
-}
-
-fn and_meaning(ns: &LabelSelector, pod: &LabelSelector) -> String {
-    format!("AND: only {} in {}", pod_words(pod), ns_words(ns))
-}
-
-fn or_meaning(ns: &LabelSelector, pod: &LabelSelector, policy_ns: &str) -> String {
-    let all = if ns.is_empty() {
-        "every pod in every namespace".to_string()
-    } else {
-        format!("every pod in {}", ns_words(ns))
-    };
-    format!(
-        "OR: {all}, plus {} in namespace {policy_ns}",
-        pod_words(pod)
-    )
-}
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::diff::FlowChange;
-    use crate::eval::compile;
-    use crate::model::{PortProto, Protocol};
-    use crate::{parse, Input};
-
-    const CLUSTER: &str = "\
-namespaces:
-  app:
-    pods: {api: app=api, frontend: app=frontend, db: app=db}
-  web:
-    labels: {team: web}
-    pods: {shop: app=frontend, cms: app=cms}
-";
-
-    fn model(policies: &str) -> Model {
-        let (m, d) = parse(&[
-            Input {
-                name: "c",
-                text: CLUSTER,
-            },
-            Input {
-                name: "p",
-                text: policies,
-            },
-        ]);
-        assert!(d.is_empty(), "{d:?}");
-        m
-    }
-
-    const AND: &str = "\
-kind: NetworkPolicy
-apiVersion: networking.k8s.io/v1
-metadata: {name: api, namespace: app}
-spec:
-  podSelector:
-    matchLabels: {app: api}
-  ingress:
-  - from:
-    - namespaceSelector:
-        matchLabels: {team: web}
-      podSelector:
-        matchLabels: {app: frontend}
-";
-
-    const OR: &str = "\
-kind: NetworkPolicy
-apiVersion: networking.k8s.io/v1
-metadata: {name: api, namespace: app}
-spec:
-  podSelector:
-    matchLabels: {app: api}
-  ingress:
-  - from:
-    - namespaceSelector:
-        matchLabels: {team: web}
-    - podSelector:
-        matchLabels: {app: frontend}
-";
-
-    fn names(m: &Model, changes: &[FlowChange]) -> Vec<String> {
-        let c = compile(m);
-        changes
-            .iter()
-            .map(|f| {
-                format!(
-                    "{} -> {}",
-                    c.endpoints()[f.from].name,
-                    c.endpoints()[f.to].name
-                )
-            })
-            .collect()
-    }
-
-    /// AND admits web/shop only; OR admits every pod of web plus app/frontend (API reference:
-    /// items of `from` are ORed; selectors within one item are ANDed).
-    #[test]
-    fn split_and_gains_exactly_the_or_flows() {
-        let m = model(AND);
-        let vs = and_or_variants(&m);
-        assert_eq!(vs.len(), 1);
-        let v = &vs[0];
-        assert_eq!(v.kind, VariantKind::SplitAnd { peer: 0 });
-        assert_eq!(
-            v.current_meaning,
-            "AND: only pods labelled app=frontend in namespaces labelled team=web"
-        );
-        assert_eq!(v.variant_meaning, "OR: every pod in namespaces labelled team=web, plus pods labelled app=frontend in namespace app");
-        let tcp80 = v
-            .diff
-            .ports
-            .iter()
-            .find(|p| p.port == PortProto::new(80, Protocol::Tcp))
-            .expect("80/TCP is listed");
-        assert_eq!(
-            names(&m, &tcp80.gained),
-            vec!["app/frontend -> app/api", "web/cms -> app/api"]
-        );
-        assert!(tcp80.lost.is_empty());
-        // 5 pods: 25 flows, 2 changed.
-        assert_eq!(tcp80.unchanged, 23);
-        // The whole port range of every protocol is one range here.
-        assert_eq!(v.diff.ports.len(), 3);
-        assert_eq!(apply_variant_text(AND, v).as_deref(), Some(OR));
-    }
-
-    #[test]
-    fn merge_or_loses_exactly_the_or_flows() {
-        let m = model(OR);
-        let vs = and_or_variants(&m);
-        assert_eq!(vs.len(), 1);
-        let v = &vs[0];
-        assert_eq!(
-            v.kind,
-            VariantKind::MergeOr {
-                namespace_peer: 0,
-                pod_peer: 1
-            }
-        );
-        let tcp = &v.diff.ports[0];
-        assert_eq!(
-            names(&m, &tcp.lost),
-            vec!["app/frontend -> app/api", "web/cms -> app/api"]
-        );
-        assert!(tcp.gained.is_empty());
-        assert_eq!(apply_variant_text(OR, v).as_deref(), Some(AND));
-        assert_eq!(v.current_yaml, "- namespaceSelector:\n    matchLabels:\n      team: web\n- podSelector:\n    matchLabels:\n      app: frontend\n");
-        assert_eq!(v.variant_yaml, "- namespaceSelector:\n    matchLabels:\n      team: web\n  podSelector:\n    matchLabels:\n      app: frontend\n");
-    }
-
-    #[test]
-    fn variant_without_effect_is_listed() {
-        // Only web/shop carries app=frontend in a team=web namespace and app has no frontend:
-        // with a cluster where OR and AND select the same pods, the variant changes nothing.
-        let cluster = "namespaces:\n  app:\n    pods: {api: app=api}\n  web:\n    labels: {team: web}\n    pods: {shop: app=frontend}\n";
-        let (m, d) = parse(&[
-            Input {
-                name: "c",
-                text: cluster,
-            },
-            Input {
-                name: "p",
-                text: AND,
-            },
-        ]);
-        assert!(d.is_empty());
-        let vs = and_or_variants(&m);
-        assert_eq!(vs.len(), 1);
-        assert!(vs[0].no_effect(), "{:?}", vs[0].diff);
-    }
-
-    /// ipBlock items take no part in AND/OR; the OR pair around one still merges, and the text
-    /// edit moves the podSelector item up under the namespaceSelector item.
-    #[test]
-    fn ip_block_items_are_left_alone() {
-        let text = "\
-kind: NetworkPolicy
-apiVersion: networking.k8s.io/v1
-metadata: {name: api, namespace: app}
-spec:
-  podSelector: {}
-  ingress:
-  - from:
-    - namespaceSelector:
-        matchLabels: {team: web}
-    - ipBlock:
-        cidr: 10.0.0.0/8
-    - podSelector:
-        matchLabels: {app: frontend}
-";
-        let m = model(text);
-        let vs = and_or_variants(&m);
-        assert_eq!(vs.len(), 1);
-        assert_eq!(
-            vs[0].kind,
-            VariantKind::MergeOr {
-                namespace_peer: 0,
-                pod_peer: 2
-            }
-        );
-        // Every pod IP is inside 10.0.0.0/8, so the ipBlock item already admits every pod:
-        // merging changes nothing on this cluster.
-        assert!(vs[0].no_effect());
-        let merged = apply_variant_text(text, &vs[0]).unwrap();
-        assert!(merged.ends_with("    - namespaceSelector:\n        matchLabels: {team: web}\n      podSelector:\n        matchLabels: {app: frontend}\n    - ipBlock:\n        cidr: 10.0.0.0/8\n"), "{merged}");
-        let (m2, d) = parse(&[
-            Input {
-                name: "c",
-                text: CLUSTER,
-            },
-            Input {
-                name: "p",
-                text: &merged,
-            },
-        ]);
-        assert!(d.is_empty());
-        assert_eq!(
-            m2.policies,
-            vs[0]
-                .policies
-                .iter()
-                .map(|p| NetworkPolicy {
-                    span: m2.policies[0].span,
-                    ..p.clone()
-                })
-                .collect::<Vec<_>>()
-                .iter()
-                .map(|p| strip_spans(p, &m2.policies[0]))
-                .collect::<Vec<_>>()
-        );
-    }
-
-    fn strip_spans(p: &NetworkPolicy, like: &NetworkPolicy) -> NetworkPolicy {
-        // Spans differ after a text edit; compare everything else.
-        let mut p = p.clone();
-        for (r, l) in p.ingress.iter_mut().zip(&like.ingress) {
-            r.span = l.span;
-            for (x, y) in r.peers.iter_mut().zip(&l.peers) {
-                x.span = y.span;
-            }
-        }
-        p
-    }
-
-    /// When another policy already admits the OR reading's extra sources, splitting the AND item
-    /// changes nothing: rules of all policies selecting a pod are ORed.
-    #[test]
-    fn several_policies_selecting_the_same_pod() {
-        let text = format!("{AND}---\nkind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {{name: all-from-app-and-web, namespace: app}}\nspec:\n  podSelector: {{matchLabels: {{app: api}}}}\n  ingress:\n  - from:\n    - podSelector: {{}}\n    - namespaceSelector: {{matchLabels: {{team: web}}}}\n");
-        let m = model(&text);
-        let vs = and_or_variants(&m);
-        // The AND split in the first policy, and the OR merge in the second.
-        assert_eq!(vs.len(), 2);
-        assert!(vs[0].no_effect());
-        // Merged, the second policy's item is "every pod in namespaces labelled team=web": web
-        // pods stay admitted, the pods of app (podSelector {} alone) are lost.
-        let lost: Vec<String> = vs[1]
-            .diff
-            .ports
-            .iter()
-            .filter(|p| p.port.port == 80 && p.port.protocol == Protocol::Tcp)
-            .flat_map(|p| names(&m, &p.lost))
-            .collect();
-        assert_eq!(lost, vec!["app/db -> app/api", "app/frontend -> app/api"]);
-    }
-
-    /// Label values that plain YAML would read as something else (`01` as the integer 1, `yes`
-    /// as true, the empty string as null) are quoted in both fragments.
-    #[test]
-    fn fragments_quote_values_that_plain_yaml_would_change() {
-        let text = "\
-kind: NetworkPolicy
-apiVersion: networking.k8s.io/v1
-metadata: {name: api, namespace: app}
-spec:
-  podSelector: {}
-  ingress:
-  - from:
-    - namespaceSelector:
-        matchLabels: {env: \"yes\", team: \"\"}
-      podSelector:
-        matchLabels: {tier: \"01\"}
-";
-        let vs = and_or_variants(&model(text));
-        assert_eq!(vs.len(), 1);
-        assert_eq!(
-            vs[0].current_yaml,
-            "\
-- namespaceSelector:
-    matchLabels:
-      env: \"yes\"
-      team: \"\"
-  podSelector:
-    matchLabels:
-      tier: \"01\"
-"
-        );
-        assert_eq!(
-            vs[0].variant_yaml,
-            "\
-- namespaceSelector:
-    matchLabels:
-      env: \"yes\"
-      team: \"\"
-- podSelector:
-    matchLabels:
-      tier: \"01\"
-"
-        );
-    }
-
-    /// The merges alone are the `MergeOr` variants of all variants, in the same order.
-    #[test]
-    fn merge_variants_are_the_merges_of_all_variants() {
-        let text = format!("{AND}---\n{}", OR.replace("name: api", "name: api-or"));
-        let m = model(&text);
-        let all = and_or_variants(&m);
-        assert_eq!(all.len(), 2);
-        let merges: Vec<Variant> = all
-            .into_iter()
-            .filter(|v| matches!(v.kind, VariantKind::MergeOr { .. }))
-            .collect();
-        assert_eq!(merge_variants(&m), merges);
-    }
-}
+mod tests;

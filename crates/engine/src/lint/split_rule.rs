@@ -7,6 +7,7 @@
 //! deliberate pair (kubernetes-network-policy-recipes, "DENY external egress traffic").
 
 use super::finding::Lint;
+use crate::andor::fragment::scalar;
 use crate::diag::Severity;
 use crate::explain::render::{describe_peer, describe_port};
 use crate::model::{
@@ -133,7 +134,7 @@ pub(super) fn split_rule(m: &Model, texts: &[&str], out: &mut Vec<Lint>) {
                     j = i + 1,
                 ),
                 fix: format!(
-                    "if the ports were meant for those peers only, remove the `-` before `{stray}:` so that both keys sit in one rule: `- {}`.",
+                    "if the ports were meant for those peers only, remove the `-` before `{stray}:` so that both keys sit in one rule: `- {}`. `netpol and-or` (the AND vs OR tab in the playground) shows the flows this changes.",
                     merged(list_name, peer_rule, port_rule)
                 ),
             });
@@ -156,7 +157,11 @@ fn peer_yaml(p: &NetworkPolicyPeer) -> String {
     if let Some(b) = &p.ip_block {
         let mut s = format!("{{ipBlock: {{cidr: {}", scalar(&b.cidr_text));
         if !b.except.is_empty() {
-            let except: Vec<String> = b.except.iter().map(|e| scalar(&e.text)).collect();
+            let except: Vec<String> = b
+                .except
+                .iter()
+                .map(|e| scalar(&e.text).into_owned())
+                .collect();
             s.push_str(&format!(", except: [{}]", except.join(", ")));
         }
         s.push_str("}}");
@@ -195,7 +200,8 @@ fn selector_yaml(sel: &LabelSelector) -> String {
                 };
                 let mut s = format!("{{key: {}, operator: {op}", scalar(&r.key));
                 if !r.values.is_empty() {
-                    let values: Vec<String> = r.values.iter().map(|v| scalar(v)).collect();
+                    let values: Vec<String> =
+                        r.values.iter().map(|v| scalar(v).into_owned()).collect();
                     s.push_str(&format!(", values: [{}]", values.join(", ")));
                 }
                 s.push('}');
@@ -221,23 +227,42 @@ fn port_yaml(p: &NetworkPolicyPort) -> String {
     s
 }
 
-/// A string as a YAML flow scalar: plain when it reads back as the same string, else quoted.
-fn scalar(s: &str) -> String {
-    let plain = !s.is_empty()
-        && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'))
-        && !matches!(
-            s.to_ascii_lowercase().as_str(),
-            "y" | "yes" | "n" | "no" | "on" | "off" | "true" | "false" | "null"
+#[cfg(test)]
+mod tests {
+    use crate::{compile, lint, parse, Input};
+
+    /// The fix names the stray dash, the merged rule (its values quoted as the AND/OR
+    /// fragments quote them) and where to see the flows the merge changes.
+    #[test]
+    fn the_fix_points_at_the_and_or_view() {
+        let policies = "\
+kind: NetworkPolicy
+apiVersion: networking.k8s.io/v1
+metadata: {name: api, namespace: app}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress:
+  - from: [{podSelector: {matchLabels: {tier: \"01\"}}}]
+  - ports: [{port: 8080}]
+";
+        let cluster = "namespaces:\n  app:\n    pods: {api: app=api}\n";
+        let (m, d) = parse(&[
+            Input {
+                name: "p",
+                text: policies,
+            },
+            Input {
+                name: "c",
+                text: cluster,
+            },
+        ]);
+        assert!(d.is_empty(), "{d:?}");
+        let lints = lint(&compile(&m), &[policies, cluster]);
+        let l = lints.iter().find(|l| l.code == "split-rule").unwrap();
+        assert_eq!((l.span.line, l.span.col), (8, 3));
+        assert_eq!(
+            l.fix,
+            "if the ports were meant for those peers only, remove the `-` before `ports:` so that both keys sit in one rule: `- {from: [{podSelector: {matchLabels: {tier: \"01\"}}}], ports: [{protocol: TCP, port: 8080}]}`. `netpol and-or` (the AND vs OR tab in the playground) shows the flows this changes."
         );
-    let cidr = s
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '/'))
-        && s.contains('/');
-    if plain || cidr {
-        s.to_string()
-    } else {
-        format!("{s:?}")
     }
 }
