@@ -44,14 +44,18 @@ pub mod diff;
 pub mod eval;
 pub mod exercise;
 pub mod explain;
+mod json_locate;
 pub mod lint;
+mod manifest;
 pub mod model;
 mod parse;
+mod replicas;
 pub mod report;
 mod selector;
 pub mod suggest;
 mod toy;
 mod validate;
+mod workload;
 pub mod yaml;
 
 pub use diag::{has_errors, Diagnostic, Severity};
@@ -63,8 +67,9 @@ pub use exercise::{
 };
 pub use explain::Explanation;
 pub use lint::{lint, Lint};
-pub use model::{Model, PolicyType, PortProto, Protocol};
-pub use parse::parse;
+pub use manifest::ParseOptions;
+pub use model::{Model, PolicyType, PortProto, Protocol, WorkloadKind};
+pub use parse::{parse, parse_with};
 pub use report::MatrixReport;
 pub use selector::describe_selector;
 

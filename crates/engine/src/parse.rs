@@ -12,14 +12,22 @@ use serde_yaml::Value;
 
 use crate::diag::{Diagnostic, FieldPath, PathDiag, Seg, Severity};
 use crate::model::{
-    ContainerPort, Labels, Model, Namespace, Pod, Protocol, Span, NAMESPACE_NAME_LABEL,
+    ContainerPort, Labels, Model, Namespace, Pod, Protocol, Span, WorkloadKind,
+    NAMESPACE_NAME_LABEL,
 };
-use crate::yaml::{split_documents, Document, Locator};
-use crate::{toy, validate, Input};
+use crate::json_locate::{self, DocLocator};
+use crate::manifest::{self, ParseOptions};
+use crate::yaml::{split_documents, Document};
+use crate::{toy, validate, workload, Input};
 
 /// Parses and validates every input into one model. Objects with errors are left out; every
 /// problem is a diagnostic with file, line and column.
 pub fn parse(inputs: &[Input<'_>]) -> (Model, Vec<Diagnostic>) {
+    parse_with(inputs, &ParseOptions::default())
+}
+
+/// [`parse`] with options (e.g. grouping the replicas of a workload into one endpoint).
+pub fn parse_with(inputs: &[Input<'_>], options: &ParseOptions) -> (Model, Vec<Diagnostic>) {
     let mut b = Builder::default();
     for (file, input) in inputs.iter().enumerate() {
         b.model.files.push(input.name.to_string());
@@ -28,14 +36,21 @@ pub fn parse(inputs: &[Input<'_>]) -> (Model, Vec<Diagnostic>) {
                 file,
                 name: input.name,
                 doc: &doc,
-                locator: Locator::new(doc.text),
+                locator: DocLocator::new(doc.text),
             };
-            match serde_yaml::from_str::<Value>(doc.text) {
-                Ok(value) => b.object(&ctx, &value, &FieldPath::root()),
-                Err(e) => b.diags.push(yaml_error(&ctx, &e)),
+            // A document that starts with `{` or `[` is read as JSON (`kubectl get -o json`).
+            match json_locate::read(doc.text) {
+                Some(Ok(value)) => b.object(&ctx, &value, &FieldPath::root()),
+                Some(Err(e)) => b.diags.push(json_locate::error(&ctx, &e)),
+                None => match serde_yaml::from_str::<Value>(doc.text) {
+                    Ok(value) => b.object(&ctx, &value, &FieldPath::root()),
+                    Err(e) => b.diags.push(yaml_error(&ctx, &e)),
+                },
             }
         }
+        manifest::end_of_file(&mut b, input.name);
     }
+    manifest::finish(&mut b, options);
     b.finish()
 }
 
@@ -44,7 +59,7 @@ pub(crate) struct Ctx<'a> {
     pub file: usize,
     pub name: &'a str,
     pub doc: &'a Document<'a>,
-    pub locator: Locator<'a>,
+    pub locator: DocLocator<'a>,
 }
 
 impl Ctx<'_> {
@@ -96,9 +111,11 @@ pub(crate) struct Builder {
     pub auto_ip: Vec<(usize, usize, usize)>,
     /// Namespace names in order of declaration in toy clusters, for IP assignment.
     pub toy_namespaces: Vec<String>,
+    /// What the manifest readers keep until the end of a file or of the parse.
+    pub manifest: manifest::Pending,
 }
 
-fn deserialize<T: DeserializeOwned>(value: &Value) -> Result<T, (FieldPath, String)> {
+pub(crate) fn deserialize<T: DeserializeOwned>(value: &Value) -> Result<T, (FieldPath, String)> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let mut path = FieldPath::root();
         for seg in e.path().iter() {
@@ -123,7 +140,7 @@ impl Builder {
     }
 
     /// Reads one object (a document, or an item of a List) at `path`.
-    fn object(&mut self, ctx: &Ctx<'_>, value: &Value, path: &FieldPath) {
+    pub(crate) fn object(&mut self, ctx: &Ctx<'_>, value: &Value, path: &FieldPath) {
         let Value::Mapping(map) = value else {
             if !value.is_null() {
                 self.push(
@@ -151,7 +168,7 @@ impl Builder {
                     PathDiag::error(
                         path.clone(),
                         "missing-kind",
-                        "this object has no `kind`: expected a Kubernetes object (NetworkPolicy, Pod, Namespace, List) or a toy cluster with `namespaces:` / `externals:`",
+                        "this object has no `kind`: expected a Kubernetes object (NetworkPolicy, Pod, Namespace, a workload such as Deployment, List) or a toy cluster with `namespaces:` / `externals:`",
                     ),
                 );
             }
@@ -170,6 +187,9 @@ impl Builder {
                 PathDiag::error(rel(&p), "invalid-type", format!("{kind} {shown}{msg}")),
             );
         };
+        if !manifest::api_version_ok(self, ctx, map, kind, path) {
+            return;
+        }
         match kind {
             "NetworkPolicy" => match deserialize::<net::NetworkPolicy>(value) {
                 Ok(obj) => {
@@ -204,47 +224,24 @@ impl Builder {
                 Err(e) => typed_error(self, e),
             },
             "Pod" => match deserialize::<core::Pod>(value) {
-                Ok(obj) => self.pod(ctx, &obj, path),
+                Ok(obj) => {
+                    let added = self.model.pods.len();
+                    self.pod(ctx, &obj, path);
+                    if self.model.pods.len() > added {
+                        manifest::pod_added(self, &obj, added);
+                    }
+                }
                 Err(e) => typed_error(self, e),
             },
             "Namespace" => match deserialize::<core::Namespace>(value) {
                 Ok(obj) => self.namespace(ctx, &obj, path),
                 Err(e) => typed_error(self, e),
             },
-            "List" | "NetworkPolicyList" | "PodList" | "NamespaceList" => match map.get("items") {
-                Some(Value::Sequence(items)) => {
-                    for (i, item) in items.iter().enumerate() {
-                        self.object(ctx, item, &path.key("items").index(i));
-                    }
-                }
-                None | Some(Value::Null) => {}
-                Some(_) => self.push(
-                    ctx,
-                    PathDiag::error(
-                        path.key("items"),
-                        "invalid-type",
-                        format!("{kind} items must be a list"),
-                    ),
-                ),
+            kind if manifest::is_list(kind) => manifest::list(self, ctx, map, kind, path),
+            kind => match WorkloadKind::parse(kind) {
+                Some(workload) => workload::read(self, ctx, value, workload, path),
+                None => manifest::skipped(self, ctx, map, kind, path),
             },
-            other => {
-                let name = map
-                    .get("metadata")
-                    .and_then(|m| m.get("name"))
-                    .and_then(Value::as_str)
-                    .map(|n| format!(" {n}"))
-                    .unwrap_or_default();
-                self.push(
-                    ctx,
-                    PathDiag::warning(
-                        path.key("kind"),
-                        "skipped-kind",
-                        format!(
-                            "skipped {other}{name}: only NetworkPolicy, Pod, Namespace and List objects affect the verdicts"
-                        ),
-                    ),
-                );
-            }
         }
     }
 
@@ -439,6 +436,7 @@ impl Builder {
                 ips,
                 ports,
                 span,
+                kind: WorkloadKind::Pod,
             },
             &meta.key("name"),
         );
@@ -517,9 +515,31 @@ mod tests {
     }
 
     #[test]
-    fn other_kinds_are_skipped_with_a_warning() {
-        let (_, d) = run("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n");
-        assert_eq!(d, vec!["in.yaml:2:7: warning: skipped Deployment web: only NetworkPolicy, Pod, Namespace and List objects affect the verdicts"]);
+    fn other_kinds_are_summarised_once_per_file() {
+        let (_, d) = run("\
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: config}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: db}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolcy
+metadata: {name: typo}
+");
+        assert_eq!(
+            d,
+            vec![
+                "in.yaml:14:7: warning: skipped NetworkPolcy typo: unknown kind; did you mean NetworkPolicy?",
+                "in.yaml:2:7: info: skipped 3 objects that do not affect flows: 2 Service, 1 ConfigMap (only NetworkPolicies, Namespaces, Pods and workloads are read)",
+            ]
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde_yaml::{Mapping, Value};
 
 use crate::diag::{FieldPath, PathDiag};
 use crate::model::{
-    ContainerPort, External, Labels, Namespace, Pod, Protocol, NAMESPACE_NAME_LABEL,
+    ContainerPort, External, Labels, Namespace, Pod, Protocol, WorkloadKind, NAMESPACE_NAME_LABEL,
 };
 use crate::parse::{Builder, Ctx};
 use crate::validate;
@@ -305,6 +305,7 @@ pub(crate) fn parse(b: &mut Builder, ctx: &Ctx<'_>, value: &Value) {
                             .or_else(|| default_ports.clone())
                             .unwrap_or_default(),
                         span: ctx.span(&ppath),
+                        kind: WorkloadKind::Pod,
                     };
                     if b.add_pod(ctx, pod, &ppath) && auto {
                         b.auto_ip.push((b.model.pods.len() - 1, ns_ordinal, k));
