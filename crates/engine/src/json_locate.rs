@@ -354,7 +354,10 @@ mod tests {
             ("items[0].metadata", (7, 25)),
             ("items[0].metadata.namespace", (10, 30)),
             ("items[0].spec.ingress[0].from[0].ipBlock.cidr", (16, 50)),
-            ("items[0].spec.ingress[0].from[1].podSelector.matchLabels.app", (17, 69)),
+            (
+                "items[0].spec.ingress[0].from[1].podSelector.matchLabels.app",
+                (17, 69),
+            ),
             ("items[0].spec.ingress[0].ports[0].port", (19, 44)),
             ("items[0].spec.podSelector", (22, 32)),
             // Missing fields fall back to the deepest position found.
@@ -382,7 +385,9 @@ mod tests {
         assert_eq!(v.get("kind").and_then(Value::as_str), Some("Pod"));
         let v = read("{kind: Pod}").unwrap().unwrap();
         assert_eq!(v.get("kind").and_then(Value::as_str), Some("Pod"));
-        let e = read("{\n  \"kind\": \"Pod\",\n  \"x\": [1,,]\n}").unwrap().unwrap_err();
+        let e = read("{\n  \"kind\": \"Pod\",\n  \"x\": [1,,]\n}")
+            .unwrap()
+            .unwrap_err();
         assert_eq!((e.line(), e.column()), (3, 11));
     }
 }

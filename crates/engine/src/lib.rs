@@ -70,7 +70,7 @@ pub use lint::{lint, Lint};
 pub use manifest::ParseOptions;
 pub use model::{Model, PolicyType, PortProto, Protocol, WorkloadKind};
 pub use parse::{parse, parse_with};
-pub use report::MatrixReport;
+pub use report::{endpoint_kind, MatrixReport};
 pub use selector::describe_selector;
 
 /// One input file: a name used in diagnostics, and its text.

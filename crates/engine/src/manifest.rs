@@ -176,7 +176,10 @@ pub(crate) fn list(b: &mut Builder, ctx: &Ctx<'_>, map: &Mapping, kind: &str, pa
             (Some(k), Value::Mapping(m)) if !m.contains_key("kind") => {
                 let mut typed = m.clone();
                 typed.insert("kind".into(), k.into());
-                if let Some(v) = map.get("apiVersion").filter(|_| !m.contains_key("apiVersion")) {
+                if let Some(v) = map
+                    .get("apiVersion")
+                    .filter(|_| !m.contains_key("apiVersion"))
+                {
                     typed.insert("apiVersion".into(), v.clone());
                 }
                 b.object(ctx, &Value::Mapping(typed), &at);
@@ -188,13 +191,7 @@ pub(crate) fn list(b: &mut Builder, ctx: &Ctx<'_>, map: &Mapping, kind: &str, pa
 
 /// An object whose kind is not read: likely typos of a kind that is read get a warning each;
 /// every other kind is counted into the file's summary.
-pub(crate) fn skipped(
-    b: &mut Builder,
-    ctx: &Ctx<'_>,
-    map: &Mapping,
-    kind: &str,
-    path: &FieldPath,
-) {
+pub(crate) fn skipped(b: &mut Builder, ctx: &Ctx<'_>, map: &Mapping, kind: &str, path: &FieldPath) {
     let typo = suggest::closest(kind, READ_KINDS).filter(|_| !QUIET_KINDS.contains(&kind));
     if let Some(known) = typo {
         let msg = format!(

@@ -11,12 +11,12 @@ use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 
 use crate::diag::{Diagnostic, FieldPath, PathDiag, Seg, Severity};
+use crate::json_locate::{self, DocLocator};
+use crate::manifest::{self, ParseOptions};
 use crate::model::{
     ContainerPort, Labels, Model, Namespace, Pod, Protocol, Span, WorkloadKind,
     NAMESPACE_NAME_LABEL,
 };
-use crate::json_locate::{self, DocLocator};
-use crate::manifest::{self, ParseOptions};
 use crate::yaml::{split_documents, Document};
 use crate::{toy, validate, workload, Input};
 

@@ -25,9 +25,8 @@ pub(crate) fn read(
 ) {
     let spec = FieldPath::root().key("spec");
     let raw_spec = value.get("spec");
-    let given = |v: Option<&Value>, key: &str| {
-        v.and_then(|v| v.get(key)).is_some_and(|v| !v.is_null())
-    };
+    let given =
+        |v: Option<&Value>, key: &str| v.and_then(|v| v.get(key)).is_some_and(|v| !v.is_null());
     let has_selector = given(raw_spec, "selector");
     let has_template = given(raw_spec, "template");
     // The apps/v1 kinds: a required selector and a pod template.
@@ -157,13 +156,7 @@ fn add(b: &mut Builder, ctx: &Ctx<'_>, w: &Workload<'_>, path: &FieldPath) {
 /// Reports the diagnostics and adds the endpoint, unless an endpoint of that name exists: a
 /// second object of the same kind and name is an error (the API server would refuse it), an
 /// object of another kind with the same name is left out with a warning.
-fn push(
-    b: &mut Builder,
-    ctx: &Ctx<'_>,
-    pod: Option<Pod>,
-    diags: Vec<PathDiag>,
-    path: &FieldPath,
-) {
+fn push(b: &mut Builder, ctx: &Ctx<'_>, pod: Option<Pod>, diags: Vec<PathDiag>, path: &FieldPath) {
     for d in diags {
         b.diags.push(ctx.diag(d));
     }

@@ -39,7 +39,7 @@ fn one_type_per_command() {
     );
     assert!(matches!(
         parse("check - -- --odd-name.yaml"),
-        Ok(Cli::Run(Command::Check(CheckArgs { files }))) if files == ["-", "--odd-name.yaml"]
+        Ok(Cli::Run(Command::Check(CheckArgs { files, .. }))) if files == ["-", "--odd-name.yaml"]
     ));
     assert!(matches!(
         parse("diff --before - --after b.yaml c.yaml"),

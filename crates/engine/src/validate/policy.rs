@@ -185,7 +185,11 @@ pub(super) fn object_meta(
 }
 
 /// `ValidateLabels`: errors name the map (`…matchLabels`), positioned at the offending key.
-pub(super) fn validate_labels(labels: &BTreeMap<String, String>, path: &FieldPath, sink: &mut Sink<'_>) {
+pub(super) fn validate_labels(
+    labels: &BTreeMap<String, String>,
+    path: &FieldPath,
+    sink: &mut Sink<'_>,
+) {
     for (k, v) in labels {
         let at = path.key(k);
         for msg in label_key_errors(k) {

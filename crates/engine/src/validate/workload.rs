@@ -152,11 +152,17 @@ fn check_selector(
             };
             (sel, Some(detail))
         }
-        Selector::Job { selector: None, manual: true } => {
+        Selector::Job {
+            selector: None,
+            manual: true,
+        } => {
             sink.required(path, "");
             return;
         }
-        Selector::Job { selector: None, manual: false } => return,
+        Selector::Job {
+            selector: None,
+            manual: false,
+        } => return,
         Selector::Job {
             selector: Some(sel),
             ..
@@ -203,7 +209,11 @@ fn mismatch(w: &Workload<'_>, written: Option<&BTreeMap<String, String>>, sink: 
 }
 
 /// `validateContainerPorts` for each container, converting the valid ports.
-fn container_ports(spec: &core::PodSpec, path: &FieldPath, sink: &mut Sink<'_>) -> Vec<ContainerPort> {
+fn container_ports(
+    spec: &core::PodSpec,
+    path: &FieldPath,
+    sink: &mut Sink<'_>,
+) -> Vec<ContainerPort> {
     let mut out = Vec::new();
     for (ci, c) in spec.containers.iter().enumerate() {
         let mut names: Vec<&str> = Vec::new();
@@ -235,7 +245,11 @@ fn container_ports(spec: &core::PodSpec, path: &FieldPath, sink: &mut Sink<'_>) 
                 );
             }
             // Defaulting sets an empty protocol to TCP.
-            let proto = p.protocol.as_deref().filter(|p| !p.is_empty()).unwrap_or("TCP");
+            let proto = p
+                .protocol
+                .as_deref()
+                .filter(|p| !p.is_empty())
+                .unwrap_or("TCP");
             let protocol = Protocol::parse(proto);
             if protocol.is_none() {
                 sink.not_supported(&here.key("protocol"), proto, &["SCTP", "TCP", "UDP"]);
