@@ -17,8 +17,9 @@ use crate::{replicas, suggest};
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParseOptions {
     /// Group pods that have the same controller `ownerReference` and the same labels (ignoring
-    /// `pod-template-hash`, `controller-revision-hash` and `pod-template-generation`) into one
-    /// endpoint named after the owner; pods of a ReplicaSet `<deployment>-<hash>` that carry
+    /// `pod-template-hash`, `controller-revision-hash`, `pod-template-generation` and the
+    /// per-replica labels of StatefulSets and indexed Jobs) into one endpoint named after the
+    /// owner; pods of a ReplicaSet `<deployment>-<hash>` that carry
     /// that `pod-template-hash` are shown as the Deployment. Off: every pod is its own endpoint.
     pub group_replicas: bool,
 }
@@ -220,7 +221,11 @@ pub(crate) fn end_of_file(b: &mut Builder, file: &str) {
     };
     let total: usize = skipped.iter().map(|(_, n)| n).sum();
     let kinds: Vec<String> = skipped.iter().map(|(k, n)| format!("{n} {k}")).collect();
-    let objects = if total == 1 { "object" } else { "objects" };
+    let objects = if total == 1 {
+        "object that does"
+    } else {
+        "objects that do"
+    };
     b.diags.push(Diagnostic {
         file: file.to_string(),
         line: at.line,
@@ -228,7 +233,7 @@ pub(crate) fn end_of_file(b: &mut Builder, file: &str) {
         severity: Severity::Info,
         code: "skipped-kinds",
         message: format!(
-            "skipped {total} {objects} that do not affect flows: {} (only NetworkPolicies, Namespaces, Pods and workloads are read)",
+            "skipped {total} {objects} not affect flows: {} (only NetworkPolicies, Namespaces, Pods and workloads are read)",
             kinds.join(", ")
         ),
     });

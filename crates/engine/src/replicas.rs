@@ -3,7 +3,7 @@
 //! `kubectl get pods -A -o yaml` prints every replica: `web-7d9f8c6b5-x2x7k`, `web-7d9f8c6b5-
 //! q9z2m`, … each with a controller `ownerReference` (the ReplicaSet `web-7d9f8c6b5`). Pods with
 //! the same controller owner and the same labels, ignoring the labels a controller adds per
-//! revision, become one endpoint named after the owner. A ReplicaSet `<deployment>-<hash>` whose
+//! revision or per replica, become one endpoint named after the owner. A ReplicaSet `<deployment>-<hash>` whose
 //! pods carry `pod-template-hash: <hash>` was created by the Deployment `<deployment>`
 //! (`pkg/controller/deployment/sync.go` names it so), so it is shown as that Deployment.
 //!
@@ -14,11 +14,15 @@ use crate::manifest::{is_replica_owner, Owned};
 use crate::model::{Labels, Pod, WorkloadKind};
 use crate::parse::Builder;
 
-/// The labels controllers add per revision, which differ between replicas of one workload.
-pub const REVISION_LABELS: [&str; 3] = [
+/// The labels controllers add per revision (the first three) or per replica (the others), which
+/// differ between replicas of one workload.
+const REPLICA_LABELS: [&str; 6] = [
     "pod-template-hash",
     "controller-revision-hash",
     "pod-template-generation",
+    "statefulset.kubernetes.io/pod-name",
+    "apps.kubernetes.io/pod-index",
+    "batch.kubernetes.io/job-completion-index",
 ];
 
 /// Pods of one owner with the same labels (revision labels aside).
@@ -39,7 +43,7 @@ pub(crate) fn group(b: &mut Builder, owned: &[Owned]) {
         }
         let pod = &b.model.pods[o.pod];
         let (kind, name) = owner(&o.kind, &o.name, &pod.labels);
-        let labels = without_revision_labels(&pod.labels);
+        let labels = without_replica_labels(&pod.labels);
         let same = |g: &&mut Group| {
             g.namespace == pod.namespace && g.kind == kind && g.name == name && g.labels == labels
         };
@@ -134,9 +138,9 @@ fn owner(kind: &str, name: &str, labels: &Labels) -> (WorkloadKind, String) {
     (kind, name.to_string())
 }
 
-fn without_revision_labels(labels: &Labels) -> Labels {
+fn without_replica_labels(labels: &Labels) -> Labels {
     let mut out = labels.clone();
-    out.retain(|k, _| !REVISION_LABELS.contains(&k.as_str()));
+    out.retain(|k, _| !REPLICA_LABELS.contains(&k.as_str()));
     out
 }
 

@@ -199,7 +199,11 @@ fn check_selector(
 }
 
 /// "`selector` does not match template `labels`", with the labels as Go's `%#v` prints them.
+/// Without a template, `spec.template: Required value` says it all.
 fn mismatch(w: &Workload<'_>, written: Option<&BTreeMap<String, String>>, sink: &mut Sink<'_>) {
+    if w.template.is_none() {
+        return;
+    }
     let path = w.template_path.key("metadata").key("labels");
     sink.invalid(
         &path,
