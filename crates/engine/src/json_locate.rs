@@ -8,6 +8,9 @@
 //! one-line `{kind: Pod, …}` document is positioned too. Like the YAML locator it never fails:
 //! when a path cannot be followed to the end, the deepest position found is returned.
 
+use std::cell::{Ref, RefCell};
+use std::collections::HashMap;
+
 use serde_yaml::Value;
 
 use crate::diag::{Diagnostic, Seg, Severity};
@@ -81,12 +84,32 @@ impl<'a> DocLocator<'a> {
 /// Finds field paths in a JSON (or flow-style YAML) document.
 pub struct JsonLocator<'a> {
     text: &'a [u8],
+    /// The children of each container looked into, by the container's position.
+    scanned: RefCell<HashMap<usize, Vec<Child>>>,
+    /// The position where each line starts.
+    line_starts: Vec<usize>,
+}
+
+/// A member of an object (with its key) or an item of an array.
+struct Child {
+    key: Option<String>,
+    /// Where the member's key, or the item, starts.
+    at: usize,
+    /// Where the value starts.
+    value: usize,
 }
 
 impl<'a> JsonLocator<'a> {
     pub fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        let newlines = bytes.iter().enumerate().filter(|(_, &b)| b == b'\n');
+        let line_starts = std::iter::once(0)
+            .chain(newlines.map(|(i, _)| i + 1))
+            .collect();
         JsonLocator {
-            text: text.as_bytes(),
+            text: bytes,
+            scanned: RefCell::new(HashMap::new()),
+            line_starts,
         }
     }
 
@@ -134,56 +157,74 @@ impl<'a> JsonLocator<'a> {
 
     /// In the object at `node`, the position of `key` and of its value.
     fn find_key(&self, node: usize, key: &str) -> Option<(usize, usize)> {
-        if self.byte(node)? != b'{' {
-            return None;
-        }
-        let mut pos = node + 1;
-        loop {
-            pos = self.skip_blank(pos);
-            match self.byte(pos)? {
-                b'}' => return None,
-                b',' => {
-                    pos += 1;
-                    continue;
-                }
-                _ => {}
-            }
-            let key_at = pos;
-            let (name, after) = self.read_key(pos)?;
-            pos = self.skip_blank(after);
-            if self.byte(pos)? != b':' {
-                return None;
-            }
-            let value = self.skip_blank(pos + 1);
-            if name == key {
-                return Some((key_at, value));
-            }
-            pos = self.skip_value(value)?;
-        }
+        let children = self.children(node)?;
+        children
+            .iter()
+            .find(|c| c.key.as_deref() == Some(key))
+            .map(|c| (c.at, c.value))
     }
 
     /// In the array at `node`, the position of item `index`.
     fn find_item(&self, node: usize, index: usize) -> Option<usize> {
-        if self.byte(node)? != b'[' {
-            return None;
+        let children = self.children(node)?;
+        children
+            .get(index)
+            .filter(|c| c.key.is_none())
+            .map(|c| c.value)
+    }
+
+    /// The members of the object or the items of the array at `node`, scanned once and kept:
+    /// locating every object of a long List stays linear in the text.
+    fn children(&self, node: usize) -> Option<Ref<'_, Vec<Child>>> {
+        if !self.scanned.borrow().contains_key(&node) {
+            let list = self.scan(node)?;
+            self.scanned.borrow_mut().insert(node, list);
         }
+        Some(Ref::map(self.scanned.borrow(), |s| &s[&node]))
+    }
+
+    /// Reads the children of the container at `node`, up to the end or the first malformed one.
+    fn scan(&self, node: usize) -> Option<Vec<Child>> {
+        let object = match self.byte(node)? {
+            b'{' => true,
+            b'[' => false,
+            _ => return None,
+        };
+        let mut out = Vec::new();
         let mut pos = node + 1;
-        let mut n = 0;
         loop {
             pos = self.skip_blank(pos);
-            match self.byte(pos)? {
-                b']' => return None,
-                b',' => {
+            match self.byte(pos) {
+                None | Some(b'}' | b']') => return Some(out),
+                Some(b',') => {
                     pos += 1;
                     continue;
                 }
-                _ => {}
+                Some(_) => {}
             }
-            if n == index {
-                return Some(pos);
+            let at = pos;
+            let key = if object {
+                let Some((name, after)) = self.read_key(pos) else {
+                    return Some(out);
+                };
+                pos = self.skip_blank(after);
+                if self.byte(pos) != Some(b':') {
+                    return Some(out);
+                }
+                pos = self.skip_blank(pos + 1);
+                Some(name)
+            } else {
+                None
+            };
+            out.push(Child {
+                key,
+                at,
+                value: pos,
+            });
+            match self.skip_value(pos) {
+                Some(next) if next > pos => pos = next,
+                _ => return Some(out),
             }
-            n += 1;
-            pos = self.skip_value(pos)?;
         }
     }
 
@@ -284,13 +325,8 @@ impl<'a> JsonLocator<'a> {
     /// The 1-based line and byte column of `pos`.
     fn line_col(&self, pos: usize) -> (u32, u32) {
         let pos = pos.min(self.text.len());
-        let before = &self.text[..pos];
-        let line = before.iter().filter(|&&b| b == b'\n').count();
-        let start = before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        (line as u32 + 1, (pos - start) as u32 + 1)
+        let line = self.line_starts.partition_point(|&start| start <= pos) - 1;
+        (line as u32 + 1, (pos - self.line_starts[line]) as u32 + 1)
     }
 }
 
@@ -376,6 +412,42 @@ mod tests {
         let l = JsonLocator::new(text);
         assert_eq!(l.locate(&path("kind")), (1, 8));
         assert_eq!(l.locate(&path("metadata.labels.app")), (1, 51));
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        let paths = [
+            path("kind"),
+            path("items[0].metadata.name"),
+            path("a[1].b"),
+            path("spec.template.metadata.labels.app"),
+        ];
+        for text in [
+            "{",
+            "[",
+            "{\"",
+            "{'",
+            "{\"a\":",
+            "{\"a\": [}",
+            "[[[[[[",
+            "]]]}}}",
+            "{\"a\" \"b\"}",
+            "{a: [1, {b: 'x''}]",
+            "{\"items\": [1,,2], \"kind\": \"List\"}",
+            "{\"kind\": \"List\", \"items\": [{\"kind\"",
+            "\u{feff}{\"kind\": \"Pod\"}",
+            "{\"a\": \"\\",
+            "[\"\u{e9}\", {\"\u{e9}\": 1}]",
+        ] {
+            let l = JsonLocator::new(text);
+            for p in &paths {
+                let _ = l.locate(p);
+            }
+            let _ = crate::parse(&[crate::Input {
+                name: "g.json",
+                text,
+            }]);
+        }
     }
 
     #[test]
