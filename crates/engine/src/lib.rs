@@ -1,9 +1,9 @@
 //! # netpol-engine
 //!
 //! The single source of truth of the netpol playground: it reads Kubernetes objects
-//! (`NetworkPolicy`, `Pod`, `Namespace`, `List`) and a concise toy cluster format, validates them
-//! the way kube-apiserver does, and computes which flows the policies allow — with an
-//! explanation for every verdict.
+//! (`NetworkPolicy`, `Pod`, `Namespace`, workloads such as `Deployment`, lists; YAML or JSON) and
+//! a concise toy cluster format, validates them the way kube-apiserver does, and computes which
+//! flows the policies allow — with an explanation for every verdict.
 //!
 //! The API is plain data and never fails: [`parse`] returns a model plus diagnostics, and
 //! [`compile`] turns the model into an index that answers matrices, explanations and connectivity.

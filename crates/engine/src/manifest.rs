@@ -4,6 +4,7 @@
 //! flows (Services, ConfigMaps, CRDs, …), and the options of [`crate::parse_with`].
 
 use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::{Deserialize, Serialize};
 use serde_yaml::{Mapping, Value};
 
@@ -31,11 +32,11 @@ pub(crate) struct Pending {
     /// in order of first appearance, and where the first one is.
     skipped: Vec<(String, usize)>,
     first_skipped: Option<Span>,
-    /// Pods read with a controller `ownerReference`.
+    /// Pods (and workloads) read with a controller `ownerReference`.
     pub owned: Vec<Owned>,
 }
 
-/// A pod of the model that has a controller owner.
+/// An endpoint of the model whose object has a controller owner.
 pub(crate) struct Owned {
     /// The index of the pod in `Model::pods`.
     pub pod: usize,
@@ -241,8 +242,13 @@ pub(crate) fn end_of_file(b: &mut Builder, file: &str) {
 
 /// Notes a pod just added to the model (at `index`) when it has a controller owner.
 pub(crate) fn pod_added(b: &mut Builder, obj: &core::Pod, index: usize) {
-    let owner = obj
-        .metadata
+    owned_added(b, &obj.metadata, index);
+}
+
+/// Notes an endpoint just added to the model (at `index`) when its object has a controller
+/// owner: a pod, or a workload such as the ReplicaSet of a Deployment (`kubectl get all`).
+pub(crate) fn owned_added(b: &mut Builder, metadata: &ObjectMeta, index: usize) {
+    let owner = metadata
         .owner_references
         .iter()
         .flatten()

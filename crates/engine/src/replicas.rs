@@ -6,6 +6,9 @@
 //! revision or per replica, become one endpoint named after the owner. A ReplicaSet `<deployment>-<hash>` whose
 //! pods carry `pod-template-hash: <hash>` was created by the Deployment `<deployment>`
 //! (`pkg/controller/deployment/sync.go` names it so), so it is shown as that Deployment.
+//! Workload objects with a controller owner (the ReplicaSets `kubectl get all` lists) are
+//! grouped the same way, and when the owner's own manifest is read, its endpoint stands for the
+//! group and takes the pods' IPs.
 //!
 //! [`ParseOptions::group_replicas`]: crate::manifest::ParseOptions::group_replicas
 

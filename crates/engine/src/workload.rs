@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 
 use crate::diag::{FieldPath, PathDiag};
+use crate::manifest;
 use crate::model::{Pod, WorkloadKind};
 use crate::parse::{deserialize, Builder, Ctx};
 use crate::validate::{self, Selector, Workload};
@@ -150,7 +151,11 @@ pub(crate) fn read(
 
 fn add(b: &mut Builder, ctx: &Ctx<'_>, w: &Workload<'_>, path: &FieldPath) {
     let (pod, diags) = validate::workload(w, path, &|p| ctx.span(p));
+    let added = b.model.pods.len();
     push(b, ctx, pod, diags, path);
+    if b.model.pods.len() > added {
+        manifest::owned_added(b, w.metadata, added);
+    }
 }
 
 /// Reports the diagnostics and adds the endpoint, unless an endpoint of that name exists: a
