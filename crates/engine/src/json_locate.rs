@@ -14,7 +14,6 @@ use std::collections::HashMap;
 use serde_yaml::Value;
 
 use crate::diag::{Diagnostic, Seg, Severity};
-use crate::parse::Ctx;
 use crate::yaml::Locator;
 
 /// True when a document's first character (after blanks and a byte order mark) opens a JSON
@@ -41,15 +40,16 @@ pub(crate) fn read(text: &str) -> Option<Result<Value, serde_json::Error>> {
     })
 }
 
-/// A JSON syntax error as a diagnostic, at serde_json's line and column.
-pub(crate) fn error(ctx: &Ctx<'_>, e: &serde_json::Error) -> Diagnostic {
+/// A JSON syntax error as a diagnostic in `file`, at serde_json's line and column (in a document
+/// whose first line is `first_line`, 0-based, in the file).
+pub(crate) fn error(file: &str, first_line: usize, e: &serde_json::Error) -> Diagnostic {
     let mut message = e.to_string();
     if let Some(i) = message.find(" at line ") {
         message.truncate(i);
     }
     Diagnostic {
-        file: ctx.name.to_string(),
-        line: (e.line().max(1) + ctx.doc.first_line) as u32,
+        file: file.to_string(),
+        line: (e.line().max(1) + first_line) as u32,
         col: e.column().max(1) as u32,
         severity: Severity::Error,
         code: "json-syntax",

@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 use serde_yaml::{Mapping, Value};
 
 use crate::diag::{Diagnostic, FieldPath, PathDiag, Severity};
-use crate::model::{Span, WorkloadKind};
+use crate::model::Span;
 use crate::parse::{Builder, Ctx};
-use crate::{replicas, suggest};
+use crate::replicas::{self, Owned};
+use crate::suggest;
 
 /// How [`crate::parse_with`] reads its inputs. Plain data, so that a front end can offer each
 /// option as a toggle.
@@ -34,14 +35,6 @@ pub(crate) struct Pending {
     first_skipped: Option<Span>,
     /// Pods (and workloads) read with a controller `ownerReference`.
     pub owned: Vec<Owned>,
-}
-
-/// An endpoint of the model whose object has a controller owner.
-pub(crate) struct Owned {
-    /// The index of the pod in `Model::pods`.
-    pub pod: usize,
-    pub kind: String,
-    pub name: String,
 }
 
 /// The kinds that are read (for "did you mean").
@@ -266,11 +259,6 @@ pub(crate) fn owned_added(b: &mut Builder, metadata: &ObjectMeta, index: usize) 
 pub(crate) fn finish(b: &mut Builder, options: &ParseOptions) {
     let owned = std::mem::take(&mut b.manifest.owned);
     if options.group_replicas {
-        replicas::group(b, &owned);
+        replicas::group(&mut b.model, &owned, &mut b.auto_ip, &mut b.diags);
     }
-}
-
-/// True for a kind whose objects own replica pods.
-pub(crate) fn is_replica_owner(kind: &str) -> bool {
-    WorkloadKind::parse(kind).is_some_and(|k| k != WorkloadKind::Pod)
 }

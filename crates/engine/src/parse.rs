@@ -41,7 +41,9 @@ pub fn parse_with(inputs: &[Input<'_>], options: &ParseOptions) -> (Model, Vec<D
             // A document that starts with `{` or `[` is read as JSON (`kubectl get -o json`).
             match json_locate::read(doc.text) {
                 Some(Ok(value)) => b.object(&ctx, &value, &FieldPath::root()),
-                Some(Err(e)) => b.diags.push(json_locate::error(&ctx, &e)),
+                Some(Err(e)) => b
+                    .diags
+                    .push(json_locate::error(ctx.name, doc.first_line, &e)),
                 None => match serde_yaml::from_str::<Value>(doc.text) {
                     Ok(value) => b.object(&ctx, &value, &FieldPath::root()),
                     Err(e) => b.diags.push(yaml_error(&ctx, &e)),

@@ -13,9 +13,20 @@
 //! [`ParseOptions::group_replicas`]: crate::manifest::ParseOptions::group_replicas
 
 use crate::diag::{Diagnostic, Severity};
-use crate::manifest::{is_replica_owner, Owned};
-use crate::model::{Labels, Pod, WorkloadKind};
-use crate::parse::Builder;
+use crate::model::{Labels, Model, Pod, WorkloadKind};
+
+/// An endpoint of the model whose object has a controller owner.
+pub(crate) struct Owned {
+    /// The index of the endpoint in `Model::pods`.
+    pub pod: usize,
+    pub kind: String,
+    pub name: String,
+}
+
+/// True for a kind whose objects own replicas.
+fn is_replica_owner(kind: &str) -> bool {
+    WorkloadKind::parse(kind).is_some_and(|k| k != WorkloadKind::Pod)
+}
 
 /// The labels controllers add per revision (the first three) or per replica (the others), which
 /// differ between replicas of one workload.
@@ -37,14 +48,21 @@ struct Group {
     pods: Vec<usize>,
 }
 
-/// Groups the owned pods of the model; see the module documentation.
-pub(crate) fn group(b: &mut Builder, owned: &[Owned]) {
+/// Groups the owned endpoints of `model`; see the module documentation. Pods removed from the
+/// model are dropped from `pod_indices` and the other indices there are updated; notes go to
+/// `diags`.
+pub(crate) fn group(
+    model: &mut Model,
+    owned: &[Owned],
+    pod_indices: &mut Vec<(usize, usize, usize)>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut groups: Vec<Group> = Vec::new();
     for o in owned {
         if !is_replica_owner(&o.kind) {
             continue;
         }
-        let pod = &b.model.pods[o.pod];
+        let pod = &model.pods[o.pod];
         let (kind, name) = owner(&o.kind, &o.name, &pod.labels);
         let labels = without_replica_labels(&pod.labels);
         let same = |g: &&mut Group| {
@@ -61,7 +79,7 @@ pub(crate) fn group(b: &mut Builder, owned: &[Owned]) {
             }),
         }
     }
-    let mut removed = vec![false; b.model.pods.len()];
+    let mut removed = vec![false; model.pods.len()];
     for (i, g) in groups.iter().enumerate() {
         // Of an owner's groups, the largest (the first of equals) is the workload; pods whose
         // labels were changed by hand stay as they are.
@@ -73,7 +91,7 @@ pub(crate) fn group(b: &mut Builder, owned: &[Owned]) {
         if larger {
             continue;
         }
-        let clash = b.model.pods.iter().enumerate().find(|(k, p)| {
+        let clash = model.pods.iter().enumerate().find(|(k, p)| {
             !removed[*k] && !g.pods.contains(k) && p.namespace == g.namespace && p.name == g.name
         });
         match clash {
@@ -82,11 +100,11 @@ pub(crate) fn group(b: &mut Builder, owned: &[Owned]) {
                 let ips: Vec<_> = g
                     .pods
                     .iter()
-                    .flat_map(|&i| b.model.pods[i].ips.clone())
+                    .flat_map(|&i| model.pods[i].ips.clone())
                     .collect();
                 for ip in ips {
-                    if !b.model.pods[k].ips.contains(&ip) {
-                        b.model.pods[k].ips.push(ip);
+                    if !model.pods[k].ips.contains(&ip) {
+                        model.pods[k].ips.push(ip);
                     }
                 }
                 for &i in &g.pods {
@@ -94,7 +112,7 @@ pub(crate) fn group(b: &mut Builder, owned: &[Owned]) {
                 }
             }
             Some((_, p)) => {
-                let first = &b.model.pods[g.pods[0]];
+                let first = &model.pods[g.pods[0]];
                 let message = format!(
                     "the pods of {} {}/{} are not grouped: {} {} has the same name",
                     g.kind,
@@ -103,8 +121,8 @@ pub(crate) fn group(b: &mut Builder, owned: &[Owned]) {
                     p.kind,
                     p.id()
                 );
-                b.diags.push(Diagnostic {
-                    file: b.model.files[first.span.file].clone(),
+                diags.push(Diagnostic {
+                    file: model.files[first.span.file].clone(),
                     line: first.span.line,
                     col: first.span.col,
                     severity: Severity::Info,
@@ -113,15 +131,15 @@ pub(crate) fn group(b: &mut Builder, owned: &[Owned]) {
                 });
             }
             None => {
-                let endpoint = merge(g, &b.model.pods);
-                b.model.pods[g.pods[0]] = endpoint;
+                let endpoint = merge(g, &model.pods);
+                model.pods[g.pods[0]] = endpoint;
                 for &i in &g.pods[1..] {
                     removed[i] = true;
                 }
             }
         }
     }
-    remove(b, &removed);
+    remove(model, pod_indices, &removed);
 }
 
 /// The workload that owns a pod: its controller, or the Deployment of a ReplicaSet named
@@ -179,8 +197,8 @@ fn merge(g: &Group, pods: &[Pod]) -> Pod {
     }
 }
 
-/// Removes the pods marked `removed`, keeping the indices held by the builder right.
-fn remove(b: &mut Builder, removed: &[bool]) {
+/// Removes the pods marked `removed`, keeping the pod indices in `pod_indices` right.
+fn remove(model: &mut Model, pod_indices: &mut Vec<(usize, usize, usize)>, removed: &[bool]) {
     if !removed.contains(&true) {
         return;
     }
@@ -193,12 +211,12 @@ fn remove(b: &mut Builder, removed: &[bool]) {
         }
     }
     let mut k = 0;
-    b.model.pods.retain(|_| {
+    model.pods.retain(|_| {
         k += 1;
         !removed[k - 1]
     });
-    b.auto_ip.retain(|(pod, _, _)| !removed[*pod]);
-    for (pod, _, _) in &mut b.auto_ip {
+    pod_indices.retain(|(pod, _, _)| !removed[*pod]);
+    for (pod, _, _) in pod_indices.iter_mut() {
         *pod = new_index[*pod];
     }
 }
