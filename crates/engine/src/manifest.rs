@@ -215,10 +215,10 @@ pub(crate) fn end_of_file(b: &mut Builder, file: &str) {
     };
     let total: usize = skipped.iter().map(|(_, n)| n).sum();
     let kinds: Vec<String> = skipped.iter().map(|(k, n)| format!("{n} {k}")).collect();
-    let objects = if total == 1 {
-        "object that does"
+    let (objects, verb) = if total == 1 {
+        ("object", "does")
     } else {
-        "objects that do"
+        ("objects", "do")
     };
     b.diags.push(Diagnostic {
         file: file.to_string(),
@@ -227,7 +227,7 @@ pub(crate) fn end_of_file(b: &mut Builder, file: &str) {
         severity: Severity::Info,
         code: "skipped-kinds",
         message: format!(
-            "skipped {total} {objects} not affect flows: {} (only NetworkPolicies, Namespaces, Pods and workloads are read)",
+            "skipped {total} {objects} that {verb} not affect flows: {} (only NetworkPolicies, Namespaces, Pods and workloads are read)",
             kinds.join(", ")
         ),
     });
