@@ -7,6 +7,10 @@
 
 use netpol_engine::PortProto;
 
+mod values;
+
+pub(crate) use values::{Lints, PortArg};
+
 pub(crate) const HELP: &str = "\
 netpol: what Kubernetes NetworkPolicies allow, and why
 
@@ -22,9 +26,12 @@ Commands:
   exercise      `netpol exercise check EXERCISE.yaml POLICIES.yaml...`: check a workshop exercise
   help          Print this help, or the help of a command (`netpol help matrix`)
 
-FILE is a YAML file with any mix of NetworkPolicy, Namespace, Pod and List objects (as printed by
-`kubectl get ns,pods,netpol -A -o yaml`) and toy cluster documents (see docs/toy-format.md);
-`-` reads standard input. All files are read together as one cluster.
+FILE is a YAML or JSON file with any mix of NetworkPolicy, Namespace, Pod, workload (Deployment,
+StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, ReplicationController) and List objects (as
+printed by `kubectl get ns,pods,netpol -A -o yaml`, or a Helm chart's output) and toy cluster
+documents (see docs/toy-format.md); `-` reads standard input. All files are read together as one
+cluster. A workload is one endpoint `namespace/name` standing for all its replicas; other kinds
+(Service, ConfigMap, ...) are skipped with one note per file.
 
 Options:
   -h, --help     Print help (`netpol COMMAND --help` for a command)
@@ -65,28 +72,32 @@ pub(crate) enum Format {
 const MATRIX_HELP: &str = "\
 netpol matrix: truth table of allowed flows on one port
 
-Usage: netpol matrix FILE... --port PORT[/PROTO] [--format text|json]
+Usage: netpol matrix FILE... --port PORT[/PROTO] [--format text|json] [--group-replicas]
 
-Rows are sources, columns destinations, every endpoint of the cluster (pods as `namespace/pod`,
-sorted, then external endpoints by name). In text: `.` allowed, `X` denied, `-` not a cluster
-flow (external -> external).
+Rows are sources, columns destinations, every endpoint of the cluster (pods and workloads as
+`namespace/name`, sorted, then external endpoints by name). In text: `.` allowed, `X` denied,
+`-` not a cluster flow (external -> external).
 
 Options:
   -p, --port PORT[/PROTO]  The destination port and protocol, e.g. 80, 80/TCP, 53/UDP (required)
   -f, --format FORMAT      text (default) or json:
                            {\"port\": 80, \"protocol\": \"TCP\", \"sources\": [..], \"destinations\": [..],
                             \"allowed\": [[true, false, ..], ..]}  (allowed[i][j]: sources[i] -> destinations[j])
+                           When the files define workloads, also \"source_kinds\" and
+                           \"destination_kinds\": each endpoint's kind (Pod, Deployment, .., External)
+      --group-replicas     One endpoint per workload for pods with a controller owner
   -h, --help               Print help
 
 Exit status: 0, or 2 on errors in the input or the usage.
 ";
 
-/// `netpol matrix FILE... --port PORT [--format F]`.
+/// `netpol matrix FILE... --port PORT [--format F] [--group-replicas]`.
 #[derive(Debug)]
 pub(crate) struct MatrixArgs {
     pub(crate) files: Vec<String>,
     pub(crate) port: PortProto,
     pub(crate) format: Format,
+    pub(crate) group_replicas: bool,
 }
 
 const EXPLAIN_HELP: &str = "\
@@ -94,78 +105,95 @@ netpol explain: why one flow is allowed or denied
 
 Usage: netpol explain FILE... --from ENDPOINT --to ENDPOINT --port PORT[/PROTO] [--format text|json]
 
-ENDPOINT is a pod as `namespace/pod` or an external endpoint's name.
+ENDPOINT is a pod or workload as `namespace/name`, or an external endpoint's name.
 
 Options:
       --from ENDPOINT      The source (required)
       --to ENDPOINT        The destination (required)
-  -p, --port PORT[/PROTO]  The destination port and protocol, e.g. 80, 80/TCP, 53/UDP (required)
+  -p, --port PORT[/PROTO]  The destination port and protocol, e.g. 80, 80/TCP, 53/UDP, or the
+                           name of a container port of the destination, e.g. http or http/TCP
+                           (required)
   -f, --format FORMAT      text (default: plain sentences) or json (the structured explanation)
+      --group-replicas     One endpoint per workload for pods with a controller owner
   -h, --help               Print help
 
 Exit status: 0 allowed, 1 denied (or not a cluster flow), 2 errors in the input or the usage.
 ";
 
-/// `netpol explain FILE... --from A --to B --port PORT [--format F]`.
+/// `netpol explain FILE... --from A --to B --port PORT [--format F] [--group-replicas]`.
 #[derive(Debug)]
 pub(crate) struct ExplainArgs {
     pub(crate) files: Vec<String>,
     pub(crate) from: String,
     pub(crate) to: String,
-    pub(crate) port: PortProto,
+    pub(crate) port: PortArg,
     pub(crate) format: Format,
+    pub(crate) group_replicas: bool,
 }
 
 const CONNECTIVITY_HELP: &str = "\
 netpol connectivity: every allowed flow over every port and protocol
 
-Usage: netpol connectivity FILE... [--format text|json]
+Usage: netpol connectivity FILE... [--format text|json] [--no-self] [--group-replicas]
 
 Text: one line per source, destination, protocol and maximal port interval, sorted bytewise:
   SRC -> DST : PROTO N
   SRC -> DST : PROTO N-M        (all ports: 1-65535)
 Pairs with nothing allowed, and external -> external pairs, are left out.
 JSON: [{\"from\": \"x/a\", \"to\": \"x/b\", \"protocol\": \"TCP\", \"ports\": [[1, 65535]]}, ..]
+When the files define workloads, each item also has \"from_kind\" and \"to_kind\" (Pod,
+Deployment, StatefulSet, .., External).
 
 Options:
   -f, --format FORMAT  text (default) or json
+      --no-self        Leave out each endpoint's flows to itself (always allowed)
+      --group-replicas One endpoint per workload for pods with a controller owner
   -h, --help           Print help
 
 Exit status: 0, or 2 on errors in the input or the usage.
 ";
 
-/// `netpol connectivity FILE... [--format F]`.
+/// `netpol connectivity FILE... [--format F] [--no-self] [--group-replicas]`.
 #[derive(Debug)]
 pub(crate) struct ConnectivityArgs {
     pub(crate) files: Vec<String>,
     pub(crate) format: Format,
+    pub(crate) no_self: bool,
+    pub(crate) group_replicas: bool,
 }
 
 const CHECK_HELP: &str = "\
 netpol check: validate the files only
 
-Usage: netpol check FILE...
+Usage: netpol check FILE... [--lints none|all|CODE,...] [--group-replicas]
 
 Prints every diagnostic to stderr, then the teaching lints (traps such as a probable AND/OR
 mix-up, default deny breaking DNS, rules ignored because of policyTypes, selectors that match
 nothing) as warnings and infos with a suggested fix, and a one-line summary to stdout.
 
 Options:
-  -h, --help  Print help
+      --lints LINTS     Which lints to run: all (default), none, or codes separated by commas:
+                        or-bug, dns-trap, ignored-rules, egress-implied, selects-nothing,
+                        peer-matches-nothing, namespace-label-unknown, unknown-named-port,
+                        half-open, ipblock-contains-pods, yaml11-boolean, policy-namespace
+      --group-replicas  One endpoint per workload for pods with a controller owner
+  -h, --help            Print help
 
 Exit status: 0 when there is no error (warnings are fine), 2 otherwise.
 ";
 
-/// `netpol check FILE...`.
+/// `netpol check FILE... [--lints L] [--group-replicas]`.
 #[derive(Debug)]
 pub(crate) struct CheckArgs {
     pub(crate) files: Vec<String>,
+    pub(crate) lints: Lints,
+    pub(crate) group_replicas: bool,
 }
 
 const DIFF_HELP: &str = "\
 netpol diff: the flows that change between two policy sets on one cluster
 
-Usage: netpol diff --before A.yaml --after B.yaml CLUSTER_FILE... [--format text|json]
+Usage: netpol diff --before A.yaml --after B.yaml CLUSTER_FILE... [--format text|json] [--group-replicas]
 
 The policies come from --before and --after; the cluster (namespaces, pods, externals) from
 CLUSTER_FILE. Every port of every protocol is compared; each range of ports with the same change
@@ -175,6 +203,7 @@ Options:
       --before FILE        The baseline policies (required)
       --after FILE         The changed policies (required)
   -f, --format FORMAT      text (default) or json
+      --group-replicas     One endpoint per workload for pods with a controller owner
   -h, --help               Print help
 
 Exit status: 0 when both sets allow the same flows, 1 when flows differ, 2 on errors.
@@ -187,12 +216,13 @@ pub(crate) struct DiffArgs {
     pub(crate) after: String,
     pub(crate) cluster: Vec<String>,
     pub(crate) format: Format,
+    pub(crate) group_replicas: bool,
 }
 
 const AND_OR_HELP: &str = "\
 netpol and-or: where the AND/OR reading of `from`/`to` items matters
 
-Usage: netpol and-or FILE... [--format text|json]
+Usage: netpol and-or FILE... [--format text|json] [--group-replicas]
 
 For every item with both namespaceSelector and podSelector (AND), every rule listing a
 namespaceSelector-only item and a podSelector-only item (OR), and every pair of rules split by
@@ -201,16 +231,18 @@ what each reading selects, and the flows the other reading would gain or lose on
 
 Options:
   -f, --format FORMAT  text (default) or json
+      --group-replicas One endpoint per workload for pods with a controller owner
   -h, --help           Print help
 
 Exit status: 0, or 2 on errors in the input or the usage.
 ";
 
-/// `netpol and-or FILE... [--format F]`.
+/// `netpol and-or FILE... [--format F] [--group-replicas]`.
 #[derive(Debug)]
 pub(crate) struct AndOrArgs {
     pub(crate) files: Vec<String>,
     pub(crate) format: Format,
+    pub(crate) group_replicas: bool,
 }
 
 const EXERCISE_HELP: &str = "\
@@ -292,8 +324,17 @@ impl Name {
             Name::Matrix => &[Opt::Port, Opt::Format],
             Name::Explain => &[Opt::From, Opt::To, Opt::Port, Opt::Format],
             Name::Connectivity | Name::AndOr | Name::Exercise => &[Opt::Format],
-            Name::Check => &[],
+            Name::Check => &[Opt::Lints],
             Name::Diff => &[Opt::Before, Opt::After, Opt::Format],
+        }
+    }
+
+    /// The flags (options without a value) the command accepts.
+    fn flags(self) -> &'static [Flag] {
+        match self {
+            Name::Connectivity => &[Flag::NoSelf, Flag::GroupReplicas],
+            Name::Exercise => &[],
+            _ => &[Flag::GroupReplicas],
         }
     }
 
@@ -311,16 +352,18 @@ enum Opt {
     To,
     Before,
     After,
+    Lints,
 }
 
 impl Opt {
-    const ALL: [Opt; 6] = [
+    const ALL: [Opt; 7] = [
         Opt::Port,
         Opt::Format,
         Opt::From,
         Opt::To,
         Opt::Before,
         Opt::After,
+        Opt::Lints,
     ];
 
     fn long(self) -> &'static str {
@@ -331,6 +374,25 @@ impl Opt {
             Opt::To => "to",
             Opt::Before => "before",
             Opt::After => "after",
+            Opt::Lints => "lints",
+        }
+    }
+}
+
+/// An option without a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Flag {
+    NoSelf,
+    GroupReplicas,
+}
+
+impl Flag {
+    const ALL: [Flag; 2] = [Flag::NoSelf, Flag::GroupReplicas];
+
+    fn long(self) -> &'static str {
+        match self {
+            Flag::NoSelf => "no-self",
+            Flag::GroupReplicas => "group-replicas",
         }
     }
 }
@@ -353,12 +415,15 @@ fn usage(message: impl Into<String>, hint: impl Into<String>) -> Usage {
 #[derive(Default)]
 struct Values {
     files: Vec<String>,
-    port: Option<PortProto>,
+    port: Option<PortArg>,
     format: Option<Format>,
     from: Option<String>,
     to: Option<String>,
     before: Option<String>,
     after: Option<String>,
+    lints: Option<Lints>,
+    no_self: bool,
+    group_replicas: bool,
 }
 
 /// Parses the arguments after the program name.
@@ -434,6 +499,22 @@ fn read_values(name: Name, args: &[String]) -> Result<Read, Usage> {
                 }
             },
         };
+        if let Some(flag) = Flag::ALL.into_iter().find(|f| f.long() == long) {
+            if !name.flags().contains(&flag) {
+                return Err(usage(
+                    format!("`netpol {}` does not take `--{long}`", name.as_str()),
+                    name.hint(),
+                ));
+            }
+            if inline.is_some() {
+                return Err(usage(format!("`--{long}` takes no value"), name.hint()));
+            }
+            match flag {
+                Flag::NoSelf => values.no_self = true,
+                Flag::GroupReplicas => values.group_replicas = true,
+            }
+            continue;
+        }
         let opt = match Opt::ALL.into_iter().find(|o| o.long() == long) {
             Some(opt) if name.options().contains(&opt) => opt,
             Some(_) => {
@@ -475,6 +556,7 @@ fn set(values: &mut Values, opt: Opt, value: &str, name: Name) -> Result<(), Usa
         Opt::To => values.to.is_some(),
         Opt::Before => values.before.is_some(),
         Opt::After => values.after.is_some(),
+        Opt::Lints => values.lints.is_some(),
     };
     if given {
         return Err(usage(
@@ -487,12 +569,20 @@ fn set(values: &mut Values, opt: Opt, value: &str, name: Name) -> Result<(), Usa
     }
     match opt {
         Opt::Port => {
-            let port = PortProto::parse(value).map_err(|e| {
-                usage(
-                    format!("invalid `--port`: {e}"),
-                    "write it like 80, 80/TCP, 53/UDP or 9000/SCTP",
-                )
-            })?;
+            let port = match PortProto::parse(value) {
+                Ok(pp) => PortArg::Number(pp),
+                Err(e) => match PortArg::parse_named(value).filter(|_| name == Name::Explain) {
+                    Some(named) => named,
+                    None => {
+                        let hint = if name == Name::Explain {
+                            "write it like 80, 80/TCP, 53/UDP, or a container port's name like http or dns/UDP"
+                        } else {
+                            "write it like 80, 80/TCP, 53/UDP or 9000/SCTP"
+                        };
+                        return Err(usage(format!("invalid `--port`: {e}"), hint));
+                    }
+                },
+            };
             values.port = Some(port);
         }
         Opt::Format => {
@@ -511,6 +601,7 @@ fn set(values: &mut Values, opt: Opt, value: &str, name: Name) -> Result<(), Usa
         Opt::To => values.to = Some(value.to_string()),
         Opt::Before => values.before = Some(value.to_string()),
         Opt::After => values.after = Some(value.to_string()),
+        Opt::Lints => values.lints = Some(Lints::parse(value)?),
     }
     Ok(())
 }
@@ -518,17 +609,22 @@ fn set(values: &mut Values, opt: Opt, value: &str, name: Name) -> Result<(), Usa
 /// Builds the command from what was read, checking its required arguments.
 fn command(name: Name, values: Values) -> Result<Command, Usage> {
     let format = values.format.unwrap_or_default();
+    let group_replicas = values.group_replicas;
     let diff_example = "e.g. `netpol diff --before old.yaml --after new.yaml cluster.yaml`";
     let endpoint_example =
         "e.g. `--from x/b --to x/a --port 80/TCP` (pods as namespace/pod, externals by name)";
     Ok(match name {
         Name::Matrix => {
             let files = some_files(name, values.files)?;
-            let port = port(name, values.port)?;
+            // Only `explain` reads named ports (see `set`).
+            let PortArg::Number(port) = port(name, values.port)? else {
+                return Err(usage("`netpol matrix` needs a port number", name.hint()));
+            };
             Command::Matrix(MatrixArgs {
                 files,
                 port,
                 format,
+                group_replicas,
             })
         }
         Name::Explain => {
@@ -550,14 +646,19 @@ fn command(name: Name, values: Values) -> Result<Command, Usage> {
                 to,
                 port,
                 format,
+                group_replicas,
             })
         }
         Name::Connectivity => Command::Connectivity(ConnectivityArgs {
             files: some_files(name, values.files)?,
             format,
+            no_self: values.no_self,
+            group_replicas,
         }),
         Name::Check => Command::Check(CheckArgs {
             files: some_files(name, values.files)?,
+            lints: values.lints.unwrap_or_default(),
+            group_replicas,
         }),
         Name::Diff => {
             let before = required(
@@ -575,11 +676,13 @@ fn command(name: Name, values: Values) -> Result<Command, Usage> {
                 after,
                 cluster: some_files(name, values.files)?,
                 format,
+                group_replicas,
             })
         }
         Name::AndOr => Command::AndOr(AndOrArgs {
             files: some_files(name, values.files)?,
             format,
+            group_replicas,
         }),
         Name::Exercise => {
             let mut files = values.files.into_iter();
@@ -623,7 +726,7 @@ fn some_files(name: Name, files: Vec<String>) -> Result<Vec<String>, Usage> {
     Ok(files)
 }
 
-fn port(name: Name, port: Option<PortProto>) -> Result<PortProto, Usage> {
+fn port(name: Name, port: Option<PortArg>) -> Result<PortArg, Usage> {
     required(
         port,
         &format!("`netpol {}` needs `--port PORT[/PROTO]`", name.as_str()),

@@ -4,12 +4,13 @@ use std::io::{self, Read};
 
 use netpol_engine::{
     and_or_variants, check_exercise, compile, decode, diff as policy_diff, has_errors, lint,
-    parse, parse_exercise, Diagnostic, Input, Model,
+    parse_exercise, parse_with, Compiled, Diagnostic, EndpointKind, Input, Model, ParseOptions,
+    PortProto,
 };
 
 use crate::args::{
     AndOrArgs, CheckArgs, Command, ConnectivityArgs, DiffArgs, ExerciseArgs, ExplainArgs, Format,
-    MatrixArgs,
+    MatrixArgs, PortArg,
 };
 use crate::output::{eprint_lines, print_diagnostics, print_error, print_json, print_lines};
 use crate::{json, render, suggest, teach};
@@ -65,7 +66,7 @@ struct Loaded {
 }
 
 /// Reads and parses the files and prints their diagnostics; `None` when a file is unreadable.
-fn load(files: &[String]) -> Option<Loaded> {
+fn load(files: &[String], group_replicas: bool) -> Option<Loaded> {
     let (texts, mut diags) = read_files(files)?;
     let inputs: Vec<Input<'_>> = files
         .iter()
@@ -75,7 +76,7 @@ fn load(files: &[String]) -> Option<Loaded> {
             text,
         })
         .collect();
-    let (model, parse_diags) = parse(&inputs);
+    let (model, parse_diags) = parse_with(&inputs, &options(group_replicas));
     diags.extend(parse_diags);
     print_diagnostics(&diags);
     Some(Loaded {
@@ -83,6 +84,10 @@ fn load(files: &[String]) -> Option<Loaded> {
         model,
         diags,
     })
+}
+
+fn options(group_replicas: bool) -> ParseOptions {
+    ParseOptions { group_replicas }
 }
 
 /// Errors in the input take precedence: 2 when there are any, else `code`.
@@ -95,7 +100,7 @@ fn status(diags: &[Diagnostic], code: u8) -> u8 {
 }
 
 fn matrix(args: &MatrixArgs) -> u8 {
-    let Some(input) = load(&args.files) else {
+    let Some(input) = load(&args.files, args.group_replicas) else {
         return 2;
     };
     let index = compile(&input.model);
@@ -107,20 +112,20 @@ fn matrix(args: &MatrixArgs) -> u8 {
 }
 
 fn connectivity(args: &ConnectivityArgs) -> u8 {
-    let Some(input) = load(&args.files) else {
+    let Some(input) = load(&args.files, args.group_replicas) else {
         return 2;
     };
     let index = compile(&input.model);
     match args.format {
-        Format::Text => print_lines(render::connectivity_text(&index)),
-        Format::Json => print_json(&render::connectivity_json(&index)),
+        Format::Text => print_lines(render::connectivity_text(&index, args.no_self)),
+        Format::Json => print_json(&render::connectivity_json(&index, args.no_self)),
     }
     status(&input.diags, 0)
 }
 
 /// 0 allowed, 1 denied or not a cluster flow, 2 errors or an unknown endpoint.
 fn explain(args: &ExplainArgs) -> u8 {
-    let Some(input) = load(&args.files) else {
+    let Some(input) = load(&args.files, args.group_replicas) else {
         return 2;
     };
     let index = compile(&input.model);
@@ -141,7 +146,14 @@ fn explain(args: &ExplainArgs) -> u8 {
     let (Some(from), Some(to)) = (from, to) else {
         return 2;
     };
-    let explanation = index.explain(from, to, args.port);
+    let port = match resolve_port(&index, to, &args.port) {
+        Ok(port) => port,
+        Err((message, hint)) => {
+            print_error(&message, &hint);
+            return 2;
+        }
+    };
+    let explanation = index.explain(from, to, port);
     match args.format {
         Format::Text => print_lines(explanation.sentences()),
         Format::Json => print_json(&json::pretty(&explanation)),
@@ -149,15 +161,67 @@ fn explain(args: &ExplainArgs) -> u8 {
     status(&input.diags, if explanation.allowed() { 0 } else { 1 })
 }
 
+/// The port of `explain`: a number, or a named port resolved on the destination's container
+/// ports (the first port of that name, and of that protocol when one is given).
+fn resolve_port(
+    index: &Compiled<'_>,
+    to: usize,
+    port: &PortArg,
+) -> Result<PortProto, (String, String)> {
+    let (name, protocol) = match port {
+        PortArg::Number(pp) => return Ok(*pp),
+        PortArg::Named { name, protocol } => (name, *protocol),
+    };
+    let endpoint = &index.endpoints()[to];
+    let EndpointKind::Pod { pod } = endpoint.kind else {
+        return Err((
+            format!("`--port {port}`: the destination `{}` is an external endpoint, which has no named ports", endpoint.name),
+            "give the port as a number, e.g. `--port 443/TCP`".to_string(),
+        ));
+    };
+    let ports = &index.model().pods[pod].ports;
+    let found = ports
+        .iter()
+        .find(|c| c.name.as_deref() == Some(name) && protocol.is_none_or(|p| c.protocol == p));
+    if let Some(c) = found {
+        return Ok(PortProto::new(c.port, c.protocol));
+    }
+    let named: Vec<String> = ports
+        .iter()
+        .filter_map(|c| {
+            Some(format!(
+                "{} ({}/{})",
+                c.name.as_deref()?,
+                c.port,
+                c.protocol
+            ))
+        })
+        .collect();
+    let hint = if named.is_empty() {
+        "it has no named container ports; give the port as a number, e.g. `--port 8080/TCP`"
+            .to_string()
+    } else {
+        format!("its named container ports: {}", named.join(", "))
+    };
+    Err((
+        format!(
+            "`--port {port}`: the destination `{}` has no container port named `{port}`",
+            endpoint.name
+        ),
+        hint,
+    ))
+}
+
 /// The diagnostics, then the lints, then a one-line summary; 0 when there is no error.
 fn check(args: &CheckArgs) -> u8 {
-    let Some(input) = load(&args.files) else {
+    let Some(input) = load(&args.files, args.group_replicas) else {
         return 2;
     };
     let index = compile(&input.model);
     let texts: Vec<&str> = input.texts.iter().map(String::as_str).collect();
     let lints: Vec<Diagnostic> = lint(&index, &texts)
         .iter()
+        .filter(|l| args.lints.includes(l.code))
         .map(|l| l.to_diagnostic(&input.model))
         .collect();
     print_diagnostics(&lints);
@@ -171,7 +235,7 @@ fn check(args: &CheckArgs) -> u8 {
 }
 
 fn and_or(args: &AndOrArgs) -> u8 {
-    let Some(input) = load(&args.files) else {
+    let Some(input) = load(&args.files, args.group_replicas) else {
         return 2;
     };
     let index = compile(&input.model);
@@ -199,16 +263,23 @@ fn diff(args: &DiffArgs) -> u8 {
         .zip(&texts)
         .map(|(name, text)| Input { name, text })
         .collect();
-    let (cluster, mut diags) = parse(&cluster_inputs);
+    let options = options(args.group_replicas);
+    let (cluster, mut diags) = parse_with(&cluster_inputs, &options);
     diags.extend(decode_diags);
-    let (before, before_diags) = parse(&[Input {
-        name: &args.before,
-        text: &texts[n],
-    }]);
-    let (after, after_diags) = parse(&[Input {
-        name: &args.after,
-        text: &texts[n + 1],
-    }]);
+    let (before, before_diags) = parse_with(
+        &[Input {
+            name: &args.before,
+            text: &texts[n],
+        }],
+        &options,
+    );
+    let (after, after_diags) = parse_with(
+        &[Input {
+            name: &args.after,
+            text: &texts[n + 1],
+        }],
+        &options,
+    );
     diags.extend(before_diags);
     diags.extend(after_diags);
     print_diagnostics(&diags);

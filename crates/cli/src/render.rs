@@ -7,7 +7,8 @@
 use std::fmt::Write as _;
 
 use netpol_engine::{
-    Cell, Compiled, Diagnostic, MatrixReport, Model, PortProto, Protocol, Severity,
+    endpoint_kind, Cell, Compiled, Diagnostic, MatrixReport, Model, PortProto, Protocol, Severity,
+    WorkloadKind,
 };
 use serde::Serialize;
 
@@ -82,16 +83,53 @@ pub(crate) fn matrix_text(index: &Compiled<'_>, pp: PortProto) -> Vec<String> {
     lines
 }
 
-/// `{"port", "protocol", "sources", "destinations", "allowed"}`, one matrix row per line.
-pub(crate) fn matrix_json(index: &Compiled<'_>, pp: PortProto) -> String {
-    json::layout(&MatrixReport::new(index, pp), 1)
+/// True when the files define workloads: the JSON outputs then name each endpoint's kind.
+fn has_workloads(index: &Compiled<'_>) -> bool {
+    let pods = &index.model().pods;
+    pods.iter().any(|p| p.kind != WorkloadKind::Pod)
 }
 
-/// `SRC -> DST : PROTO N[-M]` lines, sorted bytewise as printed.
-pub(crate) fn connectivity_text(index: &Compiled<'_>) -> Vec<String> {
+/// Each endpoint's kind, when the files define workloads.
+fn kinds(index: &Compiled<'_>) -> Option<Vec<&'static str>> {
+    has_workloads(index).then(|| {
+        (0..index.endpoints().len())
+            .map(|e| endpoint_kind(index, e))
+            .collect()
+    })
+}
+
+/// `matrix --format json`: the report's fields first, in their order, then the kinds.
+#[derive(Serialize)]
+struct MatrixJson {
+    #[serde(flatten)]
+    report: MatrixReport,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_kinds: Option<Vec<&'static str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    destination_kinds: Option<Vec<&'static str>>,
+}
+
+/// `{"port", "protocol", "sources", "destinations", "allowed"}`, one matrix row per line, and
+/// `"source_kinds"`, `"destination_kinds"` when the files define workloads.
+pub(crate) fn matrix_json(index: &Compiled<'_>, pp: PortProto) -> String {
+    let kinds = kinds(index);
+    let report = MatrixJson {
+        report: MatrixReport::new(index, pp),
+        source_kinds: kinds.clone(),
+        destination_kinds: kinds,
+    };
+    json::layout(&report, 1)
+}
+
+/// `SRC -> DST : PROTO N[-M]` lines, sorted bytewise as printed; without the flows of an
+/// endpoint to itself when `no_self`.
+pub(crate) fn connectivity_text(index: &Compiled<'_>, no_self: bool) -> Vec<String> {
     let eps = index.endpoints();
     let mut lines: Vec<String> = Vec::new();
     for c in index.connectivity() {
+        if no_self && c.from == c.to {
+            continue;
+        }
         let (from, to) = (escape(&eps[c.from].name), escape(&eps[c.to].name));
         let first = lines.len();
         for &(lo, hi) in &c.ports {
@@ -121,19 +159,31 @@ struct ConnectivityItem<'a> {
     protocol: Protocol,
     /// Inclusive `[lo, hi]` intervals.
     ports: &'a [(u16, u16)],
+    /// The endpoints' kinds, when the files define workloads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from_kind: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to_kind: Option<&'static str>,
 }
 
-/// `[{"from", "to", "protocol", "ports": [[lo, hi]]}]`, one flow per line.
-pub(crate) fn connectivity_json(index: &Compiled<'_>) -> String {
+/// `[{"from", "to", "protocol", "ports": [[lo, hi]]}]`, one flow per line, with `"from_kind"`
+/// and `"to_kind"` when the files define workloads; without the flows of an endpoint to itself
+/// when `no_self`.
+pub(crate) fn connectivity_json(index: &Compiled<'_>, no_self: bool) -> String {
     let eps = index.endpoints();
     let connections = index.connectivity();
+    let kinds = kinds(index);
+    let kind = |e: usize| kinds.as_ref().map(|k| k[e]);
     let items: Vec<ConnectivityItem<'_>> = connections
         .iter()
+        .filter(|c| !(no_self && c.from == c.to))
         .map(|c| ConnectivityItem {
             from: &eps[c.from].name,
             to: &eps[c.to].name,
             protocol: c.protocol,
             ports: &c.ports,
+            from_kind: kind(c.from),
+            to_kind: kind(c.to),
         })
         .collect();
     json::layout(&items, 3)
@@ -144,7 +194,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// `ok: 3 files, 3 namespaces, 9 pods, 1 external endpoint, 2 policies; 0 errors, 0 warnings;
-/// 1 lint` (`invalid:` when there are errors).
+/// 1 lint` (`invalid:` when there are errors; `9 pods, 4 workloads` when there are workloads).
 pub(crate) fn check_summary(
     files: usize,
     model: &Model,
@@ -153,12 +203,21 @@ pub(crate) fn check_summary(
 ) -> String {
     let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
     let (e, w) = (count(Severity::Error), count(Severity::Warning));
+    let workloads = model
+        .pods
+        .iter()
+        .filter(|p| p.kind != WorkloadKind::Pod)
+        .count();
+    let mut pods = plural(model.pods.len() - workloads, "pod", "pods");
+    if workloads > 0 {
+        pods = format!("{pods}, {}", plural(workloads, "workload", "workloads"));
+    }
     format!(
         "{}: {}, {}, {}, {}, {}; {}, {}; {}",
         if e > 0 { "invalid" } else { "ok" },
         plural(files, "file", "files"),
         plural(model.namespaces.len(), "namespace", "namespaces"),
-        plural(model.pods.len(), "pod", "pods"),
+        pods,
         plural(
             model.externals.len(),
             "external endpoint",

@@ -364,5 +364,9 @@ fn invalid_utf8_is_positioned_and_exits_2() {
 fn bom_and_crlf_read_cleanly() {
     let r = netpol(&["check", "bom-crlf.yaml"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.starts_with("ok: 1 file, 1 namespace, 1 pod"), "{}", r.stdout);
+    assert!(
+        r.stdout.starts_with("ok: 1 file, 1 namespace, 1 pod"),
+        "{}",
+        r.stdout
+    );
 }

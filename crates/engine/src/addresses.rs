@@ -151,6 +151,7 @@ mod tests {
                     ips: Vec::new(),
                     ports: Vec::new(),
                     span: Span::default(),
+                    kind: crate::model::WorkloadKind::Pod,
                 });
             }
         }

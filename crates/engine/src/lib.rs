@@ -1,9 +1,9 @@
 //! # netpol-engine
 //!
 //! The single source of truth of the netpol playground: it reads Kubernetes objects
-//! (`NetworkPolicy`, `Pod`, `Namespace`, `List`) and a concise toy cluster format, validates them
-//! the way kube-apiserver does, and computes which flows the policies allow — with an
-//! explanation for every verdict.
+//! (`NetworkPolicy`, `Pod`, `Namespace`, workloads such as `Deployment`, lists; YAML or JSON) and
+//! a concise toy cluster format, validates them the way kube-apiserver does, and computes which
+//! flows the policies allow — with an explanation for every verdict.
 //!
 //! The API is plain data and never fails: [`parse`] returns a model plus diagnostics, and
 //! [`compile`] turns the model into an index that answers matrices, explanations and connectivity.
@@ -46,12 +46,15 @@ pub mod diff;
 pub mod eval;
 pub mod exercise;
 pub mod explain;
+mod json_locate;
 mod limits;
 pub mod lint;
+mod manifest;
 mod meta;
 pub mod model;
 mod objects;
 mod parse;
+mod replicas;
 pub mod report;
 mod selector;
 mod source;
@@ -59,6 +62,7 @@ pub mod suggest;
 pub mod tiered;
 mod toy;
 mod validate;
+mod workload;
 pub mod yaml;
 
 pub use andor::{and_or_variants, apply_variant_text, Variant, VariantKind};
@@ -71,8 +75,9 @@ pub use exercise::{
 };
 pub use explain::Explanation;
 pub use lint::{lint, Lint};
-pub use model::{Model, PolicyType, PortProto, Protocol};
-pub use parse::parse;
-pub use report::MatrixReport;
+pub use manifest::ParseOptions;
+pub use model::{Model, PolicyType, PortProto, Protocol, WorkloadKind};
+pub use parse::{parse, parse_with};
+pub use report::{endpoint_kind, MatrixReport};
 pub use selector::describe_selector;
 pub use source::{decode, Input};

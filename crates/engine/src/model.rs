@@ -118,7 +118,63 @@ pub struct ContainerPort {
     pub protocol: Protocol,
 }
 
-/// A pod: where it lives, its labels, its IPs and its container ports.
+/// What a pod endpoint stands for: one pod, or every replica of a workload.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum WorkloadKind {
+    #[default]
+    Pod,
+    Deployment,
+    StatefulSet,
+    DaemonSet,
+    ReplicaSet,
+    Job,
+    CronJob,
+    ReplicationController,
+}
+
+impl WorkloadKind {
+    /// Every kind, `Pod` first.
+    pub const ALL: [WorkloadKind; 8] = [
+        WorkloadKind::Pod,
+        WorkloadKind::Deployment,
+        WorkloadKind::StatefulSet,
+        WorkloadKind::DaemonSet,
+        WorkloadKind::ReplicaSet,
+        WorkloadKind::Job,
+        WorkloadKind::CronJob,
+        WorkloadKind::ReplicationController,
+    ];
+
+    /// The Kubernetes `kind`, e.g. `Deployment`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkloadKind::Pod => "Pod",
+            WorkloadKind::Deployment => "Deployment",
+            WorkloadKind::StatefulSet => "StatefulSet",
+            WorkloadKind::DaemonSet => "DaemonSet",
+            WorkloadKind::ReplicaSet => "ReplicaSet",
+            WorkloadKind::Job => "Job",
+            WorkloadKind::CronJob => "CronJob",
+            WorkloadKind::ReplicationController => "ReplicationController",
+        }
+    }
+
+    /// Parses the exact Kubernetes `kind`.
+    pub fn parse(kind: &str) -> Option<WorkloadKind> {
+        WorkloadKind::ALL.into_iter().find(|k| k.as_str() == kind)
+    }
+}
+
+impl fmt::Display for WorkloadKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A pod endpoint: where it lives, its labels, its IPs and its container ports.
+///
+/// It is a pod, or a workload (`kind`) standing for all its replicas with its pod template's
+/// labels and ports.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Pod {
     pub namespace: String,
@@ -127,6 +183,8 @@ pub struct Pod {
     pub ips: Vec<IpAddr>,
     pub ports: Vec<ContainerPort>,
     pub span: Span,
+    /// `Pod`, or the workload this endpoint stands for.
+    pub kind: WorkloadKind,
 }
 
 impl Pod {

@@ -8,7 +8,9 @@ use k8s_openapi::api::core::v1 as core;
 
 use crate::diag::{quote, FieldPath, PathDiag};
 use crate::meta;
-use crate::model::{ContainerPort, Labels, Namespace, Pod, Protocol, NAMESPACE_NAME_LABEL};
+use crate::model::{
+    ContainerPort, Labels, Namespace, Pod, Protocol, WorkloadKind, NAMESPACE_NAME_LABEL,
+};
 use crate::validate;
 
 /// `metadata.labels`, as messages name it (relative to the object, also inside a List).
@@ -83,6 +85,7 @@ pub(crate) fn pod(obj: &core::Pod, path: &FieldPath, out: &mut Vec<PathDiag>) ->
         ips: pod_ips(obj, path, out),
         ports: container_ports(obj, path, out),
         span: Default::default(),
+        kind: WorkloadKind::Pod,
     })
 }
 

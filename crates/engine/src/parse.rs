@@ -14,16 +14,25 @@ use serde::de::DeserializeOwned;
 use serde_yaml::{Mapping, Value};
 
 use crate::addresses::{self, AutoIp};
-use crate::diag::{cut_quoted, shown, Diagnostic, FieldPath, PathDiag, Seg, Severity};
-use crate::model::{External, Model, Namespace, NetworkPolicy, Pod, Span, NAMESPACE_NAME_LABEL};
+use crate::diag::{cut_quoted, Diagnostic, FieldPath, PathDiag, Seg, Severity};
+use crate::json_locate::{self, DocLocator};
+use crate::manifest::{self, ParseOptions};
+use crate::model::{
+    External, Model, Namespace, NetworkPolicy, Pod, Span, WorkloadKind, NAMESPACE_NAME_LABEL,
+};
 use crate::source::{self, Input};
 use crate::toy::ToyCluster;
-use crate::yaml::{split_documents, Document, Locator};
-use crate::{limits, objects, toy, validate};
+use crate::yaml::{split_documents, Document};
+use crate::{limits, objects, toy, validate, workload};
 
 /// Parses and validates every input into one model. Objects with errors are left out; every
 /// problem is a diagnostic with file, line and column.
 pub fn parse(inputs: &[Input<'_>]) -> (Model, Vec<Diagnostic>) {
+    parse_with(inputs, &ParseOptions::default())
+}
+
+/// [`parse`] with options (e.g. grouping the replicas of a workload into one endpoint).
+pub fn parse_with(inputs: &[Input<'_>], options: &ParseOptions) -> (Model, Vec<Diagnostic>) {
     let mut b = Builder::default();
     for (file, input) in inputs.iter().enumerate() {
         b.model.files.push(input.name.to_string());
@@ -33,31 +42,38 @@ pub fn parse(inputs: &[Input<'_>]) -> (Model, Vec<Diagnostic>) {
                 file,
                 name: input.name,
                 doc: &doc,
-                locator: Locator::new(doc.text),
+                locator: DocLocator::new(doc.text),
             };
             if let Err(v) = limits::check(doc.text) {
                 b.emit(ctx.at_offset(v.offset, Severity::Error, v.code, v.message));
                 continue;
             }
-            match serde_yaml::from_str::<Value>(doc.text) {
-                Ok(value) => b.object(&ctx, &value, &FieldPath::root()),
-                Err(e) => b.emit(yaml_error(&ctx, &e)),
+            // A document that starts with `{` or `[` is read as JSON (`kubectl get -o json`).
+            match json_locate::read(doc.text) {
+                Some(Ok(value)) => b.object(&ctx, &value, &FieldPath::root()),
+                Some(Err(e)) => b.emit(json_locate::error(ctx.name, doc.first_line, &e)),
+                None => match serde_yaml::from_str::<Value>(doc.text) {
+                    Ok(value) => b.object(&ctx, &value, &FieldPath::root()),
+                    Err(e) => b.emit(yaml_error(&ctx, &e)),
+                },
             }
         }
+        manifest::end_of_file(&mut b, input.name);
     }
+    manifest::finish(&mut b, options);
     b.finish()
 }
 
 /// Where a document sits, to turn field paths and offsets into positions.
-struct Ctx<'a> {
-    file: usize,
-    name: &'a str,
-    doc: &'a Document<'a>,
-    locator: Locator<'a>,
+pub(crate) struct Ctx<'a> {
+    pub file: usize,
+    pub name: &'a str,
+    pub doc: &'a Document<'a>,
+    pub locator: DocLocator<'a>,
 }
 
 impl Ctx<'_> {
-    fn span(&self, path: &FieldPath) -> Span {
+    pub(crate) fn span(&self, path: &FieldPath) -> Span {
         let (line, col) = self.locator.locate(&path.0);
         Span {
             file: self.file,
@@ -66,7 +82,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn diag(&self, d: PathDiag) -> Diagnostic {
+    pub(crate) fn diag(&self, d: PathDiag) -> Diagnostic {
         let span = self.span(&d.path);
         Diagnostic {
             file: self.name.to_string(),
@@ -116,7 +132,7 @@ const MAX_DIAGNOSTICS_PER_FILE: usize = 1000;
 
 /// The diagnostics of a file beyond [`MAX_DIAGNOSTICS_PER_FILE`].
 #[derive(Default)]
-struct Unlisted {
+pub(crate) struct Unlisted {
     count: usize,
     /// The first one, whose position the summary takes.
     first: Option<Diagnostic>,
@@ -125,23 +141,25 @@ struct Unlisted {
 
 /// The model being built, with indexes to find what is declared twice.
 #[derive(Default)]
-struct Builder {
-    model: Model,
-    diags: Vec<Diagnostic>,
+pub(crate) struct Builder {
+    pub model: Model,
+    pub diags: Vec<Diagnostic>,
     /// How many diagnostics each file has, and those not listed.
     listed: HashMap<String, usize>,
     unlisted: Vec<(String, Unlisted)>,
     /// Pods whose IP is to be assigned.
-    auto_ip: Vec<AutoIp>,
+    pub auto_ip: Vec<AutoIp>,
     /// How many toy namespaces were declared, for IP assignment.
     toy_namespaces: usize,
     namespaces: HashMap<String, usize>,
     pods: HashMap<(String, String), usize>,
     externals: HashMap<String, usize>,
     policies: HashMap<(String, String), usize>,
+    /// What the manifest readers keep until the end of a file or of the parse.
+    pub manifest: manifest::Pending,
 }
 
-fn deserialize<T: DeserializeOwned>(value: &Value) -> Result<T, (FieldPath, String)> {
+pub(crate) fn deserialize<T: DeserializeOwned>(value: &Value) -> Result<T, (FieldPath, String)> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let mut path = FieldPath::root();
         for seg in e.path().iter() {
@@ -176,7 +194,7 @@ fn first_at(model: &Model, at: Span) -> String {
 }
 
 impl Builder {
-    fn push(&mut self, ctx: &Ctx<'_>, d: PathDiag) {
+    pub(crate) fn push(&mut self, ctx: &Ctx<'_>, d: PathDiag) {
         if self.listed.get(ctx.name).copied().unwrap_or(0) < MAX_DIAGNOSTICS_PER_FILE {
             self.emit(ctx.diag(d));
         } else {
@@ -192,7 +210,7 @@ impl Builder {
     }
 
     /// Lists a diagnostic, or counts it when its file has [`MAX_DIAGNOSTICS_PER_FILE`].
-    fn emit(&mut self, d: Diagnostic) {
+    pub(crate) fn emit(&mut self, d: Diagnostic) {
         let listed = self.listed.entry(d.file.clone()).or_default();
         if *listed < MAX_DIAGNOSTICS_PER_FILE {
             *listed += 1;
@@ -223,7 +241,7 @@ impl Builder {
     }
 
     /// Reads one object (a document, or an item of a List) at `path`.
-    fn object(&mut self, ctx: &Ctx<'_>, value: &Value, path: &FieldPath) {
+    pub(crate) fn object(&mut self, ctx: &Ctx<'_>, value: &Value, path: &FieldPath) {
         let Value::Mapping(map) = value else {
             if !value.is_null() {
                 self.push(
@@ -252,13 +270,15 @@ impl Builder {
                     PathDiag::error(
                         path.clone(),
                         "missing-kind",
-                        "this object has no `kind`: expected a Kubernetes object (NetworkPolicy, Pod, Namespace, List) or a toy cluster with `namespaces:` / `externals:`",
+                        "this object has no `kind`: expected a Kubernetes object (NetworkPolicy, Pod, Namespace, a workload such as Deployment, List) or a toy cluster with `namespaces:` / `externals:`",
                     ),
                 );
             }
             return;
         };
-        if !self.has_api_version(ctx, map, kind, path) {
+        if !self.has_api_version(ctx, map, kind, path)
+            || !manifest::api_version_ok(self, ctx, map, kind, path)
+        {
             return;
         }
         let mut diags = Vec::new();
@@ -281,7 +301,10 @@ impl Builder {
                     if let Some(mut pod) = pod {
                         let at = path.key("metadata").key("name");
                         pod.span = ctx.span(&at);
-                        self.add_pod(ctx, pod, &at);
+                        let added = self.model.pods.len();
+                        if self.add_pod(ctx, pod, &at) {
+                            manifest::pod_added(self, &obj, added);
+                        }
                     }
                 }
                 Err(e) => self.typed_error(ctx, kind, path, e),
@@ -298,41 +321,11 @@ impl Builder {
                 }
                 Err(e) => self.typed_error(ctx, kind, path, e),
             },
-            "List" | "NetworkPolicyList" | "PodList" | "NamespaceList" => match map.get("items") {
-                Some(Value::Sequence(items)) => {
-                    for (i, item) in items.iter().enumerate() {
-                        self.object(ctx, item, &path.key("items").index(i));
-                    }
-                }
-                None | Some(Value::Null) => {}
-                Some(_) => self.push(
-                    ctx,
-                    PathDiag::error(
-                        path.key("items"),
-                        "invalid-type",
-                        format!("{kind} items must be a list"),
-                    ),
-                ),
+            kind if manifest::is_list(kind) => manifest::list(self, ctx, map, kind, path),
+            kind => match WorkloadKind::parse(kind) {
+                Some(workload) => workload::read(self, ctx, value, workload, path),
+                None => manifest::skipped(self, ctx, map, kind, path),
             },
-            other => {
-                let name = map
-                    .get("metadata")
-                    .and_then(|m| m.get("name"))
-                    .and_then(Value::as_str)
-                    .map(|n| format!(" {}", shown(n)))
-                    .unwrap_or_default();
-                self.push(
-                    ctx,
-                    PathDiag::warning(
-                        path.key("kind"),
-                        "skipped-kind",
-                        format!(
-                            "skipped {}{name}: only NetworkPolicy, Pod, Namespace and List objects affect the verdicts",
-                            shown(other)
-                        ),
-                    ),
-                );
-            }
         }
     }
 
@@ -410,6 +403,7 @@ impl Builder {
                     ips: p.ips,
                     ports: p.ports,
                     span: ctx.span(&p.path),
+                    kind: WorkloadKind::Pod,
                 };
                 if self.add_pod(ctx, pod, &p.path) && auto {
                     self.auto_ip.push(AutoIp {
@@ -442,7 +436,7 @@ impl Builder {
     }
 
     /// Adds a declared namespace; a second declaration of the same name is an error.
-    fn add_namespace(&mut self, ctx: &Ctx<'_>, ns: Namespace, path: &FieldPath) -> bool {
+    pub(crate) fn add_namespace(&mut self, ctx: &Ctx<'_>, ns: Namespace, path: &FieldPath) -> bool {
         if let Some(&prev) = self.namespaces.get(&ns.name) {
             let first = first_at(
                 &self.model,
@@ -462,7 +456,7 @@ impl Builder {
     }
 
     /// Adds a pod; a second pod with the same namespace and name is an error.
-    fn add_pod(&mut self, ctx: &Ctx<'_>, pod: Pod, path: &FieldPath) -> bool {
+    pub(crate) fn add_pod(&mut self, ctx: &Ctx<'_>, pod: Pod, path: &FieldPath) -> bool {
         let key = (pod.namespace.clone(), pod.name.clone());
         if let Some(&prev) = self.pods.get(&key) {
             let first = first_at(&self.model, self.model.pods[prev].span);
@@ -571,9 +565,31 @@ mod tests {
     }
 
     #[test]
-    fn other_kinds_are_skipped_with_a_warning() {
-        let (_, d) = run("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n");
-        assert_eq!(d, vec!["in.yaml:2:7: warning: skipped Deployment web: only NetworkPolicy, Pod, Namespace and List objects affect the verdicts"]);
+    fn other_kinds_are_summarised_once_per_file() {
+        let (_, d) = run("\
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: config}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: db}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolcy
+metadata: {name: typo}
+");
+        assert_eq!(
+            d,
+            vec![
+                "in.yaml:14:7: warning: skipped NetworkPolcy typo: unknown kind; did you mean NetworkPolicy?",
+                "in.yaml:2:7: info: skipped 3 objects that do not affect flows: 2 Service, 1 ConfigMap (only NetworkPolicies, Namespaces, Pods and workloads are read)",
+            ]
+        );
     }
 
     #[test]

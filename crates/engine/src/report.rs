@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::eval::Compiled;
+use crate::eval::{Compiled, EndpointKind};
 use crate::model::{PortProto, Protocol};
 
 /// The matrix of allowed flows on one port, the shape of `netpol matrix --format json` (and of
@@ -39,5 +39,14 @@ impl MatrixReport {
             destinations: names,
             allowed,
         }
+    }
+}
+
+/// The kind of endpoint `e` of `index`: the Kubernetes kind a pod endpoint stands for (`Pod`,
+/// `Deployment`, `StatefulSet`, …), or `External` for an external endpoint.
+pub fn endpoint_kind(index: &Compiled<'_>, e: usize) -> &'static str {
+    match index.endpoints()[e].kind {
+        EndpointKind::Pod { pod } => index.model().pods[pod].kind.as_str(),
+        EndpointKind::External { .. } => "External",
     }
 }

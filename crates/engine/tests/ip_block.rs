@@ -19,6 +19,7 @@ fn except(text: &str) -> Except {
 fn the_explanation_names_the_except_entry_that_matched() {
     let cluster = "namespaces:\n  app:\n    pods: {db: app=db}\nexternals:\n  office: 10.0.2.5\n";
     let policy = "\
+apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: db, namespace: app}
 spec:

@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use netpol_engine::model::{
     Cidr, ContainerPort, Except, IpBlock, LabelSelector, Labels, Namespace, NetworkPolicy,
     NetworkPolicyPeer, NetworkPolicyPort, Operator, Pod, PortRef, Requirement, Rule, Span,
-    NAMESPACE_NAME_LABEL,
+    WorkloadKind, NAMESPACE_NAME_LABEL,
 };
 use netpol_engine::{compile, EndpointKind, Model, PolicyType, PortProto, Protocol};
 use proptest::prelude::*;
@@ -223,6 +223,7 @@ fn model_strategy() -> impl Strategy<Value = Model> {
                         }]
                     },
                     span: Span::default(),
+                    kind: WorkloadKind::Pod,
                 })
                 .collect();
             let policies = policies

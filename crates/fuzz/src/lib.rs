@@ -54,7 +54,9 @@ impl Rng {
 }
 
 const KEYS: &[&str] = &["app", "tier", "team", "pod", "role", "env"];
-const VALUES: &[&str] = &["web", "api", "db", "a", "b", "c", "x", "prod", "\"\"", "yes"];
+const VALUES: &[&str] = &[
+    "web", "api", "db", "a", "b", "c", "x", "prod", "\"\"", "yes",
+];
 const NAMESPACES: &[&str] = &["x", "y", "z", "app", "kube-system", "prod"];
 const PODS: &[&str] = &["a", "b", "c", "web", "api", "db", "coredns"];
 const PORT_NAMES: &[&str] = &["http", "dns", "serve-80-tcp", "metrics"];
@@ -128,7 +130,11 @@ pub fn object_cluster(rng: &mut Rng) -> String {
 fn selector(rng: &mut Rng) -> String {
     match rng.below(4) {
         0 => "{}".to_string(),
-        1 | 2 => format!("{{matchLabels: {{{}: {}}}}}", rng.pick(KEYS), rng.pick(VALUES)),
+        1 | 2 => format!(
+            "{{matchLabels: {{{}: {}}}}}",
+            rng.pick(KEYS),
+            rng.pick(VALUES)
+        ),
         _ => format!(
             "{{matchExpressions: [{{key: {}, operator: {}, values: [{}]}}]}}",
             rng.pick(KEYS),
@@ -149,10 +155,19 @@ fn peer(rng: &mut Rng) -> String {
         ),
         3 => format!(
             "ipBlock: {{cidr: {}, except: [{}]}}",
-            rng.pick(&["10.0.0.0/8", "0.0.0.0/0", "10.1.0.0/16", "::/0", "10.0.0.1/33"]),
+            rng.pick(&[
+                "10.0.0.0/8",
+                "0.0.0.0/0",
+                "10.1.0.0/16",
+                "::/0",
+                "10.0.0.1/33"
+            ]),
             rng.pick(&["10.1.0.0/24", "10.2.0.0/16", "8.8.8.8/32"])
         ),
-        _ => format!("ipBlock: {{cidr: {}}}", rng.pick(&["8.8.8.0/24", "10.0.0.0/8"])),
+        _ => format!(
+            "ipBlock: {{cidr: {}}}",
+            rng.pick(&["8.8.8.0/24", "10.0.0.0/8"])
+        ),
     }
 }
 
@@ -235,8 +250,25 @@ pub fn mutate(rng: &mut Rng, text: &str) -> String {
         }
         1 => {
             let junk = rng.pick(&[
-                "- ", "\n", "  ", ": ", "{", "[", "é☃", "0/", "&a ", "*a", "!!str ", "---\n", "\t",
-                "\u{1b}[31m", "\r", "\0", "\u{202e}", "<script>", "\"",
+                "- ",
+                "\n",
+                "  ",
+                ": ",
+                "{",
+                "[",
+                "é☃",
+                "0/",
+                "&a ",
+                "*a",
+                "!!str ",
+                "---\n",
+                "\t",
+                "\u{1b}[31m",
+                "\r",
+                "\0",
+                "\u{202e}",
+                "<script>",
+                "\"",
             ]);
             chars.splice(at..at, junk.chars());
         }

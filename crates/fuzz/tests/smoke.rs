@@ -26,5 +26,8 @@ fn the_generator_makes_valid_inputs_before_mutation() {
             clean += 1;
         }
     }
-    assert!(clean >= 190, "only {clean} of 200 generated clusters parse cleanly");
+    assert!(
+        clean >= 190,
+        "only {clean} of 200 generated clusters parse cleanly"
+    );
 }

@@ -39,7 +39,7 @@ fn one_type_per_command() {
     );
     assert!(matches!(
         parse("check - -- --odd-name.yaml"),
-        Ok(Cli::Run(Command::Check(CheckArgs { files }))) if files == ["-", "--odd-name.yaml"]
+        Ok(Cli::Run(Command::Check(CheckArgs { files, .. }))) if files == ["-", "--odd-name.yaml"]
     ));
     assert!(matches!(
         parse("diff --before - --after b.yaml c.yaml"),
@@ -119,6 +119,37 @@ fn rejects_misuse() {
             "exercise grade e.yaml p.yaml",
             "`netpol exercise` needs the subcommand `check`",
         ),
+        ("matrix f.yaml --port http", "invalid `--port`"),
+        (
+            "explain f.yaml --from a --to b --port HTTP",
+            "invalid `--port`",
+        ),
+        (
+            "explain f.yaml --from a --to b --port http/ICMP",
+            "invalid `--port`",
+        ),
+        (
+            "explain f.yaml --from a --to b --port a--b",
+            "invalid `--port`",
+        ),
+        (
+            "check f.yaml --no-self",
+            "`netpol check` does not take `--no-self`",
+        ),
+        (
+            "connectivity f.yaml --no-self=yes",
+            "`--no-self` takes no value",
+        ),
+        (
+            "exercise check e.yaml p.yaml --group-replicas",
+            "`netpol exercise` does not take `--group-replicas`",
+        ),
+        ("check f.yaml --lints", "`--lints` needs a value"),
+        ("check f.yaml --lints bogus", "unknown lint `bogus`"),
+        (
+            "check f.yaml --lints none --lints all",
+            "`--lints` is given more than once",
+        ),
         (
             "exercise check e.yaml",
             "`netpol exercise check` needs EXERCISE.yaml",
@@ -132,6 +163,46 @@ fn rejects_misuse() {
             Ok(cli) => panic!("{bad:?} should be a usage error, got {cli:?}"),
         }
     }
+}
+
+#[test]
+fn reads_flags_named_ports_and_lints() {
+    let Ok(Cli::Run(Command::Explain(a))) =
+        parse("explain f.yaml --from x/a --to x/b --port http/udp --group-replicas")
+    else {
+        panic!("expected explain");
+    };
+    assert_eq!(
+        a.port,
+        PortArg::Named {
+            name: "http".into(),
+            protocol: Some(netpol_engine::Protocol::Udp)
+        }
+    );
+    assert!(a.group_replicas);
+    let Ok(Cli::Run(Command::Explain(a))) = parse("explain f.yaml --from x/a --to x/b -p dns-tcp")
+    else {
+        panic!("expected explain");
+    };
+    assert_eq!(a.port.to_string(), "dns-tcp");
+    assert!(!a.group_replicas);
+    let Ok(Cli::Run(Command::Connectivity(c))) = parse("connectivity --no-self f.yaml") else {
+        panic!("expected connectivity");
+    };
+    assert!(c.no_self && !c.group_replicas);
+    let Ok(Cli::Run(Command::Check(c))) = parse("check f.yaml --lints dns-trap,or-bug") else {
+        panic!("expected check");
+    };
+    assert_eq!(c.lints, Lints::Only(vec!["dns-trap", "or-bug"]));
+    assert!(c.lints.includes("or-bug") && !c.lints.includes("half-open"));
+    let Ok(Cli::Run(Command::Check(c))) = parse("check f.yaml --lints none") else {
+        panic!("expected check");
+    };
+    assert!(!c.lints.includes("or-bug"));
+    let Ok(Cli::Run(Command::Check(c))) = parse("check f.yaml") else {
+        panic!("expected check");
+    };
+    assert_eq!(c.lints, Lints::All);
 }
 
 #[test]

@@ -10,6 +10,7 @@ const REQUIRED: &str = "required";
 const INVALID_VALUE: &str = "invalid-value";
 const UNSUPPORTED_VALUE: &str = "unsupported-value";
 const FORBIDDEN: &str = "forbidden";
+const DUPLICATE: &str = "duplicate";
 pub(super) const UNKNOWN_FIELD: &str = "unknown-field";
 pub(super) const NON_CANONICAL_CIDR: &str = "non-canonical-cidr";
 
@@ -27,6 +28,12 @@ impl<'a> Sink<'a> {
     /// The path of `rel` (relative to the object) in the document.
     pub(super) fn abs(&self, rel: &FieldPath) -> FieldPath {
         FieldPath(self.prefix.0.iter().chain(rel.0.iter()).cloned().collect())
+    }
+
+    /// How many errors were collected so far.
+    pub(super) fn error_count(&self) -> usize {
+        let error = crate::diag::Severity::Error;
+        self.out.iter().filter(|d| d.severity == error).count()
     }
 
     /// An error about `field` (as printed), positioned at `at`.
@@ -80,6 +87,12 @@ impl<'a> Sink<'a> {
             list.join(", ")
         );
         self.error_at(field, field, UNSUPPORTED_VALUE, body);
+    }
+
+    /// `field.Duplicate`: `Duplicate value: "X"`.
+    pub(super) fn duplicate(&mut self, field: &FieldPath, value: &str) {
+        let body = format!("Duplicate value: {}", go_quote(value));
+        self.error_at(field, field, DUPLICATE, body);
     }
 
     /// `field.Forbidden`.

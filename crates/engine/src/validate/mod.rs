@@ -33,7 +33,9 @@
 //! - [`names`] holds the name rules (DNS labels and subdomains, label keys and values, port
 //!   names);
 //! - [`cidr`] parses CIDRs the Go way and computes the apiserver's CIDR warnings;
-//! - [`unknown`] finds fields the schema does not know and suggests the closest known one.
+//! - [`unknown`] finds fields the schema does not know and suggests the closest known one;
+//! - [`workload`] validates the fields of a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
+//!   CronJob or ReplicationController that make its endpoint, and converts it into the model.
 
 use k8s_openapi::api::networking::v1 as np;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as metav1;
@@ -48,6 +50,9 @@ mod policy;
 #[cfg(test)]
 mod tests;
 mod unknown;
+mod workload;
+
+pub(crate) use workload::{workload, Selector, Workload};
 
 pub(crate) use names::{
     dns1123_label_errors, dns1123_subdomain_errors, label_key_errors, label_value_errors,

@@ -211,6 +211,15 @@ pub(super) fn name_is_dns_subdomain(name: &str, prefix: bool) -> Vec<String> {
     }
 }
 
+/// apimachinery `NameIsDNSLabel(name, prefix)`.
+pub(super) fn name_is_dns_label(name: &str, prefix: bool) -> Vec<String> {
+    if prefix {
+        dns1123_label_errors(&mask_trailing_dash(name))
+    } else {
+        dns1123_label_errors(name)
+    }
+}
+
 /// apimachinery `maskTrailingDash`: replaces a trailing dash (and the character before it, as
 /// Go's `name[:len(name)-2] + "a"` does) so that a generateName prefix can be validated.
 pub(super) fn mask_trailing_dash(name: &str) -> String {

@@ -28,7 +28,7 @@ pub(super) fn convert_policy(
 ) -> model::NetworkPolicy {
     let at = |sink: &Sink<'_>, rel: &FieldPath| loc(&sink.abs(rel));
     let meta_path = FieldPath::root().key("metadata");
-    let (name, namespace) = object_meta(&obj.metadata, &meta_path, sink);
+    let (name, namespace) = object_meta(&obj.metadata, &meta_path, name_is_dns_subdomain, sink);
     let span = if obj.metadata.name.is_some() {
         at(sink, &meta_path.key("name"))
     } else {
@@ -112,24 +112,26 @@ pub(super) fn convert_policy(
     }
 }
 
-/// `ValidateObjectMeta(meta, true, ValidateNetworkPolicyName, "metadata")`, minus what only the
-/// server sets. Returns the name and the namespace (`default` when missing, as kubectl does).
-fn object_meta(
+/// `ValidateObjectMeta(meta, true, name_rule, "metadata")`, minus what only the server sets
+/// (`name_rule` is e.g. `ValidateNetworkPolicyName`: `NameIsDNSSubdomain`). Returns the name and
+/// the namespace (`default` when missing, as kubectl does).
+pub(super) fn object_meta(
     meta: &metav1::ObjectMeta,
     path: &FieldPath,
+    name_rule: fn(&str, bool) -> Vec<String>,
     sink: &mut Sink<'_>,
 ) -> (String, String) {
     let generate_name = meta.generate_name.as_deref().unwrap_or("");
     if !generate_name.is_empty() {
         let p = path.key("generateName");
-        for msg in name_is_dns_subdomain(generate_name, true) {
+        for msg in name_rule(generate_name, true) {
             sink.invalid(&p, &go_quote(generate_name), &msg);
         }
     }
     let given = meta.name.as_deref().unwrap_or("");
     let name = if !given.is_empty() {
         let p = path.key("name");
-        for msg in name_is_dns_subdomain(given, false) {
+        for msg in name_rule(given, false) {
             sink.invalid(&p, &go_quote(given), &msg);
         }
         given.to_string()
@@ -183,7 +185,11 @@ fn object_meta(
 }
 
 /// `ValidateLabels`: errors name the map (`…matchLabels`), positioned at the offending key.
-fn validate_labels(labels: &BTreeMap<String, String>, path: &FieldPath, sink: &mut Sink<'_>) {
+pub(super) fn validate_labels(
+    labels: &BTreeMap<String, String>,
+    path: &FieldPath,
+    sink: &mut Sink<'_>,
+) {
     for (k, v) in labels {
         let at = path.key(k);
         for msg in label_key_errors(k) {

@@ -1,0 +1,262 @@
+//! The ordinary containers and kinds of real manifests: `List` and typed lists (`PodList`,
+//! `DeploymentList`, …) whose items omit `apiVersion`/`kind`, the `apiVersion`s each kind we
+//! read is served as, one summary per file of the objects skipped because they do not affect
+//! flows (Services, ConfigMaps, CRDs, …), and the options of [`crate::parse_with`].
+
+use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde::{Deserialize, Serialize};
+use serde_yaml::{Mapping, Value};
+
+use crate::diag::{Diagnostic, FieldPath, PathDiag, Severity};
+use crate::model::Span;
+use crate::parse::{Builder, Ctx};
+use crate::replicas::{self, Owned};
+use crate::suggest;
+
+/// How [`crate::parse_with`] reads its inputs. Plain data, so that a front end can offer each
+/// option as a toggle.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParseOptions {
+    /// Group pods that have the same controller `ownerReference` and the same labels (ignoring
+    /// `pod-template-hash`, `controller-revision-hash`, `pod-template-generation` and the
+    /// per-replica labels of StatefulSets and indexed Jobs) into one endpoint named after the
+    /// owner; pods of a ReplicaSet `<deployment>-<hash>` that carry
+    /// that `pod-template-hash` are shown as the Deployment. Off: every pod is its own endpoint.
+    pub group_replicas: bool,
+}
+
+/// What the manifest readers keep until the end of a file or of the parse.
+#[derive(Default)]
+pub(crate) struct Pending {
+    /// The objects of the current file skipped because of their kind: each kind with its count,
+    /// in order of first appearance, and where the first one is.
+    skipped: Vec<(String, usize)>,
+    first_skipped: Option<Span>,
+    /// Pods (and workloads) read with a controller `ownerReference`.
+    pub owned: Vec<Owned>,
+}
+
+/// The kinds that are read (for "did you mean").
+const READ_KINDS: [&str; 11] = [
+    "NetworkPolicy",
+    "Pod",
+    "Namespace",
+    "List",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "Job",
+    "CronJob",
+    "ReplicationController",
+];
+
+/// Built-in kinds that do not affect flows; any of them is skipped quietly even when its name
+/// is close to a kind that is read (`Node` and `Pod`).
+const QUIET_KINDS: [&str; 12] = [
+    "Node",
+    "Role",
+    "Lease",
+    "Event",
+    "Secret",
+    "Service",
+    "Endpoints",
+    "ConfigMap",
+    "PodTemplate",
+    "LimitRange",
+    "RoleBinding",
+    "ServiceAccount",
+];
+
+/// The `apiVersion` a kind that is read is served as, the API groups it has been served in,
+/// and the Kubernetes release that removed each older version.
+fn served(kind: &str) -> Option<(&'static str, &'static [&'static str])> {
+    Some(match kind {
+        "NetworkPolicy" => ("networking.k8s.io/v1", &["networking.k8s.io", "extensions"]),
+        "Pod" | "Namespace" | "ReplicationController" => ("v1", &[""]),
+        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" => {
+            ("apps/v1", &["apps", "extensions"])
+        }
+        "Job" | "CronJob" => ("batch/v1", &["batch"]),
+        _ => return None,
+    })
+}
+
+fn removed_in(api_version: &str) -> Option<&'static str> {
+    match api_version {
+        "extensions/v1beta1" | "apps/v1beta1" | "apps/v1beta2" => Some("1.16"),
+        "batch/v1beta1" => Some("1.25"),
+        "batch/v2alpha1" => Some("1.21"),
+        _ => None,
+    }
+}
+
+/// Checks the `apiVersion` of an object of a kind that is read: an older or unknown version of
+/// its API group is an error (kubectl would find no such resource); a kind of the same name in
+/// another group (a CRD such as Calico's `NetworkPolicy`) is skipped with a warning. A missing
+/// `apiVersion` is accepted. Returns whether to read the object.
+pub(crate) fn api_version_ok(
+    b: &mut Builder,
+    ctx: &Ctx<'_>,
+    map: &Mapping,
+    kind: &str,
+    path: &FieldPath,
+) -> bool {
+    let Some((want, groups)) = served(kind) else {
+        return true;
+    };
+    let Some(given) = map.get("apiVersion").and_then(Value::as_str) else {
+        return true;
+    };
+    if given == want {
+        return true;
+    }
+    let group = given.rsplit_once('/').map_or("", |(g, _)| g);
+    let at = path.key("apiVersion");
+    if groups.contains(&group) {
+        let removed = removed_in(given)
+            .map(|r| format!(" (removed in Kubernetes {r})"))
+            .unwrap_or_default();
+        let msg = format!(
+            "no matches for kind {kind:?} in version {given:?}{removed}: {kind} is served as `apiVersion: {want}`"
+        );
+        b.push(ctx, PathDiag::error(at, "unknown-api-version", msg));
+    } else {
+        let msg = format!(
+            "skipped {kind}{} of apiVersion {given:?}: it is not the Kubernetes {kind} ({want})",
+            object_name(map)
+        );
+        b.push(ctx, PathDiag::warning(at, "skipped-kind", msg));
+    }
+    false
+}
+
+/// ` name` of an object, or nothing.
+fn object_name(map: &Mapping) -> String {
+    map.get("metadata")
+        .and_then(|m| m.get("name"))
+        .and_then(Value::as_str)
+        .map(|n| format!(" {n}"))
+        .unwrap_or_default()
+}
+
+/// True for `List` and typed lists (`PodList`, `DeploymentList`, …).
+pub(crate) fn is_list(kind: &str) -> bool {
+    kind == "List" || (kind.len() > 4 && kind.ends_with("List"))
+}
+
+/// Reads the items of a list. Items of a typed list that omit `kind` (and `apiVersion`), as the
+/// API server returns them, take the kind from the list's kind and the list's `apiVersion`.
+pub(crate) fn list(b: &mut Builder, ctx: &Ctx<'_>, map: &Mapping, kind: &str, path: &FieldPath) {
+    let item_kind = kind.strip_suffix("List").filter(|k| !k.is_empty());
+    let items = match map.get("items") {
+        Some(Value::Sequence(items)) => items,
+        None | Some(Value::Null) => return,
+        Some(_) => {
+            let d = PathDiag::error(
+                path.key("items"),
+                "invalid-type",
+                format!("{kind} items must be a list"),
+            );
+            b.push(ctx, d);
+            return;
+        }
+    };
+    for (i, item) in items.iter().enumerate() {
+        let at = path.key("items").index(i);
+        match (item_kind, item) {
+            (Some(k), Value::Mapping(m)) if !m.contains_key("kind") => {
+                let mut typed = m.clone();
+                typed.insert("kind".into(), k.into());
+                if let Some(v) = map
+                    .get("apiVersion")
+                    .filter(|_| !m.contains_key("apiVersion"))
+                {
+                    typed.insert("apiVersion".into(), v.clone());
+                }
+                b.object(ctx, &Value::Mapping(typed), &at);
+            }
+            _ => b.object(ctx, item, &at),
+        }
+    }
+}
+
+/// An object whose kind is not read: likely typos of a kind that is read get a warning each;
+/// every other kind is counted into the file's summary.
+pub(crate) fn skipped(b: &mut Builder, ctx: &Ctx<'_>, map: &Mapping, kind: &str, path: &FieldPath) {
+    let typo = suggest::closest(kind, READ_KINDS).filter(|_| !QUIET_KINDS.contains(&kind));
+    if let Some(known) = typo {
+        let msg = format!(
+            "skipped {kind}{}: unknown kind; did you mean {known}?",
+            object_name(map)
+        );
+        let d = PathDiag::warning(path.key("kind"), "skipped-kind", msg);
+        b.push(ctx, d);
+        return;
+    }
+    let pending = &mut b.manifest;
+    if pending.first_skipped.is_none() {
+        pending.first_skipped = Some(ctx.span(&path.key("kind")));
+    }
+    match pending.skipped.iter_mut().find(|(k, _)| k == kind) {
+        Some((_, n)) => *n += 1,
+        None => pending.skipped.push((kind.to_string(), 1)),
+    }
+}
+
+/// Ends a file: one info diagnostic summarising the objects skipped in it.
+pub(crate) fn end_of_file(b: &mut Builder, file: &str) {
+    let skipped = std::mem::take(&mut b.manifest.skipped);
+    let Some(at) = b.manifest.first_skipped.take() else {
+        return;
+    };
+    let total: usize = skipped.iter().map(|(_, n)| n).sum();
+    let kinds: Vec<String> = skipped.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    let (objects, verb) = if total == 1 {
+        ("object", "does")
+    } else {
+        ("objects", "do")
+    };
+    b.diags.push(Diagnostic {
+        file: file.to_string(),
+        line: at.line,
+        col: at.col,
+        severity: Severity::Info,
+        code: "skipped-kinds",
+        message: format!(
+            "skipped {total} {objects} that {verb} not affect flows: {} (only NetworkPolicies, Namespaces, Pods and workloads are read)",
+            kinds.join(", ")
+        ),
+    });
+}
+
+/// Notes a pod just added to the model (at `index`) when it has a controller owner.
+pub(crate) fn pod_added(b: &mut Builder, obj: &core::Pod, index: usize) {
+    owned_added(b, &obj.metadata, index);
+}
+
+/// Notes an endpoint just added to the model (at `index`) when its object has a controller
+/// owner: a pod, or a workload such as the ReplicaSet of a Deployment (`kubectl get all`).
+pub(crate) fn owned_added(b: &mut Builder, metadata: &ObjectMeta, index: usize) {
+    let owner = metadata
+        .owner_references
+        .iter()
+        .flatten()
+        .find(|o| o.controller == Some(true));
+    if let Some(o) = owner {
+        b.manifest.owned.push(Owned {
+            pod: index,
+            kind: o.kind.clone(),
+            name: o.name.clone(),
+        });
+    }
+}
+
+/// What is left to do once every input is read.
+pub(crate) fn finish(b: &mut Builder, options: &ParseOptions) {
+    let owned = std::mem::take(&mut b.manifest.owned);
+    if options.group_replicas {
+        replicas::group(&mut b.model, &owned, &mut b.auto_ip, &mut b.diags);
+    }
+}
