@@ -268,7 +268,7 @@ fn unknown_named_port(c: &Compiled<'_>, out: &mut Vec<Lint>) {
                             cp.name.as_deref() == Some(name.as_str())
                                 && cp.protocol == port.protocol
                         }),
-                        EndpointKind::External { .. } => false,
+                        EndpointKind::External { .. } | EndpointKind::Node { .. } => false,
                     });
                     if !defined && !dests.is_empty() {
                         let other = dests.iter().any(|&e| match c.endpoints()[e].kind {
@@ -276,7 +276,7 @@ fn unknown_named_port(c: &Compiled<'_>, out: &mut Vec<Lint>) {
                                 .ports
                                 .iter()
                                 .any(|cp| cp.name.as_deref() == Some(name.as_str())),
-                            EndpointKind::External { .. } => false,
+                            EndpointKind::External { .. } | EndpointKind::Node { .. } => false,
                         });
                         let note = if other {
                             " (it exists for another protocol)"

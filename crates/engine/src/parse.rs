@@ -15,7 +15,7 @@ use crate::model::{
     ContainerPort, Labels, Model, Namespace, Pod, Protocol, Span, NAMESPACE_NAME_LABEL,
 };
 use crate::yaml::{split_documents, Document, Locator};
-use crate::{toy, validate, Input};
+use crate::{tiered, toy, validate, Input};
 
 /// Parses and validates every input into one model. Objects with errors are left out; every
 /// problem is a diagnostic with file, line and column.
@@ -211,7 +211,24 @@ impl Builder {
                 Ok(obj) => self.namespace(ctx, &obj, path),
                 Err(e) => typed_error(self, e),
             },
-            "List" | "NetworkPolicyList" | "PodList" | "NamespaceList" => match map.get("items") {
+            "AdminNetworkPolicy" | "BaselineAdminNetworkPolicy" | "ClusterNetworkPolicy" => {
+                let loc = |p: &FieldPath| ctx.span(p);
+                let diags = tiered::input::add_cluster_policy(&mut self.model, value, path, &loc);
+                self.diags.extend(diags.into_iter().map(|d| ctx.diag(d)));
+            }
+            "Node" => {
+                let loc = |p: &FieldPath| ctx.span(p);
+                let diags = tiered::input::add_node(&mut self.model, value, path, &loc);
+                self.diags.extend(diags.into_iter().map(|d| ctx.diag(d)));
+            }
+            "List"
+            | "NetworkPolicyList"
+            | "PodList"
+            | "NamespaceList"
+            | "AdminNetworkPolicyList"
+            | "BaselineAdminNetworkPolicyList"
+            | "ClusterNetworkPolicyList"
+            | "NodeList" => match map.get("items") {
                 Some(Value::Sequence(items)) => {
                     for (i, item) in items.iter().enumerate() {
                         self.object(ctx, item, &path.key("items").index(i));
@@ -240,7 +257,7 @@ impl Builder {
                         path.key("kind"),
                         "skipped-kind",
                         format!(
-                            "skipped {other}{name}: only NetworkPolicy, Pod, Namespace and List objects affect the verdicts"
+                            "skipped {other}{name}: only NetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy, Pod, Namespace, Node and List objects affect the verdicts"
                         ),
                     ),
                 );
@@ -471,6 +488,7 @@ impl Builder {
             .flat_map(|p| p.ips.iter().copied())
             .collect();
         used.extend(self.model.externals.iter().map(|e| e.ip));
+        used.extend(self.model.nodes.iter().flat_map(|n| n.ips.iter().copied()));
         for (pod, ns, k) in std::mem::take(&mut self.auto_ip) {
             let mut k = k;
             let ip = loop {
@@ -489,6 +507,7 @@ impl Builder {
             used.insert(ip);
             self.model.pods[pod].ips.push(ip);
         }
+        self.diags.extend(tiered::input::finish(&mut self.model));
         (self.model, self.diags)
     }
 }
@@ -519,7 +538,7 @@ mod tests {
     #[test]
     fn other_kinds_are_skipped_with_a_warning() {
         let (_, d) = run("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n");
-        assert_eq!(d, vec!["in.yaml:2:7: warning: skipped Deployment web: only NetworkPolicy, Pod, Namespace and List objects affect the verdicts"]);
+        assert_eq!(d, vec!["in.yaml:2:7: warning: skipped Deployment web: only NetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy, Pod, Namespace, Node and List objects affect the verdicts"]);
     }
 
     #[test]

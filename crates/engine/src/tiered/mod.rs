@@ -15,6 +15,7 @@
 
 mod checks;
 pub mod eval;
+pub(crate) mod input;
 mod node;
 mod parse;
 pub mod ports;
