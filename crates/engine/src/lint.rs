@@ -7,6 +7,7 @@ mod dns;
 mod finding;
 /// The split-rule trap; `split_rules` finds the pairs for other views (AND-vs-OR variants).
 pub(crate) mod split_rule;
+mod tiered;
 
 use std::collections::BTreeSet;
 
@@ -21,7 +22,7 @@ use crate::model::{Model, PolicyType, PortProto, PortRef, Span, NAMESPACE_NAME_L
 use crate::selector::describe_selector;
 
 /// Every stable lint code, in the order of the documentation.
-pub const CODES: [&str; 13] = [
+pub const CODES: [&str; 17] = [
     "or-bug",
     "split-rule",
     "dns-trap",
@@ -35,6 +36,10 @@ pub const CODES: [&str; 13] = [
     "ipblock-contains-pods",
     "yaml11-boolean",
     "policy-namespace",
+    "tier-priority-tie",
+    "pass-to-nothing",
+    "baseline-shadowed",
+    "admin-deny-overrides-networkpolicy",
 ];
 
 /// Half-open flows explained at most (each costs an explanation); the lint names a few anyway.
@@ -55,6 +60,7 @@ pub fn lint(c: &Compiled<'_>, texts: &[&str]) -> Vec<Lint> {
     ipblock_contains_pods(c, &mut out);
     yaml11(texts, &mut out);
     policy_namespace(c, &mut out);
+    tiered::tiered_lints(c, &mut out);
     out.sort_by(|a, b| (a.span, a.code).cmp(&(b.span, b.code)));
     out
 }

@@ -24,11 +24,11 @@ use crate::model::{
 pub(crate) struct Bits(pub(crate) Vec<u64>);
 
 impl Bits {
-    fn empty(n: usize) -> Self {
+    pub(crate) fn empty(n: usize) -> Self {
         Bits(vec![0; n.div_ceil(64)])
     }
 
-    fn full(n: usize) -> Self {
+    pub(crate) fn full(n: usize) -> Self {
         let mut b = Bits(vec![u64::MAX; n.div_ceil(64)]);
         if n % 64 != 0 {
             if let Some(last) = b.0.last_mut() {
@@ -38,19 +38,19 @@ impl Bits {
         b
     }
 
-    fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.0.iter().all(|&w| w == 0)
     }
 
     /// Keeps only the members of `other`.
-    fn intersect_with(&mut self, other: &Bits) {
+    pub(crate) fn intersect_with(&mut self, other: &Bits) {
         for (a, b) in self.0.iter_mut().zip(&other.0) {
             *a &= b;
         }
     }
 
     /// Removes the members of `other`.
-    fn remove_all(&mut self, other: &Bits) {
+    pub(crate) fn remove_all(&mut self, other: &Bits) {
         for (a, b) in self.0.iter_mut().zip(&other.0) {
             *a &= !b;
         }
@@ -68,13 +68,13 @@ impl Bits {
         self.0[i / 64] >> (i % 64) & 1 == 1
     }
 
-    fn union_with(&mut self, other: &Bits) {
+    pub(crate) fn union_with(&mut self, other: &Bits) {
         for (a, b) in self.0.iter_mut().zip(&other.0) {
             *a |= b;
         }
     }
 
-    fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+    pub(crate) fn ones(&self) -> impl Iterator<Item = usize> + '_ {
         self.0.iter().enumerate().flat_map(|(w, &word)| {
             let mut word = word;
             std::iter::from_fn(move || {
@@ -552,7 +552,7 @@ impl<'m> Compiled<'m> {
 
     /// Per endpoint, the set of peers NetworkPolicy allows for `pp` in direction `dir` (all of
     /// them when no NetworkPolicy isolates the endpoint), the tiered policies left out.
-    fn network_policy_sides(&self, pp: PortProto, dir: PolicyType) -> Vec<Bits> {
+    pub(crate) fn network_policy_sides(&self, pp: PortProto, dir: PolicyType) -> Vec<Bits> {
         let n = self.endpoints.len();
         let di = dir_index(dir);
         (0..n)

@@ -154,9 +154,24 @@ impl<'m> Compiled<'m> {
         index
     }
 
+    /// The evaluation order of the tiered policies.
+    pub(crate) fn tier_order(&self) -> &TierOrder {
+        &self.tiered.order
+    }
+
+    /// Whether tiered policy `policy`'s subject selects endpoint `e`.
+    pub(crate) fn tiered_subject_selects(&self, policy: usize, e: usize) -> bool {
+        self.tiered.subjects.get(policy).is_some_and(|s| s.get(e))
+    }
+
+    /// Whether any tiered policy selects endpoint `e`.
+    pub(crate) fn tiered_selects_any(&self, e: usize) -> bool {
+        self.tiered.selects_any(e)
+    }
+
     /// The cells among `open` that rule `rule` (direction `dir`) of tiered policy `policy`
     /// matches, for pod `e`'s side on `pp`.
-    fn tiered_rule_cells(
+    pub(crate) fn tiered_rule_cells(
         &self,
         policy: usize,
         dir: PolicyType,
