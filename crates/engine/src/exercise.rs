@@ -140,7 +140,8 @@ pub enum Highlight {
         to: String,
         port: String,
     },
-    /// A policy by `namespace/name`: `{policy: app/default-deny-all}`.
+    /// A policy by `namespace/name` (`{policy: app/default-deny-all}`), or a tiered policy by
+    /// `Kind/name` (`{policy: ClusterNetworkPolicy/sandbox-isolation}`).
     Policy(String),
     /// A pod by `namespace/name`: `{pod: app/api}`.
     Pod(String),

@@ -242,6 +242,16 @@ pub const TUTORIAL_FILES: &[(&str, &str, &str)] = &[
         include_str!("../../../tutorial/08-a-debugging-order.md"),
         include_str!("../../../tutorial/08-a-debugging-order.yaml"),
     ),
+    (
+        "09-tiers-and-precedence",
+        include_str!("../../../tutorial/09-tiers-and-precedence.md"),
+        include_str!("../../../tutorial/09-tiers-and-precedence.yaml"),
+    ),
+    (
+        "10-pass-and-delegation",
+        include_str!("../../../tutorial/10-pass-and-delegation.md"),
+        include_str!("../../../tutorial/10-pass-and-delegation.yaml"),
+    ),
 ];
 
 /// An exercise file, unparsed (`netpol_engine::parse_exercise` reads it).
