@@ -51,6 +51,14 @@ pub const FILES: &[(&str, &str)] = &[
         "upstream-e2e",
         include_str!("../../../examples/upstream-e2e.yaml"),
     ),
+    (
+        "admin-guardrail",
+        include_str!("../../../examples/admin-guardrail.yaml"),
+    ),
+    (
+        "baseline-default-deny",
+        include_str!("../../../examples/baseline-default-deny.yaml"),
+    ),
 ];
 
 /// The id of the scenario the playground opens with.
@@ -68,7 +76,8 @@ pub struct Example {
     pub description: String,
     /// The cluster: toy format or Kubernetes objects.
     pub cluster: String,
-    /// NetworkPolicy documents.
+    /// NetworkPolicy documents (and tiered policies: AdminNetworkPolicy,
+    /// BaselineAdminNetworkPolicy, ClusterNetworkPolicy).
     pub policies: String,
     /// The port to show first, e.g. `8080/TCP`.
     pub port: Option<String>,
