@@ -207,6 +207,22 @@ pub const EXERCISE_FILES: &[(&str, &str)] = &[
         "16-one-rule-not-two",
         include_str!("../../../exercises/16-one-rule-not-two.yaml"),
     ),
+    (
+        "17-the-admin-deny-wins",
+        include_str!("../../../exercises/17-the-admin-deny-wins.yaml"),
+    ),
+    (
+        "18-a-pass-to-nobody",
+        include_str!("../../../exercises/18-a-pass-to-nobody.yaml"),
+    ),
+    (
+        "19-the-baseline-that-never-applies",
+        include_str!("../../../exercises/19-the-baseline-that-never-applies.yaml"),
+    ),
+    (
+        "20-two-policies-one-priority",
+        include_str!("../../../exercises/20-two-policies-one-priority.yaml"),
+    ),
 ];
 
 /// The embedded tutorial steps (`tutorial/NN-slug.md` + `.yaml`), in order: `(id, markdown, yaml)`.
