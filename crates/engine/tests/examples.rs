@@ -260,7 +260,12 @@ fn admin_guardrail_accepts_passes_and_denies() {
             ("sandbox/untrusted", "app/api", "8080/TCP", false),
             // Nothing selects the sandbox or monitoring for a matching rule: default allow.
             ("app/api", "sandbox/untrusted", "8080/TCP", true),
-            ("sandbox/untrusted", "monitoring/prometheus", "9090/TCP", true),
+            (
+                "sandbox/untrusted",
+                "monitoring/prometheus",
+                "9090/TCP",
+                true,
+            ),
         ],
     );
 }

@@ -184,7 +184,7 @@ fn walk_lints(c: &Compiled<'_>, out: &mut Vec<Lint>) {
     for pp in c.ports_that_matter() {
         for dir in DIRECTIONS {
             let np = c.network_policy_sides(pp, dir);
-            for e in 0..n {
+            for (e, np_row) in np.iter().enumerate() {
                 if !c.endpoints()[e].is_pod() || !c.tiered_selects_any(e) {
                     continue;
                 }
@@ -194,7 +194,7 @@ fn walk_lints(c: &Compiled<'_>, out: &mut Vec<Lint>) {
                     e,
                     dir,
                     pp,
-                    isolated.then_some(&np[e]),
+                    isolated.then_some(np_row),
                     |tier, rule, cells| {
                         hits.push((tier, rule, cells.clone()));
                     },
@@ -214,7 +214,7 @@ fn walk_lints(c: &Compiled<'_>, out: &mut Vec<Lint>) {
                             Action::Pass if !isolated && !baseline.get(other) => {
                                 passes.entry((*p, dir, *r)).or_default().add(example);
                             }
-                            Action::Deny if isolated && np[e].get(other) => {
+                            Action::Deny if isolated && np_row.get(other) => {
                                 denies.entry((*p, dir, *r)).or_default().add(example);
                             }
                             _ => {}
