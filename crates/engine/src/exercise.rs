@@ -540,12 +540,16 @@ fn why_denied<'l>(ex: &Explanation, lines: &'l [Line]) -> Vec<&'l Line> {
 }
 
 /// Per side, the line that says why it allows the flow: the tiered rule or the default that
-/// decided it, else not isolated, or the first rule that allows it.
+/// decided it (after the Pass that handed the flow down, if any), else not isolated, or the
+/// first rule that allows it.
 fn why_allowed(lines: &[Line]) -> Vec<&Line> {
     let mut out: Vec<&Line> = Vec::new();
     for dir in [PolicyType::Egress, PolicyType::Ingress] {
         let of_side = || lines.iter().filter(move |l| l.side == Some(dir));
         let tier = of_side().find(|l| matches!(l.kind, LineKind::TierRule | LineKind::TierDefault));
+        if tier.is_some_and(|l| l.kind == LineKind::TierDefault) {
+            out.extend(of_side().filter(|l| l.kind == LineKind::TierPass));
+        }
         let np = of_side().find(|l| matches!(l.kind, LineKind::NotIsolated | LineKind::Allows(_)));
         out.extend(tier.or(np));
     }

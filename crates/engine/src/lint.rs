@@ -365,7 +365,8 @@ fn half_open(c: &Compiled<'_>, out: &mut Vec<Lint>) {
                 let (Some(e), Some(i)) = (&ex.egress, &ex.ingress) else {
                     continue;
                 };
-                let (open_side, reason) = if e.allowed && !i.allowed {
+                let (e_np, i_np) = (e.network_policy_allows(), i.network_policy_allows());
+                let (open_side, reason) = if e_np && !i_np {
                     (
                         e,
                         format!(
@@ -374,7 +375,7 @@ fn half_open(c: &Compiled<'_>, out: &mut Vec<Lint>) {
                             ids(&i.isolated_by)
                         ),
                     )
-                } else if i.allowed && !e.allowed {
+                } else if i_np && !e_np {
                     (
                         i,
                         format!(
