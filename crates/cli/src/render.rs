@@ -195,6 +195,8 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// `ok: 3 files, 3 namespaces, 9 pods, 1 external endpoint, 2 policies; 0 errors, 0 warnings;
 /// 1 lint` (`invalid:` when there are errors; `9 pods, 4 workloads` when there are workloads).
+/// Tiered policies and nodes are counted after the policies when there are any:
+/// `…, 2 policies, 3 tiered policies, 1 node; …`.
 pub(crate) fn check_summary(
     files: usize,
     model: &Model,
@@ -212,8 +214,22 @@ pub(crate) fn check_summary(
     if workloads > 0 {
         pods = format!("{pods}, {}", plural(workloads, "workload", "workloads"));
     }
+    let mut tiered = String::new();
+    if !model.cluster_policies.is_empty() {
+        tiered += &format!(
+            ", {}",
+            plural(
+                model.cluster_policies.len(),
+                "tiered policy",
+                "tiered policies"
+            )
+        );
+    }
+    if !model.nodes.is_empty() {
+        tiered += &format!(", {}", plural(model.nodes.len(), "node", "nodes"));
+    }
     format!(
-        "{}: {}, {}, {}, {}, {}; {}, {}; {}",
+        "{}: {}, {}, {}, {}, {}{tiered}; {}, {}; {}",
         if e > 0 { "invalid" } else { "ok" },
         plural(files, "file", "files"),
         plural(model.namespaces.len(), "namespace", "namespaces"),

@@ -48,6 +48,7 @@ pub(crate) fn assign(model: &mut Model, auto: &[AutoIp]) {
         .flat_map(|p| p.ips.iter().copied())
         .collect();
     used.extend(model.externals.iter().map(|e| e.ip));
+    used.extend(model.nodes.iter().flat_map(|n| n.ips.iter().copied()));
     // The next index to try in each namespace: every index below it is taken, so the scan is
     // linear in the number of pods and declared addresses overall.
     let mut next: HashMap<usize, u64> = HashMap::new();

@@ -105,8 +105,8 @@ impl fmt::Display for DiffError {
 
 impl std::error::Error for DiffError {}
 
-/// The cluster of `cluster` (its files, namespaces, pods and externals) with the policies of
-/// `policies` instead of its own.
+/// The cluster of `cluster` (its files, namespaces, pods, externals and nodes) with the policies
+/// of `policies` (NetworkPolicies and tiered policies) instead of its own.
 ///
 /// The files of `policies` are appended to those of `cluster` and the policies' spans are moved
 /// with them, so every span of the result indexes the result's own `files`.
@@ -119,6 +119,7 @@ pub fn with_policies(cluster: &Model, policies: &Model) -> Model {
     let mut out = Model {
         files: cluster.files.clone(),
         policies: policies.policies.clone(),
+        cluster_policies: policies.cluster_policies.clone(),
         ..cluster.clone()
     };
     out.files.extend(policies.files.iter().cloned());
@@ -130,6 +131,18 @@ pub fn with_policies(cluster: &Model, policies: &Model) -> Model {
                 peer.span = moved(peer.span);
             }
             for port in &mut rule.ports {
+                port.span = moved(port.span);
+            }
+        }
+    }
+    for p in &mut out.cluster_policies {
+        p.span = moved(p.span);
+        for rule in p.ingress.iter_mut().chain(&mut p.egress) {
+            rule.span = moved(rule.span);
+            for peer in &mut rule.peers {
+                peer.span = moved(peer.span);
+            }
+            for port in rule.ports.iter_mut().flatten() {
                 port.span = moved(port.span);
             }
         }

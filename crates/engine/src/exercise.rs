@@ -41,8 +41,8 @@ use serde::{Deserialize, Serialize};
 use crate::diag::{has_errors, Diagnostic, Seg};
 use crate::eval::{compile, Compiled, Endpoint};
 use crate::explain::render::{self, Line, LineKind};
-use crate::explain::{Explanation, Verdict};
-use crate::model::PortProto;
+use crate::explain::{DecidingTier, Explanation, Verdict};
+use crate::model::{PolicyType, PortProto};
 use crate::Input;
 
 /// How hard an exercise is.
@@ -140,7 +140,8 @@ pub enum Highlight {
         to: String,
         port: String,
     },
-    /// A policy by `namespace/name`: `{policy: app/default-deny-all}`.
+    /// A policy by `namespace/name` (`{policy: app/default-deny-all}`), or a tiered policy by
+    /// `Kind/name` (`{policy: ClusterNetworkPolicy/sandbox-isolation}`).
     Policy(String),
     /// A pod by `namespace/name`: `{pod: app/api}`.
     Pod(String),
@@ -513,12 +514,24 @@ fn why_denied<'l>(ex: &Explanation, lines: &'l [Line]) -> Vec<&'l Line> {
     let Some(side) = ex.sides().find(|s| !s.allowed) else {
         return Vec::new();
     };
+    let of_side = |l: &&Line| l.side == Some(side.direction);
+    if matches!(
+        side.decided_by(),
+        DecidingTier::Admin | DecidingTier::Baseline
+    ) {
+        // A tiered rule denied it (and maybe a tie decided which one).
+        return lines
+            .iter()
+            .filter(of_side)
+            .filter(|l| matches!(l.kind, LineKind::TierRule | LineKind::TieBreak))
+            .collect();
+    }
     let closest = (0..side.misses.len()).min_by_key(|&i| side.misses[i].reasons.len());
     lines
         .iter()
         .filter(|l| l.side == Some(side.direction))
         .filter(|l| match l.kind {
-            LineKind::Isolated | LineKind::NoRuleAllows => true,
+            LineKind::Isolated | LineKind::NoRuleAllows | LineKind::TierPass => true,
             LineKind::Miss(i) => Some(i) == closest,
             LineKind::WithoutRules(_) => closest.is_none(),
             _ => false,
@@ -526,15 +539,19 @@ fn why_denied<'l>(ex: &Explanation, lines: &'l [Line]) -> Vec<&'l Line> {
         .collect()
 }
 
-/// Per side, the line that says why it allows the flow: not isolated, or the first rule that
-/// allows it.
+/// Per side, the line that says why it allows the flow: the tiered rule or the default that
+/// decided it (after the Pass that handed the flow down, if any), else not isolated, or the
+/// first rule that allows it.
 fn why_allowed(lines: &[Line]) -> Vec<&Line> {
     let mut out: Vec<&Line> = Vec::new();
-    for line in lines {
-        let why = matches!(line.kind, LineKind::NotIsolated | LineKind::Allows(_));
-        if why && out.last().is_none_or(|last| last.side != line.side) {
-            out.push(line);
+    for dir in [PolicyType::Egress, PolicyType::Ingress] {
+        let of_side = || lines.iter().filter(move |l| l.side == Some(dir));
+        let tier = of_side().find(|l| matches!(l.kind, LineKind::TierRule | LineKind::TierDefault));
+        if tier.is_some_and(|l| l.kind == LineKind::TierDefault) {
+            out.extend(of_side().filter(|l| l.kind == LineKind::TierPass));
         }
+        let np = of_side().find(|l| matches!(l.kind, LineKind::NotIsolated | LineKind::Allows(_)));
+        out.extend(tier.or(np));
     }
     out
 }

@@ -7,6 +7,7 @@ mod dns;
 mod finding;
 /// The split-rule trap; `split_rules` finds the pairs for other views (AND-vs-OR variants).
 pub(crate) mod split_rule;
+mod tiered;
 
 use std::collections::BTreeSet;
 
@@ -21,7 +22,7 @@ use crate::model::{Model, PolicyType, PortProto, PortRef, Span, NAMESPACE_NAME_L
 use crate::selector::describe_selector;
 
 /// Every stable lint code, in the order of the documentation.
-pub const CODES: [&str; 13] = [
+pub const CODES: [&str; 17] = [
     "or-bug",
     "split-rule",
     "dns-trap",
@@ -35,6 +36,10 @@ pub const CODES: [&str; 13] = [
     "ipblock-contains-pods",
     "yaml11-boolean",
     "policy-namespace",
+    "tier-priority-tie",
+    "pass-to-nothing",
+    "baseline-shadowed",
+    "admin-deny-overrides-networkpolicy",
 ];
 
 /// Half-open flows explained at most (each costs an explanation); the lint names a few anyway.
@@ -55,6 +60,7 @@ pub fn lint(c: &Compiled<'_>, texts: &[&str]) -> Vec<Lint> {
     ipblock_contains_pods(c, &mut out);
     yaml11(texts, &mut out);
     policy_namespace(c, &mut out);
+    tiered::tiered_lints(c, &mut out);
     out.sort_by(|a, b| (a.span, a.code).cmp(&(b.span, b.code)));
     out
 }
@@ -268,7 +274,7 @@ fn unknown_named_port(c: &Compiled<'_>, out: &mut Vec<Lint>) {
                             cp.name.as_deref() == Some(name.as_str())
                                 && cp.protocol == port.protocol
                         }),
-                        EndpointKind::External { .. } => false,
+                        EndpointKind::External { .. } | EndpointKind::Node { .. } => false,
                     });
                     if !defined && !dests.is_empty() {
                         let other = dests.iter().any(|&e| match c.endpoints()[e].kind {
@@ -276,7 +282,7 @@ fn unknown_named_port(c: &Compiled<'_>, out: &mut Vec<Lint>) {
                                 .ports
                                 .iter()
                                 .any(|cp| cp.name.as_deref() == Some(name.as_str())),
-                            EndpointKind::External { .. } => false,
+                            EndpointKind::External { .. } | EndpointKind::Node { .. } => false,
                         });
                         let note = if other {
                             " (it exists for another protocol)"
@@ -359,7 +365,8 @@ fn half_open(c: &Compiled<'_>, out: &mut Vec<Lint>) {
                 let (Some(e), Some(i)) = (&ex.egress, &ex.ingress) else {
                     continue;
                 };
-                let (open_side, reason) = if e.allowed && !i.allowed {
+                let (e_np, i_np) = (e.network_policy_allows(), i.network_policy_allows());
+                let (open_side, reason) = if e_np && !i_np {
                     (
                         e,
                         format!(
@@ -368,7 +375,7 @@ fn half_open(c: &Compiled<'_>, out: &mut Vec<Lint>) {
                             ids(&i.isolated_by)
                         ),
                     )
-                } else if i.allowed && !e.allowed {
+                } else if i_np && !e_np {
                     (
                         i,
                         format!(

@@ -8,7 +8,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::{Deserialize, Serialize};
 use serde_yaml::{Mapping, Value};
 
-use crate::diag::{Diagnostic, FieldPath, PathDiag, Severity};
+use crate::diag::{quote, shown, Diagnostic, FieldPath, PathDiag, Severity};
 use crate::model::Span;
 use crate::parse::{Builder, Ctx};
 use crate::replicas::{self, Owned};
@@ -32,14 +32,23 @@ pub(crate) struct Pending {
     /// The objects of the current file skipped because of their kind: each kind with its count,
     /// in order of first appearance, and where the first one is.
     skipped: Vec<(String, usize)>,
+    /// Skipped objects of kinds beyond the first [`MAX_LISTED_KINDS`].
+    other_kinds: usize,
     first_skipped: Option<Span>,
     /// Pods (and workloads) read with a controller `ownerReference`.
     pub owned: Vec<Owned>,
 }
 
+/// At most this many skipped kinds are named in a file's summary.
+const MAX_LISTED_KINDS: usize = 12;
+
 /// The kinds that are read (for "did you mean").
-const READ_KINDS: [&str; 11] = [
+const READ_KINDS: [&str; 15] = [
     "NetworkPolicy",
+    "AdminNetworkPolicy",
+    "BaselineAdminNetworkPolicy",
+    "ClusterNetworkPolicy",
+    "Node",
     "Pod",
     "Namespace",
     "List",
@@ -54,8 +63,7 @@ const READ_KINDS: [&str; 11] = [
 
 /// Built-in kinds that do not affect flows; any of them is skipped quietly even when its name
 /// is close to a kind that is read (`Node` and `Pod`).
-const QUIET_KINDS: [&str; 12] = [
-    "Node",
+const QUIET_KINDS: [&str; 11] = [
     "Role",
     "Lease",
     "Event",
@@ -119,25 +127,27 @@ pub(crate) fn api_version_ok(
             .map(|r| format!(" (removed in Kubernetes {r})"))
             .unwrap_or_default();
         let msg = format!(
-            "no matches for kind {kind:?} in version {given:?}{removed}: {kind} is served as `apiVersion: {want}`"
+            "no matches for kind {kind:?} in version {}{removed}: {kind} is served as `apiVersion: {want}`",
+            quote(given)
         );
         b.push(ctx, PathDiag::error(at, "unknown-api-version", msg));
     } else {
         let msg = format!(
-            "skipped {kind}{} of apiVersion {given:?}: it is not the Kubernetes {kind} ({want})",
-            object_name(map)
+            "skipped {kind}{} of apiVersion {}: it is not the Kubernetes {kind} ({want})",
+            object_name(map),
+            quote(given)
         );
         b.push(ctx, PathDiag::warning(at, "skipped-kind", msg));
     }
     false
 }
 
-/// ` name` of an object, or nothing.
+/// ` name` of an object, or nothing (quoted and cut when it is not short plain text).
 fn object_name(map: &Mapping) -> String {
     map.get("metadata")
         .and_then(|m| m.get("name"))
         .and_then(Value::as_str)
-        .map(|n| format!(" {n}"))
+        .map(|n| format!(" {}", shown(n)))
         .unwrap_or_default()
 }
 
@@ -188,7 +198,8 @@ pub(crate) fn skipped(b: &mut Builder, ctx: &Ctx<'_>, map: &Mapping, kind: &str,
     let typo = suggest::closest(kind, READ_KINDS).filter(|_| !QUIET_KINDS.contains(&kind));
     if let Some(known) = typo {
         let msg = format!(
-            "skipped {kind}{}: unknown kind; did you mean {known}?",
+            "skipped {}{}: unknown kind; did you mean {known}?",
+            shown(kind),
             object_name(map)
         );
         let d = PathDiag::warning(path.key("kind"), "skipped-kind", msg);
@@ -199,8 +210,11 @@ pub(crate) fn skipped(b: &mut Builder, ctx: &Ctx<'_>, map: &Mapping, kind: &str,
     if pending.first_skipped.is_none() {
         pending.first_skipped = Some(ctx.span(&path.key("kind")));
     }
+    let full = pending.skipped.len() >= MAX_LISTED_KINDS;
     match pending.skipped.iter_mut().find(|(k, _)| k == kind) {
         Some((_, n)) => *n += 1,
+        // Past this many kinds the rest are only counted (a hostile file can hold thousands).
+        None if full => pending.other_kinds += 1,
         None => pending.skipped.push((kind.to_string(), 1)),
     }
 }
@@ -211,8 +225,15 @@ pub(crate) fn end_of_file(b: &mut Builder, file: &str) {
     let Some(at) = b.manifest.first_skipped.take() else {
         return;
     };
-    let total: usize = skipped.iter().map(|(_, n)| n).sum();
-    let kinds: Vec<String> = skipped.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    let others = std::mem::take(&mut b.manifest.other_kinds);
+    let total: usize = skipped.iter().map(|(_, n)| n).sum::<usize>() + others;
+    let mut kinds: Vec<String> = skipped
+        .iter()
+        .map(|(k, n)| format!("{n} {}", shown(k)))
+        .collect();
+    if others > 0 {
+        kinds.push(format!("{others} of other kinds"));
+    }
     let (objects, verb) = if total == 1 {
         ("object", "does")
     } else {
@@ -225,7 +246,7 @@ pub(crate) fn end_of_file(b: &mut Builder, file: &str) {
         severity: Severity::Info,
         code: "skipped-kinds",
         message: format!(
-            "skipped {total} {objects} that {verb} not affect flows: {} (only NetworkPolicies, Namespaces, Pods and workloads are read)",
+            "skipped {total} {objects} that {verb} not affect flows: {} (only NetworkPolicies, the tiered cluster policies, Namespaces, Pods, Nodes and workloads are read)",
             kinds.join(", ")
         ),
     });

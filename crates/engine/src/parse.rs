@@ -23,7 +23,7 @@ use crate::model::{
 use crate::source::{self, Input};
 use crate::toy::ToyCluster;
 use crate::yaml::{split_documents, Document};
-use crate::{limits, objects, toy, validate, workload};
+use crate::{limits, objects, tiered, toy, validate, workload};
 
 /// Parses and validates every input into one model. Objects with errors are left out; every
 /// problem is a diagnostic with file, line and column.
@@ -321,6 +321,16 @@ impl Builder {
                 }
                 Err(e) => self.typed_error(ctx, kind, path, e),
             },
+            "AdminNetworkPolicy" | "BaselineAdminNetworkPolicy" | "ClusterNetworkPolicy" => {
+                let loc = |p: &FieldPath| ctx.span(p);
+                let found = tiered::input::add_cluster_policy(&mut self.model, value, path, &loc);
+                self.push_all(ctx, found);
+            }
+            "Node" => {
+                let loc = |p: &FieldPath| ctx.span(p);
+                let found = tiered::input::add_node(&mut self.model, value, path, &loc);
+                self.push_all(ctx, found);
+            }
             kind if manifest::is_list(kind) => manifest::list(self, ctx, map, kind, path),
             kind => match WorkloadKind::parse(kind) {
                 Some(workload) => workload::read(self, ctx, value, workload, path),
@@ -532,6 +542,8 @@ impl Builder {
                 ..first
             });
         }
+        let tiered = tiered::input::finish(&mut self.model);
+        self.diags.extend(tiered);
         (self.model, self.diags)
     }
 }
@@ -587,7 +599,7 @@ metadata: {name: typo}
             d,
             vec![
                 "in.yaml:14:7: warning: skipped NetworkPolcy typo: unknown kind; did you mean NetworkPolicy?",
-                "in.yaml:2:7: info: skipped 3 objects that do not affect flows: 2 Service, 1 ConfigMap (only NetworkPolicies, Namespaces, Pods and workloads are read)",
+                "in.yaml:2:7: info: skipped 3 objects that do not affect flows: 2 Service, 1 ConfigMap (only NetworkPolicies, the tiered cluster policies, Namespaces, Pods, Nodes and workloads are read)",
             ]
         );
     }

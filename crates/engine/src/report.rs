@@ -43,10 +43,11 @@ impl MatrixReport {
 }
 
 /// The kind of endpoint `e` of `index`: the Kubernetes kind a pod endpoint stands for (`Pod`,
-/// `Deployment`, `StatefulSet`, …), or `External` for an external endpoint.
+/// `Deployment`, `StatefulSet`, …), `External` for an external endpoint, or `Node` for a node.
 pub fn endpoint_kind(index: &Compiled<'_>, e: usize) -> &'static str {
     match index.endpoints()[e].kind {
         EndpointKind::Pod { pod } => index.model().pods[pod].kind.as_str(),
         EndpointKind::External { .. } => "External",
+        EndpointKind::Node { .. } => "Node",
     }
 }

@@ -1,8 +1,11 @@
-//! Data-driven conformance tests: every case in `tests/conformance/*.yaml`.
+//! Data-driven conformance tests: every case in `tests/conformance/*.yaml` and
+//! `tests/conformance/tiered/*.yaml`.
 //!
 //! The expected results in those files come from the Kubernetes `networking.k8s.io/v1` API
-//! reference and the upstream e2e NetworkPolicy tests, never from running the engine. The case
-//! format is described in `tests/conformance/README.md`.
+//! reference and the upstream e2e NetworkPolicy tests, and for the tiered policies from the
+//! network-policy-api documentation and conformance tests, never from running the engine. The
+//! case format is described in `tests/conformance/README.md` and
+//! `tests/conformance/tiered/README.md`.
 //!
 //! Every case is checked and every failure collected, so one run shows everything. Set
 //! `CONFORMANCE_FILTER=text` to run only the cases whose name contains `text`.
@@ -11,6 +14,8 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use netpol_engine::explain::{DecidingTier, SideExplanation, TierRuleMatch};
+use netpol_engine::model::Action;
 use netpol_engine::{compile, parse, Cell, Compiled, Endpoint, EndpointKind, Input, PortProto};
 use serde::Deserialize;
 
@@ -48,6 +53,38 @@ struct ExplainCheck {
     allowed: bool,
     #[serde(default)]
     contains: Vec<String>,
+    /// The tier walk of the source's egress (tiered cases).
+    #[serde(default)]
+    egress: Option<SideCheck>,
+    /// The tier walk of the destination's ingress (tiered cases).
+    #[serde(default)]
+    ingress: Option<SideCheck>,
+}
+
+/// Who decided one direction of a flow (`tests/conformance/tiered/README.md`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SideCheck {
+    /// `Admin`, `NetworkPolicy`, `Baseline` or `Default`.
+    tier: String,
+    /// `Kind/name` of the deciding tiered policy.
+    #[serde(default)]
+    policy: Option<String>,
+    #[serde(default)]
+    rule: Option<usize>,
+    /// As written in the policy's kind: `Allow`, `Accept`, `Deny`.
+    #[serde(default)]
+    action: Option<String>,
+    /// The Pass rule that handed the flow down.
+    #[serde(default)]
+    pass: Option<PassCheck>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PassCheck {
+    policy: String,
+    rule: usize,
 }
 
 #[derive(Debug, Deserialize)]
@@ -63,11 +100,9 @@ fn conformance_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance")
 }
 
-/// Reads every `*.yaml` file: each holds one case or a list of cases.
-/// Returns `(file name, case)` pairs, and a failure per file or case that does not load.
-fn load_cases(failures: &mut Vec<String>) -> Vec<(String, Case)> {
-    let dir = conformance_dir();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+/// The `*.yaml` files of `dir`, sorted.
+fn case_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|ext| ext == "yaml"))
@@ -78,10 +113,23 @@ fn load_cases(failures: &mut Vec<String>) -> Vec<(String, Case)> {
         "no *.yaml case files in {}",
         dir.display()
     );
+    files
+}
+
+/// Reads every `*.yaml` file (`tiered/` included): each holds one case or a list of cases.
+/// Returns `(file name, case)` pairs, and a failure per file or case that does not load.
+fn load_cases(failures: &mut Vec<String>) -> Vec<(String, Case)> {
+    let dir = conformance_dir();
+    let mut files = case_files(&dir);
+    files.extend(case_files(&dir.join("tiered")));
 
     let mut cases = Vec::new();
     for path in files {
-        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        let file = path
+            .strip_prefix(&dir)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .into_owned();
         let text = std::fs::read_to_string(&path).unwrap();
         let value: serde_yaml::Value = match serde_yaml::from_str(&text) {
             Ok(v) => v,
@@ -296,6 +344,85 @@ fn check_explain(index: &Compiled<'_>, check: &ExplainCheck, errors: &mut Vec<St
             ));
         }
     }
+    for (name, want, side) in [
+        ("egress", &check.egress, &explanation.egress),
+        ("ingress", &check.ingress, &explanation.ingress),
+    ] {
+        if let Some(want) = want {
+            if let Some(problem) = check_side(want, side.as_ref()) {
+                errors.push(format!(
+                    "{what}: {name}: {problem}; explanation:\n{}",
+                    indent(&text, "    ")
+                ));
+            }
+        }
+    }
+}
+
+fn tier_name(t: DecidingTier) -> &'static str {
+    match t {
+        DecidingTier::Admin => "Admin",
+        DecidingTier::NetworkPolicy => "NetworkPolicy",
+        DecidingTier::Baseline => "Baseline",
+        DecidingTier::Default => "Default",
+    }
+}
+
+/// Compares one direction's tier walk with the check; `Some(problems)` when they differ.
+fn check_side(want: &SideCheck, side: Option<&SideExplanation>) -> Option<String> {
+    let Some(side) = side else {
+        return Some("no walk on this side (not a pod)".to_string());
+    };
+    let walk = side.tiers.as_ref();
+    let tier = tier_name(side.decided_by());
+    let deciding: Option<&TierRuleMatch> = walk.and_then(|w| match w.decided_by {
+        DecidingTier::Admin => w.admin_rule.as_ref(),
+        DecidingTier::Baseline => w.baseline_rule.as_ref(),
+        _ => None,
+    });
+    let mut problems = Vec::new();
+    if tier != want.tier {
+        problems.push(format!("tier {tier}, expected {}", want.tier));
+    }
+    if let Some(p) = &want.policy {
+        let got = deciding.map(|m| m.policy.id.as_str());
+        if got != Some(p.as_str()) {
+            problems.push(format!("policy {got:?}, expected {p}"));
+        }
+    }
+    if let Some(r) = want.rule {
+        let got = deciding.map(|m| m.rule);
+        if got != Some(r) {
+            problems.push(format!("rule {got:?}, expected {r}"));
+        }
+    }
+    if let Some(a) = &want.action {
+        let got = deciding.map(|m| m.action_word);
+        if got != Some(a.as_str()) {
+            problems.push(format!("action {got:?}, expected {a}"));
+        }
+    }
+    if let Some(pass) = &want.pass {
+        let passes: Vec<&TierRuleMatch> = walk
+            .into_iter()
+            .flat_map(|w| w.admin_rule.iter().chain(&w.baseline_rule))
+            .filter(|m| m.action == Action::Pass)
+            .collect();
+        if !passes
+            .iter()
+            .any(|m| m.policy.id == pass.policy && m.rule == pass.rule)
+        {
+            let got: Vec<(String, usize)> = passes
+                .iter()
+                .map(|m| (m.policy.id.clone(), m.rule))
+                .collect();
+            problems.push(format!(
+                "pass {got:?}, expected {} rule {}",
+                pass.policy, pass.rule
+            ));
+        }
+    }
+    (!problems.is_empty()).then(|| problems.join("; "))
 }
 
 fn check_diagnostics(

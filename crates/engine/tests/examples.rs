@@ -80,7 +80,10 @@ fn every_example_is_well_formed_and_parses_without_errors() {
             },
         ]);
         assert!(!has_errors(&diags), "{id}: {diags:#?}");
-        assert!(!model.policies.is_empty(), "{id}: no policy");
+        assert!(
+            !model.policies.is_empty() || !model.cluster_policies.is_empty(),
+            "{id}: no policy"
+        );
         assert!(!model.pods.is_empty(), "{id}: no pod");
         if let Some(p) = f.get("port") {
             let pp = PortProto::parse(p).unwrap_or_else(|e| panic!("{id}: {e}"));
@@ -233,6 +236,55 @@ fn upstream_model_policy() {
             ("y/a", "x/a", "80/TCP", false),
             ("x/a", "y/a", "80/TCP", true),
             ("y/c", "x/b", "80/SCTP", true),
+        ],
+    );
+}
+
+#[test]
+fn admin_guardrail_accepts_passes_and_denies() {
+    // Admin tier first, lowest priority first, first matching rule decides
+    // (network-policy-api ClusterNetworkPolicySpec.Priority, Action); Pass hands the flow to the
+    // NetworkPolicies that select the pod, whose verdict is final.
+    check(
+        "admin-guardrail",
+        &[
+            // allow-monitoring (10) accepts before db-from-api is consulted.
+            ("monitoring/prometheus", "app/db", "5432/TCP", true),
+            ("monitoring/prometheus", "app/frontend", "8080/TCP", true),
+            // delegate-app (20) passes traffic inside app to app's NetworkPolicies.
+            ("app/frontend", "app/api", "8080/TCP", true),
+            ("app/api", "app/db", "5432/TCP", true),
+            ("app/frontend", "app/db", "5432/TCP", false),
+            ("app/api", "app/frontend", "8080/TCP", false),
+            // isolate-app (30) denies everything else into app.
+            ("sandbox/untrusted", "app/api", "8080/TCP", false),
+            // Nothing selects the sandbox or monitoring for a matching rule: default allow.
+            ("app/api", "sandbox/untrusted", "8080/TCP", true),
+            (
+                "sandbox/untrusted",
+                "monitoring/prometheus",
+                "9090/TCP",
+                true,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn baseline_default_deny_yields_to_network_policies() {
+    // The Baseline tier only decides for pods no NetworkPolicy selects (network-policy-api
+    // ClusterNetworkPolicySpec.Tier, user story 5).
+    check(
+        "baseline-default-deny",
+        &[
+            ("app/frontend", "app/api", "8080/TCP", true),
+            ("batch/job", "app/api", "8080/TCP", false),
+            ("app/api", "app/frontend", "8080/TCP", false),
+            ("app/frontend", "batch/job", "8080/TCP", false),
+            ("kube-system/coredns", "app/frontend", "8080/TCP", false),
+            // kube-system is not in the subject: DNS keeps working.
+            ("app/frontend", "kube-system/coredns", "53/UDP", true),
+            ("batch/job", "kube-system/coredns", "53/TCP", true),
         ],
     );
 }

@@ -279,3 +279,104 @@ fn lines_text_and_goal_reasons_agree() {
         assert!(names_a_rule, "{}", goal.detail);
     }
 }
+
+/// The tier walk in sentences, with the places each line names: an Admin Deny decides before
+/// NetworkPolicy (network-policy-api AdminNetworkPolicyRuleActionDeny), a Pass hands the flow to
+/// NetworkPolicy, equal priorities are noted, a node is no pod.
+#[test]
+fn tier_walk_sentences_and_spans() {
+    let cluster = "\
+namespaces:
+  x: {labels: {team: red}, pods: {a: app=a ports=web:8080}}
+  y: {labels: {team: blue}, pods: {b: app=b}}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: worker-1, labels: {kubernetes.io/os: linux}}
+status: {addresses: [{type: InternalIP, address: 172.18.0.3}]}
+";
+    let policies = "\
+apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
+metadata: {name: b-deny-blue}
+spec:
+  tier: Admin
+  priority: 10
+  subject: {namespaces: {matchLabels: {team: red}}}
+  ingress:
+  - {action: Deny, from: [{namespaces: {matchLabels: {team: blue}}}]}
+  egress:
+  - {action: Deny, to: [{nodes: {}}], protocols: [{tcp: {destinationPort: {number: 22}}}]}
+---
+apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
+metadata: {name: a-pass-blue}
+spec:
+  tier: Admin
+  priority: 10
+  subject: {namespaces: {matchLabels: {team: red}}}
+  ingress:
+  - {name: delegate, action: Pass, from: [{namespaces: {matchLabels: {team: blue}}}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: a-web, namespace: x}
+spec:
+  podSelector: {}
+  ingress:
+  - ports: [{port: web}]
+";
+    let (model, diags) = parse(&[
+        Input {
+            name: "cluster.yaml",
+            text: cluster,
+        },
+        Input {
+            name: "policies.yaml",
+            text: policies,
+        },
+    ]);
+    assert!(diags.is_empty(), "{diags:?}");
+    let index = compile(&model);
+    let explain = |from: &str, to: &str, port: &str| {
+        let (a, b) = (index.endpoint(from).unwrap(), index.endpoint(to).unwrap());
+        index.explain(a, b, PortProto::parse(port).unwrap())
+    };
+    // a-pass-blue runs first (same priority, by name) and passes; x's NetworkPolicy allows 8080.
+    let ex = explain("y/b", "x/a", "8080/TCP");
+    assert!(ex.allowed());
+    expect![[r#"
+        y/b → x/a on 8080/TCP is ALLOWED: both sides allow it.
+        Egress, Admin tier: no Admin policy selects y/b.
+        Egress, NetworkPolicy: no NetworkPolicy selects y/b for Egress, so NetworkPolicy does not decide; the Baseline tier does.
+        Egress, Baseline tier: no Baseline policy selects y/b.
+        Egress: no tier decided, so Kubernetes' default allows it.
+        Ingress, Admin tier: ClusterNetworkPolicy/a-pass-blue (priority 10) ingress[0] "delegate" Pass matches y/b on 8080/TCP (from[0]: namespaces team=blue) → PASS: the rest of the Admin tier is skipped, and NetworkPolicy decides next.
+        Ingress, NetworkPolicy: x/a is isolated for Ingress by policy (x/a-web).
+          ✓ x/a-web ingress[0] allows it: has no `from`, so it matches every peer, and ports[0] (TCP port named web) matches 8080/TCP.
+          Tie: ClusterNetworkPolicy/a-pass-blue and ClusterNetworkPolicy/b-deny-blue have the same Admin priority 10 and match this flow, and the API leaves their order undefined: the playground evaluates ClusterNetworkPolicy/a-pass-blue first (by name, then kind), a cluster may apply ClusterNetworkPolicy/b-deny-blue (Deny) instead.
+    "#]]
+    .assert_eq(&ex.to_text());
+    let lines = render::lines(&ex);
+    let pass = lines.iter().find(|l| l.kind == LineKind::TierPass).unwrap();
+    let labels: Vec<&str> = pass.spans.iter().map(|s| s.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        ["ClusterNetworkPolicy/a-pass-blue", "ingress[0]", "from[0]"]
+    );
+    assert_eq!(pass.spans[0].span.line, 15);
+    assert!(lines.iter().any(|l| l.kind == LineKind::TieBreak));
+
+    // The egress Deny to nodes on 22 decides before NetworkPolicy; the node has no ingress side.
+    let ex = explain("x/a", "worker-1", "22/TCP");
+    assert!(!ex.allowed());
+    expect![[r#"
+        x/a → worker-1 on 22/TCP is DENIED by the source's egress.
+        Egress, Admin tier: ClusterNetworkPolicy/b-deny-blue (priority 10) egress[0] Deny matches worker-1 on 22/TCP (to[0]: nodes {}; protocols[0]: TCP 22) → DENIED, before NetworkPolicy is consulted.
+        Ingress: worker-1 is a node, not a pod; no policy governs its ingress.
+    "#]]
+    .assert_eq(&ex.to_text());
+    let lines: Vec<u32> = ex.spans().iter().map(|s| s.line).collect();
+    // The policy's name (line 3), and egress[0], its to[0] and protocols[0] (line 11).
+    assert_eq!(lines, [3, 11, 11, 11]);
+}

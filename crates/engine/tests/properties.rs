@@ -1,14 +1,18 @@
 //! Property tests: the fast bitset evaluator agrees with a direct reading of the API reference,
-//! with `explain`, and with `connectivity`; policies are additive.
+//! with `explain`, and with `connectivity`; policies are additive. With tiered policies, the
+//! bitset matrix agrees with `tiered::decide` (the walk written once, over selectors) on top of
+//! the NetworkPolicy oracle.
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use netpol_engine::model::{
-    Cidr, ContainerPort, Except, IpBlock, LabelSelector, Labels, Namespace, NetworkPolicy,
-    NetworkPolicyPeer, NetworkPolicyPort, Operator, Pod, PortRef, Requirement, Rule, Span,
-    WorkloadKind, NAMESPACE_NAME_LABEL,
+    Action, Cidr, ClusterPeer, ClusterPolicy, ClusterPolicyKind, ClusterPort, ClusterRule,
+    ContainerPort, Except, IpBlock, LabelSelector, Labels, Namespace, NamespacedPod, Network,
+    NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Node, Operator, PeerKind, Pod, PortMatch,
+    PortRef, Requirement, Rule, Span, Subject, Tier, WorkloadKind, NAMESPACE_NAME_LABEL,
 };
+use netpol_engine::tiered::{decide, Direct, NpVerdict, PeerView, PodView, TierOrder};
 use netpol_engine::{compile, EndpointKind, Model, PolicyType, PortProto, Protocol};
 use proptest::prelude::*;
 
@@ -245,7 +249,170 @@ fn model_strategy() -> impl Strategy<Value = Model> {
                 pods,
                 externals,
                 policies,
+                cluster_policies: vec![],
+                nodes: vec![],
             }
+        })
+}
+
+fn cluster_peer_strategy(egress: bool) -> impl Strategy<Value = ClusterPeer> {
+    let pods = (selector_strategy(), selector_strategy()).prop_map(|(n, p)| {
+        PeerKind::Pods(NamespacedPod {
+            namespace_selector: n,
+            pod_selector: p,
+        })
+    });
+    let network = prop::sample::select(vec![
+        "0.0.0.0/0",
+        "10.1.0.0/24",
+        "10.1.0.2/32",
+        "10.2.0.0/16",
+        "172.18.0.0/16",
+    ])
+    .prop_map(|t| {
+        let (addr, prefix) = t.split_once('/').unwrap();
+        Network {
+            cidr: Cidr {
+                addr: ip(addr),
+                prefix: prefix.parse().unwrap(),
+            },
+            text: t.to_string(),
+        }
+    });
+    let egress_only = prop_oneof![
+        selector_strategy().prop_map(PeerKind::Nodes),
+        proptest::collection::vec(network, 1..=2).prop_map(PeerKind::Networks),
+    ];
+    let common = prop_oneof![selector_strategy().prop_map(PeerKind::Namespaces), pods];
+    let kind = if egress {
+        prop_oneof![common, egress_only].boxed()
+    } else {
+        common.boxed()
+    };
+    kind.prop_map(|kind| ClusterPeer {
+        kind,
+        span: Span::default(),
+    })
+}
+
+fn cluster_port_strategy() -> impl Strategy<Value = ClusterPort> {
+    let protocol = prop::sample::select(vec![Protocol::Tcp, Protocol::Udp]);
+    prop_oneof![
+        (protocol.clone(), prop::sample::select(vec![80u16, 81, 443]))
+            .prop_map(|(protocol, port)| PortMatch::Number { protocol, port }),
+        protocol.prop_map(|protocol| PortMatch::Range {
+            protocol,
+            start: 80,
+            end: 443
+        }),
+        prop::sample::select(vec!["http", "dns"]).prop_map(|n| PortMatch::Named(n.to_string())),
+    ]
+    .prop_map(|port| ClusterPort {
+        port,
+        span: Span::default(),
+    })
+}
+
+fn cluster_rule_strategy(egress: bool, pass: bool) -> impl Strategy<Value = ClusterRule> {
+    let actions = if pass {
+        vec![Action::Accept, Action::Deny, Action::Pass]
+    } else {
+        vec![Action::Accept, Action::Deny]
+    };
+    (
+        prop::sample::select(actions),
+        proptest::collection::vec(cluster_peer_strategy(egress), 1..=2),
+        proptest::option::of(proptest::collection::vec(cluster_port_strategy(), 1..=2)),
+    )
+        .prop_map(|(action, peers, ports)| ClusterRule {
+            name: None,
+            action,
+            peers,
+            ports,
+            span: Span::default(),
+        })
+}
+
+/// A tiered policy of one of the three kinds; equal priorities are frequent, to exercise the
+/// tie-break.
+fn cluster_policy_strategy() -> impl Strategy<Value = ClusterPolicy> {
+    let subject = prop_oneof![
+        selector_strategy().prop_map(Subject::Namespaces),
+        (selector_strategy(), selector_strategy()).prop_map(|(n, p)| Subject::Pods(
+            NamespacedPod {
+                namespace_selector: n,
+                pod_selector: p,
+            }
+        )),
+    ];
+    (
+        prop::sample::select(ClusterPolicyKind::ALL.to_vec()),
+        any::<bool>(),
+        prop::sample::select(vec![1u32, 2, 2]),
+        prop::sample::select(vec!["a", "b"]),
+        subject,
+        proptest::collection::vec(cluster_rule_strategy(false, true), 0..=2),
+        proptest::collection::vec(cluster_rule_strategy(true, true), 0..=2),
+    )
+        .prop_map(
+            |(kind, admin, priority, name, subject, mut ingress, mut egress)| {
+                let tier = match kind {
+                    ClusterPolicyKind::AdminNetworkPolicy => Tier::Admin,
+                    ClusterPolicyKind::BaselineAdminNetworkPolicy => Tier::Baseline,
+                    ClusterPolicyKind::ClusterNetworkPolicy if admin => Tier::Admin,
+                    ClusterPolicyKind::ClusterNetworkPolicy => Tier::Baseline,
+                };
+                let banp = kind == ClusterPolicyKind::BaselineAdminNetworkPolicy;
+                if banp {
+                    // The BaselineAdminNetworkPolicy has no Pass.
+                    for r in ingress.iter_mut().chain(&mut egress) {
+                        if r.action == Action::Pass {
+                            r.action = Action::Deny;
+                        }
+                    }
+                }
+                ClusterPolicy {
+                    kind,
+                    name: name.to_string(),
+                    tier,
+                    priority: (!banp).then_some(priority),
+                    subject,
+                    ingress,
+                    egress,
+                    span: Span::default(),
+                }
+            },
+        )
+}
+
+/// A model with tiered policies and nodes.
+fn tiered_model_strategy() -> impl Strategy<Value = Model> {
+    (
+        model_strategy(),
+        proptest::collection::vec(cluster_policy_strategy(), 1..=4),
+        proptest::collection::vec(labels_strategy(), 0..=2),
+    )
+        .prop_map(|(mut m, policies, nodes)| {
+            // Names unique per kind, in an order unrelated to the input order.
+            m.cluster_policies = policies
+                .into_iter()
+                .enumerate()
+                .map(|(i, p)| ClusterPolicy {
+                    name: format!("{}{}", p.name, 9 - i),
+                    ..p
+                })
+                .collect();
+            m.nodes = nodes
+                .into_iter()
+                .enumerate()
+                .map(|(i, labels)| Node {
+                    name: format!("node{i}"),
+                    labels,
+                    ips: vec![ip(&format!("172.18.0.{}", i + 2))],
+                    span: Span::default(),
+                })
+                .collect();
+            m
         })
 }
 
@@ -256,6 +423,7 @@ mod oracle {
     pub enum Ep<'a> {
         Pod(&'a Pod),
         Ext(IpAddr),
+        Node(&'a Node),
     }
 
     fn in_cidr(c: &Cidr, ip: IpAddr) -> bool {
@@ -292,6 +460,7 @@ mod oracle {
             let ips: Vec<IpAddr> = match ep {
                 Ep::Pod(p) => p.ips.clone(),
                 Ep::Ext(ip) => vec![*ip],
+                Ep::Node(n) => n.ips.clone(),
             };
             return ips.iter().any(|ip| {
                 in_cidr(&b.cidr, *ip) && !b.except.iter().any(|e| in_cidr(&e.cidr, *ip))
@@ -324,14 +493,21 @@ mod oracle {
                                     && c.protocol == pp.protocol
                                     && c.port == pp.port
                             }),
-                            Ep::Ext(_) => false,
+                            Ep::Ext(_) | Ep::Node(_) => false,
                         },
                     }
             })
     }
 
-    /// Whether `me`'s side of the flow allows it in `dir` (`peer` is the other end).
-    pub fn side(m: &Model, dir: PolicyType, me: &Pod, peer: &Ep, dst: &Ep, pp: PortProto) -> bool {
+    /// What NetworkPolicy says about `me`'s side of the flow in `dir`.
+    pub fn np_verdict(
+        m: &Model,
+        dir: PolicyType,
+        me: &Pod,
+        peer: &Ep,
+        dst: &Ep,
+        pp: PortProto,
+    ) -> NpVerdict {
         let isolating: Vec<&NetworkPolicy> = m
             .policies
             .iter()
@@ -341,30 +517,79 @@ mod oracle {
                     && p.affects(dir)
             })
             .collect();
-        isolating.is_empty()
-            || isolating.iter().any(|p| {
-                p.rules(dir).iter().any(|r| {
-                    (r.peers.is_empty() || r.peers.iter().any(|x| peer_ok(m, p, x, peer)))
-                        && port_ok(r, pp, dst)
-                })
+        let allows = isolating.iter().any(|p| {
+            p.rules(dir).iter().any(|r| {
+                (r.peers.is_empty() || r.peers.iter().any(|x| peer_ok(m, p, x, peer)))
+                    && port_ok(r, pp, dst)
             })
+        });
+        match (isolating.is_empty(), allows) {
+            (true, _) => NpVerdict::NotSelected,
+            (false, true) => NpVerdict::Allowed,
+            (false, false) => NpVerdict::Denied,
+        }
+    }
+
+    fn pod_view<'a>(m: &'a Model, p: &'a Pod) -> PodView<'a> {
+        PodView {
+            labels: &p.labels,
+            namespace_labels: &m.namespace(&p.namespace).unwrap().labels,
+            ips: &p.ips,
+            ports: &p.ports,
+        }
+    }
+
+    fn peer_view<'a>(m: &'a Model, ep: &'a Ep<'a>) -> PeerView<'a> {
+        match ep {
+            Ep::Pod(p) => PeerView::Pod(pod_view(m, p)),
+            Ep::Ext(ip) => PeerView::External { ip: *ip },
+            Ep::Node(n) => PeerView::Node {
+                labels: &n.labels,
+                ips: &n.ips,
+            },
+        }
+    }
+
+    /// `me`'s side in `dir`: NetworkPolicy's verdict, then the tier walk when the model has
+    /// tiered policies (`tiered::decide` over selectors).
+    fn tiered_side(
+        m: &Model,
+        dir: PolicyType,
+        me: &Pod,
+        peer: &Ep,
+        dst: &Ep,
+        pp: PortProto,
+    ) -> bool {
+        let np = np_verdict(m, dir, me, peer, dst, pp);
+        if m.cluster_policies.is_empty() {
+            return np != NpVerdict::Denied;
+        }
+        let flow = Direct {
+            policies: &m.cluster_policies,
+            dir,
+            subject: pod_view(m, me),
+            other: peer_view(m, peer),
+            port: pp,
+        };
+        let order = TierOrder::new(&m.cluster_policies);
+        decide(&m.cluster_policies, &order, dir, &flow, np).allowed
     }
 
     pub fn allowed(m: &Model, src: &Ep, dst: &Ep, pp: PortProto) -> Option<bool> {
         match (src, dst) {
-            (Ep::Ext(_), Ep::Ext(_)) => None,
             (Ep::Pod(a), Ep::Pod(b)) if std::ptr::eq(*a, *b) => Some(true),
-            _ => {
+            (Ep::Pod(_), _) | (_, Ep::Pod(_)) => {
                 let egress = match src {
-                    Ep::Pod(s) => side(m, PolicyType::Egress, s, dst, dst, pp),
-                    Ep::Ext(_) => true,
+                    Ep::Pod(s) => tiered_side(m, PolicyType::Egress, s, dst, dst, pp),
+                    _ => true,
                 };
                 let ingress = match dst {
-                    Ep::Pod(d) => side(m, PolicyType::Ingress, d, src, dst, pp),
-                    Ep::Ext(_) => true,
+                    Ep::Pod(d) => tiered_side(m, PolicyType::Ingress, d, src, dst, pp),
+                    _ => true,
                 };
                 Some(egress && ingress)
             }
+            _ => None,
         }
     }
 }
@@ -373,6 +598,7 @@ fn ep<'a>(m: &'a Model, kind: EndpointKind) -> oracle::Ep<'a> {
     match kind {
         EndpointKind::Pod { pod } => oracle::Ep::Pod(&m.pods[pod]),
         EndpointKind::External { external } => oracle::Ep::Ext(m.externals[external].ip),
+        EndpointKind::Node { node } => oracle::Ep::Node(&m.nodes[node]),
     }
 }
 
@@ -385,55 +611,96 @@ const PORTS: [(u16, Protocol); 6] = [
     (8080, Protocol::Sctp),
 ];
 
+fn check_matrix_and_explain(m: &Model) -> Result<(), TestCaseError> {
+    let c = compile(m);
+    for (port, protocol) in PORTS {
+        let pp = PortProto::new(port, protocol);
+        let matrix = c.matrix(pp);
+        for (i, a) in c.endpoints().iter().enumerate() {
+            for (j, b) in c.endpoints().iter().enumerate() {
+                let want = oracle::allowed(m, &ep(m, a.kind), &ep(m, b.kind), pp);
+                let got = matrix.allowed(i, j);
+                prop_assert_eq!(
+                    want.unwrap_or(false),
+                    got,
+                    "{} -> {} on {}",
+                    a.name,
+                    b.name,
+                    pp
+                );
+                let ex = c.explain(i, j, pp);
+                prop_assert_eq!(ex.allowed(), got, "explain disagrees: {}", ex.to_text());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_connectivity(m: &Model) -> Result<(), TestCaseError> {
+    let c = compile(m);
+    let conns = c.connectivity();
+    let mut by_pair: BTreeMap<(usize, usize, Protocol), Vec<(u16, u16)>> = BTreeMap::new();
+    for conn in &conns {
+        by_pair.insert((conn.from, conn.to, conn.protocol), conn.ports.clone());
+    }
+    let extra = [
+        (1, Protocol::Tcp),
+        (65535, Protocol::Udp),
+        (79, Protocol::Tcp),
+    ];
+    for (port, protocol) in PORTS.iter().copied().chain(extra) {
+        let pp = PortProto::new(port, protocol);
+        let matrix = c.matrix(pp);
+        let n = c.endpoints().len();
+        for i in 0..n {
+            for j in 0..n {
+                let listed = by_pair
+                    .get(&(i, j, protocol))
+                    .is_some_and(|r| r.iter().any(|&(lo, hi)| lo <= port && port <= hi));
+                let (a, b) = (&c.endpoints()[i].name, &c.endpoints()[j].name);
+                prop_assert_eq!(listed, matrix.allowed(i, j), "{} -> {} {}", a, b, pp);
+            }
+        }
+    }
+    for conn in &conns {
+        for w in conn.ports.windows(2) {
+            prop_assert!(
+                w[0].1 + 1 < w[1].0,
+                "ranges must be maximal and ascending: {:?}",
+                conn.ports
+            );
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 
     /// The matrix equals the oracle, and `explain` gives the same verdict for every cell.
     #[test]
     fn matrix_matches_oracle_and_explain(m in model_strategy()) {
-        let c = compile(&m);
-        for (port, protocol) in PORTS {
-            let pp = PortProto::new(port, protocol);
-            let matrix = c.matrix(pp);
-            for (i, a) in c.endpoints().iter().enumerate() {
-                for (j, b) in c.endpoints().iter().enumerate() {
-                    let want = oracle::allowed(&m, &ep(&m, a.kind), &ep(&m, b.kind), pp);
-                    let got = matrix.allowed(i, j);
-                    prop_assert_eq!(want.unwrap_or(false), got, "{} -> {} on {}", a.name, b.name, pp);
-                    let ex = c.explain(i, j, pp);
-                    prop_assert_eq!(ex.allowed(), got, "explain disagrees: {}", ex.to_text());
-                }
-            }
-        }
+        check_matrix_and_explain(&m)?;
+    }
+
+    /// With tiered policies and nodes: the bitset matrix equals the tier walk over the
+    /// NetworkPolicy oracle, and `explain` agrees.
+    #[test]
+    fn tiered_matrix_matches_the_walk_and_explain(m in tiered_model_strategy()) {
+        check_matrix_and_explain(&m)?;
+    }
+
+    /// With tiered policies: connectivity lists exactly the allowed ports of every pair (the
+    /// tiered port numbers, ranges and named ports cut the port ranges).
+    #[test]
+    fn tiered_connectivity_matches_matrix(m in tiered_model_strategy()) {
+        check_connectivity(&m)?;
     }
 
     /// Connectivity lists exactly the allowed ports of every pair.
     #[test]
     fn connectivity_matches_matrix(m in model_strategy()) {
-        let c = compile(&m);
-        let conns = c.connectivity();
-        let mut by_pair: BTreeMap<(usize, usize, Protocol), Vec<(u16, u16)>> = BTreeMap::new();
-        for conn in &conns {
-            by_pair.insert((conn.from, conn.to, conn.protocol), conn.ports.clone());
-        }
-        for (port, protocol) in PORTS.iter().copied().chain([(1, Protocol::Tcp), (65535, Protocol::Udp), (79, Protocol::Tcp)]) {
-            let pp = PortProto::new(port, protocol);
-            let matrix = c.matrix(pp);
-            let n = c.endpoints().len();
-            for i in 0..n {
-                for j in 0..n {
-                    let listed = by_pair
-                        .get(&(i, j, protocol))
-                        .is_some_and(|r| r.iter().any(|&(lo, hi)| lo <= port && port <= hi));
-                    prop_assert_eq!(listed, matrix.allowed(i, j), "{} -> {} {}", c.endpoints()[i].name, c.endpoints()[j].name, pp);
-                }
-            }
-        }
-        for conn in &conns {
-            for w in conn.ports.windows(2) {
-                prop_assert!(w[0].1 + 1 < w[1].0, "ranges must be maximal and ascending: {:?}", conn.ports);
-            }
-        }
+        check_connectivity(&m)?;
     }
 
     /// Rules are additive: once a pod is isolated in a direction, adding a policy can only widen

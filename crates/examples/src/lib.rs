@@ -51,6 +51,14 @@ pub const FILES: &[(&str, &str)] = &[
         "upstream-e2e",
         include_str!("../../../examples/upstream-e2e.yaml"),
     ),
+    (
+        "admin-guardrail",
+        include_str!("../../../examples/admin-guardrail.yaml"),
+    ),
+    (
+        "baseline-default-deny",
+        include_str!("../../../examples/baseline-default-deny.yaml"),
+    ),
 ];
 
 /// The id of the scenario the playground opens with.
@@ -68,7 +76,8 @@ pub struct Example {
     pub description: String,
     /// The cluster: toy format or Kubernetes objects.
     pub cluster: String,
-    /// NetworkPolicy documents.
+    /// NetworkPolicy documents (and tiered policies: AdminNetworkPolicy,
+    /// BaselineAdminNetworkPolicy, ClusterNetworkPolicy).
     pub policies: String,
     /// The port to show first, e.g. `8080/TCP`.
     pub port: Option<String>,
@@ -198,6 +207,22 @@ pub const EXERCISE_FILES: &[(&str, &str)] = &[
         "16-one-rule-not-two",
         include_str!("../../../exercises/16-one-rule-not-two.yaml"),
     ),
+    (
+        "17-the-admin-deny-wins",
+        include_str!("../../../exercises/17-the-admin-deny-wins.yaml"),
+    ),
+    (
+        "18-a-pass-to-nobody",
+        include_str!("../../../exercises/18-a-pass-to-nobody.yaml"),
+    ),
+    (
+        "19-the-baseline-that-never-applies",
+        include_str!("../../../exercises/19-the-baseline-that-never-applies.yaml"),
+    ),
+    (
+        "20-two-policies-one-priority",
+        include_str!("../../../exercises/20-two-policies-one-priority.yaml"),
+    ),
 ];
 
 /// The embedded tutorial steps (`tutorial/NN-slug.md` + `.yaml`), in order: `(id, markdown, yaml)`.
@@ -241,6 +266,16 @@ pub const TUTORIAL_FILES: &[(&str, &str, &str)] = &[
         "08-a-debugging-order",
         include_str!("../../../tutorial/08-a-debugging-order.md"),
         include_str!("../../../tutorial/08-a-debugging-order.yaml"),
+    ),
+    (
+        "09-tiers-and-precedence",
+        include_str!("../../../tutorial/09-tiers-and-precedence.md"),
+        include_str!("../../../tutorial/09-tiers-and-precedence.yaml"),
+    ),
+    (
+        "10-pass-and-delegation",
+        include_str!("../../../tutorial/10-pass-and-delegation.md"),
+        include_str!("../../../tutorial/10-pass-and-delegation.yaml"),
     ),
 ];
 

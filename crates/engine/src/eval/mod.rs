@@ -5,6 +5,8 @@
 //! pod, and a few bitset operations per pod — never policies × pods² re-evaluation. One flow at a
 //! time, `why.rs` also records, for every rule, why it did or did not match.
 
+mod bits;
+mod tiered;
 mod why;
 
 use std::collections::{BTreeSet, HashMap};
@@ -12,59 +14,13 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
+pub(crate) use bits::Bits;
+
 use crate::explain::PeerMiss;
 use crate::model::{
     Cidr, IpBlock, Labels, Model, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Pod,
     PolicyType, PortProto, PortRef, Protocol, Rule, NAMESPACE_NAME_LABEL,
 };
-
-/// A fixed-size set of endpoint indices.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub(crate) struct Bits(pub(crate) Vec<u64>);
-
-impl Bits {
-    fn empty(n: usize) -> Self {
-        Bits(vec![0; n.div_ceil(64)])
-    }
-
-    fn full(n: usize) -> Self {
-        let mut b = Bits(vec![u64::MAX; n.div_ceil(64)]);
-        if n % 64 != 0 {
-            if let Some(last) = b.0.last_mut() {
-                *last = (1u64 << (n % 64)) - 1;
-            }
-        }
-        b
-    }
-
-    fn set(&mut self, i: usize) {
-        self.0[i / 64] |= 1 << (i % 64);
-    }
-
-    pub(crate) fn get(&self, i: usize) -> bool {
-        self.0[i / 64] >> (i % 64) & 1 == 1
-    }
-
-    fn union_with(&mut self, other: &Bits) {
-        for (a, b) in self.0.iter_mut().zip(&other.0) {
-            *a |= b;
-        }
-    }
-
-    fn ones(&self) -> impl Iterator<Item = usize> + '_ {
-        self.0.iter().enumerate().flat_map(|(w, &word)| {
-            let mut word = word;
-            std::iter::from_fn(move || {
-                if word == 0 {
-                    return None;
-                }
-                let bit = word.trailing_zeros() as usize;
-                word &= word - 1;
-                Some(w * 64 + bit)
-            })
-        })
-    }
-}
 
 /// What an endpoint is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -74,12 +30,16 @@ pub enum EndpointKind {
     Pod { pod: usize },
     /// An external endpoint; `external` indexes `Model::externals`.
     External { external: usize },
+    /// A node (`kind: Node`); `node` indexes `Model::nodes`. Like an external endpoint, it is no
+    /// pod: NetworkPolicy selectors never match it, `ipBlock` and tiered `networks` and `nodes`
+    /// peers do.
+    Node { node: usize },
 }
 
-/// A source or destination of flows: a pod or an external endpoint.
+/// A source or destination of flows: a pod, an external endpoint or a node.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Endpoint {
-    /// `namespace/pod` for pods, the declared name for externals.
+    /// `namespace/pod` for pods, the declared name for externals and nodes.
     pub name: String,
     pub kind: EndpointKind,
     pub namespace: Option<String>,
@@ -89,6 +49,10 @@ impl Endpoint {
     pub fn is_pod(&self) -> bool {
         matches!(self.kind, EndpointKind::Pod { .. })
     }
+
+    pub fn is_node(&self) -> bool {
+        matches!(self.kind, EndpointKind::Node { .. })
+    }
 }
 
 /// The verdict of one matrix cell.
@@ -97,7 +61,7 @@ impl Endpoint {
 pub enum Cell {
     Allowed,
     Denied,
-    /// Both endpoints are external: not a cluster flow.
+    /// Neither endpoint is a pod (externals, nodes): not a cluster flow.
     NotApplicable,
 }
 
@@ -131,7 +95,7 @@ impl Matrix {
         }
     }
 
-    /// True when the flow is allowed (false for external → external).
+    /// True when the flow is allowed (false when neither endpoint is a pod).
     pub fn allowed(&self, from: usize, to: usize) -> bool {
         self.cell(from, to) == Cell::Allowed
     }
@@ -161,6 +125,8 @@ pub struct Compiled<'m> {
     rules: Vec<[Vec<CompiledRule>; 2]>,
     /// Per endpoint, per direction: the policies that isolate it.
     isolating: Vec<[Vec<usize>; 2]>,
+    /// The tiered policies' selections; empty when the model has none.
+    tiered: tiered::TieredIndex,
 }
 
 fn dir_index(dir: PolicyType) -> usize {
@@ -170,16 +136,28 @@ fn dir_index(dir: PolicyType) -> usize {
     }
 }
 
-/// Builds the index: endpoints (pods sorted by `namespace/name`, then externals sorted by name)
-/// and every policy's selections.
+/// Builds the index: endpoints (pods sorted by `namespace/name`, then externals and nodes sorted
+/// by name) and every policy's selections.
 pub fn compile(model: &Model) -> Compiled<'_> {
     let mut pods: Vec<usize> = (0..model.pods.len()).collect();
     pods.sort_by(|&a, &b| {
         let (pa, pb) = (&model.pods[a], &model.pods[b]);
         (&pa.namespace, &pa.name).cmp(&(&pb.namespace, &pb.name))
     });
-    let mut exts: Vec<usize> = (0..model.externals.len()).collect();
-    exts.sort_by(|&a, &b| model.externals[a].name.cmp(&model.externals[b].name));
+    let mut others: Vec<(&str, EndpointKind)> = model
+        .externals
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (x.name.as_str(), EndpointKind::External { external: i }))
+        .chain(
+            model
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.name.as_str(), EndpointKind::Node { node: i })),
+        )
+        .collect();
+    others.sort_by(|a, b| a.0.cmp(b.0));
     let mut endpoints: Vec<Endpoint> = pods
         .iter()
         .map(|&i| Endpoint {
@@ -188,9 +166,9 @@ pub fn compile(model: &Model) -> Compiled<'_> {
             namespace: Some(model.pods[i].namespace.clone()),
         })
         .collect();
-    endpoints.extend(exts.iter().map(|&i| Endpoint {
-        name: model.externals[i].name.clone(),
-        kind: EndpointKind::External { external: i },
+    endpoints.extend(others.into_iter().map(|(name, kind)| Endpoint {
+        name: name.to_string(),
+        kind,
         namespace: None,
     }));
     let by_name = endpoints
@@ -204,6 +182,7 @@ pub fn compile(model: &Model) -> Compiled<'_> {
         by_name,
         rules: Vec::new(),
         isolating: Vec::new(),
+        tiered: tiered::TieredIndex::default(),
     };
     let n = c.endpoints.len();
     c.isolating = (0..n).map(|_| [Vec::new(), Vec::new()]).collect();
@@ -244,6 +223,7 @@ pub fn compile(model: &Model) -> Compiled<'_> {
         ];
         c.rules.push(compiled);
     }
+    c.tiered = c.compile_tiered();
     c
 }
 
@@ -310,12 +290,12 @@ impl<'m> Compiled<'m> {
         self.model
     }
 
-    /// Pods sorted by `namespace/name`, then externals sorted by name.
+    /// Pods sorted by `namespace/name`, then externals and nodes sorted by name.
     pub fn endpoints(&self) -> &[Endpoint] {
         &self.endpoints
     }
 
-    /// The index of the endpoint called `name` (`ns/pod` or an external's name).
+    /// The index of the endpoint called `name` (`ns/pod`, an external's or a node's name).
     pub fn endpoint(&self, name: &str) -> Option<usize> {
         self.by_name.get(name).copied()
     }
@@ -341,7 +321,7 @@ impl<'m> Compiled<'m> {
     fn pod(&self, e: usize) -> Option<&'m Pod> {
         match self.endpoints[e].kind {
             EndpointKind::Pod { pod } => Some(&self.model.pods[pod]),
-            EndpointKind::External { .. } => None,
+            EndpointKind::External { .. } | EndpointKind::Node { .. } => None,
         }
     }
 
@@ -351,6 +331,7 @@ impl<'m> Compiled<'m> {
             EndpointKind::External { external } => {
                 std::slice::from_ref(&self.model.externals[external].ip)
             }
+            EndpointKind::Node { node } => &self.model.nodes[node].ips,
         }
     }
 
@@ -443,6 +424,9 @@ impl<'m> Compiled<'m> {
             });
         }
         let Some(pod) = self.pod(e) else {
+            if self.endpoints[e].is_node() {
+                return Some(PeerMiss::NodeNotAPod { endpoint });
+            }
             return Some(PeerMiss::NotAPod { endpoint });
         };
         match &peer.namespace_selector {
@@ -476,11 +460,32 @@ impl<'m> Compiled<'m> {
         })
     }
 
-    /// Per endpoint, the set of peers its side allows for `pp` in direction `dir`.
+    /// Per endpoint, the set of peers its side allows for `pp` in direction `dir`, every tier
+    /// walked: Admin, NetworkPolicy, Baseline, the default.
     ///
     /// For ingress, row `d` is the set of sources `d` accepts; for egress, row `s` is the set of
     /// destinations `s` may send to.
     fn side_sets(&self, pp: PortProto, dir: PolicyType) -> Vec<Bits> {
+        let np = self.network_policy_sides(pp, dir);
+        if self.model.cluster_policies.is_empty() {
+            return np;
+        }
+        let di = dir_index(dir);
+        np.into_iter()
+            .enumerate()
+            .map(|(e, row)| {
+                if !self.tiered.selects_any(e) {
+                    return row;
+                }
+                let isolated = !self.isolating[e][di].is_empty();
+                self.tier_walk(e, dir, pp, isolated.then_some(&row), |_, _, _| {})
+            })
+            .collect()
+    }
+
+    /// Per endpoint, the set of peers NetworkPolicy allows for `pp` in direction `dir` (all of
+    /// them when no NetworkPolicy isolates the endpoint), the tiered policies left out.
+    pub(crate) fn network_policy_sides(&self, pp: PortProto, dir: PolicyType) -> Vec<Bits> {
         let n = self.endpoints.len();
         let di = dir_index(dir);
         (0..n)
@@ -520,12 +525,12 @@ impl<'m> Compiled<'m> {
             .collect()
     }
 
-    /// For `pp`: whether the source's egress side allows `from → to`, and whether the
-    /// destination's ingress side does, as two closures' worth of data. Used by lints that
-    /// look at one side at a time.
+    /// For `pp`: whether the NetworkPolicies of the source's egress side allow `from → to`, and
+    /// whether those of the destination's ingress side do (the tiered policies left out). Used
+    /// by lints that look at one side at a time.
     pub(crate) fn one_sided(&self, pp: PortProto) -> impl Fn(usize, usize) -> (bool, bool) + '_ {
-        let ingress = self.side_sets(pp, PolicyType::Ingress);
-        let egress = self.side_sets(pp, PolicyType::Egress);
+        let ingress = self.network_policy_sides(pp, PolicyType::Ingress);
+        let egress = self.network_policy_sides(pp, PolicyType::Egress);
         move |s, d| (egress[s].get(d), ingress[d].get(s))
     }
 
@@ -572,6 +577,9 @@ impl<'m> Compiled<'m> {
                     }
                 }
             }
+        }
+        for pp in crate::tiered::ports::named_numbers(&self.model.cluster_policies) {
+            set.insert((pp.protocol, pp.port));
         }
         for pod in &self.model.pods {
             for cp in &pod.ports {
@@ -687,6 +695,10 @@ impl<'m> Compiled<'m> {
                 }
             }
         }
+        let (tiered_cuts, tiered_named) =
+            crate::tiered::ports::cuts(&self.model.cluster_policies, protocol);
+        cuts.extend(tiered_cuts);
+        named.extend(tiered_named);
         for pod in &self.model.pods {
             for cp in &pod.ports {
                 if cp.protocol == protocol && cp.name.as_deref().is_some_and(|n| named.contains(n))
@@ -720,6 +732,12 @@ impl<'m> Compiled<'m> {
                 }
             }
         }
+        let cluster = &self.model.cluster_policies;
+        sig.extend(crate::tiered::ports::signature(cluster, pp));
+        named |= crate::tiered::ports::cuts(cluster, pp.protocol)
+            .1
+            .iter()
+            .any(|name| self.model.pods.iter().any(|pod| resolves(pod, name, pp)));
         if named {
             // A port some named port resolves to gets its own entry.
             sig.push(true);

@@ -20,6 +20,8 @@ impl Compiled<'_> {
             self_flow: from == to && src.is_pod(),
             egress: None,
             ingress: None,
+            from_node: src.is_node(),
+            to_node: dst.is_node(),
         };
         if !src.is_pod() && !dst.is_pod() {
             ex.verdict = Verdict::NotApplicable;
@@ -65,7 +67,6 @@ impl Compiled<'_> {
             PolicyType::Ingress => (to, from),
             PolicyType::Egress => (from, to),
         };
-        let dst = self.pod(to);
         let di = dir_index(dir);
         let mut side = SideExplanation {
             direction: dir,
@@ -78,11 +79,37 @@ impl Compiled<'_> {
             allowed_by: Vec::new(),
             misses: Vec::new(),
             without_rules: Vec::new(),
+            tiers: None,
         };
-        if side.isolated_by.is_empty() {
-            side.allowed = true;
-            return side;
+        if !side.isolated_by.is_empty() {
+            self.explain_network_policies(&mut side, me, peer, pp);
         }
+        side.allowed = side.network_policy_allows();
+        if !self.model.cluster_policies.is_empty() {
+            let walk = self.explain_tiers(dir, me, peer, pp, &side);
+            side.allowed = walk.0;
+            side.tiers = Some(walk.1);
+        }
+        side
+    }
+
+    /// The rules of the NetworkPolicies that isolate `me`: which allow the flow, and why the
+    /// others do not.
+    fn explain_network_policies(
+        &self,
+        side: &mut SideExplanation,
+        me: usize,
+        peer: usize,
+        pp: PortProto,
+    ) {
+        let dir = side.direction;
+        // Named ports resolve on the destination.
+        let to = match dir {
+            PolicyType::Ingress => me,
+            PolicyType::Egress => peer,
+        };
+        let dst = self.pod(to);
+        let di = dir_index(dir);
         for &pi in &self.isolating[me][di] {
             let policy = &self.model.policies[pi];
             let rules = policy.rules(dir);
@@ -156,8 +183,6 @@ impl Compiled<'_> {
                 }
             }
         }
-        side.allowed = !side.allowed_by.is_empty();
-        side
     }
 }
 

@@ -58,9 +58,11 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 use crate::model::{
-    LabelSelector, NetworkPolicyPeer, NetworkPolicyPort, PolicyType, PortProto, Protocol, Span,
+    Action, ClusterPeer, ClusterPort, LabelSelector, NetworkPolicyPeer, NetworkPolicyPort,
+    PolicyType, PortProto, Protocol, Span, Tier,
 };
 pub use crate::selector::{SelectorMismatch, UnmetRequirement};
+pub use crate::tiered::NpVerdict;
 
 /// The verdict on one flow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -68,7 +70,7 @@ pub use crate::selector::{SelectorMismatch, UnmetRequirement};
 pub enum Verdict {
     Allowed,
     Denied,
-    /// Neither endpoint is a pod: NetworkPolicy has nothing to say.
+    /// Neither endpoint is a pod (externals, nodes): no policy has anything to say.
     NotApplicable,
 }
 
@@ -169,6 +171,8 @@ pub enum PeerMiss {
     },
     /// Selectors select pods only, and the endpoint is external.
     NotAPod { endpoint: String },
+    /// Selectors select pods only, and the endpoint is a node.
+    NodeNotAPod { endpoint: String },
     /// A `podSelector` without `namespaceSelector` selects pods of the policy's own namespace
     /// only, and the endpoint is in another namespace.
     OutsidePolicyNamespace {
@@ -237,6 +241,127 @@ pub struct SideExplanation {
     pub misses: Vec<RuleMiss>,
     /// Isolating policies that have no rules in this direction at all.
     pub without_rules: Vec<PolicyRef>,
+    /// The tier walk, when the model has tiered policies (AdminNetworkPolicy,
+    /// BaselineAdminNetworkPolicy, ClusterNetworkPolicy). `allowed` is then its verdict, and
+    /// the fields above are what NetworkPolicy says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tiers: Option<TierWalk>,
+}
+
+impl SideExplanation {
+    /// What the NetworkPolicies that select the pod say: allowed when none isolates it.
+    pub fn network_policy_allows(&self) -> bool {
+        self.isolated_by.is_empty() || !self.allowed_by.is_empty()
+    }
+
+    /// The tier that decided this side: NetworkPolicy when the model has no tiered policies and
+    /// a NetworkPolicy isolates the pod, else the default.
+    pub fn decided_by(&self) -> DecidingTier {
+        match &self.tiers {
+            Some(t) => t.decided_by,
+            None if self.isolated_by.is_empty() => DecidingTier::Default,
+            None => DecidingTier::NetworkPolicy,
+        }
+    }
+}
+
+/// A tiered policy (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy) as
+/// explanations name it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TieredPolicyRef {
+    /// `Kind/name`.
+    pub id: String,
+    /// Index into `Model::cluster_policies`.
+    pub index: usize,
+    pub tier: Tier,
+    /// `spec.priority`; `None` for the BaselineAdminNetworkPolicy.
+    pub priority: Option<u32>,
+    pub span: Span,
+}
+
+/// The tiered rule that matched one direction of a flow first in its tier: it decided the
+/// direction (`Allow`/`Accept`, `Deny`) or passed it on (`Pass`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TierRuleMatch {
+    pub policy: TieredPolicyRef,
+    /// The side the rule belongs to: an `ingress` or an `egress` rule.
+    pub direction: PolicyType,
+    /// 0-based index into the policy's `ingress` or `egress`.
+    pub rule: usize,
+    /// The rule's `name`, when written.
+    pub name: Option<String>,
+    pub rule_span: Span,
+    pub action: Action,
+    /// The action as the policy's kind writes it: `Allow` (v1alpha1) or `Accept` (v1alpha2),
+    /// `Deny`, `Pass`.
+    pub action_word: &'static str,
+    /// The `from`/`to` item that matched `endpoint`.
+    pub peer: Indexed<ClusterPeer>,
+    /// The endpoint the rule had to match: the source for ingress, the destination for egress.
+    pub endpoint: String,
+    /// The item of `ports_field` that matched; `None` when the rule lists no ports.
+    pub port: Option<Indexed<ClusterPort>>,
+    /// `ports` (v1alpha1) or `protocols` (v1alpha2).
+    pub ports_field: &'static str,
+    /// The flow's port and protocol.
+    pub flow_port: PortProto,
+}
+
+/// Which tier decided one direction of a flow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum DecidingTier {
+    Admin,
+    NetworkPolicy,
+    Baseline,
+    /// No tier decided: Kubernetes allows.
+    Default,
+}
+
+/// A policy of the same tier and priority as the one that decided, whose rules also match the
+/// flow with another action. The API leaves their order undefined; the playground runs them by
+/// `metadata.name`, then kind, and a cluster may pick either.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TiedPolicy {
+    pub policy: TieredPolicyRef,
+    /// Its first rule that matches the flow, and that rule's action as written.
+    pub rule: usize,
+    pub action_word: &'static str,
+}
+
+/// The equal-priority policies behind a decision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TieBreak {
+    pub tier: Tier,
+    pub priority: u32,
+    /// The policy the playground ran first, whose rule decided.
+    pub chosen: TieredPolicyRef,
+    pub others: Vec<TiedPolicy>,
+}
+
+/// The tier walk of one direction of a flow: Admin, then NetworkPolicy, then Baseline, then
+/// the default.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TierWalk {
+    pub decided_by: DecidingTier,
+    /// The other end of the flow: the source for ingress, the destination for egress.
+    pub endpoint: String,
+    /// The flow's port and protocol.
+    pub flow_port: PortProto,
+    /// The Admin-tier policies whose subject selects the pod, in evaluation order, as far as
+    /// the walk went.
+    pub admin_policies: Vec<TieredPolicyRef>,
+    /// The first Admin rule that matched: it decided, or it passed (`Pass`).
+    pub admin_rule: Option<TierRuleMatch>,
+    /// What NetworkPolicy said, when it was consulted (no Admin rule decided).
+    pub network_policy: Option<NpVerdict>,
+    /// The Baseline-tier policies whose subject selects the pod, as far as the walk went; empty
+    /// when the Baseline tier was not consulted.
+    pub baseline_policies: Vec<TieredPolicyRef>,
+    /// The first Baseline rule that matched: it decided, or it passed to the default (`Pass`).
+    pub baseline_rule: Option<TierRuleMatch>,
+    /// When the deciding (or passing) policy shares its priority with another policy of its tier
+    /// that matches the flow with another action.
+    pub tie: Option<TieBreak>,
 }
 
 /// The explanation of one flow.
@@ -252,6 +377,12 @@ pub struct Explanation {
     pub egress: Option<SideExplanation>,
     /// The destination's ingress side; `None` when the destination is not a pod.
     pub ingress: Option<SideExplanation>,
+    /// The source is a node (`kind: Node`) rather than an external endpoint.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub from_node: bool,
+    /// The destination is a node.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub to_node: bool,
 }
 
 impl Explanation {
@@ -268,13 +399,22 @@ impl Explanation {
     pub fn spans(&self) -> Vec<Span> {
         let mut out = Vec::new();
         for side in self.sides() {
+            if let Some(t) = &side.tiers {
+                for m in t.admin_rule.iter().chain(&t.baseline_rule) {
+                    out.extend([m.policy.span, m.rule_span, m.peer.item.span]);
+                    out.extend(m.port.as_ref().map(|p| p.item.span));
+                }
+                if t.decided_by != DecidingTier::NetworkPolicy {
+                    continue;
+                }
+            }
             for m in &side.allowed_by {
                 out.push(m.policy.span);
                 out.push(m.rule_span);
                 out.extend(m.peer.as_ref().map(|p| p.item.span));
                 out.extend(m.port.as_ref().map(|p| p.item.span));
             }
-            if !side.allowed {
+            if side.allowed_by.is_empty() {
                 out.extend(side.isolated_by.iter().map(|p| p.span));
             }
         }

@@ -6,7 +6,11 @@
 //! exercise checker quotes them in goal reasons, and the live blocks return them as JSON; so the
 //! same flow reads the same everywhere.
 
-use serde::Serialize;
+mod line;
+mod tiers;
+
+pub use line::{peers_field, rules_field, Line, LineKind, LineSpan, SpanKind};
+pub use tiers::{describe_cluster_peer, describe_cluster_port};
 
 use super::{
     Explanation, MissReason, PeerMiss, PolicyRef, PortMiss, RuleMatch, RuleMiss, SelectorMismatch,
@@ -14,75 +18,7 @@ use super::{
 };
 use crate::model::{NetworkPolicyPeer, NetworkPolicyPort, PolicyType, PortRef, Span};
 use crate::selector::describe_selector;
-
-/// One line of an explanation.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Line {
-    /// The sentence, without indentation or marker (see [`Line::plain`]).
-    pub text: String,
-    /// The side of the flow the line is about; `None` for the verdict.
-    pub side: Option<PolicyType>,
-    pub kind: LineKind,
-    /// The places in the input the line names, in the order it names them.
-    pub spans: Vec<LineSpan>,
-}
-
-/// What a line says. The indices point into the lists of the line's [`SideExplanation`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", content = "index", rename_all = "snake_case")]
-pub enum LineKind {
-    /// The verdict on the flow; always the first line.
-    Verdict,
-    /// The side's endpoint is outside the cluster, so no policy governs this side.
-    Outside,
-    /// No policy selects the side's pod for this direction: allowed.
-    NotIsolated,
-    /// The policies that isolate the side's pod.
-    Isolated,
-    /// `allowed_by[i]` allows the flow.
-    Allows(usize),
-    /// `without_rules[i]` isolates the pod and has no rules in this direction.
-    WithoutRules(usize),
-    /// `misses[i]` does not match, with every reason.
-    Miss(usize),
-    /// The conclusion of a denied side: no rule allows the flow.
-    NoRuleAllows,
-}
-
-/// A place in the input a line names: a policy, a rule (`ingress[0]`), an item of its
-/// `from`/`to` (`from[1]`) or of its `ports` (`ports[0]`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct LineSpan {
-    pub kind: SpanKind,
-    /// The policy's `namespace/name`, or the item's path within its policy: `ingress[0]`.
-    pub label: String,
-    pub span: Span,
-}
-
-/// What a [`LineSpan`] points at.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SpanKind {
-    Policy,
-    Rule,
-    Peer,
-    Port,
-}
-
-impl Line {
-    /// The line as the CLI prints it: rule lines indented, marked ✓ when the rule allows the
-    /// flow and ✗ when it does not.
-    pub fn plain(&self) -> String {
-        match self.kind {
-            LineKind::Allows(_) => format!("  ✓ {}", self.text),
-            LineKind::WithoutRules(_) | LineKind::Miss(_) => format!("  ✗ {}", self.text),
-            LineKind::NoRuleAllows => format!("  {}", self.text),
-            LineKind::Verdict | LineKind::Outside | LineKind::NotIsolated | LineKind::Isolated => {
-                self.text.clone()
-            }
-        }
-    }
-}
+use line::words;
 
 impl Explanation {
     /// The reasoning as plain sentences, first the verdict, then each side: [`lines`] as the
@@ -97,45 +33,6 @@ impl Explanation {
         s.push('\n');
         s
     }
-}
-
-/// The words of one direction; the only place that pairs `ingress` with `from`.
-struct Words {
-    /// As in `policyTypes`: `Ingress`.
-    title: &'static str,
-    /// The policy field with the rules: `ingress`.
-    rules: &'static str,
-    /// The rule field with the peers: `from`.
-    peers: &'static str,
-    /// The side in a verdict: "the destination's ingress".
-    whose: &'static str,
-}
-
-fn words(dir: PolicyType) -> Words {
-    match dir {
-        PolicyType::Ingress => Words {
-            title: "Ingress",
-            rules: "ingress",
-            peers: "from",
-            whose: "the destination's ingress",
-        },
-        PolicyType::Egress => Words {
-            title: "Egress",
-            rules: "egress",
-            peers: "to",
-            whose: "the source's egress",
-        },
-    }
-}
-
-/// The policy field that holds the rules of a direction: `ingress` or `egress`.
-pub fn rules_field(dir: PolicyType) -> &'static str {
-    words(dir).rules
-}
-
-/// The rule field that holds the peers of a direction: `from` (ingress) or `to` (egress).
-pub fn peers_field(dir: PolicyType) -> &'static str {
-    words(dir).peers
 }
 
 /// The explanation as lines: the verdict, then (unless the flow is not a cluster flow or a pod
@@ -154,13 +51,13 @@ pub fn lines(ex: &Explanation) -> Vec<Line> {
         return out;
     }
     if ex.egress.is_none() {
-        out.push(outside(PolicyType::Egress, &ex.from));
+        out.push(outside(PolicyType::Egress, &ex.from, ex.from_node));
     }
     for side in ex.sides() {
         side_lines(side, &mut out);
     }
     if ex.ingress.is_none() {
-        out.push(outside(PolicyType::Ingress, &ex.to));
+        out.push(outside(PolicyType::Ingress, &ex.to, ex.to_node));
     }
     out
 }
@@ -186,20 +83,43 @@ fn verdict(ex: &Explanation) -> String {
     }
 }
 
-fn outside(dir: PolicyType, endpoint: &str) -> Line {
+fn outside(dir: PolicyType, endpoint: &str, node: bool) -> Line {
     let w = words(dir);
-    Line {
-        text: format!(
+    let text = if node {
+        format!(
+            "{}: {endpoint} is a node, not a pod; no policy governs its {}.",
+            w.title, w.rules
+        )
+    } else {
+        format!(
             "{}: {endpoint} is outside the cluster; no policy governs its {}.",
             w.title, w.rules
-        ),
+        )
+    };
+    Line {
+        text,
         side: Some(dir),
         kind: LineKind::Outside,
         spans: Vec::new(),
     }
 }
 
+/// The lines of one side: the NetworkPolicy lines alone, or the tier walk around them.
 fn side_lines(side: &SideExplanation, out: &mut Vec<Line>) {
+    let Some(walk) = &side.tiers else {
+        network_policy_lines(side, false, out);
+        return;
+    };
+    tiers::admin_lines(side, walk, out);
+    if walk.network_policy.is_some() {
+        network_policy_lines(side, true, out);
+    }
+    tiers::after_network_policy_lines(side, walk, out);
+}
+
+/// What the NetworkPolicies that select the side's pod say. `tiered`: the model has tiered
+/// policies, so NetworkPolicy is one tier among others.
+fn network_policy_lines(side: &SideExplanation, tiered: bool, out: &mut Vec<Line>) {
     let w = words(side.direction);
     let line = |kind, text, spans| Line {
         text,
@@ -207,32 +127,35 @@ fn side_lines(side: &SideExplanation, out: &mut Vec<Line>) {
         kind,
         spans,
     };
+    let t = w.title;
     if side.isolated_by.is_empty() {
-        out.push(line(
-            LineKind::NotIsolated,
+        let text = if tiered {
+            format!(
+                "{t}, NetworkPolicy: no NetworkPolicy selects {} for {t}, so NetworkPolicy does not decide; the Baseline tier does.",
+                side.pod
+            )
+        } else {
             format!(
                 "{t}: no policy selects {} for {t}, so it is not isolated and all {} traffic is allowed.",
-                side.pod,
-                w.rules,
-                t = w.title
-            ),
-            Vec::new(),
-        ));
+                side.pod, w.rules
+            )
+        };
+        out.push(line(LineKind::NotIsolated, text, Vec::new()));
         return;
     }
     let ids: Vec<&str> = side.isolated_by.iter().map(|p| p.id.as_str()).collect();
     out.push(line(
         LineKind::Isolated,
         format!(
-            "{t}: {} is isolated for {t} by {} ({}).",
+            "{t}{}: {} is isolated for {t} by {} ({}).",
+            if tiered { ", NetworkPolicy" } else { "" },
             side.pod,
             if ids.len() == 1 { "policy" } else { "policies" },
             ids.join(", "),
-            t = w.title
         ),
         side.isolated_by.iter().map(policy_span).collect(),
     ));
-    if side.allowed {
+    if side.network_policy_allows() {
         for (i, m) in side.allowed_by.iter().enumerate() {
             out.push(line(LineKind::Allows(i), rule_match(m), match_spans(m)));
         }
@@ -394,6 +317,9 @@ fn peer_miss(why: &PeerMiss) -> String {
         } => format!("ipBlock {cidr} does not contain {endpoint} ({})", join(ips)),
         PeerMiss::NotAPod { endpoint } => format!(
             "selectors only match pods, and {endpoint} is an external endpoint (only an ipBlock can match it)"
+        ),
+        PeerMiss::NodeNotAPod { endpoint } => format!(
+            "selectors only match pods, and {endpoint} is a node (only an ipBlock can match it)"
         ),
         PeerMiss::OutsidePolicyNamespace {
             pod_selector,

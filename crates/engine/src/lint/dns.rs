@@ -146,7 +146,7 @@ fn dns_pods(c: &Compiled<'_>) -> Vec<DnsPod> {
                     ports: PROTOCOLS.map(|p| dns_ports(pod, p)),
                 })
             }
-            EndpointKind::External { .. } => None,
+            EndpointKind::External { .. } | EndpointKind::Node { .. } => None,
         })
         .collect()
 }

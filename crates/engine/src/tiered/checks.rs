@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use super::model::{ClusterPolicy, PeerKind};
 use crate::model::Span;
+use crate::model::{ClusterPolicy, PeerKind};
 
 /// A warning about a tiered policy that depends on the rest of the input.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

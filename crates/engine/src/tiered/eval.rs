@@ -24,7 +24,7 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use super::model::{
+use crate::model::{
     Action, ClusterPeer, ClusterPolicy, ClusterPolicyKind, ClusterRule, NamespacedPod, PeerKind,
     PortMatch, Subject, Tier,
 };

@@ -3,7 +3,8 @@
 //! (`policy.networking.k8s.io/v1alpha2`), plus the `kind: Node` objects their `nodes` peers
 //! select.
 //!
-//! - [`model`] — the validated policies ([`ClusterPolicy`]) and nodes ([`Node`]), plain data;
+//! - the validated policies ([`ClusterPolicy`]) and nodes ([`Node`]) are plain data in
+//!   [`crate::model`], re-exported here;
 //! - [`cluster_policy`] / [`node`] — validation against the CRDs (wording and field paths of
 //!   kube-apiserver) and conversion, never failing: diagnostics plus `Option`;
 //! - [`decide`] — the tier walk for one direction of one flow, given the NetworkPolicy verdict;
@@ -14,7 +15,7 @@
 
 mod checks;
 pub mod eval;
-pub mod model;
+pub(crate) mod input;
 mod node;
 mod parse;
 pub mod ports;
@@ -23,14 +24,14 @@ mod schema;
 #[cfg(test)]
 mod tests;
 
+pub use crate::model::{
+    Action, ClusterPeer, ClusterPolicy, ClusterPolicyKind, ClusterPort, ClusterRule, NamespacedPod,
+    Network, Node, PeerKind, PortMatch, Subject, Tier,
+};
 pub use checks::{nodes_without_nodes, Finding};
 pub use eval::{
     decide, peer_matches, port_matches, rule_matches, subject_selects, DecidedBy, Direct,
     FlowMatch, NpVerdict, PeerView, PodView, RuleRef, TierDecision, TierOrder,
-};
-pub use model::{
-    Action, ClusterPeer, ClusterPolicy, ClusterPolicyKind, ClusterPort, ClusterRule, NamespacedPod,
-    Network, Node, PeerKind, PortMatch, Subject, Tier,
 };
 pub use node::node;
 pub use parse::cluster_policy;

@@ -10,9 +10,9 @@ use std::net::IpAddr;
 
 use serde_yaml::Value;
 
-use super::model::Node;
 use super::schema::{quote, string, untag, Cx, INVALID_VALUE, REQUIRED};
 use crate::diag::{FieldPath, PathDiag};
+use crate::model::Node;
 use crate::model::{Labels, Span};
 use crate::validate;
 

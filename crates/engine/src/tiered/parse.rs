@@ -9,15 +9,15 @@
 
 use serde_yaml::Value;
 
-use super::model::{
-    Action, ClusterPeer, ClusterPolicy, ClusterPolicyKind, ClusterPort, ClusterRule, NamespacedPod,
-    Network, PeerKind, PortMatch, Subject, Tier,
-};
 use super::schema::{
     self, cidr_text, integer, list, object, one_of, port_number, quote, selector, string,
     string_max, Cx, Obj, DUPLICATE, INVALID_VALUE, NON_CANONICAL_CIDR, NOT_EVALUATED,
 };
 use crate::diag::{FieldPath, PathDiag};
+use crate::model::{
+    Action, ClusterPeer, ClusterPolicy, ClusterPolicyKind, ClusterPort, ClusterRule, NamespacedPod,
+    Network, PeerKind, PortMatch, Subject, Tier,
+};
 use crate::model::{LabelSelector, PolicyType, Protocol, Span};
 use crate::validate;
 

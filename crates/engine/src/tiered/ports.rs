@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::model::{ClusterPolicy, PortMatch};
+use crate::model::{ClusterPolicy, PortMatch};
 use crate::model::{PortProto, Protocol};
 
 /// Every port item of every rule of every policy, in a fixed order.
