@@ -352,19 +352,19 @@ impl Component for App {
                 <div class="legend" aria-label="Legend">
                     <span><svg width="14" height="14" aria-hidden="true"><circle cx="7" cy="7" r="6" class="lg-pod" /></svg>{ " pod" }</span>
                     <span><svg width="14" height="14" aria-hidden="true"><polygon points="7,0 14,7 7,14 0,7" class="lg-ext" /></svg>{ " external" }</span>
-                    <span><span class="lg-bar in" aria-hidden="true"></span>{ " left bar: isolated for ingress" }</span>
-                    <span><span class="lg-bar out" aria-hidden="true"></span>{ " right bar: isolated for egress" }</span>
+                    <span><span class="lg-bar in" aria-hidden="true"></span>{ " left bar: ingress-isolated" }</span>
+                    <span><span class="lg-bar out" aria-hidden="true"></span>{ " right bar: egress-isolated" }</span>
                     <span>{ "→ allowed flow (dashed: some ports)" }</span>
                 </div>
             }
         } else if vm.port_value == "all" {
             html! {
                 <div class="legend" aria-label="Legend">
-                    <span class="lg v-allow">{ "✓" }</span>{ " every port " }
-                    <span class="lg v-some">{ "◐" }</span>{ " some ports " }
-                    <span class="lg v-deny">{ "✗" }</span>{ " no port " }
+                    <span class="lg v-allow">{ "✓" }</span>{ " every port checked " }
+                    <span class="lg v-some">{ "◐" }</span>{ " some " }
+                    <span class="lg v-deny">{ "✗" }</span>{ " none " }
                     <span class="lg v-na">{ "–" }</span>{ " not a cluster flow " }
-                    <span class="legend-note">{ "hover a cell for the list of ports" }</span>
+                    <span class="legend-note">{ "checked: the ports the policies and pods name, not every port; hover a cell for the list" }</span>
                 </div>
             }
         } else {

@@ -3,7 +3,9 @@
 use netpol_engine::{PortProto, Severity};
 use yew::prelude::*;
 
-use crate::app::{DiagVm, Editor, ExplanationVm, Inline, LinkVm, LintVm, Mark, PolicyVm};
+use crate::app::{
+    DiagVm, Editor, ExplanationVm, Inline, LineVm, LinkVm, LintVm, Mark, PolicyVm, SideVm,
+};
 
 fn severity_icon(s: Severity) -> &'static str {
     match s {
@@ -101,6 +103,54 @@ fn link_button(l: &LinkVm, cb: &Callback<LinkVm>) -> Html {
     }
 }
 
+/// One line of a side: its ✓/✗ mark, the sentence (strong when it decides the side) and its
+/// links to the YAML.
+fn why_line(l: &LineVm, cb: &Callback<LinkVm>) -> Html {
+    let text = if l.deciding {
+        html! { <strong>{ &l.text }</strong> }
+    } else {
+        html! { { &l.text } }
+    };
+    html! {
+        <li class={classes!("why-line", l.deciding.then_some("deciding"))}
+            data-deciding={l.deciding.then_some("true")}>
+            <span class={classes!("tick", l.tick.map(|t| t.class()))} aria-hidden="true">{ l.tick.map(|t| t.symbol()).unwrap_or("") }</span>
+            <span class="sentence">
+                if l.deciding { <span class="sr-only">{ "Decides: " }</span> }
+                { text }
+            </span>
+            if !l.links.is_empty() {
+                <span class="links">{ for l.links.iter().map(|k| link_button(k, cb)) }</span>
+            }
+        </li>
+    }
+}
+
+/// One side of the flow: a heading, the short lines, and the rest behind "Full detail".
+fn side(s: &SideVm, cb: &Callback<LinkVm>) -> Html {
+    let scls = if !s.isolated {
+        "side s-open"
+    } else if s.allowed {
+        "side s-allow"
+    } else {
+        "side s-deny"
+    };
+    let sicon = if s.allowed { "✓" } else { "✗" };
+    let n = s.detail.len();
+    html! {
+        <div class={scls} data-side={s.direction.as_str().to_lowercase()}>
+            <h3><span aria-hidden="true" class="side-icon">{ sicon }</span>{ " " }{ &s.title }</h3>
+            <ul class="why-lines">{ for s.lines.iter().map(|l| why_line(l, cb)) }</ul>
+            if n > 0 {
+                <details class="full-detail" data-testid="why-full-detail">
+                    <summary>{ format!("Full detail: {n} more rule{}", if n == 1 { "" } else { "s" }) }</summary>
+                    <ul class="why-lines">{ for s.detail.iter().map(|l| why_line(l, cb)) }</ul>
+                </details>
+            }
+        </div>
+    }
+}
+
 #[function_component(WhyPanel)]
 pub fn why_panel(p: &WhyProps) -> Html {
     let body = match &p.explanation {
@@ -143,24 +193,7 @@ pub fn why_panel(p: &WhyProps) -> Html {
                 });
                 html! { <div class="per-port" role="group" aria-label="Verdict per port; pick one to explain">{ for chips }</div> }
             });
-            let sides = x.sides.iter().map(|s| {
-                let items = s.items.iter().map(|(sentence, links)| {
-                    html! {
-                        <li>
-                            <span class="sentence">{ sentence }</span>
-                            <span class="links">{ for links.iter().map(|l| link_button(l, &p.on_link)) }</span>
-                        </li>
-                    }
-                });
-                let scls = if !s.isolated { "side s-open" } else if s.allowed { "side s-allow" } else { "side s-deny" };
-                let sicon = if s.allowed { "✓" } else { "✗" };
-                html! {
-                    <div class={scls}>
-                        <h3><span aria-hidden="true" class="side-icon">{ sicon }</span>{ " " }{ &s.title }</h3>
-                        if !s.items.is_empty() { <ul>{ for items }</ul> }
-                    </div>
-                }
-            });
+            let sides = x.sides.iter().map(|s| side(s, &p.on_link));
             let onclose = {
                 let cb = p.on_close.clone();
                 Callback::from(move |_: MouseEvent| cb.emit(()))

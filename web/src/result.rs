@@ -88,8 +88,8 @@ pub fn matrix_view(p: &MatrixProps) -> Html {
     let iso = |ingress: bool, egress: bool| {
         html! {
             <>
-                if ingress { <span class="iso iso-in" title="isolated for ingress">{ "⇥" }</span> }
-                if egress { <span class="iso iso-out" title="isolated for egress">{ "↦" }</span> }
+                if ingress { <span class="iso iso-in" title="ingress-isolated">{ "⇥" }</span> }
+                if egress { <span class="iso iso-out" title="egress-isolated">{ "↦" }</span> }
             </>
         }
     };
@@ -263,17 +263,17 @@ pub fn graph_view(p: &GraphProps) -> Html {
         };
         let mut desc = vec![n.detail.clone()];
         if !n.ingress_isolated_by.is_empty() {
-            desc.push(format!("ingress isolated by {}", n.ingress_isolated_by.join(", ")));
+            desc.push(format!("ingress policies: {}", n.ingress_isolated_by.join(", ")));
         }
         if !n.egress_isolated_by.is_empty() {
-            desc.push(format!("egress isolated by {}", n.egress_isolated_by.join(", ")));
+            desc.push(format!("egress policies: {}", n.egress_isolated_by.join(", ")));
         }
         let title = format!("{} — {}", n.name, desc.join("; "));
         let bar = |dx: f64, by: &[String], dir: &str, cls: &str| {
             (!by.is_empty()).then(|| {
                 html! {
                     <rect class={classes!("iso-bar", cls.to_string())} x={fmt(x + dx - 2.5)} y={fmt(y - 11.0)} width="5" height="22" rx="2">
-                        <title>{ format!("{} isolated for {dir} by {}", n.name, by.join(", ")) }</title>
+                        <title>{ format!("{} · {dir} policies: {}", n.name, by.join(", ")) }</title>
                     </rect>
                 }
             })

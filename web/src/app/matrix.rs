@@ -11,11 +11,12 @@ pub enum Mark {
     Allow,
     Deny,
     NotApplicable,
-    /// All-ports mode: allowed on every port that matters.
+    /// All-ports mode: allowed on every port checked (the ports the YAML names, see
+    /// [`checked_ports`]).
     AllPorts,
-    /// All-ports mode: allowed on some.
+    /// All-ports mode: allowed on some of them.
     SomePorts,
-    /// All-ports mode: allowed on none.
+    /// All-ports mode: allowed on none of them.
     NoPorts,
 }
 
@@ -44,9 +45,9 @@ impl Mark {
             Mark::Allow => "allowed",
             Mark::Deny => "denied",
             Mark::NotApplicable => "not a cluster flow",
-            Mark::AllPorts => "allowed on every port",
-            Mark::SomePorts => "allowed on some ports",
-            Mark::NoPorts => "denied on every port",
+            Mark::AllPorts => "allowed on every port checked",
+            Mark::SomePorts => "allowed on some ports checked",
+            Mark::NoPorts => "denied on every port checked",
         }
     }
 
@@ -129,7 +130,24 @@ pub fn flow_mark(
     }
 }
 
-/// The tooltip of a flow: its verdict, and in all-ports mode the ports allowed and denied.
+/// The ports the all-ports summary checks, e.g. `53/UDP, 80/TCP`: not every port, but the ones
+/// the policies and pods name (80/TCP when they name none).
+pub fn checked_ports(ports: &[PortProto]) -> String {
+    let list: Vec<String> = ports.iter().map(|p| p.to_string()).collect();
+    list.join(", ")
+}
+
+/// The port label of the all-ports summary: the ports it checks, or past six their number.
+fn all_ports_label(ports: &[PortProto]) -> String {
+    if ports.len() > 6 {
+        format!("the {} ports checked", ports.len())
+    } else {
+        format!("the ports checked ({})", checked_ports(ports))
+    }
+}
+
+/// The tooltip of a flow: its verdict, and in all-ports mode the ports checked (all of them
+/// when the verdict is the same on each, else the ports allowed and denied).
 pub fn cell_title(
     ev: &Evaluation,
     from: usize,
@@ -155,15 +173,17 @@ pub fn cell_title(
                 .filter(|p| !allowed.contains(p))
                 .map(|p| p.to_string())
                 .collect();
-            if mark == Mark::NotApplicable {
-                format!("{f} → {t}: {}", mark.word())
-            } else {
-                format!(
+            match mark {
+                Mark::AllPorts | Mark::NoPorts => {
+                    format!("{f} → {t}: {} ({})", mark.word(), checked_ports(&ev.ports))
+                }
+                Mark::SomePorts => format!(
                     "{f} → {t}: {} — allowed: {}; denied: {}",
                     mark.word(),
                     list(allowed.iter().map(|p| p.to_string()).collect()),
                     list(denied)
-                )
+                ),
+                _ => format!("{f} → {t}: {}", mark.word()),
             }
         }
     }
@@ -212,7 +232,7 @@ pub fn matrix_vm(
         cells,
         port_label: match choice {
             PortChoice::One(pp) => pp.to_string(),
-            PortChoice::All => "all ports".to_string(),
+            PortChoice::All => all_ports_label(&ev.ports),
         },
         selected,
         allowed,

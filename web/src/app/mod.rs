@@ -51,4 +51,4 @@ pub use state::{EmbedParams, FlowSel, LineRange, Panel, Saved, State, View, STOR
 pub use text::{block_lines, document_lines, inline_markup, utf16_offset, Inline};
 pub use update::{update, Effect, Event};
 pub use view::{lint_diags, view_model, DiagVm, PolicyVm, PortOption, ViewModel};
-pub use why::{ExplanationVm, LinkVm, SideVm};
+pub use why::{ExplanationVm, LineVm, LinkVm, SideVm, Tick};

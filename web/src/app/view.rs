@@ -93,7 +93,7 @@ pub fn view_model(state: &State) -> ViewModel {
     }
     ports.push(PortOption {
         value: "all".to_string(),
-        label: "All ports".to_string(),
+        label: "All ports the YAML names".to_string(),
     });
     let diagnostics: Vec<DiagVm> = state
         .diagnostics

@@ -1,13 +1,21 @@
-//! The Why? panel's view model: the explanation of the selected flow, side by side (egress of the
-//! source, ingress of the destination), with links to the YAML responsible.
+//! The Why? panel's view model: the renderer's lines about the selected flow, grouped per side
+//! (the source's egress, then the destination's ingress), with links to the YAML they name.
+//!
+//! Every sentence comes from `netpol_engine::explain::render::lines`, the renderer the CLI and
+//! the exercise checker use too; this module only arranges the lines: which side they belong to,
+//! which one decides the side, and which go behind the "Full detail" toggle.
 
-use netpol_engine::explain::{PolicyRef, SideExplanation, Verdict};
-use netpol_engine::model::Span;
+use netpol_engine::explain::render::{self, Line, LineKind, LineSpan, SpanKind};
+use netpol_engine::explain::{Explanation, SideExplanation, Verdict};
 use netpol_engine::{compile, Cell, Model, PolicyType, PortProto};
 
 use super::evaluation::{file_name, Evaluation, PortChoice};
 use super::matrix::Mark;
 use super::state::FlowSel;
+
+/// How many rule lines (rules that allow or miss, policies without rules) a side shows before
+/// the rest go behind "Full detail"; the deciding line is always shown.
+pub const SHORT_RULE_LINES: usize = 2;
 
 /// A link from the Why? panel to the YAML responsible.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,13 +28,58 @@ pub struct LinkVm {
     pub col: u32,
 }
 
+/// The mark of a rule line: the rule allows the flow (✓) or does not (✗).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tick {
+    Allows,
+    Misses,
+}
+
+impl Tick {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Tick::Allows => "✓",
+            Tick::Misses => "✗",
+        }
+    }
+
+    /// The CSS class of the mark.
+    pub fn class(self) -> &'static str {
+        match self {
+            Tick::Allows => "t-allows",
+            Tick::Misses => "t-misses",
+        }
+    }
+}
+
+/// One line of a side: a sentence of the renderer and the places in the YAML it names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineVm {
+    /// The renderer's sentence, without the side's name in front (the side's heading says it).
+    pub text: String,
+    pub kind: LineKind,
+    pub tick: Option<Tick>,
+    /// The line that decides the side: the rule that allows the flow (or that no policy
+    /// isolates the pod); on a denied side, the rule that came closest to allowing it (the one
+    /// with the fewest reasons not to match, as in exercise goal reasons) or else the policy
+    /// without rules.
+    pub deciding: bool,
+    pub links: Vec<LinkVm>,
+}
+
+/// One side of the flow.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SideVm {
+    pub direction: PolicyType,
+    /// `Egress of app/web: allowed`.
     pub title: String,
     pub allowed: bool,
     pub isolated: bool,
-    /// (sentence, links) per responsible rule or isolating policy.
-    pub items: Vec<(String, Vec<LinkVm>)>,
+    /// The short lines: who isolates the pod, the first rule lines and the deciding one, the
+    /// conclusion.
+    pub lines: Vec<LineVm>,
+    /// The other rule lines, behind "Full detail".
+    pub detail: Vec<LineVm>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,7 +88,9 @@ pub struct ExplanationVm {
     pub to: String,
     pub port: String,
     pub verdict: Mark,
+    /// The renderer's verdict line.
     pub headline: String,
+    /// The other lines as the CLI prints them.
     pub sentences: Vec<String>,
     pub sides: Vec<SideVm>,
     /// All-ports mode: the verdict on each port that matters (port, allowed, is explained).
@@ -44,86 +99,91 @@ pub struct ExplanationVm {
     pub stale: bool,
 }
 
-fn policy_links(model: &Model, p: &PolicyRef) -> LinkVm {
+fn link(model: &Model, s: &LineSpan) -> LinkVm {
     LinkVm {
-        kind: "policy",
-        label: p.id.clone(),
-        file: file_name(model, p.span),
-        line: p.span.line,
-        col: p.span.col,
+        kind: match s.kind {
+            SpanKind::Policy => "policy",
+            SpanKind::Rule => "rule",
+            SpanKind::Peer => "peer",
+            SpanKind::Port => "port",
+        },
+        label: s.label.clone(),
+        file: file_name(model, s.span),
+        line: s.span.line,
+        col: s.span.col,
     }
 }
 
-fn link(model: &Model, kind: &'static str, label: String, span: Span) -> LinkVm {
-    LinkVm {
-        kind,
-        label,
-        file: file_name(model, span),
-        line: span.line,
-        col: span.col,
-    }
-}
-
-fn side_vm(model: &Model, side: &SideExplanation) -> SideVm {
-    let (dir, list, peers) = match side.direction {
-        PolicyType::Egress => ("Egress", "egress", "to"),
-        PolicyType::Ingress => ("Ingress", "ingress", "from"),
+/// The kind of the line that decides a side (see [`LineVm::deciding`]).
+fn deciding_kind(side: Option<&SideExplanation>) -> Option<LineKind> {
+    let Some(side) = side else {
+        return Some(LineKind::Outside);
     };
-    let mut items = Vec::new();
-    let title;
     if side.isolated_by.is_empty() {
-        title = format!("{dir} of {}: not isolated — allowed", side.pod);
-    } else if side.allowed {
-        title = format!("{dir} of {}: allowed", side.pod);
-        for m in &side.allowed_by {
-            let mut links = vec![policy_links(model, &m.policy)];
-            links.push(link(
-                model,
-                "rule",
-                format!("{list}[{}]", m.rule),
-                m.rule_span,
-            ));
-            if let (Some(k), Some(s)) = (m.peer, m.peer_span) {
-                links.push(link(model, "peer", format!("{peers}[{k}]"), s));
-            }
-            if let (Some(k), Some(s)) = (m.port, m.port_span) {
-                links.push(link(model, "port", format!("ports[{k}]"), s));
-            }
-            items.push((m.sentence.clone(), links));
-        }
-    } else {
-        title = format!("{dir} of {}: denied", side.pod);
-        for p in &side.without_rules {
-            items.push((
-                format!(
-                    "{} isolates {} for {list} and has no {list} rules (default deny).",
-                    p.id, side.pod
-                ),
-                vec![policy_links(model, p)],
-            ));
-        }
-        for m in &side.misses {
-            let links = vec![
-                policy_links(model, &m.policy),
-                link(model, "rule", format!("{list}[{}]", m.rule), m.rule_span),
-            ];
-            items.push((
-                format!(
-                    "{} {list}[{}] does not match: {}.",
-                    m.policy.id,
-                    m.rule,
-                    m.reasons.join("; ")
-                ),
-                links,
-            ));
-        }
+        return Some(LineKind::NotIsolated);
     }
-    SideVm {
-        title,
-        allowed: side.allowed,
-        isolated: !side.isolated_by.is_empty(),
-        items,
+    if side.allowed {
+        return (!side.allowed_by.is_empty()).then_some(LineKind::Allows(0));
     }
+    let closest = (0..side.misses.len()).min_by_key(|&i| side.misses[i].reasons.len());
+    match closest {
+        Some(i) => Some(LineKind::Miss(i)),
+        None => (!side.without_rules.is_empty()).then_some(LineKind::WithoutRules(0)),
+    }
+}
+
+fn side_vm(model: &Model, ex: &Explanation, dir: PolicyType, lines: &[Line]) -> SideVm {
+    let side = match dir {
+        PolicyType::Egress => ex.egress.as_ref(),
+        PolicyType::Ingress => ex.ingress.as_ref(),
+    };
+    let pod = match (side, dir) {
+        (Some(s), _) => &s.pod,
+        (None, PolicyType::Egress) => &ex.from,
+        (None, PolicyType::Ingress) => &ex.to,
+    };
+    let allowed = side.is_none_or(|s| s.allowed);
+    let deciding = deciding_kind(side);
+    let prefix = format!("{dir}: ");
+    let mut out = SideVm {
+        direction: dir,
+        title: format!(
+            "{dir} of {pod}: {}",
+            if allowed { "allowed" } else { "denied" }
+        ),
+        allowed,
+        isolated: side.is_some_and(|s| !s.isolated_by.is_empty()),
+        lines: Vec::new(),
+        detail: Vec::new(),
+    };
+    let mut rule_lines = 0;
+    for line in lines.iter().filter(|l| l.side == Some(dir)) {
+        let tick = match line.kind {
+            LineKind::Allows(_) => Some(Tick::Allows),
+            LineKind::Miss(_) | LineKind::WithoutRules(_) => Some(Tick::Misses),
+            _ => None,
+        };
+        let vm = LineVm {
+            text: line
+                .text
+                .strip_prefix(&prefix)
+                .unwrap_or(&line.text)
+                .to_string(),
+            kind: line.kind,
+            tick,
+            deciding: Some(line.kind) == deciding,
+            links: line.spans.iter().map(|s| link(model, s)).collect(),
+        };
+        if tick.is_some() {
+            rule_lines += 1;
+            if rule_lines > SHORT_RULE_LINES && !vm.deciding {
+                out.detail.push(vm);
+                continue;
+            }
+        }
+        out.lines.push(vm);
+    }
+    out
 }
 
 /// The explanation of the selected flow, `None` when an endpoint is gone (or, in all-ports
@@ -158,20 +218,19 @@ pub fn explanation_vm(
         Verdict::Denied => Mark::Deny,
         Verdict::NotApplicable => Mark::NotApplicable,
     };
-    let sentences = ex.sentences();
-    let headline = sentences.first().cloned().unwrap_or_default();
-    let sides = [&ex.egress, &ex.ingress]
+    let lines = render::lines(&ex);
+    let sides = [PolicyType::Egress, PolicyType::Ingress]
         .into_iter()
-        .flatten()
-        .map(|s| side_vm(&ev.model, s))
+        .filter(|&dir| lines.iter().any(|l| l.side == Some(dir)))
+        .map(|dir| side_vm(&ev.model, &ex, dir, &lines))
         .collect();
     Some(ExplanationVm {
         from: ex.from.clone(),
         to: ex.to.clone(),
         port: pp.to_string(),
         verdict,
-        headline,
-        sentences: sentences.into_iter().skip(1).collect(),
+        headline: lines[0].text.clone(),
+        sentences: lines.iter().skip(1).map(Line::plain).collect(),
         sides,
         per_port,
         stale,

@@ -1,11 +1,12 @@
 //! Native tests of the core driven through `update`, as the shell drives it: the playground
-//! (`playground.rs`), the diff tabs (`diff.rs`), the Learn side (`learn.rs`) and the effects
-//! (`effects.rs`).
+//! (`playground.rs`), the diff tabs (`diff.rs`), the Learn side (`learn.rs`), the effects
+//! (`effects.rs`) and the Why? panel (`why.rs`).
 
 mod diff;
 mod effects;
 mod learn;
 mod playground;
+mod why;
 
 use super::{update, Event, State, ViewModel};
 

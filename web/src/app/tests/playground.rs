@@ -110,7 +110,7 @@ fn explanation_names_both_sides_and_links_to_the_yaml() {
     let links: Vec<&LinkVm> = ex
         .sides
         .iter()
-        .flat_map(|s| s.items.iter().flat_map(|i| &i.1))
+        .flat_map(|s| s.lines.iter().chain(&s.detail).flat_map(|l| &l.links))
         .collect();
     assert!(links
         .iter()
@@ -163,7 +163,7 @@ fn denied_flow_lists_the_isolating_policies() {
     let text: String = ex
         .sides
         .iter()
-        .flat_map(|s| s.items.iter().map(|i| i.0.clone()))
+        .flat_map(|s| s.lines.iter().map(|l| l.text.clone()))
         .collect();
     assert!(text.contains("app/default-deny-all"), "{text}");
 }
