@@ -195,6 +195,11 @@ pub fn evaluate(policies: &str, cluster: &str) -> (Vec<Diagnostic>, Option<Evalu
                     let x = &model.externals[external];
                     (x.name.clone(), format!("outside the cluster · {}", x.ip))
                 }
+                netpol_engine::EndpointKind::Node { node } => {
+                    let n = &model.nodes[node];
+                    let ips: Vec<String> = n.ips.iter().map(ToString::to_string).collect();
+                    (n.name.clone(), format!("node · {}", ips.join(", ")))
+                }
             };
             EndpointInfo {
                 name: e.name.clone(),
