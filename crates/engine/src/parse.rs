@@ -176,6 +176,10 @@ pub(crate) fn deserialize<T: DeserializeOwned>(value: &Value) -> Result<T, (Fiel
     })
 }
 
+/// At most this many endpoints (pods and workloads, external endpoints, nodes) are evaluated: a
+/// matrix holds one bit per pair, so time and memory grow with the square of this number.
+pub const MAX_ENDPOINTS: usize = 10_000;
+
 const TOY_KEYS: [&str; 3] = ["namespaces", "externals", "ports"];
 
 /// The `apiVersion` of a kind this parser reads, for the hint when it is missing.
@@ -498,7 +502,49 @@ impl Builder {
         self.model.policies.push(policy);
     }
 
+    /// Keeps the first [`MAX_ENDPOINTS`] endpoints (pods first, then externals, then nodes) and
+    /// reports the first one left out, with how many are.
+    fn cap_endpoints(&mut self) {
+        let m = &mut self.model;
+        let total = m.pods.len() + m.externals.len() + m.nodes.len();
+        if total <= MAX_ENDPOINTS {
+            return;
+        }
+        let pods = m.pods.len().min(MAX_ENDPOINTS);
+        let externals = m.externals.len().min(MAX_ENDPOINTS - pods);
+        let nodes = m.nodes.len().min(MAX_ENDPOINTS - pods - externals);
+        let first = if pods < m.pods.len() {
+            m.pods[pods].span
+        } else if externals < m.externals.len() {
+            m.externals[externals].span
+        } else {
+            m.nodes[nodes].span
+        };
+        m.pods.truncate(pods);
+        m.externals.truncate(externals);
+        m.nodes.truncate(nodes);
+        self.auto_ip.retain(|a| a.pod < pods);
+        let file = self
+            .model
+            .files
+            .get(first.file)
+            .cloned()
+            .unwrap_or_default();
+        self.emit(Diagnostic {
+            file,
+            line: first.line.max(1),
+            col: first.col.max(1),
+            severity: Severity::Error,
+            code: "too-many-endpoints",
+            message: format!(
+                "the input declares {total} endpoints (pods, workloads, external endpoints and nodes); at most {MAX_ENDPOINTS} are evaluated, so this one and the {} after it are left out",
+                total - MAX_ENDPOINTS - 1
+            ),
+        });
+    }
+
     fn finish(mut self) -> (Model, Vec<Diagnostic>) {
+        self.cap_endpoints();
         // Namespaces referenced but not declared exist with only their name label.
         let referenced: Vec<String> = self
             .model

@@ -212,11 +212,13 @@ fn invalid_utf8_is_positioned_and_the_rest_of_the_file_is_read() {
 }
 
 #[test]
-fn auto_assigned_ips_stay_unique_past_64k_pods_and_254_namespaces() {
-    // 65,000 pods in the first namespace, then 300 namespaces of one pod each: the pods past
-    // index 63,999 and the namespaces past 254 get addresses in fd00::/8 (docs/toy-format.md).
+fn auto_assigned_ips_stay_unique_past_254_namespaces() {
+    // 9,000 pods in the first namespace, then 300 namespaces of one pod each: the namespaces past
+    // the 254th get addresses in fd00::/8 (docs/toy-format.md). Pods past index 63,999 of one
+    // namespace would too; that many endpoints are over the evaluated maximum, so the unit tests
+    // of `addresses.rs` cover it.
     let mut text = String::from("namespaces:\n  big:\n    pods:\n");
-    for i in 0..65_000 {
+    for i in 0..9_000 {
         text.push_str(&format!("      p{i}: app=x\n"));
     }
     for n in 0..300 {
@@ -227,7 +229,7 @@ fn auto_assigned_ips_stay_unique_past_64k_pods_and_254_namespaces() {
         text: &text,
     }]);
     assert!(diags.is_empty(), "{:?}", &diags[..diags.len().min(3)]);
-    assert_eq!(model.pods.len(), 65_300);
+    assert_eq!(model.pods.len(), 9_300);
     let ips: HashSet<_> = model.pods.iter().flat_map(|p| p.ips.iter()).collect();
     assert_eq!(ips.len(), model.pods.len());
     let ip = |id: &str| {
@@ -235,11 +237,34 @@ fn auto_assigned_ips_stay_unique_past_64k_pods_and_254_namespaces() {
         p.ips[0].to_string()
     };
     assert_eq!(ip("big/p0"), "10.1.0.2");
-    assert_eq!(ip("big/p63999"), "10.1.255.251");
-    assert_eq!(ip("big/p64000"), "fd00::1:0:fa00");
+    // Pod 8,999: 10.1.(8999 / 250).(8999 % 250 + 2).
+    assert_eq!(ip("big/p8999"), "10.1.35.251");
     // Namespace ns252 is the 254th: the last with IPv4 addresses.
     assert_eq!(ip("ns252/a"), "10.254.0.2");
     assert_eq!(ip("ns253/a"), "fd00::ff:0:0");
+}
+
+/// Past `MAX_ENDPOINTS` (10,000) endpoints the rest are left out with one error at the first of
+/// them, so a 10 MB cluster cannot make a matrix of 10^11 cells.
+#[test]
+fn at_most_10000_endpoints_are_evaluated() {
+    let mut text = String::from("namespaces:\n  big:\n    pods:\n");
+    for i in 0..10_002 {
+        text.push_str(&format!("      p{i}: app=x\n"));
+    }
+    text.push_str("externals:\n  internet: 8.8.8.8\n");
+    let (model, diags) = parse(&[Input {
+        name: "big.yaml",
+        text: &text,
+    }]);
+    assert_eq!(model.pods.len(), 10_000);
+    assert!(model.externals.is_empty());
+    let shown: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+    // Pod p10000 is on line 4 + 10,000; a pod's position is its value (`app=x`, column 15).
+    assert_eq!(
+        shown,
+        ["big.yaml:10004:15: error: the input declares 10003 endpoints (pods, workloads, external endpoints and nodes); at most 10000 are evaluated, so this one and the 2 after it are left out"]
+    );
 }
 
 #[test]
