@@ -10,7 +10,6 @@ use serde::Serialize;
 
 // The old paths of the AND/OR items, kept for compatibility (a re-export only: this module uses
 // nothing of `andor`). New code imports them from the crate root.
-pub use crate::andor::{and_or_variants, apply_variant_text, Variant, VariantKind};
 use crate::eval::{compile, Compiled, Matrix};
 use crate::explain::Explanation;
 use crate::model::{Model, PortProto, Protocol, Span};

@@ -41,6 +41,7 @@
 
 mod addresses;
 mod andor;
+mod builder;
 pub mod diag;
 pub mod diff;
 pub mod eval;

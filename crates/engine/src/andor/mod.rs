@@ -12,6 +12,7 @@
 mod edit;
 /// YAML fragments; its [`fragment::scalar`] quoting is shared with the split-rule lint.
 pub(crate) mod fragment;
+pub(crate) mod split;
 mod words;
 
 use std::collections::HashMap;
@@ -20,10 +21,10 @@ use serde::Serialize;
 
 use crate::diff::{diff_flows, Diff};
 use crate::eval::compile;
-use crate::lint::split_rule::split_rules;
 use crate::model::{
     LabelSelector, Model, NetworkPolicy, NetworkPolicyPeer, PolicyType, Rule, Span,
 };
+use split::split_rules;
 use words::{and_meaning, merged_rule_meaning, or_meaning, split_rules_meaning};
 
 /// Which reading a variant switches to.
