@@ -1,4 +1,3 @@
-
 use super::check::*;
 use super::format::*;
 use super::read::*;

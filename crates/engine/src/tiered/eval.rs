@@ -25,8 +25,8 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 use crate::model::{
-    Action, ClusterPeer, ClusterPolicy, ClusterPolicyKind, ClusterRule, NamespacedPod, PeerKind,
-    PortMatch, Subject, Tier,
+    Action, ClusterPeer, ClusterPolicy, ClusterRule, NamespacedPod, PeerKind, PortMatch, Subject,
+    Tier,
 };
 use crate::model::{Cidr, ContainerPort, Labels, PolicyType, PortProto};
 
@@ -400,12 +400,4 @@ impl FlowMatch for Direct<'_> {
             .get(rule)
             .is_some_and(|r| rule_matches(r, &self.other, self.port, self.dst()))
     }
-}
-
-/// The word for an action in `policies[r.policy]`'s kind (`Allow` or `Accept`).
-pub fn action_word(policies: &[ClusterPolicy], r: &RuleRef) -> &'static str {
-    let kind = policies
-        .get(r.policy)
-        .map_or(ClusterPolicyKind::ClusterNetworkPolicy, |p| p.kind);
-    r.action.written(kind)
 }
