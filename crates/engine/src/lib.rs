@@ -38,6 +38,7 @@
 //! assert_eq!(why.sentences()[0], "app/batch → app/db on 5432/TCP is DENIED by the destination's ingress.");
 //! ```
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod addresses;
 mod andor;

@@ -21,13 +21,22 @@ use crate::tiered::{Tier, TierOrder};
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EndpointKind {
     /// A pod; `pod` indexes `Model::pods`.
-    Pod { pod: usize },
+    Pod {
+        /// The pod's index in `Model::pods`.
+        pod: usize,
+    },
     /// An external endpoint; `external` indexes `Model::externals`.
-    External { external: usize },
+    External {
+        /// The external's index in `Model::externals`.
+        external: usize,
+    },
     /// A node (`kind: Node`); `node` indexes `Model::nodes`. Like an external endpoint, it is no
     /// pod: NetworkPolicy selectors never match it, `ipBlock` and tiered `networks` and `nodes`
     /// peers do.
-    Node { node: usize },
+    Node {
+        /// The node's index in `Model::nodes`.
+        node: usize,
+    },
 }
 
 /// A source or destination of flows: a pod, an external endpoint or a node.
@@ -35,15 +44,19 @@ pub enum EndpointKind {
 pub struct Endpoint {
     /// `namespace/pod` for pods, the declared name for externals and nodes.
     pub name: String,
+    /// Whether the endpoint is a pod, an external endpoint or a node.
     pub kind: EndpointKind,
+    /// The pod's namespace; `None` for externals and nodes.
     pub namespace: Option<String>,
 }
 
 impl Endpoint {
+    /// Whether the endpoint is a pod.
     pub fn is_pod(&self) -> bool {
         matches!(self.kind, EndpointKind::Pod { .. })
     }
 
+    /// Whether the endpoint is a node.
     pub fn is_node(&self) -> bool {
         matches!(self.kind, EndpointKind::Node { .. })
     }
@@ -133,6 +146,7 @@ pub(super) fn ip_block_contains(b: &IpBlock, ip: &IpAddr) -> bool {
 }
 
 impl<'m> Compiled<'m> {
+    /// The model this index was compiled from.
     pub fn model(&self) -> &'m Model {
         self.model
     }

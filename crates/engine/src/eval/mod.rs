@@ -27,7 +27,9 @@ use crate::model::{Model, PolicyType, PortProto, PortRef, Protocol, Rule};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Cell {
+    /// The flow is allowed.
     Allowed,
+    /// The flow is denied.
     Denied,
     /// Neither endpoint is a pod (externals, nodes): not a cluster flow.
     NotApplicable,
@@ -36,6 +38,7 @@ pub enum Cell {
 /// Every source × destination verdict for one port and protocol.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Matrix {
+    /// The port and protocol of every flow in the matrix.
     pub port: PortProto,
     n: usize,
     is_pod: Vec<bool>,
@@ -49,10 +52,12 @@ impl Matrix {
         self.n
     }
 
+    /// Whether the matrix has no endpoints.
     pub fn is_empty(&self) -> bool {
         self.n == 0
     }
 
+    /// The verdict of the flow from endpoint `from` to endpoint `to`.
     pub fn cell(&self, from: usize, to: usize) -> Cell {
         if !self.is_pod[from] && !self.is_pod[to] {
             Cell::NotApplicable
@@ -72,8 +77,11 @@ impl Matrix {
 /// Every allowed port range from one endpoint to another over one protocol.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Connection {
+    /// The source, an index into the endpoints.
     pub from: usize,
+    /// The destination, an index into the endpoints.
     pub to: usize,
+    /// The protocol of the allowed ports.
     pub protocol: Protocol,
     /// Maximal inclusive ranges, ascending.
     pub ports: Vec<(u16, u16)>,

@@ -12,12 +12,16 @@ use crate::model::PortProto;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
+    /// The easiest level.
     Easy,
+    /// The middle level.
     Medium,
+    /// The hardest level.
     Hard,
 }
 
 impl Level {
+    /// The level as a lowercase word, as written in exercise files.
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Easy => "easy",
@@ -38,10 +42,13 @@ impl fmt::Display for Level {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FlowGoal {
+    /// The source endpoint: `namespace/pod` or an external's name.
     pub from: String,
+    /// The destination endpoint: `namespace/pod` or an external's name.
     pub to: String,
     /// `5432/TCP`, `53/UDP`, `80` (TCP).
     pub port: String,
+    /// Whether the flow must be allowed (`true`) or denied (`false`).
     pub allowed: bool,
 }
 
@@ -50,7 +57,9 @@ pub struct FlowGoal {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MatrixGoal {
+    /// The port and protocol of the matrix, such as `80/TCP`.
     pub port: String,
+    /// The flows that must be allowed, one pattern per line; every other flow must be denied.
     pub flows: Vec<String>,
 }
 
@@ -58,7 +67,9 @@ pub struct MatrixGoal {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Exercise {
+    /// The exercise's title.
     pub title: String,
+    /// How hard the exercise is.
     pub level: Level,
     /// Markdown: the situation and the task.
     pub story: String,
@@ -68,8 +79,10 @@ pub struct Exercise {
     #[serde(default)]
     pub policies: String,
     #[serde(default)]
+    /// The flows that must be allowed or denied.
     pub goals: Vec<FlowGoal>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Optionally, exactly this matrix for one port.
     pub matrix: Option<MatrixGoal>,
     /// Revealed one at a time.
     #[serde(default)]
@@ -86,6 +99,7 @@ pub struct Exercise {
 pub struct GoalResult {
     /// E.g. "app/web → app/db on 5432/TCP is allowed".
     pub description: String,
+    /// Whether the goal holds.
     pub met: bool,
     /// For flow goals whose endpoints exist (for a matrix goal: the first wrong cell).
     pub explanation: Option<Explanation>,
@@ -99,8 +113,11 @@ pub struct GoalResult {
 pub enum Highlight {
     /// A flow on a port: `{flow: "app/frontend -> app/api", port: 8080/TCP}`.
     Flow {
+        /// The source endpoint.
         from: String,
+        /// The destination endpoint.
         to: String,
+        /// The port and protocol.
         port: String,
     },
     /// A policy by `namespace/name` (`{policy: app/default-deny-all}`), or a tiered policy by
@@ -176,13 +193,17 @@ impl From<Highlight> for RawHighlight {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TutorialStep {
+    /// The step's title.
     pub title: String,
+    /// The cluster, in the toy format or as Kubernetes objects.
     pub cluster: String,
     #[serde(default)]
+    /// The policies of the step.
     pub policies: String,
     /// The port the playground selects for this step.
     pub port: String,
     #[serde(default)]
+    /// What to highlight in the views.
     pub highlight: Vec<Highlight>,
     /// Verdicts the lesson text claims.
     #[serde(default)]
