@@ -72,13 +72,13 @@ pub use diag::{has_errors, Diagnostic, Severity};
 pub use diff::{diff, diff_models, with_policies, Diff, DiffError};
 pub use eval::{compile, Cell, Compiled, Connection, Endpoint, EndpointKind, Matrix};
 pub use exercise::{
-    check as check_exercise, parse_exercise, parse_tutorial_step, Exercise, GoalResult,
-    TutorialStep,
+    check as check_exercise, parse_exercise, parse_tutorial_step, Exercise, ExerciseError,
+    GoalResult, TutorialStep,
 };
-pub use explain::Explanation;
+pub use explain::{Explanation, Verdict};
 pub use lint::{lint, Lint};
 pub use manifest::ParseOptions;
-pub use model::{Model, PolicyType, PortProto, Protocol, WorkloadKind};
+pub use model::{Model, PolicyType, PortProto, PortProtoError, Protocol, WorkloadKind};
 pub use parse::{parse, parse_with};
 pub use report::{endpoint_kind, MatrixReport};
 pub use selector::describe_selector;

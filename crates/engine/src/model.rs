@@ -87,7 +87,7 @@ impl PortProto {
     }
 
     /// Parses `80`, `80/TCP`, `53/udp` (protocol case-insensitive, TCP when omitted).
-    pub fn parse(s: &str) -> Result<PortProto, String> {
+    pub fn parse(s: &str) -> Result<PortProto, PortProtoError> {
         let s = s.trim();
         let (num, proto) = match s.split_once('/') {
             Some((n, p)) => (n, p),
@@ -98,12 +98,36 @@ impl PortProto {
             .parse()
             .ok()
             .filter(|p| *p >= 1)
-            .ok_or_else(|| format!("`{s}`: the port must be a number from 1 to 65535"))?;
+            .ok_or_else(|| PortProtoError::Port(s.to_string()))?;
         let protocol = Protocol::parse(&proto.trim().to_ascii_uppercase())
-            .ok_or_else(|| format!("`{s}`: the protocol must be TCP, UDP or SCTP"))?;
+            .ok_or_else(|| PortProtoError::Protocol(s.to_string()))?;
         Ok(PortProto { port, protocol })
     }
 }
+
+/// Why [`PortProto::parse`] could not read a port such as `80/TCP`; each carries the text read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PortProtoError {
+    /// The port is not a number from 1 to 65535.
+    Port(String),
+    /// The protocol is not TCP, UDP or SCTP.
+    Protocol(String),
+}
+
+impl fmt::Display for PortProtoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PortProtoError::Port(s) => {
+                write!(f, "`{s}`: the port must be a number from 1 to 65535")
+            }
+            PortProtoError::Protocol(s) => {
+                write!(f, "`{s}`: the protocol must be TCP, UDP or SCTP")
+            }
+        }
+    }
+}
+
+impl std::error::Error for PortProtoError {}
 
 impl fmt::Display for PortProto {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

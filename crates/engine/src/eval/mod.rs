@@ -21,19 +21,12 @@ use compiled::{
 };
 pub use compiled::{Compiled, Endpoint, EndpointKind};
 
+use crate::explain::Verdict;
 use crate::model::{Model, PolicyType, PortProto, PortRef, Protocol, Rule};
 
-/// The verdict of one matrix cell.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Cell {
-    /// The flow is allowed.
-    Allowed,
-    /// The flow is denied.
-    Denied,
-    /// Neither endpoint is a pod (externals, nodes): not a cluster flow.
-    NotApplicable,
-}
+/// The verdict of one matrix cell: the [`Verdict`] an explanation gives for the same flow
+/// (`NotApplicable` when neither endpoint is a pod). Kept as a name for matrix code.
+pub type Cell = Verdict;
 
 /// Every source × destination verdict for one port and protocol.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -43,4 +43,4 @@ mod tests;
 
 pub use check::{check, check_step};
 pub use format::{Exercise, FlowGoal, GoalResult, Highlight, Level, MatrixGoal, TutorialStep};
-pub use read::{parse_exercise, parse_tutorial_step};
+pub use read::{parse_exercise, parse_tutorial_step, ExerciseError};

@@ -1,25 +1,53 @@
 //! Reading exercise and tutorial-step files, with errors that name the line and column.
 
+use std::fmt;
+
 use super::format::{Exercise, FlowGoal, TutorialStep};
 use super::matrix::parse_flow_pattern;
 use crate::diag::Seg;
 use crate::model::PortProto;
 
-/// "line L, column C: message" for a serde_yaml error (the message without its own location).
-pub(super) fn yaml_error(e: &serde_yaml::Error) -> String {
+/// Why an exercise or tutorial-step file could not be read. Its text is
+/// "line L, column C: message" when the position is known, the message otherwise.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExerciseError {
+    /// The 1-based line and column of the problem, when known.
+    pub position: Option<(u32, u32)>,
+    /// What is wrong; for a field, its path first (`goals[1].port: ...`).
+    pub message: String,
+}
+
+impl fmt::Display for ExerciseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some((line, col)) => write!(f, "line {line}, column {col}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for ExerciseError {}
+
+/// A serde_yaml error at its position (the message without its own location).
+pub(super) fn yaml_error(e: &serde_yaml::Error) -> ExerciseError {
     let msg = e.to_string();
     match e.location() {
         Some(loc) => {
             let suffix = format!(" at line {} column {}", loc.line(), loc.column());
-            let msg = msg.replace(&suffix, "");
-            format!("line {}, column {}: {msg}", loc.line(), loc.column())
+            ExerciseError {
+                position: Some((loc.line() as u32, loc.column() as u32)),
+                message: msg.replace(&suffix, ""),
+            }
         }
-        None => msg,
+        None => ExerciseError {
+            position: None,
+            message: msg,
+        },
     }
 }
 
-/// "line L, column C: path: message" for a semantic error at a field path.
-pub(super) fn at(text: &str, path: &[Seg], msg: String) -> String {
+/// A semantic error at a field path: "path: message" at the field's position.
+pub(super) fn at(text: &str, path: &[Seg], msg: String) -> ExerciseError {
     let (line, col) = crate::yaml::locate(text, path);
     let mut p = String::new();
     for seg in path {
@@ -33,17 +61,28 @@ pub(super) fn at(text: &str, path: &[Seg], msg: String) -> String {
             Seg::Index(i) => p.push_str(&format!("[{i}]")),
         }
     }
-    format!("line {line}, column {col}: {p}: {msg}")
+    ExerciseError {
+        position: Some((line, col)),
+        message: format!("{p}: {msg}"),
+    }
 }
 
 pub(super) fn key(k: &str) -> Seg {
     Seg::Key(k.to_string())
 }
 
-pub(super) fn check_flow_goals(text: &str, list: &str, goals: &[FlowGoal]) -> Result<(), String> {
+pub(super) fn check_flow_goals(
+    text: &str,
+    list: &str,
+    goals: &[FlowGoal],
+) -> Result<(), ExerciseError> {
     for (i, g) in goals.iter().enumerate() {
         if let Err(e) = PortProto::parse(&g.port) {
-            return Err(at(text, &[key(list), Seg::Index(i), key("port")], e));
+            return Err(at(
+                text,
+                &[key(list), Seg::Index(i), key("port")],
+                e.to_string(),
+            ));
         }
         for (field, name) in [("from", &g.from), ("to", &g.to)] {
             if name.trim().is_empty() || name.contains('*') {
@@ -61,7 +100,7 @@ pub(super) fn check_flow_goals(text: &str, list: &str, goals: &[FlowGoal]) -> Re
 }
 
 /// Reads an exercise file. Errors name the line and column.
-pub fn parse_exercise(text: &str) -> Result<Exercise, String> {
+pub fn parse_exercise(text: &str) -> Result<Exercise, ExerciseError> {
     let ex: Exercise = serde_yaml::from_str(text).map_err(|e| yaml_error(&e))?;
     for (field, value) in [
         ("title", &ex.title),
@@ -83,7 +122,7 @@ pub fn parse_exercise(text: &str) -> Result<Exercise, String> {
     check_flow_goals(text, "goals", &ex.goals)?;
     if let Some(m) = &ex.matrix {
         if let Err(e) = PortProto::parse(&m.port) {
-            return Err(at(text, &[key("matrix"), key("port")], e));
+            return Err(at(text, &[key("matrix"), key("port")], e.to_string()));
         }
         if m.flows.is_empty() {
             return Err(at(
@@ -123,7 +162,7 @@ pub fn parse_exercise(text: &str) -> Result<Exercise, String> {
 }
 
 /// Reads a tutorial step's YAML. Errors name the line and column.
-pub fn parse_tutorial_step(yaml: &str) -> Result<TutorialStep, String> {
+pub fn parse_tutorial_step(yaml: &str) -> Result<TutorialStep, ExerciseError> {
     let step: TutorialStep = serde_yaml::from_str(yaml).map_err(|e| yaml_error(&e))?;
     for (field, value) in [("title", &step.title), ("cluster", &step.cluster)] {
         if value.trim().is_empty() {
@@ -131,7 +170,7 @@ pub fn parse_tutorial_step(yaml: &str) -> Result<TutorialStep, String> {
         }
     }
     if let Err(e) = PortProto::parse(&step.port) {
-        return Err(at(yaml, &[key("port")], e));
+        return Err(at(yaml, &[key("port")], e.to_string()));
     }
     check_flow_goals(yaml, "expect", &step.expect)?;
     Ok(step)

@@ -136,9 +136,13 @@ fn external_to_external_is_never_met() {
 
 #[test]
 fn errors_are_positioned() {
-    let e = parse_exercise("title: x\nlevel: trivial\n").unwrap_err();
+    let e = parse_exercise("title: x\nlevel: trivial\n")
+        .unwrap_err()
+        .to_string();
     assert!(e.starts_with("line 2, column 8:"), "{e}");
-    let e = parse_exercise(&EX.replace("traps: [selects-nothing]", "traps: [nope]")).unwrap_err();
+    let e = parse_exercise(&EX.replace("traps: [selects-nothing]", "traps: [nope]"))
+        .unwrap_err()
+        .to_string();
     assert!(
         e.contains("traps[0]") && e.contains("not a lint code"),
         "{e}"
@@ -148,11 +152,16 @@ fn errors_are_positioned() {
         "port: 5432/TCP, allowed: false",
         "port: 5432/TCPX, allowed: false",
     ))
-    .unwrap_err();
+    .unwrap_err()
+    .to_string();
     assert!(e.contains("goals[1].port"), "{e}");
-    let e = parse_exercise(&format!("{EX}extra: 1\n")).unwrap_err();
+    let e = parse_exercise(&format!("{EX}extra: 1\n"))
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("unknown field `extra`"), "{e}");
-    let e = parse_exercise(&EX.replace("* -> app/db: deny", "* -> app/db: maybe")).unwrap_err();
+    let e = parse_exercise(&EX.replace("* -> app/db: deny", "* -> app/db: maybe"))
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("matrix.flows[1]"), "{e}");
 }
 
@@ -206,12 +215,16 @@ fn tutorial_step_parses_and_checks() {
 #[test]
 fn bad_highlights_are_rejected() {
     let e = parse_tutorial_step(&STEP.replace("{pod: app/api}", "{pod: app/api, policy: x}"))
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("a highlight is one of"), "{e}");
-    let e = parse_tutorial_step(&STEP.replace(", port: 8080/TCP}", "}")).unwrap_err();
+    let e = parse_tutorial_step(&STEP.replace(", port: 8080/TCP}", "}"))
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("needs a `port`"), "{e}");
     let e =
         parse_tutorial_step(&STEP.replace("port: 8080/TCP\nhighlight", "port: http\nhighlight"))
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
     assert!(e.contains("port:"), "{e}");
 }
