@@ -7,8 +7,11 @@
 
 use netpol_engine::PortProto;
 
+mod error;
 mod values;
 
+use error::usage;
+pub(crate) use error::Usage;
 pub(crate) use values::{Lints, PortArg};
 
 pub(crate) const HELP: &str = "\
@@ -394,20 +397,6 @@ impl Flag {
             Flag::NoSelf => "no-self",
             Flag::GroupReplicas => "group-replicas",
         }
-    }
-}
-
-/// A command-line mistake: what is wrong (one line), and a hint on what to do instead.
-#[derive(Debug)]
-pub(crate) struct Usage {
-    pub(crate) message: String,
-    pub(crate) hint: String,
-}
-
-fn usage(message: impl Into<String>, hint: impl Into<String>) -> Usage {
-    Usage {
-        message: message.into(),
-        hint: hint.into(),
     }
 }
 

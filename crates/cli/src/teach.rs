@@ -3,7 +3,8 @@
 //! Text renderers return lines for the output edge (`output.rs`). The JSON keys of these
 //! commands have always been in alphabetical order; the report types keep that order.
 
-use netpol_engine::diff::{FlowChange, PortDiff, VariantKind};
+use netpol_engine::diff::{FlowChange, PortDiff};
+use netpol_engine::VariantKind;
 use netpol_engine::{Compiled, Diff, Explanation, GoalResult, PolicyType, Protocol, Variant};
 use serde::Serialize;
 

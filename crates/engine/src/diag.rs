@@ -15,12 +15,16 @@ use serde::Serialize;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The object is invalid and left out of the model.
     Error,
+    /// The object is read, but probably not as meant.
     Warning,
+    /// Something worth knowing that changes nothing, such as a summary of skipped objects.
     Info,
 }
 
 impl Severity {
+    /// The severity as a lowercase word: `error`, `warning` or `info`.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -40,9 +44,11 @@ pub struct Diagnostic {
     /// The 1-based column, counted in Unicode scalar values (characters, as Rust's `chars()`
     /// counts them), not bytes: `é` before the error counts as one column. Tabs count as one.
     pub col: u32,
+    /// How serious the problem is.
     pub severity: Severity,
     /// A stable code such as `invalid-value` or `yaml-syntax`.
     pub code: &'static str,
+    /// What is wrong, in the words a learner can act on.
     pub message: String,
 }
 

@@ -10,7 +10,6 @@ use serde::Serialize;
 
 // The old paths of the AND/OR items, kept for compatibility (a re-export only: this module uses
 // nothing of `andor`). New code imports them from the crate root.
-pub use crate::andor::{and_or_variants, apply_variant_text, Variant, VariantKind};
 use crate::eval::{compile, Compiled, Matrix};
 use crate::explain::Explanation;
 use crate::model::{Model, PortProto, Protocol, Span};
@@ -18,11 +17,14 @@ use crate::model::{Model, PortProto, Protocol, Span};
 /// One flow whose verdict differs, with both explanations.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FlowChange {
+    /// The source, an index into the endpoints.
     pub from: usize,
+    /// The destination, an index into the endpoints.
     pub to: usize,
     /// The explanations before and after; `None` when the diff was computed without them (the
     /// AND/OR variants: ask [`Compiled::explain`] on demand).
     pub before: Option<Explanation>,
+    /// The explanation after the change.
     pub after: Option<Explanation>,
 }
 
@@ -33,6 +35,7 @@ pub struct PortDiff {
     pub port: PortProto,
     /// The range, inclusive: every port in it has the same changes.
     pub first: u16,
+    /// The last port of the range.
     pub last: u16,
     /// Flows denied before and allowed after.
     pub gained: Vec<FlowChange>,
@@ -73,7 +76,9 @@ pub enum DiffError {
     /// The models do not have the same endpoints (pods and externals, by name), so a flow of one
     /// is not a flow of the other. Each list names the endpoints only that side has.
     DifferentEndpoints {
+        /// The endpoints only the first model has.
         only_before: Vec<String>,
+        /// The endpoints only the second model has.
         only_after: Vec<String>,
     },
 }

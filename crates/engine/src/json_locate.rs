@@ -443,10 +443,6 @@ mod tests {
             for p in &paths {
                 let _ = l.locate(p);
             }
-            let _ = crate::parse(&[crate::Input {
-                name: "g.json",
-                text,
-            }]);
         }
     }
 

@@ -38,12 +38,14 @@
 //! assert_eq!(why.sentences()[0], "app/batch → app/db on 5432/TCP is DENIED by the destination's ingress.");
 //! ```
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod addresses;
 mod andor;
-pub mod diag;
+mod builder;
+mod diag;
 pub mod diff;
-pub mod eval;
+mod eval;
 pub mod exercise;
 pub mod explain;
 mod json_locate;
@@ -55,7 +57,7 @@ pub mod model;
 mod objects;
 mod parse;
 mod replicas;
-pub mod report;
+mod report;
 mod selector;
 mod source;
 pub mod suggest;
@@ -63,20 +65,20 @@ pub mod tiered;
 mod toy;
 mod validate;
 mod workload;
-pub mod yaml;
+mod yaml;
 
 pub use andor::{and_or_variants, apply_variant_text, Variant, VariantKind};
 pub use diag::{has_errors, Diagnostic, Severity};
 pub use diff::{diff, diff_models, with_policies, Diff, DiffError};
 pub use eval::{compile, Cell, Compiled, Connection, Endpoint, EndpointKind, Matrix};
 pub use exercise::{
-    check as check_exercise, parse_exercise, parse_tutorial_step, Exercise, GoalResult,
-    TutorialStep,
+    check as check_exercise, parse_exercise, parse_tutorial_step, Exercise, ExerciseError,
+    GoalResult, TutorialStep,
 };
-pub use explain::Explanation;
+pub use explain::{Explanation, Verdict};
 pub use lint::{lint, Lint};
 pub use manifest::ParseOptions;
-pub use model::{Model, PolicyType, PortProto, Protocol, WorkloadKind};
+pub use model::{Model, PolicyType, PortProto, PortProtoError, Protocol, WorkloadKind};
 pub use parse::{parse, parse_with};
 pub use report::{endpoint_kind, MatrixReport};
 pub use selector::describe_selector;

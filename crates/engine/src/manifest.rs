@@ -3,14 +3,15 @@
 //! read is served as, one summary per file of the objects skipped because they do not affect
 //! flows (Services, ConfigMaps, CRDs, …), and the options of [`crate::parse_with`].
 
+use std::borrow::Cow;
+
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::{Deserialize, Serialize};
 use serde_yaml::{Mapping, Value};
 
+use crate::builder::{Builder, Ctx};
 use crate::diag::{quote, shown, Diagnostic, FieldPath, PathDiag, Severity};
-use crate::model::Span;
-use crate::parse::{Builder, Ctx};
 use crate::replicas::{self, Owned};
 use crate::suggest;
 
@@ -24,19 +25,6 @@ pub struct ParseOptions {
     /// owner; pods of a ReplicaSet `<deployment>-<hash>` that carry
     /// that `pod-template-hash` are shown as the Deployment. Off: every pod is its own endpoint.
     pub group_replicas: bool,
-}
-
-/// What the manifest readers keep until the end of a file or of the parse.
-#[derive(Default)]
-pub(crate) struct Pending {
-    /// The objects of the current file skipped because of their kind: each kind with its count,
-    /// in order of first appearance, and where the first one is.
-    skipped: Vec<(String, usize)>,
-    /// Skipped objects of kinds beyond the first [`MAX_LISTED_KINDS`].
-    other_kinds: usize,
-    first_skipped: Option<Span>,
-    /// Pods (and workloads) read with a controller `ownerReference`.
-    pub owned: Vec<Owned>,
 }
 
 /// At most this many skipped kinds are named in a file's summary.
@@ -156,13 +144,19 @@ pub(crate) fn is_list(kind: &str) -> bool {
     kind == "List" || (kind.len() > 4 && kind.ends_with("List"))
 }
 
-/// Reads the items of a list. Items of a typed list that omit `kind` (and `apiVersion`), as the
+/// The items of a list, each with its path, for the caller to read. Items of a typed list that omit `kind` (and `apiVersion`), as the
 /// API server returns them, take the kind from the list's kind and the list's `apiVersion`.
-pub(crate) fn list(b: &mut Builder, ctx: &Ctx<'_>, map: &Mapping, kind: &str, path: &FieldPath) {
+pub(crate) fn list_items<'v>(
+    b: &mut Builder,
+    ctx: &Ctx<'_>,
+    map: &'v Mapping,
+    kind: &str,
+    path: &FieldPath,
+) -> Vec<(Cow<'v, Value>, FieldPath)> {
     let item_kind = kind.strip_suffix("List").filter(|k| !k.is_empty());
     let items = match map.get("items") {
         Some(Value::Sequence(items)) => items,
-        None | Some(Value::Null) => return,
+        None | Some(Value::Null) => return Vec::new(),
         Some(_) => {
             let d = PathDiag::error(
                 path.key("items"),
@@ -170,9 +164,10 @@ pub(crate) fn list(b: &mut Builder, ctx: &Ctx<'_>, map: &Mapping, kind: &str, pa
                 format!("{kind} items must be a list"),
             );
             b.push(ctx, d);
-            return;
+            return Vec::new();
         }
     };
+    let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let at = path.key("items").index(i);
         match (item_kind, item) {
@@ -185,11 +180,12 @@ pub(crate) fn list(b: &mut Builder, ctx: &Ctx<'_>, map: &Mapping, kind: &str, pa
                 {
                     typed.insert("apiVersion".into(), v.clone());
                 }
-                b.object(ctx, &Value::Mapping(typed), &at);
+                out.push((Cow::Owned(Value::Mapping(typed)), at));
             }
-            _ => b.object(ctx, item, &at),
+            _ => out.push((Cow::Borrowed(item), at)),
         }
     }
+    out
 }
 
 /// An object whose kind is not read: likely typos of a kind that is read get a warning each;

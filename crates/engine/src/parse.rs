@@ -6,23 +6,19 @@
 //! return plain values, which this module positions and merges (declared twice, undeclared
 //! namespaces, IP assignment).
 
-use std::collections::{BTreeMap, HashMap};
-
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::api::networking::v1 as net;
-use serde::de::DeserializeOwned;
 use serde_yaml::{Mapping, Value};
 
-use crate::addresses::{self, AutoIp};
-use crate::diag::{cut_quoted, Diagnostic, FieldPath, PathDiag, Seg, Severity};
+use crate::addresses::AutoIp;
+use crate::builder::{deserialize, first_at, Builder, Ctx};
+use crate::diag::{cut_quoted, Diagnostic, FieldPath, PathDiag, Severity};
 use crate::json_locate::{self, DocLocator};
 use crate::manifest::{self, ParseOptions};
-use crate::model::{
-    External, Model, Namespace, NetworkPolicy, Pod, Span, WorkloadKind, NAMESPACE_NAME_LABEL,
-};
+use crate::model::{External, Model, Namespace, Pod, WorkloadKind};
 use crate::source::{self, Input};
 use crate::toy::ToyCluster;
-use crate::yaml::{split_documents, Document};
+use crate::yaml::split_documents;
 use crate::{limits, objects, tiered, toy, validate, workload};
 
 /// Parses and validates every input into one model. Objects with errors are left out; every
@@ -64,56 +60,6 @@ pub fn parse_with(inputs: &[Input<'_>], options: &ParseOptions) -> (Model, Vec<D
     b.finish()
 }
 
-/// Where a document sits, to turn field paths and offsets into positions.
-pub(crate) struct Ctx<'a> {
-    pub file: usize,
-    pub name: &'a str,
-    pub doc: &'a Document<'a>,
-    pub locator: DocLocator<'a>,
-}
-
-impl Ctx<'_> {
-    pub(crate) fn span(&self, path: &FieldPath) -> Span {
-        let (line, col) = self.locator.locate(&path.0);
-        Span {
-            file: self.file,
-            line: line.saturating_add(source::clamp(self.doc.first_line)),
-            col,
-        }
-    }
-
-    pub(crate) fn diag(&self, d: PathDiag) -> Diagnostic {
-        let span = self.span(&d.path);
-        Diagnostic {
-            file: self.name.to_string(),
-            line: span.line,
-            col: span.col,
-            severity: d.severity,
-            code: d.code,
-            message: cut_quoted(&d.message).into_owned(),
-        }
-    }
-
-    /// A diagnostic at byte `offset` of the document.
-    fn at_offset(
-        &self,
-        offset: usize,
-        severity: Severity,
-        code: &'static str,
-        message: String,
-    ) -> Diagnostic {
-        let (line, col) = source::position(self.doc.text, offset);
-        Diagnostic {
-            file: self.name.to_string(),
-            line: line.saturating_add(source::clamp(self.doc.first_line)),
-            col,
-            severity,
-            code,
-            message,
-        }
-    }
-}
-
 /// A libyaml or serde_yaml error, positioned by its byte offset (libyaml's own line count
 /// also breaks lines at U+0085, U+2028 and U+2029; ours does not).
 fn yaml_error(ctx: &Ctx<'_>, e: &serde_yaml::Error) -> Diagnostic {
@@ -126,60 +72,6 @@ fn yaml_error(ctx: &Ctx<'_>, e: &serde_yaml::Error) -> Diagnostic {
     ctx.at_offset(offset, Severity::Error, "yaml-syntax", message)
 }
 
-/// At most this many diagnostics are listed per input file; one more says how many were not.
-/// (A 10 MB file can hold millions of invalid entries; no reader needs more than the first.)
-const MAX_DIAGNOSTICS_PER_FILE: usize = 1000;
-
-/// The diagnostics of a file beyond [`MAX_DIAGNOSTICS_PER_FILE`].
-#[derive(Default)]
-pub(crate) struct Unlisted {
-    count: usize,
-    /// The first one, whose position the summary takes.
-    first: Option<Diagnostic>,
-    any_error: bool,
-}
-
-/// The model being built, with indexes to find what is declared twice.
-#[derive(Default)]
-pub(crate) struct Builder {
-    pub model: Model,
-    pub diags: Vec<Diagnostic>,
-    /// How many diagnostics each file has, and those not listed.
-    listed: HashMap<String, usize>,
-    unlisted: Vec<(String, Unlisted)>,
-    /// Pods whose IP is to be assigned.
-    pub auto_ip: Vec<AutoIp>,
-    /// How many toy namespaces were declared, for IP assignment.
-    toy_namespaces: usize,
-    namespaces: HashMap<String, usize>,
-    pods: HashMap<(String, String), usize>,
-    externals: HashMap<String, usize>,
-    policies: HashMap<(String, String), usize>,
-    /// What the manifest readers keep until the end of a file or of the parse.
-    pub manifest: manifest::Pending,
-}
-
-pub(crate) fn deserialize<T: DeserializeOwned>(value: &Value) -> Result<T, (FieldPath, String)> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let mut path = FieldPath::root();
-        for seg in e.path().iter() {
-            match seg {
-                serde_path_to_error::Segment::Seq { index } => path.0.push(Seg::Index(*index)),
-                serde_path_to_error::Segment::Map { key } => path.0.push(Seg::Key(key.clone())),
-                serde_path_to_error::Segment::Enum { variant } => {
-                    path.0.push(Seg::Key(variant.clone()))
-                }
-                serde_path_to_error::Segment::Unknown => {}
-            }
-        }
-        (path, e.inner().to_string())
-    })
-}
-
-/// At most this many endpoints (pods and workloads, external endpoints, nodes) are evaluated: a
-/// matrix holds one bit per pair, so time and memory grow with the square of this number.
-pub const MAX_ENDPOINTS: usize = 10_000;
-
 const TOY_KEYS: [&str; 3] = ["namespaces", "externals", "ports"];
 
 /// The `apiVersion` of a kind this parser reads, for the hint when it is missing.
@@ -191,59 +83,7 @@ fn api_version_of(kind: &str) -> Option<&'static str> {
     }
 }
 
-/// Where the first declaration of something is, as `file:line:col`.
-fn first_at(model: &Model, at: Span) -> String {
-    let file = model.files.get(at.file).map_or("", String::as_str);
-    format!("{file}:{}:{}", at.line, at.col)
-}
-
 impl Builder {
-    pub(crate) fn push(&mut self, ctx: &Ctx<'_>, d: PathDiag) {
-        if self.listed.get(ctx.name).copied().unwrap_or(0) < MAX_DIAGNOSTICS_PER_FILE {
-            self.emit(ctx.diag(d));
-        } else {
-            // Past the cap only the first needs a position.
-            let unlisted = self.unlisted_of(ctx.name);
-            unlisted.count += 1;
-            unlisted.any_error |= d.severity == Severity::Error;
-            if unlisted.first.is_none() {
-                let d = ctx.diag(d);
-                self.unlisted_of(ctx.name).first = Some(d);
-            }
-        }
-    }
-
-    /// Lists a diagnostic, or counts it when its file has [`MAX_DIAGNOSTICS_PER_FILE`].
-    pub(crate) fn emit(&mut self, d: Diagnostic) {
-        let listed = self.listed.entry(d.file.clone()).or_default();
-        if *listed < MAX_DIAGNOSTICS_PER_FILE {
-            *listed += 1;
-            self.diags.push(d);
-            return;
-        }
-        let unlisted = self.unlisted_of(&d.file);
-        unlisted.count += 1;
-        unlisted.any_error |= d.severity == Severity::Error;
-        unlisted.first.get_or_insert(d);
-    }
-
-    fn unlisted_of(&mut self, file: &str) -> &mut Unlisted {
-        let i = match self.unlisted.iter().position(|(f, _)| f == file) {
-            Some(i) => i,
-            None => {
-                self.unlisted.push((file.to_string(), Unlisted::default()));
-                self.unlisted.len() - 1
-            }
-        };
-        &mut self.unlisted[i].1
-    }
-
-    fn push_all(&mut self, ctx: &Ctx<'_>, diags: Vec<PathDiag>) {
-        for d in diags {
-            self.push(ctx, d);
-        }
-    }
-
     /// Reads one object (a document, or an item of a List) at `path`.
     pub(crate) fn object(&mut self, ctx: &Ctx<'_>, value: &Value, path: &FieldPath) {
         let Value::Mapping(map) = value else {
@@ -335,7 +175,11 @@ impl Builder {
                 let found = tiered::input::add_node(&mut self.model, value, path, &loc);
                 self.push_all(ctx, found);
             }
-            kind if manifest::is_list(kind) => manifest::list(self, ctx, map, kind, path),
+            kind if manifest::is_list(kind) => {
+                for (item, at) in manifest::list_items(self, ctx, map, kind, path) {
+                    self.object(ctx, &item, &at);
+                }
+            }
             kind => match WorkloadKind::parse(kind) {
                 Some(workload) => workload::read(self, ctx, value, workload, path),
                 None => manifest::skipped(self, ctx, map, kind, path),
@@ -448,150 +292,6 @@ impl Builder {
             });
         }
     }
-
-    /// Adds a declared namespace; a second declaration of the same name is an error.
-    pub(crate) fn add_namespace(&mut self, ctx: &Ctx<'_>, ns: Namespace, path: &FieldPath) -> bool {
-        if let Some(&prev) = self.namespaces.get(&ns.name) {
-            let first = first_at(
-                &self.model,
-                self.model.namespaces[prev].span.unwrap_or_default(),
-            );
-            let msg = format!(
-                "namespace {} is declared twice (first at {first}); this declaration is ignored",
-                ns.name
-            );
-            self.push(ctx, PathDiag::error(path.clone(), "duplicate", msg));
-            return false;
-        }
-        self.namespaces
-            .insert(ns.name.clone(), self.model.namespaces.len());
-        self.model.namespaces.push(ns);
-        true
-    }
-
-    /// Adds a pod; a second pod with the same namespace and name is an error.
-    pub(crate) fn add_pod(&mut self, ctx: &Ctx<'_>, pod: Pod, path: &FieldPath) -> bool {
-        let key = (pod.namespace.clone(), pod.name.clone());
-        if let Some(&prev) = self.pods.get(&key) {
-            let first = first_at(&self.model, self.model.pods[prev].span);
-            let msg = format!(
-                "pod {} is defined twice (first at {first}); this one is ignored",
-                pod.id()
-            );
-            self.push(ctx, PathDiag::error(path.clone(), "duplicate", msg));
-            return false;
-        }
-        self.pods.insert(key, self.model.pods.len());
-        self.model.pods.push(pod);
-        true
-    }
-
-    /// Adds a policy; a second policy with the same namespace and name is an error.
-    fn add_policy(&mut self, ctx: &Ctx<'_>, policy: NetworkPolicy, path: &FieldPath) {
-        let key = (policy.namespace.clone(), policy.name.clone());
-        if let Some(&prev) = self.policies.get(&key) {
-            let first = first_at(&self.model, self.model.policies[prev].span);
-            let msg = format!(
-                "NetworkPolicy {} is defined twice (first at {first}); this one is ignored",
-                policy.id()
-            );
-            self.push(ctx, PathDiag::error(path.clone(), "duplicate", msg));
-            return;
-        }
-        self.policies.insert(key, self.model.policies.len());
-        self.model.policies.push(policy);
-    }
-
-    /// Keeps the first [`MAX_ENDPOINTS`] endpoints (pods first, then externals, then nodes) and
-    /// reports the first one left out, with how many are.
-    fn cap_endpoints(&mut self) {
-        let m = &mut self.model;
-        let total = m.pods.len() + m.externals.len() + m.nodes.len();
-        if total <= MAX_ENDPOINTS {
-            return;
-        }
-        let pods = m.pods.len().min(MAX_ENDPOINTS);
-        let externals = m.externals.len().min(MAX_ENDPOINTS - pods);
-        let nodes = m.nodes.len().min(MAX_ENDPOINTS - pods - externals);
-        let first = if pods < m.pods.len() {
-            m.pods[pods].span
-        } else if externals < m.externals.len() {
-            m.externals[externals].span
-        } else {
-            m.nodes[nodes].span
-        };
-        m.pods.truncate(pods);
-        m.externals.truncate(externals);
-        m.nodes.truncate(nodes);
-        self.auto_ip.retain(|a| a.pod < pods);
-        let file = self
-            .model
-            .files
-            .get(first.file)
-            .cloned()
-            .unwrap_or_default();
-        self.emit(Diagnostic {
-            file,
-            line: first.line.max(1),
-            col: first.col.max(1),
-            severity: Severity::Error,
-            code: "too-many-endpoints",
-            message: format!(
-                "the input declares {total} endpoints (pods, workloads, external endpoints and nodes); at most {MAX_ENDPOINTS} are evaluated, so this one and the {} after it are left out",
-                total - MAX_ENDPOINTS - 1
-            ),
-        });
-    }
-
-    fn finish(mut self) -> (Model, Vec<Diagnostic>) {
-        self.cap_endpoints();
-        // Namespaces referenced but not declared exist with only their name label.
-        let referenced: Vec<String> = self
-            .model
-            .pods
-            .iter()
-            .map(|p| p.namespace.clone())
-            .chain(self.model.policies.iter().map(|p| p.namespace.clone()))
-            .collect();
-        for name in referenced {
-            if self.namespaces.contains_key(&name) {
-                continue;
-            }
-            self.namespaces
-                .insert(name.clone(), self.model.namespaces.len());
-            let labels = BTreeMap::from([(NAMESPACE_NAME_LABEL.to_string(), name.clone())]);
-            self.model.namespaces.push(Namespace {
-                name,
-                labels,
-                span: None,
-            });
-        }
-        for d in addresses::shared_ip_warnings(&self.model) {
-            self.emit(d);
-        }
-        addresses::assign(&mut self.model, &self.auto_ip);
-        for (_, unlisted) in std::mem::take(&mut self.unlisted) {
-            let Some(first) = unlisted.first else {
-                continue;
-            };
-            self.diags.push(Diagnostic {
-                severity: if unlisted.any_error {
-                    Severity::Error
-                } else {
-                    Severity::Warning
-                },
-                code: "too-many-diagnostics",
-                message: format!(
-                    "{} more problems in this file are not listed (the first {MAX_DIAGNOSTICS_PER_FILE} are); this is the first of them: {}",
-                    unlisted.count, first.message
-                ),
-                ..first
-            });
-        }
-        let tiered = tiered::input::finish(&mut self.model);
-        self.diags.extend(tiered);
-        (self.model, self.diags)
-    }
 }
 
 #[cfg(test)]
@@ -599,6 +299,7 @@ mod tests {
     use std::net::IpAddr;
 
     use super::*;
+    use crate::model::NAMESPACE_NAME_LABEL;
     use crate::model::{ContainerPort, Protocol};
 
     fn run(text: &str) -> (Model, Vec<String>) {

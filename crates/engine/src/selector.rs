@@ -9,6 +9,7 @@ use crate::model::{LabelSelector, Labels, Operator, Requirement};
 /// [`crate::explain::render`] puts it in words ("requires app=web, has app=db").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SelectorMismatch {
+    /// The requirement that is not met.
     pub requirement: UnmetRequirement,
     /// The labels' value for the requirement's key; `None` when they have no such label.
     pub has: Option<String>,
@@ -19,9 +20,17 @@ pub struct SelectorMismatch {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum UnmetRequirement {
     /// A `matchLabels` entry: the label `key` must be `value`.
-    MatchLabels { key: String, value: String },
+    MatchLabels {
+        /// The label key.
+        key: String,
+        /// The value the label must have.
+        value: String,
+    },
     /// A `matchExpressions` entry.
-    MatchExpressions { requirement: Requirement },
+    MatchExpressions {
+        /// The requirement.
+        requirement: Requirement,
+    },
 }
 
 impl UnmetRequirement {

@@ -10,10 +10,10 @@ use k8s_openapi::api::core::v1 as core;
 use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 
+use crate::builder::{deserialize, Builder, Ctx};
 use crate::diag::{FieldPath, PathDiag};
 use crate::manifest;
 use crate::model::{Pod, WorkloadKind};
-use crate::parse::{deserialize, Builder, Ctx};
 use crate::validate::{self, Selector, Workload};
 
 /// Reads a workload object of `kind` at `path` and adds its endpoint.

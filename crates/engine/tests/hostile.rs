@@ -288,3 +288,30 @@ fn a_file_lists_at_most_1000_diagnostics_and_counts_the_rest() {
         format!("many.yaml:1004:14: error: 4000 more problems in this file are not listed (the first 1000 are); this is the first of them: pod name \"P1000\": {SUBDOMAIN}")
     );
 }
+
+#[test]
+fn broken_json_never_panics() {
+    for text in [
+        "{",
+        "[",
+        "{\"",
+        "{'",
+        "{\"a\":",
+        "{\"a\": [}",
+        "[[[[[[",
+        "]]]}}}",
+        "{\"a\" \"b\"}",
+        "{a: [1, {b: 'x''}]",
+        "{\"items\": [1,,2], \"kind\": \"List\"}",
+        "{\"kind\": \"List\", \"items\": [{\"kind\"",
+        "\u{feff}{\"kind\": \"Pod\"}",
+        "{\"a\": \"\\",
+        "[\"\u{e9}\", {\"\u{e9}\": 1}]",
+    ] {
+        let (_, diags) = parse(&[Input {
+            name: "g.json",
+            text,
+        }]);
+        let _ = diags;
+    }
+}

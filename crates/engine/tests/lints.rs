@@ -116,3 +116,43 @@ fn lint_cases() {
         failures.join("\n")
     );
 }
+
+/// The split-rule lint's fix text.
+mod split_rule_fix {
+    use netpol_engine::{compile, lint, parse, Input};
+
+    /// The fix names the stray dash, the merged rule (its values quoted as the AND/OR
+    /// fragments quote them) and where to see the flows the merge changes.
+    #[test]
+    fn the_fix_points_at_the_and_or_view() {
+        let policies = "\
+kind: NetworkPolicy
+apiVersion: networking.k8s.io/v1
+metadata: {name: api, namespace: app}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress:
+  - from: [{podSelector: {matchLabels: {tier: \"01\"}}}]
+  - ports: [{port: 8080}]
+";
+        let cluster = "namespaces:\n  app:\n    pods: {api: app=api}\n";
+        let (m, d) = parse(&[
+            Input {
+                name: "p",
+                text: policies,
+            },
+            Input {
+                name: "c",
+                text: cluster,
+            },
+        ]);
+        assert!(d.is_empty(), "{d:?}");
+        let lints = lint(&compile(&m), &[policies, cluster]);
+        let l = lints.iter().find(|l| l.code == "split-rule").unwrap();
+        assert_eq!((l.span.line, l.span.col), (8, 3));
+        assert_eq!(
+            l.fix,
+            "if the ports were meant for those peers only, remove the `-` before `ports:` so that both keys sit in one rule: `- {from: [{podSelector: {matchLabels: {tier: \"01\"}}}], ports: [{protocol: TCP, port: 8080}]}`. `netpol and-or` (the AND vs OR tab in the playground) shows the flows this changes."
+        );
+    }
+}

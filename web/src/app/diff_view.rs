@@ -4,7 +4,8 @@
 
 use std::rc::Rc;
 
-use netpol_engine::diff::{PortDiff, VariantKind};
+use netpol_engine::diff::PortDiff;
+use netpol_engine::VariantKind;
 use netpol_engine::{apply_variant_text, Diff, PolicyType, PortProto};
 
 use super::evaluation::{Evaluation, Group, PortChoice};

@@ -3,7 +3,7 @@
 
 use netpol_engine::{lint, suggest, PortProto, Protocol};
 
-use super::{usage, Usage};
+use super::error::{usage, Usage};
 
 /// A `--port` value: a number, or (for `explain`) a container port's name, resolved on the
 /// destination.

@@ -12,6 +12,7 @@
 mod edit;
 /// YAML fragments; its [`fragment::scalar`] quoting is shared with the split-rule lint.
 pub(crate) mod fragment;
+pub(crate) mod split;
 mod words;
 
 use std::collections::HashMap;
@@ -20,10 +21,10 @@ use serde::Serialize;
 
 use crate::diff::{diff_flows, Diff};
 use crate::eval::compile;
-use crate::lint::split_rule::split_rules;
 use crate::model::{
     LabelSelector, Model, NetworkPolicy, NetworkPolicyPeer, PolicyType, Rule, Span,
 };
+use split::split_rules;
 use words::{and_meaning, merged_rule_meaning, or_meaning, split_rules_meaning};
 
 /// Which reading a variant switches to.
@@ -31,17 +32,24 @@ use words::{and_meaning, merged_rule_meaning, or_meaning, split_rules_meaning};
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum VariantKind {
     /// One item with both selectors (AND) split into two items (OR).
-    SplitAnd { peer: usize },
+    SplitAnd {
+        /// The index of the item in the rule's `from`/`to`.
+        peer: usize,
+    },
     /// A namespaceSelector-only item and a podSelector-only item (OR) merged into one (AND).
     MergeOr {
+        /// The index of the `namespaceSelector`-only item.
         namespace_peer: usize,
+        /// The index of the `podSelector`-only item.
         pod_peer: usize,
     },
     /// Two adjacent rules, one with only peers and one with only ports (OR, a split rule),
     /// merged into one rule with both (AND). The indices are rules of the variant's direction;
     /// the variant's `rule` is the first of the two.
     MergeRules {
+        /// The index of the rule with only peers.
         peers_rule: usize,
+        /// The index of the rule with only ports.
         ports_rule: usize,
     },
 }
@@ -51,19 +59,24 @@ pub enum VariantKind {
 pub struct Variant {
     /// Index into `Model::policies`.
     pub policy: usize,
+    /// The policy's `namespace/name`.
     pub policy_id: String,
+    /// The direction of the rule the variant changes.
     pub direction: PolicyType,
     /// The rule (for [`VariantKind::MergeRules`], the first of the two rules).
     pub rule: usize,
+    /// Which reading the variant switches to.
     pub kind: VariantKind,
     /// Where the items (for [`VariantKind::MergeRules`], the two rules) are written.
     pub spans: Vec<Span>,
     /// The items (or rules) as written now, and as the variant writes them (YAML list
     /// fragments).
     pub current_yaml: String,
+    /// The variant as YAML, to paste in place of the original.
     pub variant_yaml: String,
     /// What each reading selects, in words.
     pub current_meaning: String,
+    /// What the variant means, in words.
     pub variant_meaning: String,
     /// The whole policy set with just this change.
     pub policies: Vec<NetworkPolicy>,

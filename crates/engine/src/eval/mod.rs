@@ -6,68 +6,32 @@
 //! time, `why.rs` also records, for every rule, why it did or did not match.
 
 mod bits;
+mod compiled;
 mod tiered;
 mod why;
 
 use std::collections::{BTreeSet, HashMap};
-use std::net::IpAddr;
 
 use serde::Serialize;
 
 pub(crate) use bits::Bits;
-
-use crate::explain::PeerMiss;
-use crate::model::{
-    Cidr, IpBlock, Labels, Model, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Pod,
-    PolicyType, PortProto, PortRef, Protocol, Rule, NAMESPACE_NAME_LABEL,
+use compiled::{
+    dir_index, port_matches, resolves, rule_has_named_port, rule_ports_match, CompiledRule,
+    TieredIndex,
 };
+pub use compiled::{Compiled, Endpoint, EndpointKind};
 
-/// What an endpoint is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum EndpointKind {
-    /// A pod; `pod` indexes `Model::pods`.
-    Pod { pod: usize },
-    /// An external endpoint; `external` indexes `Model::externals`.
-    External { external: usize },
-    /// A node (`kind: Node`); `node` indexes `Model::nodes`. Like an external endpoint, it is no
-    /// pod: NetworkPolicy selectors never match it, `ipBlock` and tiered `networks` and `nodes`
-    /// peers do.
-    Node { node: usize },
-}
+use crate::explain::Verdict;
+use crate::model::{Model, PolicyType, PortProto, PortRef, Protocol, Rule};
 
-/// A source or destination of flows: a pod, an external endpoint or a node.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Endpoint {
-    /// `namespace/pod` for pods, the declared name for externals and nodes.
-    pub name: String,
-    pub kind: EndpointKind,
-    pub namespace: Option<String>,
-}
-
-impl Endpoint {
-    pub fn is_pod(&self) -> bool {
-        matches!(self.kind, EndpointKind::Pod { .. })
-    }
-
-    pub fn is_node(&self) -> bool {
-        matches!(self.kind, EndpointKind::Node { .. })
-    }
-}
-
-/// The verdict of one matrix cell.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Cell {
-    Allowed,
-    Denied,
-    /// Neither endpoint is a pod (externals, nodes): not a cluster flow.
-    NotApplicable,
-}
+/// The verdict of one matrix cell: the [`Verdict`] an explanation gives for the same flow
+/// (`NotApplicable` when neither endpoint is a pod). Kept as a name for matrix code.
+pub type Cell = Verdict;
 
 /// Every source × destination verdict for one port and protocol.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Matrix {
+    /// The port and protocol of every flow in the matrix.
     pub port: PortProto,
     n: usize,
     is_pod: Vec<bool>,
@@ -81,10 +45,12 @@ impl Matrix {
         self.n
     }
 
+    /// Whether the matrix has no endpoints.
     pub fn is_empty(&self) -> bool {
         self.n == 0
     }
 
+    /// The verdict of the flow from endpoint `from` to endpoint `to`.
     pub fn cell(&self, from: usize, to: usize) -> Cell {
         if !self.is_pod[from] && !self.is_pod[to] {
             Cell::NotApplicable
@@ -104,36 +70,14 @@ impl Matrix {
 /// Every allowed port range from one endpoint to another over one protocol.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Connection {
+    /// The source, an index into the endpoints.
     pub from: usize,
+    /// The destination, an index into the endpoints.
     pub to: usize,
+    /// The protocol of the allowed ports.
     pub protocol: Protocol,
     /// Maximal inclusive ranges, ascending.
     pub ports: Vec<(u16, u16)>,
-}
-
-struct CompiledRule {
-    /// The endpoints the rule's peers select (all endpoints when it has no peers).
-    peers: Bits,
-}
-
-/// The model with every selector evaluated once; answers matrices, explanations, connectivity.
-pub struct Compiled<'m> {
-    model: &'m Model,
-    endpoints: Vec<Endpoint>,
-    by_name: HashMap<String, usize>,
-    /// Per policy, per direction (0 ingress, 1 egress), per rule.
-    rules: Vec<[Vec<CompiledRule>; 2]>,
-    /// Per endpoint, per direction: the policies that isolate it.
-    isolating: Vec<[Vec<usize>; 2]>,
-    /// The tiered policies' selections; empty when the model has none.
-    tiered: tiered::TieredIndex,
-}
-
-fn dir_index(dir: PolicyType) -> usize {
-    match dir {
-        PolicyType::Ingress => 0,
-        PolicyType::Egress => 1,
-    }
 }
 
 /// Builds the index: endpoints (pods sorted by `namespace/name`, then externals and nodes sorted
@@ -182,7 +126,7 @@ pub fn compile(model: &Model) -> Compiled<'_> {
         by_name,
         rules: Vec::new(),
         isolating: Vec::new(),
-        tiered: tiered::TieredIndex::default(),
+        tiered: TieredIndex::default(),
     };
     let n = c.endpoints.len();
     c.isolating = (0..n).map(|_| [Vec::new(), Vec::new()]).collect();
@@ -227,239 +171,7 @@ pub fn compile(model: &Model) -> Compiled<'_> {
     c
 }
 
-/// Whether a port of a rule matches the flow's port, named ports resolved on `dst`.
-fn port_matches(spec: &NetworkPolicyPort, pp: PortProto, dst: Option<&Pod>) -> bool {
-    if spec.protocol != pp.protocol {
-        return false;
-    }
-    match &spec.port {
-        None => true,
-        Some(PortRef::Number(p)) => {
-            let end = spec.end_port.unwrap_or(*p);
-            *p <= pp.port && pp.port <= end
-        }
-        Some(PortRef::Named(name)) => dst.is_some_and(|pod| resolves(pod, name, pp)),
-    }
-}
-
-/// Whether `pod` has a container port called `name` that is `pp`.
-fn resolves(pod: &Pod, name: &str, pp: PortProto) -> bool {
-    pod.ports.iter().any(|cp| {
-        cp.name.as_deref() == Some(name) && cp.protocol == pp.protocol && cp.port == pp.port
-    })
-}
-
-fn rule_ports_match(rule: &Rule, pp: PortProto, dst: Option<&Pod>) -> bool {
-    rule.ports.is_empty() || rule.ports.iter().any(|p| port_matches(p, pp, dst))
-}
-
-fn rule_has_named_port(rule: &Rule) -> bool {
-    rule.ports
-        .iter()
-        .any(|p| matches!(p.port, Some(PortRef::Named(_))))
-}
-
-fn cidr_contains(c: &Cidr, ip: &IpAddr) -> bool {
-    match (c.addr, ip) {
-        (IpAddr::V4(net), IpAddr::V4(ip)) => {
-            let mask = if c.prefix == 0 {
-                0
-            } else {
-                u32::MAX << (32 - u32::from(c.prefix.min(32)))
-            };
-            u32::from(net) & mask == u32::from(*ip) & mask
-        }
-        (IpAddr::V6(net), IpAddr::V6(ip)) => {
-            let mask = if c.prefix == 0 {
-                0
-            } else {
-                u128::MAX << (128 - u32::from(c.prefix.min(128)))
-            };
-            u128::from(net) & mask == u128::from(*ip) & mask
-        }
-        _ => false,
-    }
-}
-
-fn ip_block_contains(b: &IpBlock, ip: &IpAddr) -> bool {
-    cidr_contains(&b.cidr, ip) && !b.except.iter().any(|e| cidr_contains(&e.cidr, ip))
-}
-
 impl<'m> Compiled<'m> {
-    pub fn model(&self) -> &'m Model {
-        self.model
-    }
-
-    /// Pods sorted by `namespace/name`, then externals and nodes sorted by name.
-    pub fn endpoints(&self) -> &[Endpoint] {
-        &self.endpoints
-    }
-
-    /// The index of the endpoint called `name` (`ns/pod`, an external's or a node's name).
-    pub fn endpoint(&self, name: &str) -> Option<usize> {
-        self.by_name.get(name).copied()
-    }
-
-    /// The endpoints (pods) that policy `policy` (an index into `Model::policies`) selects.
-    pub fn selected_by(&self, policy: usize) -> Vec<usize> {
-        (0..self.endpoints.len())
-            .filter(|&e| {
-                self.isolating[e].iter().any(|v| v.contains(&policy))
-                    || self.pod(e).is_some_and(|p| {
-                        let pol = &self.model.policies[policy];
-                        p.namespace == pol.namespace && pol.pod_selector.matches(&p.labels)
-                    })
-            })
-            .collect()
-    }
-
-    /// The policies (indices into `Model::policies`) that isolate endpoint `e` in `dir`.
-    pub fn isolated_by(&self, e: usize, dir: PolicyType) -> &[usize] {
-        &self.isolating[e][dir_index(dir)]
-    }
-
-    fn pod(&self, e: usize) -> Option<&'m Pod> {
-        match self.endpoints[e].kind {
-            EndpointKind::Pod { pod } => Some(&self.model.pods[pod]),
-            EndpointKind::External { .. } | EndpointKind::Node { .. } => None,
-        }
-    }
-
-    fn ips(&self, e: usize) -> &'m [IpAddr] {
-        match self.endpoints[e].kind {
-            EndpointKind::Pod { pod } => &self.model.pods[pod].ips,
-            EndpointKind::External { external } => {
-                std::slice::from_ref(&self.model.externals[external].ip)
-            }
-            EndpointKind::Node { node } => &self.model.nodes[node].ips,
-        }
-    }
-
-    fn namespace_labels(&self, ns: &str) -> std::borrow::Cow<'m, Labels> {
-        match self.model.namespace(ns) {
-            Some(n) => std::borrow::Cow::Borrowed(&n.labels),
-            // Parsing declares every referenced namespace; a hand-built model may not.
-            None => std::borrow::Cow::Owned(
-                [(NAMESPACE_NAME_LABEL.to_string(), ns.to_string())]
-                    .into_iter()
-                    .collect(),
-            ),
-        }
-    }
-
-    /// Whether item `peer` of rule `rule` (direction `dir`) of policy `policy` selects endpoint
-    /// `e`. Out-of-range indices select nothing.
-    pub fn peer_selects(
-        &self,
-        policy: usize,
-        dir: PolicyType,
-        rule: usize,
-        peer: usize,
-        e: usize,
-    ) -> bool {
-        let Some(p) = self.model.policies.get(policy) else {
-            return false;
-        };
-        let Some(x) = p.rules(dir).get(rule).and_then(|r| r.peers.get(peer)) else {
-            return false;
-        };
-        e < self.endpoints.len() && self.peer_matches(p, x, e)
-    }
-
-    /// Whether `peer` of `policy` selects endpoint `e`.
-    fn peer_matches(&self, policy: &NetworkPolicy, peer: &NetworkPolicyPeer, e: usize) -> bool {
-        if let Some(block) = &peer.ip_block {
-            return self.ips(e).iter().any(|ip| ip_block_contains(block, ip));
-        }
-        let Some(pod) = self.pod(e) else { return false };
-        let ns_ok = match &peer.namespace_selector {
-            None => pod.namespace == policy.namespace,
-            Some(sel) => sel.matches(&self.namespace_labels(&pod.namespace)),
-        };
-        let ok = ns_ok
-            && peer
-                .pod_selector
-                .as_ref()
-                .is_none_or(|s| s.matches(&pod.labels));
-        // The reasons of `peer_mismatch` must tell the same story.
-        debug_assert_eq!(ok, self.peer_mismatch(policy, peer, e).is_none());
-        ok
-    }
-
-    /// Why `peer` does not select endpoint `e`; `None` when it does.
-    fn peer_mismatch(
-        &self,
-        policy: &NetworkPolicy,
-        peer: &NetworkPolicyPeer,
-        e: usize,
-    ) -> Option<PeerMiss> {
-        let endpoint = self.endpoints[e].name.clone();
-        if let Some(block) = &peer.ip_block {
-            let ips = self.ips(e);
-            if ips.iter().any(|ip| ip_block_contains(block, ip)) {
-                return None;
-            }
-            let cidr = block.cidr_text.clone();
-            if ips.is_empty() {
-                return Some(PeerMiss::IpBlockNoAddress { cidr, endpoint });
-            }
-            if let Some(ex) = ips.iter().find_map(|ip| {
-                block
-                    .except
-                    .iter()
-                    .find(|x| cidr_contains(&x.cidr, ip))
-                    .filter(|_| cidr_contains(&block.cidr, ip))
-            }) {
-                return Some(PeerMiss::IpBlockExcept {
-                    cidr,
-                    except: ex.text.clone(),
-                    endpoint,
-                    ips: ips.to_vec(),
-                });
-            }
-            return Some(PeerMiss::IpBlockOutside {
-                cidr,
-                endpoint,
-                ips: ips.to_vec(),
-            });
-        }
-        let Some(pod) = self.pod(e) else {
-            if self.endpoints[e].is_node() {
-                return Some(PeerMiss::NodeNotAPod { endpoint });
-            }
-            return Some(PeerMiss::NotAPod { endpoint });
-        };
-        match &peer.namespace_selector {
-            None => {
-                if pod.namespace != policy.namespace {
-                    return Some(PeerMiss::OutsidePolicyNamespace {
-                        pod_selector: peer.pod_selector.clone(),
-                        policy_namespace: policy.namespace.clone(),
-                        endpoint,
-                        namespace: pod.namespace.clone(),
-                    });
-                }
-            }
-            Some(sel) => {
-                if let Some(mismatch) = sel.mismatch(&self.namespace_labels(&pod.namespace)) {
-                    return Some(PeerMiss::NamespaceSelector {
-                        selector: sel.clone(),
-                        namespace: pod.namespace.clone(),
-                        mismatch,
-                    });
-                }
-            }
-        }
-        let sel = peer.pod_selector.as_ref()?;
-        let mismatch = sel.mismatch(&pod.labels)?;
-        Some(PeerMiss::PodSelector {
-            selector: sel.clone(),
-            endpoint,
-            mismatch,
-            with_namespace_selector: peer.namespace_selector.is_some(),
-        })
-    }
-
     /// Per endpoint, the set of peers its side allows for `pp` in direction `dir`, every tier
     /// walked: Admin, NetworkPolicy, Baseline, the default.
     ///

@@ -10,7 +10,8 @@
 
 use std::borrow::Cow;
 
-use super::{dir_index, resolves, Bits, Compiled, EndpointKind};
+use super::compiled::{dir_index, resolves, Compiled, EndpointKind, TieredIndex};
+use super::Bits;
 use crate::explain::{
     DecidingTier, Indexed, SideExplanation, TieBreak, TiedPolicy, TierRuleMatch, TierWalk,
     TieredPolicyRef,
@@ -22,37 +23,6 @@ use crate::tiered::{
     decide, peer_matches, port_matches, DecidedBy, FlowMatch, NpVerdict, PeerView, PodView,
     RuleRef, TierOrder,
 };
-
-/// The tiered policies' selections, computed once per compile.
-#[derive(Default)]
-pub(super) struct TieredIndex {
-    pub order: TierOrder,
-    /// Per policy: the pods its subject selects.
-    pub subjects: Vec<Bits>,
-    /// Per policy, per direction (0 ingress, 1 egress), per rule: the endpoints its peers select.
-    pub peers: Vec<[Vec<Bits>; 2]>,
-    /// Per endpoint: the Admin and the Baseline policies that select it, in evaluation order.
-    /// Empty when the model has no tiered policies.
-    pub selecting: Vec<[Vec<usize>; 2]>,
-}
-
-impl TieredIndex {
-    /// Whether any tiered policy selects endpoint `e`.
-    pub fn selects_any(&self, e: usize) -> bool {
-        self.selecting
-            .get(e)
-            .is_some_and(|[admin, baseline]| !admin.is_empty() || !baseline.is_empty())
-    }
-
-    /// The policies of `tier` that select endpoint `e`, in evaluation order.
-    pub fn selecting(&self, e: usize, tier: Tier) -> &[usize] {
-        let i = match tier {
-            Tier::Admin => 0,
-            Tier::Baseline => 1,
-        };
-        self.selecting.get(e).map_or(&[], |s| &s[i])
-    }
-}
 
 /// Whether a tiered rule's ports match `pp`, named ports resolved on the destination `dst`.
 pub(crate) fn rule_ports_match(rule: &ClusterRule, pp: PortProto, dst: Option<&Pod>) -> bool {

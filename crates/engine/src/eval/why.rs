@@ -1,7 +1,7 @@
 //! The evaluation of one flow with its reasons: which rules allow it, and for every rule that
 //! does not, why not (as data; `crate::explain::render` words it).
 
-use super::{dir_index, port_matches, Compiled};
+use super::compiled::{dir_index, port_matches, Compiled};
 use crate::explain::{
     Explanation, Indexed, MissReason, PolicyRef, PortMiss, RuleMatch, RuleMiss, SideExplanation,
     Verdict,

@@ -68,7 +68,9 @@ pub use crate::tiered::NpVerdict;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
+    /// The flow is allowed.
     Allowed,
+    /// The flow is denied.
     Denied,
     /// Neither endpoint is a pod (externals, nodes): no policy has anything to say.
     NotApplicable,
@@ -81,6 +83,7 @@ pub struct PolicyRef {
     pub id: String,
     /// Index into `Model::policies`.
     pub index: usize,
+    /// Where the policy is written.
     pub span: Span,
 }
 
@@ -91,11 +94,13 @@ pub struct PolicyRef {
 /// `direction`, `endpoint`, `peer_item`, `port_item` and `flow_port`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleMatch {
+    /// The policy the rule belongs to.
     pub policy: PolicyRef,
     /// The side the rule belongs to: an `ingress` or an `egress` rule.
     pub direction: PolicyType,
     /// 0-based index into the policy's `ingress` or `egress`.
     pub rule: usize,
+    /// Where the rule is written.
     pub rule_span: Span,
     /// The `from`/`to` item that selected `endpoint`; `None` when the rule has no peers (it
     /// matches everyone).
@@ -111,7 +116,9 @@ pub struct RuleMatch {
 /// An item of a list in a rule (`from`/`to` or `ports`) and its 0-based index.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Indexed<T> {
+    /// The item's 0-based index in its list.
     pub index: usize,
+    /// The item.
     pub item: T,
 }
 
@@ -122,10 +129,13 @@ pub struct Indexed<T> {
 /// reason in `reason_details`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleMiss {
+    /// The policy the rule belongs to.
     pub policy: PolicyRef,
     /// The side the rule belongs to: an `ingress` or an `egress` rule.
     pub direction: PolicyType,
+    /// 0-based index into the policy's `ingress` or `egress`.
     pub rule: usize,
+    /// Where the rule is written.
     pub rule_span: Span,
     /// One reason per peer or port that failed: every peer when no peer selects the other
     /// endpoint, then every port when no port matches the flow's port.
@@ -138,14 +148,20 @@ pub struct RuleMiss {
 pub enum MissReason {
     /// Item `index` of the rule's `from`/`to` does not select the other endpoint.
     Peer {
+        /// The item's 0-based index in `from`/`to`.
         index: usize,
+        /// Where the item is written.
         span: Span,
+        /// Why the item does not select the endpoint.
         why: PeerMiss,
     },
     /// Item `index` of the rule's `ports` does not match the flow's port.
     Port {
+        /// The item's 0-based index in `ports`.
         index: usize,
+        /// Where the item is written.
         span: Span,
+        /// Why the item does not match the port.
         why: PortMiss,
     },
 }
@@ -155,44 +171,73 @@ pub enum MissReason {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PeerMiss {
     /// An `ipBlock` needs an address, and the endpoint has none.
-    IpBlockNoAddress { cidr: String, endpoint: String },
+    IpBlockNoAddress {
+        /// The `ipBlock`'s CIDR as written.
+        cidr: String,
+        /// The endpoint's name.
+        endpoint: String,
+    },
     /// The `ipBlock` contains the endpoint, but one of its `except` CIDRs does too.
     IpBlockExcept {
+        /// The `ipBlock`'s CIDR as written.
         cidr: String,
+        /// The `except` CIDR that contains the endpoint, as written.
         except: String,
+        /// The endpoint's name.
         endpoint: String,
+        /// The endpoint's addresses.
         ips: Vec<IpAddr>,
     },
     /// The `ipBlock`'s CIDR does not contain any address of the endpoint.
     IpBlockOutside {
+        /// The `ipBlock`'s CIDR as written.
         cidr: String,
+        /// The endpoint's name.
         endpoint: String,
+        /// The endpoint's addresses.
         ips: Vec<IpAddr>,
     },
     /// Selectors select pods only, and the endpoint is external.
-    NotAPod { endpoint: String },
+    NotAPod {
+        /// The external endpoint's name.
+        endpoint: String,
+    },
     /// Selectors select pods only, and the endpoint is a node.
-    NodeNotAPod { endpoint: String },
+    NodeNotAPod {
+        /// The node's name.
+        endpoint: String,
+    },
     /// A `podSelector` without `namespaceSelector` selects pods of the policy's own namespace
     /// only, and the endpoint is in another namespace.
     OutsidePolicyNamespace {
+        /// The item's `podSelector`, if any.
         pod_selector: Option<LabelSelector>,
+        /// The namespace of the policy.
         policy_namespace: String,
+        /// The pod's `namespace/name`.
         endpoint: String,
+        /// The pod's namespace.
         namespace: String,
     },
     /// The `namespaceSelector` does not select the endpoint's namespace.
     NamespaceSelector {
+        /// The item's `namespaceSelector`.
         selector: LabelSelector,
+        /// The namespace it does not select.
         namespace: String,
+        /// The first requirement the namespace's labels do not meet.
         mismatch: SelectorMismatch,
     },
     /// The `podSelector` does not select the pod. `with_namespace_selector`: the item also has a
     /// `namespaceSelector` (which matched), and both must match.
     PodSelector {
+        /// The item's `podSelector`.
         selector: LabelSelector,
+        /// The pod's `namespace/name`.
         endpoint: String,
+        /// The first requirement the pod's labels do not meet.
         mismatch: SelectorMismatch,
+        /// Whether the item also has a `namespaceSelector`.
         with_namespace_selector: bool,
     },
 }
@@ -203,25 +248,45 @@ pub enum PeerMiss {
 pub enum PortMiss {
     /// The item is for another protocol than the flow's.
     Protocol {
+        /// The item.
         port: NetworkPolicyPort,
+        /// The flow's protocol.
         flow: Protocol,
     },
     /// The item's number or range does not include the flow's port.
-    Number { port: NetworkPolicyPort, flow: u16 },
+    Number {
+        /// The item.
+        port: NetworkPolicyPort,
+        /// The flow's port number.
+        flow: u16,
+    },
     /// A named port resolves on the destination pod, and the destination is not a pod.
-    NamedPortNotAPod { name: String, endpoint: String },
+    NamedPortNotAPod {
+        /// The port name.
+        name: String,
+        /// The destination's name.
+        endpoint: String,
+    },
     /// The destination pod defines no port of this name for the flow's protocol.
     NamedPortUndefined {
+        /// The port name.
         name: String,
+        /// The flow's protocol.
         protocol: Protocol,
+        /// The destination pod's `namespace/name`.
         endpoint: String,
     },
     /// On the destination pod the named port is another number (`numbers`) than the flow's.
     NamedPortOtherNumber {
+        /// The port name.
         name: String,
+        /// The flow's protocol.
         protocol: Protocol,
+        /// The destination pod's `namespace/name`.
         endpoint: String,
+        /// The numbers the name resolves to on the destination pod.
         numbers: Vec<u16>,
+        /// The flow's port number.
         flow: u16,
     },
 }
@@ -229,11 +294,13 @@ pub enum PortMiss {
 /// One direction of a flow: the source's egress or the destination's ingress.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SideExplanation {
+    /// The direction: `Egress` for the source's side, `Ingress` for the destination's.
     pub direction: PolicyType,
     /// The pod whose policies decide this side (`ns/pod`).
     pub pod: String,
     /// The policies that select the pod for this direction. Empty: not isolated, so allowed.
     pub isolated_by: Vec<PolicyRef>,
+    /// Whether this side allows the flow.
     pub allowed: bool,
     /// Every rule that allowed this side.
     pub allowed_by: Vec<RuleMatch>,
@@ -273,9 +340,11 @@ pub struct TieredPolicyRef {
     pub id: String,
     /// Index into `Model::cluster_policies`.
     pub index: usize,
+    /// The policy's tier.
     pub tier: Tier,
     /// `spec.priority`; `None` for the BaselineAdminNetworkPolicy.
     pub priority: Option<u32>,
+    /// Where the policy is written.
     pub span: Span,
 }
 
@@ -283,6 +352,7 @@ pub struct TieredPolicyRef {
 /// direction (`Allow`/`Accept`, `Deny`) or passed it on (`Pass`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TierRuleMatch {
+    /// The policy the rule belongs to.
     pub policy: TieredPolicyRef,
     /// The side the rule belongs to: an `ingress` or an `egress` rule.
     pub direction: PolicyType,
@@ -290,7 +360,9 @@ pub struct TierRuleMatch {
     pub rule: usize,
     /// The rule's `name`, when written.
     pub name: Option<String>,
+    /// Where the rule is written.
     pub rule_span: Span,
+    /// The rule's action.
     pub action: Action,
     /// The action as the policy's kind writes it: `Allow` (v1alpha1) or `Accept` (v1alpha2),
     /// `Deny`, `Pass`.
@@ -310,8 +382,11 @@ pub struct TierRuleMatch {
 /// Which tier decided one direction of a flow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum DecidingTier {
+    /// An AdminNetworkPolicy or an Admin ClusterNetworkPolicy decided.
     Admin,
+    /// A NetworkPolicy decided.
     NetworkPolicy,
+    /// A BaselineAdminNetworkPolicy or a Baseline ClusterNetworkPolicy decided.
     Baseline,
     /// No tier decided: Kubernetes allows.
     Default,
@@ -322,19 +397,24 @@ pub enum DecidingTier {
 /// `metadata.name`, then kind, and a cluster may pick either.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TiedPolicy {
+    /// The tied policy.
     pub policy: TieredPolicyRef,
     /// Its first rule that matches the flow, and that rule's action as written.
     pub rule: usize,
+    /// The action of that rule as the policy's kind writes it.
     pub action_word: &'static str,
 }
 
 /// The equal-priority policies behind a decision.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TieBreak {
+    /// The tier of the tied policies.
     pub tier: Tier,
+    /// Their priority.
     pub priority: u32,
     /// The policy the playground ran first, whose rule decided.
     pub chosen: TieredPolicyRef,
+    /// The other policies of that tier and priority whose rules also match.
     pub others: Vec<TiedPolicy>,
 }
 
@@ -342,6 +422,7 @@ pub struct TieBreak {
 /// the default.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TierWalk {
+    /// The tier that decided, or the default.
     pub decided_by: DecidingTier,
     /// The other end of the flow: the source for ingress, the destination for egress.
     pub endpoint: String,
@@ -367,9 +448,13 @@ pub struct TierWalk {
 /// The explanation of one flow.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Explanation {
+    /// The source's name.
     pub from: String,
+    /// The destination's name.
     pub to: String,
+    /// The port and protocol of the flow.
     pub port: PortProto,
+    /// Whether the flow is allowed.
     pub verdict: Verdict,
     /// True when the source and destination are the same pod (always allowed).
     pub self_flow: bool,
@@ -386,6 +471,7 @@ pub struct Explanation {
 }
 
 impl Explanation {
+    /// Whether the flow is allowed.
     pub fn allowed(&self) -> bool {
         self.verdict == Verdict::Allowed
     }

@@ -10,7 +10,9 @@ use crate::model::{Model, Span};
 pub struct Lint {
     /// Stable code, e.g. `or-bug`, `dns-trap`.
     pub code: &'static str,
+    /// How serious the trap is.
     pub severity: Severity,
+    /// Where the trap is written.
     pub span: Span,
     /// One sentence: what is wrong.
     pub message: String,

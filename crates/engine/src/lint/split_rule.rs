@@ -8,64 +8,13 @@
 
 use super::finding::Lint;
 use crate::andor::fragment::scalar;
+use crate::andor::split::split_rules;
 use crate::diag::Severity;
 use crate::explain::render::{describe_peer, describe_port};
 use crate::model::{
-    LabelSelector, Model, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Operator,
-    PolicyType, PortRef, Protocol, Rule, Span,
+    LabelSelector, Model, NetworkPolicyPeer, NetworkPolicyPort, Operator, PolicyType, PortRef,
+    Rule, Span,
 };
-
-/// The rules of `policy` that start a split pair: `(direction, i)` where rules `i` and `i + 1`
-/// of that direction look like one rule cut in two by a stray `-`. A rule belongs to one pair at
-/// most (the first).
-pub(crate) fn split_rules(policy: &NetworkPolicy) -> Vec<(PolicyType, usize)> {
-    let mut out: Vec<(PolicyType, usize)> = Vec::new();
-    for dir in [PolicyType::Ingress, PolicyType::Egress] {
-        if !policy.affects(dir) {
-            continue;
-        }
-        let rules = policy.rules(dir);
-        for (i, pair) in rules.windows(2).enumerate() {
-            if i > 0 && out.last() == Some(&(dir, i - 1)) {
-                continue;
-            }
-            let ports = match (kind(&pair[0]), kind(&pair[1])) {
-                (Some(Half::Peers), Some(Half::Ports)) => &pair[1],
-                (Some(Half::Ports), Some(Half::Peers)) => &pair[0],
-                _ => continue,
-            };
-            if !only_dns(&ports.ports) {
-                out.push((dir, i));
-            }
-        }
-    }
-    out
-}
-
-enum Half {
-    Peers,
-    Ports,
-}
-
-fn kind(r: &Rule) -> Option<Half> {
-    match (r.peers.is_empty(), r.ports.is_empty()) {
-        (false, true) => Some(Half::Peers),
-        (true, false) => Some(Half::Ports),
-        _ => None,
-    }
-}
-
-/// Whether every port is a DNS port (53, or a port named like `dns`, over UDP or TCP).
-fn only_dns(ports: &[NetworkPolicyPort]) -> bool {
-    ports.iter().all(|p| {
-        matches!(p.protocol, Protocol::Udp | Protocol::Tcp)
-            && match &p.port {
-                Some(PortRef::Number(n)) => *n == 53 && p.end_port.is_none_or(|e| e == 53),
-                Some(PortRef::Named(name)) => name.starts_with("dns"),
-                None => false,
-            }
-    })
-}
 
 /// The position of the `-` that starts the sequence item at `at`, when it sits on the same line
 /// (`  - ports:` with `at` on `ports`); `at` itself otherwise (flow style, or no text).
@@ -225,44 +174,4 @@ fn port_yaml(p: &NetworkPolicyPort) -> String {
     }
     s.push('}');
     s
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::{compile, lint, parse, Input};
-
-    /// The fix names the stray dash, the merged rule (its values quoted as the AND/OR
-    /// fragments quote them) and where to see the flows the merge changes.
-    #[test]
-    fn the_fix_points_at_the_and_or_view() {
-        let policies = "\
-kind: NetworkPolicy
-apiVersion: networking.k8s.io/v1
-metadata: {name: api, namespace: app}
-spec:
-  podSelector: {matchLabels: {app: api}}
-  ingress:
-  - from: [{podSelector: {matchLabels: {tier: \"01\"}}}]
-  - ports: [{port: 8080}]
-";
-        let cluster = "namespaces:\n  app:\n    pods: {api: app=api}\n";
-        let (m, d) = parse(&[
-            Input {
-                name: "p",
-                text: policies,
-            },
-            Input {
-                name: "c",
-                text: cluster,
-            },
-        ]);
-        assert!(d.is_empty(), "{d:?}");
-        let lints = lint(&compile(&m), &[policies, cluster]);
-        let l = lints.iter().find(|l| l.code == "split-rule").unwrap();
-        assert_eq!((l.span.line, l.span.col), (8, 3));
-        assert_eq!(
-            l.fix,
-            "if the ports were meant for those peers only, remove the `-` before `ports:` so that both keys sit in one rule: `- {from: [{podSelector: {matchLabels: {tier: \"01\"}}}], ports: [{protocol: TCP, port: 8080}]}`. `netpol and-or` (the AND vs OR tab in the playground) shows the flows this changes."
-        );
-    }
 }

@@ -8,8 +8,11 @@ use crate::model::{ClusterPolicy, PeerKind};
 /// A warning about a tiered policy that depends on the rest of the input.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
+    /// Where the finding is.
     pub span: Span,
+    /// A stable code.
     pub code: &'static str,
+    /// The message.
     pub message: String,
 }
 

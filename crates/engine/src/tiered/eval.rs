@@ -25,8 +25,8 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 use crate::model::{
-    Action, ClusterPeer, ClusterPolicy, ClusterPolicyKind, ClusterRule, NamespacedPod, PeerKind,
-    PortMatch, Subject, Tier,
+    Action, ClusterPeer, ClusterPolicy, ClusterRule, NamespacedPod, PeerKind, PortMatch, Subject,
+    Tier,
 };
 use crate::model::{Cidr, ContainerPort, Labels, PolicyType, PortProto};
 
@@ -47,6 +47,7 @@ pub struct TierOrder {
 }
 
 impl TierOrder {
+    /// The evaluation order of `policies`.
     pub fn new(policies: &[ClusterPolicy]) -> Self {
         let sorted = |tier: Tier| {
             let mut idx: Vec<usize> = (0..policies.len())
@@ -111,8 +112,11 @@ pub enum NpVerdict {
 /// A rule of a tiered policy: indexes into the policy list and its `ingress`/`egress`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct RuleRef {
+    /// The index of the policy.
     pub policy: usize,
+    /// The index of the rule in the direction's rules.
     pub rule: usize,
+    /// The rule's action.
     pub action: Action,
 }
 
@@ -144,7 +148,9 @@ impl DecidedBy {
 /// The outcome of the tier walk for one direction of one flow, with what explanations need.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TierDecision {
+    /// Whether the flow is allowed.
     pub allowed: bool,
+    /// What decided.
     pub decided_by: DecidedBy,
     /// The Admin `Pass` rule that handed the flow down, if one matched.
     pub admin_pass: Option<RuleRef>,
@@ -257,21 +263,31 @@ fn walk_tier(
 /// A pod as the tier walk sees it.
 #[derive(Clone, Copy, Debug)]
 pub struct PodView<'a> {
+    /// The pod's labels.
     pub labels: &'a Labels,
+    /// The labels of the pod's namespace.
     pub namespace_labels: &'a Labels,
+    /// The pod's IP addresses.
     pub ips: &'a [IpAddr],
+    /// The pod's container ports.
     pub ports: &'a [ContainerPort],
 }
 
 /// The other end of a direction: a pod, a node or an external endpoint.
 #[derive(Clone, Copy, Debug)]
 pub enum PeerView<'a> {
+    /// A pod.
     Pod(PodView<'a>),
+    /// A node.
     Node {
+        /// The node's labels.
         labels: &'a Labels,
+        /// The node's addresses.
         ips: &'a [IpAddr],
     },
+    /// An external endpoint.
     External {
+        /// Its address.
         ip: IpAddr,
     },
 }
@@ -371,10 +387,15 @@ pub fn cidr_contains(c: &Cidr, ip: &IpAddr) -> bool {
 /// For `Egress` the subject is the source pod and the destination is `other`; for `Ingress`
 /// the subject is the destination pod and `other` is the source.
 pub struct Direct<'a> {
+    /// Every tiered policy.
     pub policies: &'a [ClusterPolicy],
+    /// The direction walked.
     pub dir: PolicyType,
+    /// The pod whose direction is walked.
     pub subject: PodView<'a>,
+    /// The other end of the flow.
     pub other: PeerView<'a>,
+    /// The flow's port.
     pub port: PortProto,
 }
 
@@ -400,12 +421,4 @@ impl FlowMatch for Direct<'_> {
             .get(rule)
             .is_some_and(|r| rule_matches(r, &self.other, self.port, self.dst()))
     }
-}
-
-/// The word for an action in `policies[r.policy]`'s kind (`Allow` or `Accept`).
-pub fn action_word(policies: &[ClusterPolicy], r: &RuleRef) -> &'static str {
-    let kind = policies
-        .get(r.policy)
-        .map_or(ClusterPolicyKind::ClusterNetworkPolicy, |p| p.kind);
-    r.action.written(kind)
 }

@@ -14,11 +14,11 @@
 //! The semantics, with the sources they come from, are in `docs/tiered-policies.md`.
 
 mod checks;
-pub mod eval;
+mod eval;
 pub(crate) mod input;
 mod node;
 mod parse;
-pub mod ports;
+pub(crate) mod ports;
 mod schema;
 
 #[cfg(test)]

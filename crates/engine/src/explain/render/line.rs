@@ -11,6 +11,7 @@ pub struct Line {
     pub text: String,
     /// The side of the flow the line is about; `None` for the verdict.
     pub side: Option<PolicyType>,
+    /// What the line says: the verdict, a match, a miss or a note.
     pub kind: LineKind,
     /// The places in the input the line names, in the order it names them.
     pub spans: Vec<LineSpan>,
@@ -54,9 +55,11 @@ pub enum LineKind {
 /// `from`/`to` (`from[1]`) or of its `ports` (`ports[0]`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LineSpan {
+    /// What the span points at.
     pub kind: SpanKind,
     /// The policy's `namespace/name`, or the item's path within its policy: `ingress[0]`.
     pub label: String,
+    /// Where it is written.
     pub span: Span,
 }
 
@@ -64,9 +67,13 @@ pub struct LineSpan {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SpanKind {
+    /// A policy.
     Policy,
+    /// A rule of a policy.
     Rule,
+    /// An item of a rule's `from`/`to`.
     Peer,
+    /// An item of a rule's `ports`.
     Port,
 }
 
