@@ -15,7 +15,7 @@ use super::state::FlowSel;
 
 /// How many rule lines (rules that allow or miss, policies without rules) a side shows before
 /// the rest go behind "Full detail"; the deciding line is always shown.
-pub const SHORT_RULE_LINES: usize = 2;
+const SHORT_RULE_LINES: usize = 2;
 
 /// A link from the Why? panel to the YAML responsible.
 #[derive(Clone, Debug, PartialEq, Eq)]
