@@ -96,9 +96,11 @@ pub fn code_editor(p: &EditorProps) -> Html {
         let over = {
             let d = dragging.clone();
             Callback::from(move |e: DragEvent| {
-                e.prevent_default();
-                if !*d {
-                    d.set(true);
+                if carries_files(&e) {
+                    e.prevent_default();
+                    if !*d {
+                        d.set(true);
+                    }
                 }
             })
         };
@@ -109,8 +111,12 @@ pub fn code_editor(p: &EditorProps) -> Html {
         let drop = {
             let (d, cb) = (dragging.clone(), cb.clone());
             Callback::from(move |e: DragEvent| {
-                e.prevent_default();
                 d.set(false);
+                if !carries_files(&e) {
+                    // Text dragged within or between the editors keeps the browser's behaviour.
+                    return;
+                }
+                e.prevent_default();
                 if let Some(list) = e.data_transfer().and_then(|dt| dt.files()) {
                     let cb = cb.clone();
                     read_files(&list, move |files| cb.emit(files));
@@ -237,6 +243,12 @@ pub fn code_editor(p: &EditorProps) -> Html {
             </div>
         </section>
     }
+}
+
+/// True when a drag carries files (not text dragged from the page).
+fn carries_files(e: &DragEvent) -> bool {
+    e.data_transfer()
+        .is_some_and(|dt| dt.types().includes(&"Files".into(), 0))
 }
 
 /// Copies the textarea's scroll position to the highlight layer and the gutter.
