@@ -1,10 +1,13 @@
 //! The browser APIs the shell performs the core's effects with: localStorage, the clipboard,
-//! the address bar, the clock.
+//! the address bar, the clock, local files.
 
 use gloo::storage::{LocalStorage, Storage};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::app::is_manifest_name;
 
 /// Milliseconds since the page loaded (`performance.now()`).
 pub fn now() -> f64 {
@@ -73,4 +76,28 @@ fn has(obj: &JsValue, key: &str) -> bool {
     js_sys::Reflect::has(obj, &JsValue::from_str(key)).unwrap_or(false)
         && js_sys::Reflect::get(obj, &JsValue::from_str(key))
             .is_ok_and(|v| !v.is_undefined() && !v.is_null())
+}
+
+/// Reads the `.yaml`, `.yml` and `.json` files of `list` as text, in the browser (nothing is
+/// uploaded), then calls `done` with their names and texts in list order. Files that cannot be
+/// read are left out; nothing is called when no file qualifies.
+pub fn read_files(list: &web_sys::FileList, done: impl FnOnce(Vec<(String, String)>) + 'static) {
+    let files: Vec<web_sys::File> = (0..list.length())
+        .filter_map(|i| list.get(i))
+        .filter(|f| is_manifest_name(&f.name()))
+        .collect();
+    if files.is_empty() {
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut out = Vec::new();
+        for f in files {
+            if let Ok(text) = JsFuture::from(f.text()).await {
+                if let Some(text) = text.as_string() {
+                    out.push((f.name(), text));
+                }
+            }
+        }
+        done(out);
+    });
 }

@@ -5,10 +5,11 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlDocument, HtmlElement, HtmlTextAreaElement};
+use web_sys::{HtmlDocument, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::app::{DiagVm, Editor};
+use crate::browser::read_files;
 use crate::highlight::tokens;
 use netpol_engine::Severity;
 
@@ -26,6 +27,10 @@ pub struct EditorProps {
     pub highlight: Option<(u32, u32)>,
     pub on_input: Callback<String>,
     pub textarea_ref: NodeRef,
+    /// Files dropped onto the editor or picked with "Open files…" (name, text), read locally;
+    /// without it the editor takes no files.
+    #[prop_or_default]
+    pub on_files: Option<Callback<Vec<(String, String)>>>,
 }
 
 #[function_component(CodeEditor)]
@@ -86,6 +91,70 @@ pub fn code_editor(p: &EditorProps) -> Html {
         })
     };
 
+    let dragging = use_state(|| false);
+    let drop_handlers = p.on_files.clone().map(|cb| {
+        let over = {
+            let d = dragging.clone();
+            Callback::from(move |e: DragEvent| {
+                if carries_files(&e) {
+                    e.prevent_default();
+                    if !*d {
+                        d.set(true);
+                    }
+                }
+            })
+        };
+        let leave = {
+            let d = dragging.clone();
+            Callback::from(move |_: DragEvent| d.set(false))
+        };
+        let drop = {
+            let (d, cb) = (dragging.clone(), cb.clone());
+            Callback::from(move |e: DragEvent| {
+                d.set(false);
+                if !carries_files(&e) {
+                    // Text dragged within or between the editors keeps the browser's behaviour.
+                    return;
+                }
+                e.prevent_default();
+                if let Some(list) = e.data_transfer().and_then(|dt| dt.files()) {
+                    let cb = cb.clone();
+                    read_files(&list, move |files| cb.emit(files));
+                }
+            })
+        };
+        let pick = Callback::from(move |e: Event| {
+            if let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
+                if let Some(list) = input.files() {
+                    let cb = cb.clone();
+                    read_files(&list, move |files| cb.emit(files));
+                }
+                // Picking the same file again loads it again.
+                input.set_value("");
+            }
+        });
+        (over, leave, drop, pick)
+    });
+    let (ondragover, ondragleave, ondrop) = match &drop_handlers {
+        Some((over, leave, drop, _)) => {
+            (Some(over.clone()), Some(leave.clone()), Some(drop.clone()))
+        }
+        None => (None, None, None),
+    };
+    let open_files = drop_handlers.map(|(_, _, _, onchange)| {
+        html! {
+            <label class="btn btn-small open-files"
+                title="Load .yaml, .yml or .json files into this editor (read in your browser, never uploaded)">
+                { "Open files…" }
+                <input type="file" multiple=true accept=".yaml,.yml,.json" class="sr-only"
+                    data-testid={format!("{}-open-files", p.editor.name())} {onchange} />
+            </label>
+        }
+    });
+
     let text = p.text.as_str();
     let lines: Vec<&str> = text.split('\n').collect();
     let in_hl = |n: u32| p.highlight.is_some_and(|(a, b)| a <= n && n <= b);
@@ -140,11 +209,13 @@ pub fn code_editor(p: &EditorProps) -> Html {
         html! {}
     };
     html! {
-        <section class={classes!("editor", format!("editor-{}", p.editor.name()))}>
+        <section class={classes!("editor", format!("editor-{}", p.editor.name()), dragging.then_some("dragging"))}
+            {ondragover} {ondragleave} {ondrop} data-drop={p.editor.name()}>
             <div class="panel-head">
                 <h2><label for={id.clone()}>{ p.label.clone() }</label></h2>
                 { badge }
                 <span class="hint">{ p.hint.clone() }</span>
+                { for open_files }
             </div>
             <div class="code">
                 <div class="gutter" ref={gutter_ref} aria-hidden="true">
@@ -172,6 +243,12 @@ pub fn code_editor(p: &EditorProps) -> Html {
             </div>
         </section>
     }
+}
+
+/// True when a drag carries files (not text dragged from the page).
+fn carries_files(e: &DragEvent) -> bool {
+    e.data_transfer()
+        .is_some_and(|dt| dt.types().includes(&"Files".into(), 0))
 }
 
 /// Copies the textarea's scroll position to the highlight layer and the gutter.

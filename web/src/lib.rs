@@ -239,6 +239,8 @@ impl Component for App {
             Ev::Edit(..)
                 | Ev::LoadExample(_)
                 | Ev::ResetExample
+                | Ev::LoadFiles(..)
+                | Ev::GroupReplicas(_)
                 | Ev::SelectPort(_)
                 | Ev::SelectView(_)
         ) {
@@ -390,6 +392,15 @@ impl Component for App {
         let css = highlight_css(vm.hover, &vm.policy_pods, &vm.policy_flows);
         let on_input_p = link.callback(|t: String| Ev::Edit(Editor::Policies, t));
         let on_input_c = link.callback(|t: String| Ev::Edit(Editor::Cluster, t));
+        let on_files_p = link.callback(|f| Ev::LoadFiles(Editor::Policies, f));
+        let on_files_c = link.callback(|f| Ev::LoadFiles(Editor::Cluster, f));
+        let on_group = link.callback(|e: Event| {
+            let on = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .is_some_and(|i| i.checked());
+            Ev::GroupReplicas(on)
+        });
         let on_port_explain = link.callback(Ev::ExplainPort);
         let on_close = link.callback(|_| Ev::ClearFlow);
         let on_policy = link.callback(Ev::SelectPolicy);
@@ -430,6 +441,10 @@ impl Component for App {
                             <span class="ctl-label">{ "Port" }</span>
                             <select data-testid="port-picker" aria-label="Port and protocol" onchange={on_port}>{ for ports }</select>
                         </label>
+                        <label class="ctl toggle" title="Pods with the same controller owner and labels (kubectl get pods output) become one endpoint named after the owner, e.g. its Deployment">
+                            <input type="checkbox" data-testid="group-replicas" checked={self.state.group_replicas} onchange={on_group} />
+                            <span class="toggle-label">{ "Group replicas" }</span>
+                        </label>
                         <div class="tabs" role="tablist" aria-label="Result view">
                             { tab(View::Matrix, "Matrix") }
                             { tab(View::Graph, "Graph") }
@@ -443,12 +458,13 @@ impl Component for App {
                 <main class={classes!("layout", learn::is_open(&self.state).then_some("learning"))}>
                     { learn::aside(&self.state, &self.hooks) }
                     <div class="left">
+                        <p class="drop-hint" data-testid="drop-hint">{ "Drop manifests here — policies and workloads can go in either editor" }</p>
                         <CodeEditor editor={Editor::Policies} label="Policies" hint="NetworkPolicy YAML, --- between documents"
                             text={AttrValue::from(vm.policies_text.clone())} diagnostics={diags_for(Editor::Policies)}
-                            highlight={hl_for(Editor::Policies)} on_input={on_input_p} textarea_ref={self.hooks.policies_ref.clone()} />
+                            highlight={hl_for(Editor::Policies)} on_input={on_input_p} textarea_ref={self.hooks.policies_ref.clone()} on_files={on_files_p} />
                         <CodeEditor editor={Editor::Cluster} label="Cluster" hint="toy format or kubectl get -o yaml"
                             text={AttrValue::from(vm.cluster_text.clone())} diagnostics={diags_for(Editor::Cluster)}
-                            highlight={hl_for(Editor::Cluster)} on_input={on_input_c} textarea_ref={self.hooks.cluster_ref.clone()} />
+                            highlight={hl_for(Editor::Cluster)} on_input={on_input_c} textarea_ref={self.hooks.cluster_ref.clone()} on_files={on_files_c} />
                         <p id="editor-keys-hint" class="sr-only">{ "Tab inserts two spaces. Press Escape, then Tab, to move on." }</p>
                         <Diagnostics diagnostics={vm.diagnostics.clone()} {on_pick} lints={self.state.lints().to_vec()} />
                     </div>

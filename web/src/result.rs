@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::prelude::*;
 
-use crate::app::{GraphVm, Mark, MatrixVm, NODE_R};
+use crate::app::{GraphVm, HeaderVm, Mark, MatrixVm, NODE_R};
 
 /// A flow picked in a view: `(from, to)` endpoint names.
 pub type Pick = (String, String);
@@ -96,11 +96,11 @@ pub fn matrix_view(p: &MatrixProps) -> Html {
     // Short names (the e2e model's a, b, c) read better upright; longer ones are rotated.
     let rotate = vm.headers.iter().any(|h| h.short.chars().count() > 3);
     let col_heads = vm.headers.iter().enumerate().map(|(i, h)| {
-        let title = format!("{} — {}", h.name, h.detail);
         html! {
             <th scope="col" class={classes!("col-head", group_start[i].then_some("gs"), h.external.then_some("ext"))}
-                data-c={i.to_string()} data-ep={h.name.clone()} {title} tabindex="0" aria-label={format!("to {}", h.name)}>
-                <span class={if rotate { "vert" } else { "horiz" }}>{ &h.short }</span>
+                data-c={i.to_string()} data-ep={h.name.clone()} data-kind={h.kind} title={head_title(h)} tabindex="0"
+                aria-label={format!("to {}", head_name(h))}>
+                <span class={if rotate { "vert" } else { "horiz" }}>{ &h.short }{ kind_badge(h) }</span>
                 { iso(h.ingress_isolated, h.egress_isolated) }
             </th>
         }
@@ -134,9 +134,9 @@ pub fn matrix_view(p: &MatrixProps) -> Html {
             html! {
                 <tr>
                     <th scope="row" class={classes!("row-head", h.external.then_some("ext"))} data-r={r.to_string()}
-                        data-ep={h.name.clone()} title={format!("{} — {}", h.name, h.detail)} tabindex="0"
-                        aria-label={format!("from {}", h.name)}>
-                        <span class="rh-name">{ &h.short }</span>
+                        data-ep={h.name.clone()} data-kind={h.kind} title={head_title(h)} tabindex="0"
+                        aria-label={format!("from {}", head_name(h))}>
+                        <span class="rh-name">{ &h.short }</span>{ kind_badge(h) }
                         { iso(h.ingress_isolated, h.egress_isolated) }
                     </th>
                     { for cells }
@@ -352,4 +352,30 @@ pub fn highlight_css(
         ));
     }
     css
+}
+
+/// A header's tooltip: the endpoint, its workload kind (if any) and its details.
+fn head_title(h: &HeaderVm) -> String {
+    match h.badge {
+        Some(_) => format!("{} — {} · {}", h.name, h.kind, h.detail),
+        None => format!("{} — {}", h.name, h.detail),
+    }
+}
+
+/// A header's accessible name: the endpoint, with its workload kind in words.
+fn head_name(h: &HeaderVm) -> String {
+    match h.badge {
+        Some(_) => format!("{} ({})", h.name, h.kind),
+        None => h.name.clone(),
+    }
+}
+
+/// The small kind badge of a workload endpoint (text, with the full kind as its title).
+fn kind_badge(h: &HeaderVm) -> Html {
+    match h.badge {
+        Some(b) => html! {
+            <span class="kind-badge" title={h.kind} aria-hidden="true" data-testid="kind-badge">{ b }</span>
+        },
+        None => html! {},
+    }
 }

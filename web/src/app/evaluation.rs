@@ -2,7 +2,9 @@
 //! read ([`Evaluation`]). Every NetworkPolicy question is answered by `netpol-engine`.
 
 use netpol_engine::model::Span;
-use netpol_engine::{compile, parse, Cell, Diagnostic, Input, Model, PolicyType, PortProto};
+use netpol_engine::{
+    compile, parse_with, Cell, Diagnostic, Input, Model, ParseOptions, PolicyType, PortProto,
+};
 use serde::{Deserialize, Serialize};
 
 /// The input names given to the engine; diagnostics carry them in `file`.
@@ -81,6 +83,9 @@ pub struct EndpointInfo {
     pub short: String,
     pub namespace: Option<String>,
     pub external: bool,
+    /// The Kubernetes kind the endpoint stands for (`Pod`, `Deployment`, …), or `External`,
+    /// `Node`.
+    pub kind: &'static str,
     /// Extra text for tooltips: labels and ports, or the IP.
     pub detail: String,
     /// Policies (ids) isolating it for ingress / egress.
@@ -140,16 +145,29 @@ pub fn file_name(model: &Model, span: Span) -> String {
 /// Parses and evaluates the two texts: the diagnostics, and the evaluation when nothing is an
 /// error.
 pub fn evaluate(policies: &str, cluster: &str) -> (Vec<Diagnostic>, Option<Evaluation>) {
-    let (model, diagnostics) = parse(&[
-        Input {
-            name: POLICIES,
-            text: policies,
-        },
-        Input {
-            name: CLUSTER,
-            text: cluster,
-        },
-    ]);
+    evaluate_with(policies, cluster, &ParseOptions::default())
+}
+
+/// [`evaluate`] with parse options (grouping replicas). Both texts are one input to the engine:
+/// every kind (policies, namespaces, pods, workloads) is read from either editor.
+pub fn evaluate_with(
+    policies: &str,
+    cluster: &str,
+    options: &ParseOptions,
+) -> (Vec<Diagnostic>, Option<Evaluation>) {
+    let (model, diagnostics) = parse_with(
+        &[
+            Input {
+                name: POLICIES,
+                text: policies,
+            },
+            Input {
+                name: CLUSTER,
+                text: cluster,
+            },
+        ],
+        options,
+    );
     if netpol_engine::has_errors(&diagnostics) {
         return (diagnostics, None);
     }
@@ -165,7 +183,7 @@ pub fn evaluate(policies: &str, cluster: &str) -> (Vec<Diagnostic>, Option<Evalu
                     .map(|&p| model.policies[p].id())
                     .collect()
             };
-            let (short, detail) = match e.kind {
+            let (short, detail, kind) = match e.kind {
                 netpol_engine::EndpointKind::Pod { pod } => {
                     let p = &model.pods[pod];
                     let labels: Vec<String> =
@@ -189,16 +207,20 @@ pub fn evaluate(policies: &str, cluster: &str) -> (Vec<Diagnostic>, Option<Evalu
                     if let Some(ip) = p.ips.first() {
                         d.push_str(&format!(" · {ip}"));
                     }
-                    (p.name.clone(), d)
+                    (p.name.clone(), d, p.kind.as_str())
                 }
                 netpol_engine::EndpointKind::External { external } => {
                     let x = &model.externals[external];
-                    (x.name.clone(), format!("outside the cluster · {}", x.ip))
+                    (
+                        x.name.clone(),
+                        format!("outside the cluster · {}", x.ip),
+                        "External",
+                    )
                 }
                 netpol_engine::EndpointKind::Node { node } => {
                     let n = &model.nodes[node];
                     let ips: Vec<String> = n.ips.iter().map(ToString::to_string).collect();
-                    (n.name.clone(), format!("node · {}", ips.join(", ")))
+                    (n.name.clone(), format!("node · {}", ips.join(", ")), "Node")
                 }
             };
             EndpointInfo {
@@ -206,6 +228,7 @@ pub fn evaluate(policies: &str, cluster: &str) -> (Vec<Diagnostic>, Option<Evalu
                 short,
                 namespace: e.namespace.clone(),
                 external: !e.is_pod(),
+                kind,
                 detail,
                 ingress_isolated_by: ids(PolicyType::Ingress),
                 egress_isolated_by: ids(PolicyType::Egress),

@@ -73,6 +73,12 @@ pub struct HeaderVm {
     pub short: String,
     pub detail: String,
     pub external: bool,
+    /// The endpoint's kind (`Pod`, `Deployment`, …, `External`, `Node`): the `data-kind` hook
+    /// and the badge's title.
+    pub kind: &'static str,
+    /// The short kind badge of a workload endpoint (`Deploy`, `STS`, …); `None` for pods,
+    /// externals and nodes.
+    pub badge: Option<&'static str>,
     pub ingress_isolated: bool,
     pub egress_isolated: bool,
 }
@@ -94,6 +100,20 @@ pub struct MatrixVm {
     pub selected: Option<(usize, usize)>,
     pub allowed: usize,
     pub denied: usize,
+}
+
+/// The short badge shown on the header of a workload endpoint of kind `kind`.
+pub fn kind_badge(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "Deployment" => "Deploy",
+        "StatefulSet" => "STS",
+        "DaemonSet" => "DS",
+        "ReplicaSet" => "RS",
+        "Job" => "Job",
+        "CronJob" => "CronJob",
+        "ReplicationController" => "RC",
+        _ => return None,
+    })
 }
 
 /// The verdict of a flow for a port choice, plus the ports it is allowed on (all-ports mode).
@@ -224,6 +244,8 @@ pub fn matrix_vm(
                 short: e.short.clone(),
                 detail: e.detail.clone(),
                 external: e.external,
+                kind: e.kind,
+                badge: kind_badge(e.kind),
                 ingress_isolated: !e.ingress_isolated_by.is_empty(),
                 egress_isolated: !e.egress_isolated_by.is_empty(),
             })

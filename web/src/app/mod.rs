@@ -8,6 +8,7 @@
 //! The modules, bottom up (each uses only those above it):
 //! - `text` — YAML line ranges, UTF-16 positions, inline markup;
 //! - `evaluation` — the two texts through the engine into an owned [`Evaluation`];
+//! - `files` — files dropped onto an editor, joined into one text;
 //! - `matrix`, `graph` — the matrix and graph view models;
 //! - `diff` — the state of the AND vs OR and Compare tabs and the lints (caches, undo);
 //! - `learn` — the tutorial and exercise state machine and the learner's progress;
@@ -21,6 +22,7 @@
 mod diff;
 mod diff_view;
 mod evaluation;
+mod files;
 mod graph;
 mod learn;
 mod matrix;
@@ -40,12 +42,15 @@ pub use diff_view::{
     andor_vm, compare_vm, line_diff, AndOrVm, Change, CompareVm, DiffCell, DiffHeader,
     DiffMatrixVm, FlowVm, RangeVm, Seg, VariantVm,
 };
-pub use evaluation::{evaluate, Editor, Evaluation, Group, PortChoice, CLUSTER, POLICIES};
+pub use evaluation::{
+    evaluate, evaluate_with, Editor, Evaluation, Group, PortChoice, CLUSTER, POLICIES,
+};
+pub use files::{is_manifest_name, join_files};
 pub use graph::{BoxVm, EdgeVm, GraphVm, NodeVm, NODE_R};
 pub use learn::{
     ExerciseItem, Learn, LearnData, LearnEvent, Menu, Progress, Solution, StepItem, PROGRESS_KEY,
 };
-pub use matrix::{CellVm, HeaderVm, Mark, MatrixVm};
+pub use matrix::{kind_badge, CellVm, HeaderVm, Mark, MatrixVm};
 pub use startup::{start, Startup};
 pub use state::{EmbedParams, FlowSel, LineRange, Panel, Saved, State, View, STORAGE_KEY};
 pub use text::{block_lines, document_lines, inline_markup, utf16_offset, Inline};

@@ -4,12 +4,12 @@
 use std::rc::Rc;
 
 use netpol_engine::exercise::Highlight;
-use netpol_engine::{Diagnostic, PortProto};
+use netpol_engine::{Diagnostic, ParseOptions, PortProto};
 use netpol_examples::Example;
 use serde::{Deserialize, Serialize};
 
 use super::diff::{Current, DiffState, LintVm};
-use super::evaluation::{evaluate, Editor, Evaluation, PortChoice};
+use super::evaluation::{evaluate_with, Editor, Evaluation, PortChoice};
 use super::learn::{Learn, Scenario};
 use super::matrix::policy_flows;
 use super::text::{block_lines, document_lines};
@@ -52,6 +52,9 @@ pub struct Saved {
     /// The pinned Compare baseline (policies text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<String>,
+    /// The "Group replicas" toggle.
+    #[serde(default)]
+    pub group_replicas: bool,
 }
 
 /// The localStorage key.
@@ -104,6 +107,9 @@ pub struct State {
     /// The user's choice; `None` means the example's default.
     pub port: Option<PortChoice>,
     pub view: View,
+    /// Pods with the same controller owner and labels are one endpoint named after the owner
+    /// (`ParseOptions::group_replicas`).
+    pub group_replicas: bool,
     pub diagnostics: Vec<Diagnostic>,
     /// The last valid evaluation (stale when the current input has errors).
     pub result: Option<Rc<Evaluation>>,
@@ -145,6 +151,7 @@ impl State {
             example: ex.id.clone(),
             port: None,
             view: View::Matrix,
+            group_replicas: false,
             diagnostics: Vec::new(),
             result: None,
             stale: false,
@@ -174,6 +181,7 @@ impl State {
             s.port = PortChoice::parse(&saved.port);
             s.view = saved.view;
             s.diff.baseline = saved.baseline;
+            s.group_replicas = saved.group_replicas;
             s.result = None;
             s.reevaluate();
         }
@@ -188,6 +196,7 @@ impl State {
             port: self.port.map(PortChoice::value).unwrap_or_default(),
             view: self.view,
             baseline: self.diff.baseline.clone(),
+            group_replicas: self.group_replicas,
         }
     }
 
@@ -209,7 +218,10 @@ impl State {
     }
 
     fn reevaluate(&mut self) {
-        let (diags, ev) = evaluate(&self.policies, &self.cluster);
+        let options = ParseOptions {
+            group_replicas: self.group_replicas,
+        };
+        let (diags, ev) = evaluate_with(&self.policies, &self.cluster, &options);
         self.diagnostics = diags;
         match ev {
             Some(ev) => {
@@ -261,6 +273,16 @@ impl State {
         }
         self.highlight = None;
         self.reevaluate();
+    }
+
+    /// Turns the grouping of replicas on or off and evaluates again (the selections stay; those
+    /// naming endpoints that no longer exist show nothing).
+    pub fn set_group_replicas(&mut self, on: bool) {
+        if self.group_replicas != on {
+            self.group_replicas = on;
+            self.result = None;
+            self.reevaluate();
+        }
     }
 
     /// Loads a lesson: both texts at once (evaluated once), its port, and its highlights; the

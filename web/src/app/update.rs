@@ -6,6 +6,7 @@ use netpol_engine::PortProto;
 
 use super::diff::DiffEvent;
 use super::evaluation::Editor;
+use super::files::{is_manifest_name, join_files};
 use super::learn::{LearnEvent, Menu, Progress, Solution};
 use super::share;
 use super::state::{LineRange, Saved, State, View};
@@ -15,6 +16,11 @@ use super::state::{LineRange, Saved, State, View};
 pub enum Event {
     /// Text typed in an editor (a keystroke).
     Edit(Editor, String),
+    /// Files dropped or picked onto an editor (name, text), read in the browser: their texts,
+    /// joined, replace the editor's.
+    LoadFiles(Editor, Vec<(String, String)>),
+    /// The "Group replicas" toggle.
+    GroupReplicas(bool),
     LoadExample(String),
     ResetExample,
     /// An option value of the port picker (`PORT/PROTO` or `all`).
@@ -125,6 +131,20 @@ fn apply(state: &mut State, event: Event, fx: &mut Vec<Effect>) {
                 d.idle_seq = d.idle_seq.wrapping_add(1);
                 fx.push(Effect::WaitForIdle(d.idle_seq));
             }
+            fx.extend(save(state));
+        }
+        Event::LoadFiles(editor, files) => {
+            let files: Vec<(String, String)> = files
+                .into_iter()
+                .filter(|(name, _)| is_manifest_name(name))
+                .collect();
+            if !files.is_empty() {
+                state.edit(editor, join_files(&files));
+                fx.extend(save(state));
+            }
+        }
+        Event::GroupReplicas(on) => {
+            state.set_group_replicas(on);
             fx.extend(save(state));
         }
         Event::LoadExample(id) => {

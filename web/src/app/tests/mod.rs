@@ -5,6 +5,7 @@
 mod diff;
 mod effects;
 mod learn;
+mod manifests;
 mod playground;
 mod why;
 

@@ -86,6 +86,7 @@ fn errors_on_a_fresh_state_show_no_result() {
         port: String::new(),
         view: View::Matrix,
         baseline: None,
+        group_replicas: false,
     };
     let s = State::restore(netpol_examples::all(), Some(saved));
     let vm = view_model(&s);
