@@ -6,6 +6,7 @@ mod diff;
 mod effects;
 mod learn;
 mod playground;
+mod tiered;
 mod why;
 
 use super::{update, Event, State, ViewModel};
