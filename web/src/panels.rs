@@ -258,7 +258,7 @@ pub fn policies_list(p: &PoliciesProps) -> Html {
             html! { <>{ for pol.selects.iter().map(|s| html! { <span class="pod-chip">{ s }</span> }) }</> }
         };
         let tiered = pol.kind != "NetworkPolicy";
-        let heading = (tiered_list && Some(pol.group) != std::mem::replace(&mut last_group, Some(pol.group)))
+        let heading = (tiered_list && Some(pol.group) != last_group.replace(pol.group))
             .then(|| html! { <li class="policy-group" data-testid="policy-group" role="presentation">{ pol.group }</li> });
         html! {
             <>

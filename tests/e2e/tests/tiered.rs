@@ -96,7 +96,9 @@ async fn tier_marks(c: &Client, base: &str) -> Result<(), String> {
     for (from, to, tier, mark) in cases {
         let got = tier_of(c, from, to).await?;
         if got[0] != json!(tier) || got[1] != json!(mark) {
-            return Err(format!("{from} -> {to}: expected {tier}/{mark:?}, got {got}"));
+            return Err(format!(
+                "{from} -> {to}: expected {tier}/{mark:?}, got {got}"
+            ));
         }
     }
     let title = tier_of(c, "sandbox/untrusted", "app/api").await?[2].clone();
@@ -105,7 +107,9 @@ async fn tier_marks(c: &Client, base: &str) -> Result<(), String> {
         .unwrap_or("")
         .contains("decided by the Admin tier: ClusterNetworkPolicy/isolate-app")
     {
-        return Err(format!("the cell's title does not name the Admin rule: {title}"));
+        return Err(format!(
+            "the cell's title does not name the Admin rule: {title}"
+        ));
     }
     let legend = js(
         c,

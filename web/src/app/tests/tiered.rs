@@ -132,7 +132,7 @@ fn policies_list_groups_by_tier_and_priority() {
         ]
     );
     let delegate = &vm.policy_list[1];
-    assert_eq!(delegate.selects, ["app/frontend", "app/api", "app/db"]);
+    assert_eq!(delegate.selects, ["app/api", "app/db", "app/frontend"]);
     assert_eq!(delegate.tier, "admin");
 }
 
