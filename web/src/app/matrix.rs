@@ -184,15 +184,16 @@ pub fn explained_tier(ex: &Explanation) -> Option<CellTier> {
 
 /// The deciding tier of a flow on `pp`. Without tiered policies it is read off the isolation
 /// (no explanation needed); with them the flow is explained: the engine has no per-cell "decided
-/// by" query, and at workshop size explaining every cell is cheap.
+/// by" query, and at workshop size explaining every cell is cheap. `c` is the compiled model
+/// when it has tiered policies.
 fn flow_tier(
     ev: &Evaluation,
-    c: &Compiled,
+    c: Option<&Compiled>,
     from: usize,
     to: usize,
     pp: PortProto,
 ) -> Option<CellTier> {
-    if ev.model.cluster_policies.is_empty() {
+    let Some(c) = c else {
         if ev.cell(from, to, pp) == Cell::NotApplicable {
             return None;
         }
@@ -208,7 +209,7 @@ fn flow_tier(
             tier,
             text: String::new(),
         });
-    }
+    };
     explained_tier(&c.explain(from, to, pp))
 }
 
@@ -325,7 +326,8 @@ pub fn matrix_vm(
     let n = ev.n();
     let mut allowed = 0;
     let mut denied = 0;
-    let c = compile(&ev.model);
+    // Compiled only to explain flows, which only models with tiered policies need.
+    let c = (!ev.model.cluster_policies.is_empty()).then(|| compile(&ev.model));
     let cells = (0..n)
         .map(|from| {
             (0..n)
@@ -342,7 +344,7 @@ pub fn matrix_vm(
                         PortChoice::One(pp) => Some(pp),
                         PortChoice::All => ports.first().or(ev.ports.first()).copied(),
                     };
-                    let tier = pp.and_then(|pp| flow_tier(ev, &c, from, to, pp));
+                    let tier = pp.and_then(|pp| flow_tier(ev, c.as_ref(), from, to, pp));
                     let mut title = cell_title(ev, from, to, mark, choice, &ports);
                     if let Some(t) = tier.as_ref().filter(|t| !t.text.is_empty()) {
                         title = format!("{title} — {}", t.text);
