@@ -380,6 +380,17 @@ impl Component for App {
                 </div>
             }
         };
+        // Models with tiered policies: a line saying what the cells' tier marks mean.
+        let tier_legend = (vm.view == View::Matrix && vm.policy_list.iter().any(|p| p.kind != "NetworkPolicy"))
+            .then(|| {
+                html! {
+                    <div class="legend tier-legend" aria-label="Tier legend" data-testid="tier-legend">
+                        <span class="tier-mark tm-a" aria-hidden="true">{ "A" }</span>{ " decided by the Admin tier " }
+                        <span class="tier-mark tm-b" aria-hidden="true">{ "B" }</span>{ " decided by the Baseline tier " }
+                        <span class="legend-note">{ "no mark: decided by NetworkPolicy or allowed by default; hover a cell for the rule" }</span>
+                    </div>
+                }
+            });
         let counts = vm.matrix.as_ref().map(|m| {
             html! {
                 <span class="counts">
@@ -484,6 +495,7 @@ impl Component for App {
                                 { result_view }
                             </div>
                             { legend }
+                            { for tier_legend }
                         </section>
                         <div class="lower">
                             <WhyPanel explanation={vm.explanation.clone()} on_link={on_link.clone()} on_port={on_port_explain} {on_close}

@@ -4,7 +4,8 @@ use netpol_engine::{PortProto, Severity};
 use yew::prelude::*;
 
 use crate::app::{
-    DiagVm, Editor, ExplanationVm, Inline, LineVm, LinkVm, LintVm, Mark, PolicyVm, SideVm,
+    is_tier_line, line_kind_value, DiagVm, Editor, ExplanationVm, Inline, LineVm, LinkVm, LintVm,
+    Mark, PolicyVm, SideVm,
 };
 
 fn severity_icon(s: Severity) -> &'static str {
@@ -112,8 +113,8 @@ fn why_line(l: &LineVm, cb: &Callback<LinkVm>) -> Html {
         html! { { &l.text } }
     };
     html! {
-        <li class={classes!("why-line", l.deciding.then_some("deciding"))}
-            data-deciding={l.deciding.then_some("true")}>
+        <li class={classes!("why-line", l.deciding.then_some("deciding"), is_tier_line(l.kind).then_some("tier-line"))}
+            data-deciding={l.deciding.then_some("true")} data-line={line_kind_value(l.kind)}>
             <span class={classes!("tick", l.tick.map(|t| t.class()))} aria-hidden="true">{ l.tick.map(|t| t.symbol()).unwrap_or("") }</span>
             <span class="sentence">
                 if l.deciding { <span class="sr-only">{ "Decides: " }</span> }
@@ -238,6 +239,9 @@ pub struct PoliciesProps {
 
 #[function_component(PoliciesList)]
 pub fn policies_list(p: &PoliciesProps) -> Html {
+    // With tiered policies the list is grouped by tier (in evaluation order) and names kinds.
+    let tiered_list = p.policies.iter().any(|pol| pol.kind != "NetworkPolicy");
+    let mut last_group = None;
     let items = p.policies.iter().map(|pol| {
         let onclick = {
             let (cb, id) = (p.on_select.clone(), pol.id.clone());
@@ -253,11 +257,22 @@ pub fn policies_list(p: &PoliciesProps) -> Html {
         } else {
             html! { <>{ for pol.selects.iter().map(|s| html! { <span class="pod-chip">{ s }</span> }) }</> }
         };
+        let tiered = pol.kind != "NetworkPolicy";
+        let heading = (tiered_list && Some(pol.group) != last_group.replace(pol.group))
+            .then(|| html! { <li class="policy-group" data-testid="policy-group" role="presentation">{ pol.group }</li> });
         html! {
-            <li class={classes!("policy", pol.selected.then_some("selected"))}>
+            <>
+            { for heading }
+            <li class={classes!("policy", pol.selected.then_some("selected"))} data-kind={pol.kind} data-tier={pol.tier}>
                 <button type="button" class="policy-main" {onclick} aria-pressed={if pol.selected { "true" } else { "false" }}
                     title="Highlight the pods this policy selects and the flows it allows">
                     <span class="policy-id">{ &pol.id }</span>
+                    if tiered_list {
+                        <span class="policy-kind">
+                            { if tiered { pol.kind.to_string() } else { "NetworkPolicy".to_string() } }
+                            if let Some(pr) = pol.priority { { format!(" · priority {pr}") } }
+                        </span>
+                    }
                     <span class="dirs">
                         if pol.ingress { <span class="dir d-in">{ "Ingress" }</span> }
                         if pol.egress { <span class="dir d-out">{ "Egress" }</span> }
@@ -268,6 +283,7 @@ pub fn policies_list(p: &PoliciesProps) -> Html {
                     title={format!("Highlight {} in the Policies editor (line {})", pol.id, pol.line)}
                     aria-label={format!("Show the YAML of {}", pol.id)}>{ "YAML" }</button>
             </li>
+            </>
         }
     });
     html! {

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::prelude::*;
 
-use crate::app::{GraphVm, HeaderVm, Mark, MatrixVm, NODE_R};
+use crate::app::{tier_mark, tier_value, GraphVm, HeaderVm, Mark, MatrixVm, NODE_R};
 
 /// A flow picked in a view: `(from, to)` endpoint names.
 pub type Pick = (String, String);
@@ -124,9 +124,13 @@ pub fn matrix_view(p: &MatrixProps) -> Html {
                             class={classes!("cell", mark_class(cell.mark), sel.then_some("selected"), (r == c).then_some("self"))}
                             data-from={h.name.clone()} data-to={vm.headers[c].name.clone()}
                             data-verdict={cell.mark.verdict()}
+                            data-tier={cell.tier.as_ref().map(|t| tier_value(t.tier))}
                             aria-label={cell.title.clone()} title={cell.title.clone()}
                             aria-pressed={if sel { "true" } else { "false" }}>
                             { cell.mark.symbol() }
+                            if let Some(m) = cell.tier.as_ref().and_then(|t| tier_mark(t.tier)) {
+                                <span class={classes!("tier-mark", format!("tm-{}", m.to_lowercase()))} aria-hidden="true">{ m }</span>
+                            }
                         </button>
                     </td>
                 }

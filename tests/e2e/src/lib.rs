@@ -323,6 +323,7 @@ impl Drop for Chromedriver {
     fn drop(&mut self) {
         let pgid = self.child.id() as libc::pid_t;
         // SAFETY: plain syscall on the process group we created (process_group(0) above).
+        #[allow(unsafe_code)]
         unsafe {
             libc::killpg(pgid, libc::SIGKILL);
         }

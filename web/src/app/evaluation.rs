@@ -1,9 +1,10 @@
 //! Evaluation: the two editor texts through the engine, into plain owned data the view models
 //! read ([`Evaluation`]). Every NetworkPolicy question is answered by `netpol-engine`.
 
-use netpol_engine::model::Span;
+use netpol_engine::model::{ClusterPolicy, Labels, Span, Subject, Tier};
 use netpol_engine::{
-    compile, parse_with, Cell, Diagnostic, Input, Model, ParseOptions, PolicyType, PortProto,
+    compile, parse_with, Cell, Compiled, Diagnostic, Input, Model, ParseOptions, PolicyType,
+    PortProto,
 };
 use serde::{Deserialize, Serialize};
 
@@ -103,12 +104,30 @@ pub struct Group {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PolicyInfo {
+    /// `namespace/name` for a NetworkPolicy, `Kind/name` for a tiered policy.
     pub id: String,
+    /// The position in [`Evaluation::policies`]: the NetworkPolicies first (as in
+    /// `Model::policies`), then the tiered policies.
     pub index: usize,
+    /// `NetworkPolicy`, `AdminNetworkPolicy`, `BaselineAdminNetworkPolicy` or
+    /// `ClusterNetworkPolicy`.
+    pub kind: &'static str,
+    /// The tier of a tiered policy (`None` for a NetworkPolicy), its index into
+    /// `Model::cluster_policies` and its `spec.priority`.
+    pub tier: Option<TieredInfo>,
     pub ingress: bool,
     pub egress: bool,
     pub selects: Vec<usize>,
     pub span: Span,
+}
+
+/// Where a tiered policy sits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TieredInfo {
+    pub tier: Tier,
+    pub priority: Option<u32>,
+    /// Index into `Model::cluster_policies`.
+    pub cluster_index: usize,
 }
 
 impl Evaluation {
@@ -273,11 +292,33 @@ pub fn evaluate_with(
         .map(|(i, p)| PolicyInfo {
             id: p.id(),
             index: i,
+            kind: "NetworkPolicy",
+            tier: None,
             ingress: p.affects_ingress,
             egress: p.affects_egress,
             selects: c.selected_by(i),
             span: p.span,
         })
+        .chain(
+            model
+                .cluster_policies
+                .iter()
+                .enumerate()
+                .map(|(i, p)| PolicyInfo {
+                    id: p.id(),
+                    index: model.policies.len() + i,
+                    kind: p.kind.as_str(),
+                    tier: Some(TieredInfo {
+                        tier: p.tier,
+                        priority: p.priority,
+                        cluster_index: i,
+                    }),
+                    ingress: !p.ingress.is_empty(),
+                    egress: !p.egress.is_empty(),
+                    selects: subject_selects(&model, &c, p),
+                    span: p.span,
+                }),
+        )
         .collect();
     let namespaces = model.namespaces.iter().map(|n| n.name.clone()).collect();
     drop(c);
@@ -291,6 +332,36 @@ pub fn evaluate_with(
         policies,
     };
     (diagnostics, Some(ev))
+}
+
+/// The endpoints (pods) the subject of a tiered policy selects.
+fn subject_selects(model: &Model, c: &Compiled, p: &ClusterPolicy) -> Vec<usize> {
+    let empty = Labels::new();
+    let ns_labels = |ns: &str| {
+        model
+            .namespaces
+            .iter()
+            .find(|n| n.name == ns)
+            .map_or(&empty, |n| &n.labels)
+    };
+    c.endpoints()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let netpol_engine::EndpointKind::Pod { pod } = e.kind else {
+                return None;
+            };
+            let pod = &model.pods[pod];
+            let ns = ns_labels(&pod.namespace);
+            let hit = match &p.subject {
+                Subject::Namespaces(sel) => sel.matches(ns),
+                Subject::Pods(np) => {
+                    np.namespace_selector.matches(ns) && np.pod_selector.matches(&pod.labels)
+                }
+            };
+            hit.then_some(i)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! The flow matrix view model: one cell per (from, to) with its verdict on the shown port (or
 //! the all-ports summary), and the flows a selected policy helps allow.
 
-use netpol_engine::{compile, Cell, PortProto};
+use netpol_engine::explain::{DecidingTier, Explanation, TierRuleMatch};
+use netpol_engine::model::{Action, Tier};
+use netpol_engine::{compile, Cell, Compiled, PolicyType, PortProto};
 
 use super::evaluation::{Evaluation, Group, PortChoice};
 
@@ -88,6 +90,133 @@ pub struct CellVm {
     pub mark: Mark,
     /// Tooltip / accessible name.
     pub title: String,
+    /// The tier that decided the flow, and the sentence saying how; `None` for a flow that is
+    /// not a cluster flow.
+    pub tier: Option<CellTier>,
+}
+
+/// Which tier decided a flow: the tier of the side that denied it (the source's egress
+/// first), or for an allowed flow the highest tier that decided one of its sides (Admin, then
+/// Baseline, then NetworkPolicy, else the default).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CellTier {
+    pub tier: DecidingTier,
+    /// `decided by the Admin tier: AdminNetworkPolicy/deny-x ingress rule 0 (Deny)`; empty when
+    /// the model has no tiered policies (the cell's title says enough).
+    pub text: String,
+}
+
+/// The `data-tier` hook of a deciding tier.
+pub fn tier_value(t: DecidingTier) -> &'static str {
+    match t {
+        DecidingTier::Admin => "admin",
+        DecidingTier::NetworkPolicy => "networkpolicy",
+        DecidingTier::Baseline => "baseline",
+        DecidingTier::Default => "default",
+    }
+}
+
+/// The small mark a cell shows for its tier: `A` (Admin), `B` (Baseline), none otherwise.
+pub fn tier_mark(t: DecidingTier) -> Option<&'static str> {
+    match t {
+        DecidingTier::Admin => Some("A"),
+        DecidingTier::Baseline => Some("B"),
+        DecidingTier::NetworkPolicy | DecidingTier::Default => None,
+    }
+}
+
+/// The rank of a tier when it decides an allowed flow's sides: the higher shows.
+fn rank(t: DecidingTier) -> u8 {
+    match t {
+        DecidingTier::Admin => 3,
+        DecidingTier::Baseline => 2,
+        DecidingTier::NetworkPolicy => 1,
+        DecidingTier::Default => 0,
+    }
+}
+
+fn rule_text(m: &TierRuleMatch) -> String {
+    format!(
+        "{} {} rule {} ({})",
+        m.policy.id,
+        m.direction.as_str().to_lowercase(),
+        m.rule,
+        m.action_word
+    )
+}
+
+/// The deciding tier of an explained flow, with its sentence.
+pub fn explained_tier(ex: &Explanation) -> Option<CellTier> {
+    if ex.verdict == netpol_engine::explain::Verdict::NotApplicable {
+        return None;
+    }
+    if ex.self_flow {
+        return Some(CellTier {
+            tier: DecidingTier::Default,
+            text: "a pod always reaches itself".to_string(),
+        });
+    }
+    let sides: Vec<_> = ex.sides().collect();
+    let side = if ex.allowed() {
+        sides.iter().max_by_key(|s| rank(s.decided_by()))
+    } else {
+        sides.iter().find(|s| !s.allowed)
+    };
+    let Some(side) = side else {
+        return Some(CellTier {
+            tier: DecidingTier::Default,
+            text: "no policy governs this flow: allowed by default".to_string(),
+        });
+    };
+    let tier = side.decided_by();
+    let dir = side.direction.as_str().to_lowercase();
+    let text = match (&side.tiers, tier) {
+        (Some(w), DecidingTier::Admin) => match &w.admin_rule {
+            Some(m) => format!("decided by the Admin tier: {}", rule_text(m)),
+            None => "decided by the Admin tier".to_string(),
+        },
+        (Some(w), DecidingTier::Baseline) => match &w.baseline_rule {
+            Some(m) => format!("decided by the Baseline tier: {}", rule_text(m)),
+            None => "decided by the Baseline tier".to_string(),
+        },
+        (Some(_), DecidingTier::NetworkPolicy) => {
+            format!("decided by NetworkPolicy ({dir} of {})", side.pod)
+        }
+        (Some(_), DecidingTier::Default) => "no tier decided: allowed by default".to_string(),
+        (None, _) => String::new(),
+    };
+    Some(CellTier { tier, text })
+}
+
+/// The deciding tier of a flow on `pp`. Without tiered policies it is read off the isolation
+/// (no explanation needed); with them the flow is explained: the engine has no per-cell "decided
+/// by" query, and at workshop size explaining every cell is cheap. `c` is the compiled model
+/// when it has tiered policies.
+fn flow_tier(
+    ev: &Evaluation,
+    c: Option<&Compiled>,
+    from: usize,
+    to: usize,
+    pp: PortProto,
+) -> Option<CellTier> {
+    let Some(c) = c else {
+        if ev.cell(from, to, pp) == Cell::NotApplicable {
+            return None;
+        }
+        let isolated = ev.endpoints[from].egress_isolated_by.len()
+            + ev.endpoints[to].ingress_isolated_by.len()
+            > 0;
+        let tier = if isolated && from != to {
+            DecidingTier::NetworkPolicy
+        } else {
+            DecidingTier::Default
+        };
+        return Some(CellTier {
+            tier,
+            text: String::new(),
+        });
+    };
+    explained_tier(&c.explain(from, to, pp))
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -217,6 +346,8 @@ pub fn matrix_vm(
     let n = ev.n();
     let mut allowed = 0;
     let mut denied = 0;
+    // Compiled only to explain flows, which only models with tiered policies need.
+    let c = (!ev.model.cluster_policies.is_empty()).then(|| compile(&ev.model));
     let cells = (0..n)
         .map(|from| {
             (0..n)
@@ -227,10 +358,18 @@ pub fn matrix_vm(
                         Mark::Deny | Mark::NoPorts => denied += 1,
                         Mark::NotApplicable => {}
                     }
-                    CellVm {
-                        mark,
-                        title: cell_title(ev, from, to, mark, choice, &ports),
+                    // All-ports mode: the tier of the first port the flow is allowed on, else of
+                    // the first port checked.
+                    let pp = match choice {
+                        PortChoice::One(pp) => Some(pp),
+                        PortChoice::All => ports.first().or(ev.ports.first()).copied(),
+                    };
+                    let tier = pp.and_then(|pp| flow_tier(ev, c.as_ref(), from, to, pp));
+                    let mut title = cell_title(ev, from, to, mark, choice, &ports);
+                    if let Some(t) = tier.as_ref().filter(|t| !t.text.is_empty()) {
+                        title = format!("{title} — {}", t.text);
                     }
+                    CellVm { mark, title, tier }
                 })
                 .collect()
         })
@@ -269,6 +408,9 @@ pub fn policy_flows(ev: &Evaluation, policy: usize, choice: PortChoice) -> Vec<(
         return Vec::new();
     };
     let c = compile(&ev.model);
+    if let Some(t) = info.tier {
+        return tiered_policy_flows(ev, &c, &info.selects, t.cluster_index, choice);
+    }
     let ports: Vec<PortProto> = match choice {
         PortChoice::One(pp) => vec![pp],
         PortChoice::All => ev.ports.clone(),
@@ -302,4 +444,69 @@ pub fn policy_flows(ev: &Evaluation, policy: usize, choice: PortChoice) -> Vec<(
         }
     }
     out
+}
+
+/// The flows a tiered policy allows: those its `Allow`/`Accept` rule decides, on the shown port
+/// (or on any port in all-ports mode).
+fn tiered_policy_flows(
+    ev: &Evaluation,
+    c: &Compiled,
+    selects: &[usize],
+    cluster_index: usize,
+    choice: PortChoice,
+) -> Vec<(usize, usize)> {
+    let ports: Vec<PortProto> = match choice {
+        PortChoice::One(pp) => vec![pp],
+        PortChoice::All => ev.ports.clone(),
+    };
+    let mut out = Vec::new();
+    for &sel in selects {
+        for other in 0..ev.n() {
+            if other == sel {
+                continue;
+            }
+            for (from, to, dir) in [
+                (sel, other, PolicyType::Egress),
+                (other, sel, PolicyType::Ingress),
+            ] {
+                if out.contains(&(from, to)) {
+                    continue;
+                }
+                let hit = ports.iter().any(|&pp| {
+                    if ev.cell(from, to, pp) != Cell::Allowed {
+                        return false;
+                    }
+                    let ex = c.explain(from, to, pp);
+                    let side = match dir {
+                        PolicyType::Egress => ex.egress.as_ref(),
+                        PolicyType::Ingress => ex.ingress.as_ref(),
+                    };
+                    let Some(walk) = side.and_then(|s| s.tiers.as_ref()) else {
+                        return false;
+                    };
+                    let rule = match walk.decided_by {
+                        DecidingTier::Admin => walk.admin_rule.as_ref(),
+                        DecidingTier::Baseline => walk.baseline_rule.as_ref(),
+                        _ => None,
+                    };
+                    rule.is_some_and(|m| {
+                        m.policy.index == cluster_index && m.action == Action::Accept
+                    })
+                });
+                if hit {
+                    out.push((from, to));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The words of a tier in the policies list and the legend.
+pub fn tier_word(t: Option<Tier>) -> &'static str {
+    match t {
+        Some(Tier::Admin) => "Admin tier",
+        Some(Tier::Baseline) => "Baseline tier",
+        None => "NetworkPolicy",
+    }
 }

@@ -50,10 +50,10 @@ pub use graph::{BoxVm, EdgeVm, GraphVm, NodeVm, NODE_R};
 pub use learn::{
     ExerciseItem, Learn, LearnData, LearnEvent, Menu, Progress, Solution, StepItem, PROGRESS_KEY,
 };
-pub use matrix::{kind_badge, CellVm, HeaderVm, Mark, MatrixVm};
+pub use matrix::{kind_badge, tier_mark, tier_value, CellTier, CellVm, HeaderVm, Mark, MatrixVm};
 pub use startup::{start, Startup};
 pub use state::{EmbedParams, FlowSel, LineRange, Panel, Saved, State, View, STORAGE_KEY};
 pub use text::{block_lines, document_lines, inline_markup, utf16_offset, Inline};
 pub use update::{update, Effect, Event};
 pub use view::{lint_diags, view_model, DiagVm, PolicyVm, PortOption, ViewModel};
-pub use why::{ExplanationVm, LineVm, LinkVm, SideVm, Tick};
+pub use why::{is_tier_line, line_kind_value, ExplanationVm, LineVm, LinkVm, SideVm, Tick};

@@ -2,11 +2,12 @@
 
 use std::rc::Rc;
 
+use netpol_engine::model::Tier;
 use netpol_engine::Severity;
 
-use super::evaluation::{file_name, Editor, PortChoice};
+use super::evaluation::{file_name, Editor, PolicyInfo, PortChoice};
 use super::graph::{graph_vm, GraphVm};
-use super::matrix::{matrix_vm, MatrixVm};
+use super::matrix::{matrix_vm, tier_word, MatrixVm};
 use super::state::{LineRange, State, View};
 use super::text::{inline_markup, Inline};
 use super::why::{explanation_vm, ExplanationVm};
@@ -61,6 +62,14 @@ pub struct DiagVm {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PolicyVm {
     pub id: String,
+    /// `NetworkPolicy`, `AdminNetworkPolicy`, …
+    pub kind: &'static str,
+    /// The group the list shows it in: `Admin tier`, `NetworkPolicy` or `Baseline tier`.
+    pub group: &'static str,
+    /// The `data-tier` hook: `admin`, `networkpolicy` or `baseline`.
+    pub tier: &'static str,
+    /// `spec.priority` of a tiered policy.
+    pub priority: Option<u32>,
     pub ingress: bool,
     pub egress: bool,
     pub selects: Vec<String>,
@@ -141,10 +150,35 @@ pub fn view_model(state: &State) -> ViewModel {
     let policy_flows = state.policy_flows.clone();
     let policy_list = r
         .map(|r| {
-            r.policies
-                .iter()
+            // Evaluation order: the Admin tier by priority (ties by name, then kind, as the
+            // engine runs them), the NetworkPolicies, the Baseline tier by priority.
+            let mut order: Vec<&PolicyInfo> = r.policies.iter().collect();
+            order.sort_by_key(|p| {
+                let group = match p.tier.map(|t| t.tier) {
+                    Some(Tier::Admin) => 0,
+                    None => 1,
+                    Some(Tier::Baseline) => 2,
+                };
+                let name = p.id.split_once('/').map_or("", |(_, n)| n);
+                let priority = p.tier.and_then(|t| t.priority);
+                (
+                    group,
+                    priority,
+                    (p.tier.is_some()).then_some((name, p.kind)),
+                )
+            });
+            order
+                .into_iter()
                 .map(|p| PolicyVm {
                     id: p.id.clone(),
+                    kind: p.kind,
+                    group: tier_word(p.tier.map(|t| t.tier)),
+                    tier: match p.tier.map(|t| t.tier) {
+                        Some(Tier::Admin) => "admin",
+                        Some(Tier::Baseline) => "baseline",
+                        None => "networkpolicy",
+                    },
+                    priority: p.tier.and_then(|t| t.priority),
                     ingress: p.ingress,
                     egress: p.egress,
                     selects: p

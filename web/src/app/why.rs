@@ -6,7 +6,7 @@
 //! which one decides the side, and which go behind the "Full detail" toggle.
 
 use netpol_engine::explain::render::{self, Line, LineKind, LineSpan, SpanKind};
-use netpol_engine::explain::{Explanation, SideExplanation, Verdict};
+use netpol_engine::explain::{DecidingTier, Explanation, SideExplanation, Verdict};
 use netpol_engine::{compile, Cell, Model, PolicyType, PortProto};
 
 use super::evaluation::{file_name, Evaluation, PortChoice};
@@ -28,11 +28,13 @@ pub struct LinkVm {
     pub col: u32,
 }
 
-/// The mark of a rule line: the rule allows the flow (✓) or does not (✗).
+/// The mark of a rule line: the rule allows the flow (✓) or does not (✗), or a tier's `Pass`
+/// hands it on (→).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tick {
     Allows,
     Misses,
+    Passes,
 }
 
 impl Tick {
@@ -40,6 +42,7 @@ impl Tick {
         match self {
             Tick::Allows => "✓",
             Tick::Misses => "✗",
+            Tick::Passes => "→",
         }
     }
 
@@ -48,7 +51,39 @@ impl Tick {
         match self {
             Tick::Allows => "t-allows",
             Tick::Misses => "t-misses",
+            Tick::Passes => "t-passes",
         }
+    }
+}
+
+/// Whether a line is part of the tier walk (Admin, Baseline, the default, a tie-break).
+pub fn is_tier_line(kind: LineKind) -> bool {
+    matches!(
+        kind,
+        LineKind::TierRule
+            | LineKind::TierPass
+            | LineKind::TierNoRule
+            | LineKind::TierDefault
+            | LineKind::TieBreak
+    )
+}
+
+/// The `data-line` hook of a line's kind (`tier-rule`, `allows`, …).
+pub fn line_kind_value(kind: LineKind) -> &'static str {
+    match kind {
+        LineKind::Verdict => "verdict",
+        LineKind::Outside => "outside",
+        LineKind::NotIsolated => "not-isolated",
+        LineKind::Isolated => "isolated",
+        LineKind::Allows(_) => "allows",
+        LineKind::WithoutRules(_) => "without-rules",
+        LineKind::Miss(_) => "miss",
+        LineKind::NoRuleAllows => "no-rule-allows",
+        LineKind::TierRule => "tier-rule",
+        LineKind::TierPass => "tier-pass",
+        LineKind::TierNoRule => "tier-no-rule",
+        LineKind::TierDefault => "tier-default",
+        LineKind::TieBreak => "tie-break",
     }
 }
 
@@ -119,6 +154,13 @@ fn deciding_kind(side: Option<&SideExplanation>) -> Option<LineKind> {
     let Some(side) = side else {
         return Some(LineKind::Outside);
     };
+    if let Some(walk) = &side.tiers {
+        match walk.decided_by {
+            DecidingTier::Admin | DecidingTier::Baseline => return Some(LineKind::TierRule),
+            DecidingTier::Default => return Some(LineKind::TierDefault),
+            DecidingTier::NetworkPolicy => {}
+        }
+    }
     if side.isolated_by.is_empty() {
         return Some(LineKind::NotIsolated);
     }
@@ -145,6 +187,8 @@ fn side_vm(model: &Model, ex: &Explanation, dir: PolicyType, lines: &[Line]) -> 
     let allowed = side.is_none_or(|s| s.allowed);
     let deciding = deciding_kind(side);
     let prefix = format!("{dir}: ");
+    // Tier lines read `Egress, Admin tier: …`.
+    let tier_prefix = format!("{dir}, ");
     let mut out = SideVm {
         direction: dir,
         title: format!(
@@ -161,12 +205,22 @@ fn side_vm(model: &Model, ex: &Explanation, dir: PolicyType, lines: &[Line]) -> 
         let tick = match line.kind {
             LineKind::Allows(_) => Some(Tick::Allows),
             LineKind::Miss(_) | LineKind::WithoutRules(_) => Some(Tick::Misses),
+            // The walk has at most one rule that decided (a `Pass` is a `TierPass` line).
+            LineKind::TierRule if !allowed => Some(Tick::Misses),
+            LineKind::TierRule | LineKind::TierDefault => Some(Tick::Allows),
+            LineKind::TierPass => Some(Tick::Passes),
+            LineKind::TierNoRule => Some(Tick::Misses),
             _ => None,
         };
+        let rule_line = matches!(
+            line.kind,
+            LineKind::Allows(_) | LineKind::Miss(_) | LineKind::WithoutRules(_)
+        );
         let vm = LineVm {
             text: line
                 .text
                 .strip_prefix(&prefix)
+                .or_else(|| line.text.strip_prefix(&tier_prefix))
                 .unwrap_or(&line.text)
                 .to_string(),
             kind: line.kind,
@@ -174,7 +228,7 @@ fn side_vm(model: &Model, ex: &Explanation, dir: PolicyType, lines: &[Line]) -> 
             deciding: Some(line.kind) == deciding,
             links: line.spans.iter().map(|s| link(model, s)).collect(),
         };
-        if tick.is_some() {
+        if rule_line {
             rule_lines += 1;
             if rule_lines > SHORT_RULE_LINES && !vm.deciding {
                 out.detail.push(vm);

@@ -7,6 +7,7 @@ mod effects;
 mod learn;
 mod manifests;
 mod playground;
+mod tiered;
 mod why;
 
 use super::{update, Event, State, ViewModel};
