@@ -192,6 +192,9 @@ pub fn explained_tier(ex: &Explanation) -> Option<CellTier> {
 /// (no explanation needed); with them the flow is explained: the engine has no per-cell "decided
 /// by" query, and at workshop size explaining every cell is cheap. `c` is the compiled model
 /// when it has tiered policies.
+/// Past this many endpoints the matrix shows no tier marks (each needs an explanation).
+pub const MAX_TIER_MARK_ENDPOINTS: usize = 60;
+
 fn flow_tier(
     ev: &Evaluation,
     c: Option<&Compiled>,
@@ -346,8 +349,12 @@ pub fn matrix_vm(
     let n = ev.n();
     let mut allowed = 0;
     let mut denied = 0;
-    // Compiled only to explain flows, which only models with tiered policies need.
-    let c = (!ev.model.cluster_policies.is_empty()).then(|| compile(&ev.model));
+    // Compiled only to explain flows, which only models with tiered policies need. Explaining
+    // every cell grows with the square of the endpoints, so past `MAX_TIER_MARK_ENDPOINTS` the
+    // cells carry no tier mark (the Why? panel still walks the tiers of the selected flow).
+    let tiered = !ev.model.cluster_policies.is_empty();
+    let skip_tiers = tiered && n > MAX_TIER_MARK_ENDPOINTS;
+    let c = (tiered && !skip_tiers).then(|| compile(&ev.model));
     let cells = (0..n)
         .map(|from| {
             (0..n)
@@ -364,7 +371,9 @@ pub fn matrix_vm(
                         PortChoice::One(pp) => Some(pp),
                         PortChoice::All => ports.first().or(ev.ports.first()).copied(),
                     };
-                    let tier = pp.and_then(|pp| flow_tier(ev, c.as_ref(), from, to, pp));
+                    let tier = pp
+                        .filter(|_| !skip_tiers)
+                        .and_then(|pp| flow_tier(ev, c.as_ref(), from, to, pp));
                     let mut title = cell_title(ev, from, to, mark, choice, &ports);
                     if let Some(t) = tier.as_ref().filter(|t| !t.text.is_empty()) {
                         title = format!("{title} — {}", t.text);

@@ -50,7 +50,10 @@ pub use graph::{BoxVm, EdgeVm, GraphVm, NodeVm, NODE_R};
 pub use learn::{
     ExerciseItem, Learn, LearnData, LearnEvent, Menu, Progress, Solution, StepItem, PROGRESS_KEY,
 };
-pub use matrix::{kind_badge, tier_mark, tier_value, CellTier, CellVm, HeaderVm, Mark, MatrixVm};
+pub use matrix::{
+    kind_badge, tier_mark, tier_value, CellTier, CellVm, HeaderVm, Mark, MatrixVm,
+    MAX_TIER_MARK_ENDPOINTS,
+};
 pub use startup::{start, Startup};
 pub use state::{EmbedParams, FlowSel, LineRange, Panel, Saved, State, View, STORAGE_KEY};
 pub use text::{block_lines, document_lines, inline_markup, utf16_offset, Inline};

@@ -223,3 +223,22 @@ fn tutorial_highlights_resolve_tiered_policies() {
     assert_eq!(selected, ["AdminNetworkPolicy/delegate-within-team-a"]);
     assert!(!vm.policy_pods.is_empty());
 }
+
+/// Past `MAX_TIER_MARK_ENDPOINTS` endpoints the cells carry no tier (each mark needs an
+/// explanation of its flow), while the verdicts stay.
+#[test]
+fn large_clusters_show_no_tier_marks() {
+    let mut s = guardrail();
+    let pods: String = (0..crate::app::MAX_TIER_MARK_ENDPOINTS)
+        .map(|i| format!("      p{i}: app=filler\n"))
+        .collect();
+    let cluster = format!(
+        "{}\n  filler:\n    pods:\n{pods}",
+        s.cluster.trim_end_matches('\n')
+    );
+    update(&mut s, Event::Edit(crate::app::Editor::Cluster, cluster));
+    let vm = view_model(&s);
+    let m = vm.matrix.as_ref().expect("a matrix");
+    assert!(m.headers.len() > crate::app::MAX_TIER_MARK_ENDPOINTS);
+    assert!(m.cells.iter().flatten().all(|c| c.tier.is_none()));
+}
