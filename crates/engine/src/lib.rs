@@ -64,6 +64,7 @@ pub mod suggest;
 pub mod tiered;
 mod toy;
 mod validate;
+mod wire;
 mod workload;
 mod yaml;
 

@@ -19,7 +19,7 @@ use crate::model::{External, Model, Namespace, Pod, WorkloadKind};
 use crate::source::{self, Input};
 use crate::toy::ToyCluster;
 use crate::yaml::split_documents;
-use crate::{limits, objects, tiered, toy, validate, workload};
+use crate::{limits, objects, tiered, toy, validate, wire, workload};
 
 /// Parses and validates every input into one model. Objects with errors are left out; every
 /// problem is a diagnostic with file, line and column.
@@ -127,18 +127,20 @@ impl Builder {
         }
         let mut diags = Vec::new();
         match kind {
-            "NetworkPolicy" => match deserialize::<net::NetworkPolicy>(value) {
-                Ok(obj) => {
-                    let loc = |p: &FieldPath| ctx.span(p);
-                    let (policy, found) = validate::network_policy(value, &obj, path, &loc);
-                    self.push_all(ctx, found);
-                    if let Some(policy) = policy {
-                        self.add_policy(ctx, policy, &path.key("metadata").key("name"));
+            "NetworkPolicy" => {
+                match deserialize::<wire::NetworkPolicy>(value).map(net::NetworkPolicy::from) {
+                    Ok(obj) => {
+                        let loc = |p: &FieldPath| ctx.span(p);
+                        let (policy, found) = validate::network_policy(value, &obj, path, &loc);
+                        self.push_all(ctx, found);
+                        if let Some(policy) = policy {
+                            self.add_policy(ctx, policy, &path.key("metadata").key("name"));
+                        }
                     }
+                    Err(e) => self.typed_error(ctx, kind, path, e),
                 }
-                Err(e) => self.typed_error(ctx, kind, path, e),
-            },
-            "Pod" => match deserialize::<core::Pod>(value) {
+            }
+            "Pod" => match deserialize::<wire::Pod>(value).map(core::Pod::from) {
                 Ok(obj) => {
                     let pod = objects::pod(&obj, path, &mut diags);
                     self.push_all(ctx, diags);
@@ -153,7 +155,7 @@ impl Builder {
                 }
                 Err(e) => self.typed_error(ctx, kind, path, e),
             },
-            "Namespace" => match deserialize::<core::Namespace>(value) {
+            "Namespace" => match deserialize::<wire::Namespace>(value).map(core::Namespace::from) {
                 Ok(obj) => {
                     let ns = objects::namespace(&obj, path, &mut diags);
                     self.push_all(ctx, diags);

@@ -15,6 +15,7 @@ use crate::diag::{FieldPath, PathDiag};
 use crate::manifest;
 use crate::model::{Pod, WorkloadKind};
 use crate::validate::{self, Selector, Workload};
+use crate::wire;
 
 /// Reads a workload object of `kind` at `path` and adds its endpoint.
 pub(crate) fn read(
@@ -41,7 +42,8 @@ pub(crate) fn read(
     };
     match kind {
         WorkloadKind::Deployment => {
-            let Some(o) = typed::<apps::Deployment>(b, ctx, value, kind, path) else {
+            let Some(o) = typed::<wire::Deployment, apps::Deployment>(b, ctx, value, kind, path)
+            else {
                 return;
             };
             let s = o.spec.as_ref();
@@ -53,7 +55,8 @@ pub(crate) fn read(
             add(b, ctx, &w, path);
         }
         WorkloadKind::StatefulSet => {
-            let Some(o) = typed::<apps::StatefulSet>(b, ctx, value, kind, path) else {
+            let Some(o) = typed::<wire::StatefulSet, apps::StatefulSet>(b, ctx, value, kind, path)
+            else {
                 return;
             };
             let s = o.spec.as_ref();
@@ -65,7 +68,8 @@ pub(crate) fn read(
             add(b, ctx, &w, path);
         }
         WorkloadKind::DaemonSet => {
-            let Some(o) = typed::<apps::DaemonSet>(b, ctx, value, kind, path) else {
+            let Some(o) = typed::<wire::DaemonSet, apps::DaemonSet>(b, ctx, value, kind, path)
+            else {
                 return;
             };
             let s = o.spec.as_ref();
@@ -77,7 +81,8 @@ pub(crate) fn read(
             add(b, ctx, &w, path);
         }
         WorkloadKind::ReplicaSet => {
-            let Some(o) = typed::<apps::ReplicaSet>(b, ctx, value, kind, path) else {
+            let Some(o) = typed::<wire::ReplicaSet, apps::ReplicaSet>(b, ctx, value, kind, path)
+            else {
                 return;
             };
             let s = o.spec.as_ref();
@@ -89,7 +94,7 @@ pub(crate) fn read(
             add(b, ctx, &w, path);
         }
         WorkloadKind::Job => {
-            let Some(o) = typed::<batch::Job>(b, ctx, value, kind, path) else {
+            let Some(o) = typed::<wire::Job, batch::Job>(b, ctx, value, kind, path) else {
                 return;
             };
             let s = o.spec.as_ref();
@@ -107,7 +112,7 @@ pub(crate) fn read(
             add(b, ctx, &w, path);
         }
         WorkloadKind::CronJob => {
-            let Some(o) = typed::<batch::CronJob>(b, ctx, value, kind, path) else {
+            let Some(o) = typed::<wire::CronJob, batch::CronJob>(b, ctx, value, kind, path) else {
                 return;
             };
             let job_path = spec.key("jobTemplate").key("spec");
@@ -131,7 +136,9 @@ pub(crate) fn read(
             add(b, ctx, &w, path);
         }
         WorkloadKind::ReplicationController => {
-            let Some(o) = typed::<core::ReplicationController>(b, ctx, value, kind, path) else {
+            let Some(o) = typed::<wire::ReplicationController, core::ReplicationController>(
+                b, ctx, value, kind, path,
+            ) else {
                 return;
             };
             let s = o.spec.as_ref();
@@ -199,15 +206,15 @@ fn push(b: &mut Builder, ctx: &Ctx<'_>, pod: Option<Pod>, diags: Vec<PathDiag>, 
 }
 
 /// The typed object, or `None` after reporting where it does not fit the schema.
-fn typed<T: DeserializeOwned>(
+fn typed<W: DeserializeOwned + Into<T>, T>(
     b: &mut Builder,
     ctx: &Ctx<'_>,
     value: &Value,
     kind: WorkloadKind,
     path: &FieldPath,
 ) -> Option<T> {
-    match deserialize::<T>(value) {
-        Ok(obj) => Some(obj),
+    match deserialize::<W>(value) {
+        Ok(obj) => Some(obj.into()),
         Err((p, msg)) => {
             let shown = if p.0.is_empty() {
                 String::new()
