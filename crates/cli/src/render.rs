@@ -19,7 +19,7 @@ use crate::output::escape;
 ///
 /// Columns are labelled by endpoint name when every name is short; otherwise they are numbered
 /// and each row starts with its number, so the rows double as the key.
-pub(crate) fn matrix_text(index: &Compiled<'_>, pp: PortProto) -> Vec<String> {
+pub(crate) fn matrix_text(index: &Compiled, pp: PortProto) -> Vec<String> {
     let names: Vec<String> = index
         .endpoints()
         .iter()
@@ -84,13 +84,13 @@ pub(crate) fn matrix_text(index: &Compiled<'_>, pp: PortProto) -> Vec<String> {
 }
 
 /// True when the files define workloads: the JSON outputs then name each endpoint's kind.
-fn has_workloads(index: &Compiled<'_>) -> bool {
+fn has_workloads(index: &Compiled) -> bool {
     let pods = &index.model().pods;
     pods.iter().any(|p| p.kind != WorkloadKind::Pod)
 }
 
 /// Each endpoint's kind, when the files define workloads.
-fn kinds(index: &Compiled<'_>) -> Option<Vec<&'static str>> {
+fn kinds(index: &Compiled) -> Option<Vec<&'static str>> {
     has_workloads(index).then(|| {
         (0..index.endpoints().len())
             .map(|e| endpoint_kind(index, e))
@@ -111,7 +111,7 @@ struct MatrixJson {
 
 /// `{"port", "protocol", "sources", "destinations", "allowed"}`, one matrix row per line, and
 /// `"source_kinds"`, `"destination_kinds"` when the files define workloads.
-pub(crate) fn matrix_json(index: &Compiled<'_>, pp: PortProto) -> String {
+pub(crate) fn matrix_json(index: &Compiled, pp: PortProto) -> String {
     let kinds = kinds(index);
     let report = MatrixJson {
         report: MatrixReport::new(index, pp),
@@ -123,7 +123,7 @@ pub(crate) fn matrix_json(index: &Compiled<'_>, pp: PortProto) -> String {
 
 /// `SRC -> DST : PROTO N[-M]` lines, sorted bytewise as printed; without the flows of an
 /// endpoint to itself when `no_self`.
-pub(crate) fn connectivity_text(index: &Compiled<'_>, no_self: bool) -> Vec<String> {
+pub(crate) fn connectivity_text(index: &Compiled, no_self: bool) -> Vec<String> {
     let eps = index.endpoints();
     let mut lines: Vec<String> = Vec::new();
     for c in index.connectivity() {
@@ -169,7 +169,7 @@ struct ConnectivityItem<'a> {
 /// `[{"from", "to", "protocol", "ports": [[lo, hi]]}]`, one flow per line, with `"from_kind"`
 /// and `"to_kind"` when the files define workloads; without the flows of an endpoint to itself
 /// when `no_self`.
-pub(crate) fn connectivity_json(index: &Compiled<'_>, no_self: bool) -> String {
+pub(crate) fn connectivity_json(index: &Compiled, no_self: bool) -> String {
     let eps = index.endpoints();
     let connections = index.connectivity();
     let kinds = kinds(index);

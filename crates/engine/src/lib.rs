@@ -26,7 +26,7 @@
 //!     Input { name: "policies.yaml", text: policies },
 //! ]);
 //! assert!(diagnostics.is_empty());
-//! let index = compile(&model);
+//! let index = compile(model);
 //! let web = index.endpoint("app/web").unwrap();
 //! let db = index.endpoint("app/db").unwrap();
 //! let batch = index.endpoint("app/batch").unwrap();

@@ -47,7 +47,7 @@ const MAX_HALF_OPEN: usize = 128;
 
 /// Runs every lint on the model. `texts` are the input texts (indexed like `Model::files`), used
 /// by the lints that look at how the YAML is written.
-pub fn lint(c: &Compiled<'_>, texts: &[&str]) -> Vec<Lint> {
+pub fn lint(c: &Compiled, texts: &[&str]) -> Vec<Lint> {
     let m = c.model();
     let mut out = Vec::new();
     or_bug(c, &mut out);
@@ -65,7 +65,7 @@ pub fn lint(c: &Compiled<'_>, texts: &[&str]) -> Vec<Lint> {
     out
 }
 
-fn or_bug(c: &Compiled<'_>, out: &mut Vec<Lint>) {
+fn or_bug(c: &Compiled, out: &mut Vec<Lint>) {
     let m = c.model();
     for v in merge_variants(m) {
         let VariantKind::MergeOr {
@@ -154,7 +154,7 @@ fn ignored_rules(m: &Model, out: &mut Vec<Lint>) {
     }
 }
 
-fn selects_nothing(c: &Compiled<'_>, out: &mut Vec<Lint>) {
+fn selects_nothing(c: &Compiled, out: &mut Vec<Lint>) {
     let m = c.model();
     let ns_keys: BTreeSet<&str> = m
         .namespaces
@@ -249,7 +249,7 @@ fn selects_nothing(c: &Compiled<'_>, out: &mut Vec<Lint>) {
     }
 }
 
-fn unknown_named_port(c: &Compiled<'_>, out: &mut Vec<Lint>) {
+fn unknown_named_port(c: &Compiled, out: &mut Vec<Lint>) {
     let m = c.model();
     for (pi, p) in m.policies.iter().enumerate() {
         for dir in [PolicyType::Ingress, PolicyType::Egress] {
@@ -320,7 +320,7 @@ struct HalfOpen {
 /// (a selector or an ipBlock) count: a rule without `to`/`from` opens its side to everyone
 /// (the API server, webhook callers, addresses outside the cluster), and the pod pairs it
 /// happens to cover are rarely meant.
-fn half_open(c: &Compiled<'_>, out: &mut Vec<Lint>) {
+fn half_open(c: &Compiled, out: &mut Vec<Lint>) {
     let mut found: Vec<HalfOpen> = Vec::new();
     let n = c.endpoints().len();
     let mut named: std::collections::HashMap<(usize, PolicyType), Vec<bool>> =
@@ -441,7 +441,7 @@ fn half_open(c: &Compiled<'_>, out: &mut Vec<Lint>) {
 }
 
 /// Per endpoint, whether a peer of a rule of `e`'s policies in `dir` selects it.
-fn named_by_peers(c: &Compiled<'_>, e: usize, dir: PolicyType) -> Vec<bool> {
+fn named_by_peers(c: &Compiled, e: usize, dir: PolicyType) -> Vec<bool> {
     let m = c.model();
     let rules: Vec<(usize, usize, usize)> = c
         .isolated_by(e, dir)
@@ -470,7 +470,7 @@ fn ids(p: &[crate::explain::PolicyRef]) -> String {
         .join(", ")
 }
 
-fn ipblock_contains_pods(c: &Compiled<'_>, out: &mut Vec<Lint>) {
+fn ipblock_contains_pods(c: &Compiled, out: &mut Vec<Lint>) {
     let m = c.model();
     for (pi, p) in m.policies.iter().enumerate() {
         for dir in [PolicyType::Ingress, PolicyType::Egress] {
@@ -551,7 +551,7 @@ fn yaml11(texts: &[&str], out: &mut Vec<Lint>) {
     }
 }
 
-fn policy_namespace(c: &Compiled<'_>, out: &mut Vec<Lint>) {
+fn policy_namespace(c: &Compiled, out: &mut Vec<Lint>) {
     let m = c.model();
     for p in &m.policies {
         if !p.namespace_explicit {

@@ -26,7 +26,7 @@ pub struct MatrixReport {
 
 impl MatrixReport {
     /// Evaluates the matrix of `index` on `port`.
-    pub fn new(index: &Compiled<'_>, port: PortProto) -> MatrixReport {
+    pub fn new(index: &Compiled, port: PortProto) -> MatrixReport {
         let names: Vec<String> = index.endpoints().iter().map(|e| e.name.clone()).collect();
         let matrix = index.matrix(port);
         let allowed = (0..names.len())
@@ -44,7 +44,7 @@ impl MatrixReport {
 
 /// The kind of endpoint `e` of `index`: the Kubernetes kind a pod endpoint stands for (`Pod`,
 /// `Deployment`, `StatefulSet`, …), `External` for an external endpoint, or `Node` for a node.
-pub fn endpoint_kind(index: &Compiled<'_>, e: usize) -> &'static str {
+pub fn endpoint_kind(index: &Compiled, e: usize) -> &'static str {
     match index.endpoints()[e].kind {
         EndpointKind::Pod { pod } => index.model().pods[pod].kind.as_str(),
         EndpointKind::External { .. } => "External",

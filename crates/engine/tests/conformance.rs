@@ -219,7 +219,7 @@ fn verdict(allowed: bool) -> &'static str {
 }
 
 /// Checks one `expect` entry: builds the expected truth table and compares every cell.
-fn check_expect(index: &Compiled<'_>, expect: &Expect, errors: &mut Vec<String>) {
+fn check_expect(index: &Compiled, expect: &Expect, errors: &mut Vec<String>) {
     let port = match PortProto::parse(&expect.port) {
         Ok(p) => p,
         Err(e) => {
@@ -313,7 +313,7 @@ fn check_expect(index: &Compiled<'_>, expect: &Expect, errors: &mut Vec<String>)
     }
 }
 
-fn check_explain(index: &Compiled<'_>, check: &ExplainCheck, errors: &mut Vec<String>) {
+fn check_explain(index: &Compiled, check: &ExplainCheck, errors: &mut Vec<String>) {
     let what = format!("explain {} -> {} on {}", check.from, check.to, check.port);
     let (Some(from), Some(to)) = (index.endpoint(&check.from), index.endpoint(&check.to)) else {
         errors.push(format!("{what}: no such endpoint"));
@@ -502,7 +502,7 @@ fn run_case(case: &Case) -> Vec<String> {
     ]);
     check_diagnostics(case.diagnostics.as_deref(), &diags, &mut errors);
 
-    let index = compile(&model);
+    let index = compile(model.clone());
     for expect in &case.expect {
         check_expect(&index, expect, &mut errors);
     }

@@ -83,7 +83,7 @@ fn check(from: &str, to: &str, port: &str, want: Expect) {
         },
     ]);
     assert!(diags.is_empty(), "{diags:?}");
-    let index = compile(&model);
+    let index = compile(model.clone());
     let (a, b) = (index.endpoint(from).unwrap(), index.endpoint(to).unwrap());
     let ex = index.explain(a, b, PortProto::parse(port).unwrap());
     want.assert_eq(&ex.to_text());
@@ -337,7 +337,7 @@ spec:
         },
     ]);
     assert!(diags.is_empty(), "{diags:?}");
-    let index = compile(&model);
+    let index = compile(model.clone());
     let explain = |from: &str, to: &str, port: &str| {
         let (a, b) = (index.endpoint(from).unwrap(), index.endpoint(to).unwrap());
         index.explain(a, b, PortProto::parse(port).unwrap())

@@ -99,7 +99,7 @@ fn matches(pattern: &str, name: &str) -> bool {
     }
 }
 
-fn check_flows(index: &Compiled<'_>, expect: &Expect, failures: &mut Vec<String>) {
+fn check_flows(index: &Compiled, expect: &Expect, failures: &mut Vec<String>) {
     let port = PortProto::parse(&expect.port).expect("a port like 80/TCP");
     let names: Vec<&str> = index.endpoints().iter().map(|e| e.name.as_str()).collect();
     let mut want: Vec<Vec<Option<bool>>> = vec![vec![None; names.len()]; names.len()];
@@ -151,7 +151,7 @@ fn check_case(case: &Case) -> Vec<String> {
         group_replicas: case.group_replicas,
     };
     let (model, diags) = parse_with(&inputs, &options);
-    let index = compile(&model);
+    let index = compile(model.clone());
     let mut failures = Vec::new();
 
     let got: Vec<String> = diags.iter().map(ToString::to_string).collect();

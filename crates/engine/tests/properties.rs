@@ -612,7 +612,7 @@ const PORTS: [(u16, Protocol); 6] = [
 ];
 
 fn check_matrix_and_explain(m: &Model) -> Result<(), TestCaseError> {
-    let c = compile(m);
+    let c = compile(m.clone());
     for (port, protocol) in PORTS {
         let pp = PortProto::new(port, protocol);
         let matrix = c.matrix(pp);
@@ -637,7 +637,7 @@ fn check_matrix_and_explain(m: &Model) -> Result<(), TestCaseError> {
 }
 
 fn check_connectivity(m: &Model) -> Result<(), TestCaseError> {
-    let c = compile(m);
+    let c = compile(m.clone());
     let conns = c.connectivity();
     let mut by_pair: BTreeMap<(usize, usize, Protocol), Vec<(u16, u16)>> = BTreeMap::new();
     for conn in &conns {
@@ -707,10 +707,10 @@ proptest! {
     /// what that direction allows; a pod that was not isolated can only lose flows.
     #[test]
     fn adding_a_policy_is_additive(m in model_strategy(), extra in policy_strategy()) {
-        let before = compile(&m);
+        let before = compile(m.clone());
         let mut m2 = m.clone();
         m2.policies.push(NetworkPolicy { name: "extra".into(), ..extra });
-        let after = compile(&m2);
+        let after = compile(m2.clone());
         for (port, protocol) in PORTS {
             let pp = PortProto::new(port, protocol);
             let (mb, ma) = (before.matrix(pp), after.matrix(pp));
@@ -746,7 +746,7 @@ proptest! {
         after.push(NetworkPolicy { name: "extra".into(), ..extra });
         let m2 = Model { policies: after, ..m.clone() };
         let d = netpol_engine::diff(&m, &m, &m2);
-        let (b, a) = (compile(&m), compile(&m2));
+        let (b, a) = (compile(m.clone()), compile(m2.clone()));
         for (port, protocol) in PORTS.iter().copied().chain([(1, Protocol::Tcp), (65535, Protocol::Udp)]) {
             let pp = PortProto::new(port, protocol);
             let (mb, ma) = (b.matrix(pp), a.matrix(pp));

@@ -58,7 +58,7 @@ fn run(cluster: &str, policies: &str) {
         },
     ];
     let (model, _) = parse(&inputs);
-    let index = compile(&model);
+    let index = compile(model.clone());
     for pp in index.ports_that_matter().into_iter().take(3) {
         let m = index.matrix(pp);
         let n = index.endpoints().len();

@@ -381,7 +381,7 @@ pub fn run_case(case: &Case) -> Result<(), String> {
             ));
         }
     }
-    let index = compile(&model);
+    let index = compile(model.clone());
     let n = index.endpoints().len();
     let mut ports = index.ports_that_matter();
     ports.truncate(3);

@@ -3,7 +3,7 @@
 
 use netpol_engine::explain::{DecidingTier, Explanation, TierRuleMatch};
 use netpol_engine::model::{Action, Tier};
-use netpol_engine::{compile, Cell, Compiled, PolicyType, PortProto};
+use netpol_engine::{Cell, Compiled, PolicyType, PortProto};
 
 use super::evaluation::{Evaluation, Group, PortChoice};
 
@@ -258,11 +258,10 @@ pub fn flow_mark(
     match choice {
         PortChoice::One(pp) => (ev.cell(from, to, pp).into(), Vec::new()),
         PortChoice::All => {
-            let n = ev.n();
             let mut allowed = Vec::new();
             let mut na = false;
             for (i, m) in ev.matrices.iter().enumerate() {
-                match m[from * n + to] {
+                match m.cell(from, to) {
                     Cell::Allowed => allowed.push(ev.ports[i]),
                     Cell::NotApplicable => na = true,
                     Cell::Denied => {}
@@ -354,7 +353,7 @@ pub fn matrix_vm(
     // cells carry no tier mark (the Why? panel still walks the tiers of the selected flow).
     let tiered = !ev.model.cluster_policies.is_empty();
     let skip_tiers = tiered && n > MAX_TIER_MARK_ENDPOINTS;
-    let c = (tiered && !skip_tiers).then(|| compile(&ev.model));
+    let c = (tiered && !skip_tiers).then_some(&ev.compiled);
     let cells = (0..n)
         .map(|from| {
             (0..n)
@@ -373,7 +372,7 @@ pub fn matrix_vm(
                     };
                     let tier = pp
                         .filter(|_| !skip_tiers)
-                        .and_then(|pp| flow_tier(ev, c.as_ref(), from, to, pp));
+                        .and_then(|pp| flow_tier(ev, c, from, to, pp));
                     let mut title = cell_title(ev, from, to, mark, choice, &ports);
                     if let Some(t) = tier.as_ref().filter(|t| !t.text.is_empty()) {
                         title = format!("{title} — {}", t.text);
@@ -416,9 +415,9 @@ pub fn policy_flows(ev: &Evaluation, policy: usize, choice: PortChoice) -> Vec<(
     let Some(info) = ev.policies.iter().find(|p| p.index == policy) else {
         return Vec::new();
     };
-    let c = compile(&ev.model);
+    let c = &ev.compiled;
     if let Some(t) = info.tier {
-        return tiered_policy_flows(ev, &c, &info.selects, t.cluster_index, choice);
+        return tiered_policy_flows(ev, c, &info.selects, t.cluster_index, choice);
     }
     let ports: Vec<PortProto> = match choice {
         PortChoice::One(pp) => vec![pp],

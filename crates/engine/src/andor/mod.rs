@@ -346,16 +346,16 @@ fn merge_rules(model: &Model, at: RuleAt) -> Rewrite {
 
 /// The flow diff of each rewrite against `model`'s own policies.
 fn evaluate(model: &Model, rewrites: Vec<Rewrite>) -> Vec<Variant> {
-    let current = compile(model);
+    let current = compile(model.clone());
     let mut matrices = HashMap::new();
     rewrites
         .into_iter()
         .map(|r| {
-            let changed = Model {
+            let changed = compile(Model {
                 policies: r.policies,
                 ..model.clone()
-            };
-            let diff = diff_flows(&current, &compile(&changed), &mut matrices);
+            });
+            let diff = diff_flows(&current, &changed, &mut matrices);
             Variant {
                 policy: r.at.policy,
                 policy_id: model.policies[r.at.policy].id(),
@@ -367,7 +367,7 @@ fn evaluate(model: &Model, rewrites: Vec<Rewrite>) -> Vec<Variant> {
                 variant_yaml: r.variant.yaml,
                 current_meaning: r.current.meaning,
                 variant_meaning: r.variant.meaning,
-                policies: changed.policies,
+                policies: changed.model().policies.clone(),
                 diff,
             }
         })

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -68,8 +69,12 @@ pub(super) struct CompiledRule {
 }
 
 /// The model with every selector evaluated once; answers matrices, explanations, connectivity.
-pub struct Compiled<'m> {
-    pub(super) model: &'m Model,
+///
+/// A `Compiled` shares its model (an `Arc`), so callers keep it as long as they like and never
+/// compile the same model twice. Two are equal when their models are: the rest is computed from
+/// the model.
+pub struct Compiled {
+    pub(super) model: Arc<Model>,
     pub(super) endpoints: Vec<Endpoint>,
     pub(super) by_name: HashMap<String, usize>,
     /// Per policy, per direction (0 ingress, 1 egress), per rule.
@@ -145,10 +150,30 @@ pub(super) fn ip_block_contains(b: &IpBlock, ip: &IpAddr) -> bool {
     cidr_contains(&b.cidr, ip) && !b.except.iter().any(|e| cidr_contains(&e.cidr, ip))
 }
 
-impl<'m> Compiled<'m> {
+impl PartialEq for Compiled {
+    fn eq(&self, other: &Compiled) -> bool {
+        Arc::ptr_eq(&self.model, &other.model) || self.model == other.model
+    }
+}
+
+impl std::fmt::Debug for Compiled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Compiled")
+            .field("model", &self.model)
+            .field("endpoints", &self.endpoints.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Compiled {
     /// The model this index was compiled from.
-    pub fn model(&self) -> &'m Model {
-        self.model
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The shared model this index was compiled from.
+    pub fn shared_model(&self) -> &Arc<Model> {
+        &self.model
     }
 
     /// Pods sorted by `namespace/name`, then externals and nodes sorted by name.
@@ -179,14 +204,14 @@ impl<'m> Compiled<'m> {
         &self.isolating[e][dir_index(dir)]
     }
 
-    pub(super) fn pod(&self, e: usize) -> Option<&'m Pod> {
+    pub(super) fn pod(&self, e: usize) -> Option<&Pod> {
         match self.endpoints[e].kind {
             EndpointKind::Pod { pod } => Some(&self.model.pods[pod]),
             EndpointKind::External { .. } | EndpointKind::Node { .. } => None,
         }
     }
 
-    pub(super) fn ips(&self, e: usize) -> &'m [IpAddr] {
+    pub(super) fn ips(&self, e: usize) -> &[IpAddr] {
         match self.endpoints[e].kind {
             EndpointKind::Pod { pod } => &self.model.pods[pod].ips,
             EndpointKind::External { external } => {
@@ -196,7 +221,7 @@ impl<'m> Compiled<'m> {
         }
     }
 
-    pub(super) fn namespace_labels(&self, ns: &str) -> std::borrow::Cow<'m, Labels> {
+    pub(super) fn namespace_labels(&self, ns: &str) -> std::borrow::Cow<'_, Labels> {
         match self.model.namespace(ns) {
             Some(n) => std::borrow::Cow::Borrowed(&n.labels),
             // Parsing declares every referenced namespace; a hand-built model may not.

@@ -11,6 +11,7 @@ mod tiered;
 mod why;
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -81,8 +82,11 @@ pub struct Connection {
 }
 
 /// Builds the index: endpoints (pods sorted by `namespace/name`, then externals and nodes sorted
-/// by name) and every policy's selections.
-pub fn compile(model: &Model) -> Compiled<'_> {
+/// by name) and every policy's selections. Takes a `Model` or an `Arc<Model>`: the index shares
+/// the model ([`Compiled::model`]), so keep the index rather than compiling again.
+pub fn compile(model: impl Into<Arc<Model>>) -> Compiled {
+    let shared: Arc<Model> = model.into();
+    let model: &Model = &shared;
     let mut pods: Vec<usize> = (0..model.pods.len()).collect();
     pods.sort_by(|&a, &b| {
         let (pa, pb) = (&model.pods[a], &model.pods[b]);
@@ -121,7 +125,7 @@ pub fn compile(model: &Model) -> Compiled<'_> {
         .map(|(i, e)| (e.name.clone(), i))
         .collect();
     let mut c = Compiled {
-        model,
+        model: Arc::clone(&shared),
         endpoints,
         by_name,
         rules: Vec::new(),
@@ -171,7 +175,7 @@ pub fn compile(model: &Model) -> Compiled<'_> {
     c
 }
 
-impl<'m> Compiled<'m> {
+impl Compiled {
     /// Per endpoint, the set of peers its side allows for `pp` in direction `dir`, every tier
     /// walked: Admin, NetworkPolicy, Baseline, the default.
     ///

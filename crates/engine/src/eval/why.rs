@@ -8,7 +8,7 @@ use crate::explain::{
 };
 use crate::model::{NetworkPolicyPort, Pod, PolicyType, PortProto, PortRef};
 
-impl Compiled<'_> {
+impl Compiled {
     /// Why the flow `from` → `to` on `pp` is allowed or denied.
     pub fn explain(&self, from: usize, to: usize, pp: PortProto) -> Explanation {
         let (src, dst) = (&self.endpoints[from], &self.endpoints[to]);

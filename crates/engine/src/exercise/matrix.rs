@@ -67,7 +67,7 @@ pub(super) fn parse_flow_pattern(line: &str) -> Result<(Sel, Sel, bool), String>
 
 pub(super) const MAX_WRONG_LISTED: usize = 6;
 
-pub(super) fn check_matrix(index: &Compiled<'_>, m: &MatrixGoal) -> GoalResult {
+pub(super) fn check_matrix(index: &Compiled, m: &MatrixGoal) -> GoalResult {
     let description = matrix_description(m);
     let unmet = |detail: String| GoalResult {
         description: description.clone(),

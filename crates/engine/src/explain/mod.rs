@@ -25,7 +25,7 @@
 //!     Input { name: "cluster.yaml", text: cluster },
 //!     Input { name: "policies.yaml", text: policies },
 //! ]);
-//! let index = compile(&model);
+//! let index = compile(model);
 //! let (batch, db) = (index.endpoint("app/batch").unwrap(), index.endpoint("app/db").unwrap());
 //! let why = index.explain(batch, db, PortProto::parse("5432/TCP").unwrap());
 //!

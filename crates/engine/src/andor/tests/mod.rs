@@ -61,7 +61,7 @@ spec:
 ";
 
 fn names(m: &Model, changes: &[FlowChange]) -> Vec<String> {
-    let c = compile(m);
+    let c = compile(m.clone());
     changes
         .iter()
         .map(|f| {
