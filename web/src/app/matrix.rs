@@ -1,7 +1,7 @@
 //! The flow matrix view model: one cell per (from, to) with its verdict on the shown port (or
 //! the all-ports summary), and the flows a selected policy helps allow.
 
-use netpol_engine::explain::{DecidingTier, Explanation, TierRuleMatch};
+use netpol_engine::explain::{render, DecidingTier, Explanation};
 use netpol_engine::model::{Action, Tier};
 use netpol_engine::{Cell, Compiled, PolicyType, PortProto};
 
@@ -125,67 +125,9 @@ pub fn tier_mark(t: DecidingTier) -> Option<&'static str> {
     }
 }
 
-/// The rank of a tier when it decides an allowed flow's sides: the higher shows.
-fn rank(t: DecidingTier) -> u8 {
-    match t {
-        DecidingTier::Admin => 3,
-        DecidingTier::Baseline => 2,
-        DecidingTier::NetworkPolicy => 1,
-        DecidingTier::Default => 0,
-    }
-}
-
-fn rule_text(m: &TierRuleMatch) -> String {
-    format!(
-        "{} {} rule {} ({})",
-        m.policy.id,
-        m.direction.as_str().to_lowercase(),
-        m.rule,
-        m.action_word
-    )
-}
-
-/// The deciding tier of an explained flow, with its sentence.
+/// The deciding tier of an explained flow, with the engine's sentence for it.
 pub fn explained_tier(ex: &Explanation) -> Option<CellTier> {
-    if ex.verdict == netpol_engine::explain::Verdict::NotApplicable {
-        return None;
-    }
-    if ex.self_flow {
-        return Some(CellTier {
-            tier: DecidingTier::Default,
-            text: "a pod always reaches itself".to_string(),
-        });
-    }
-    let sides: Vec<_> = ex.sides().collect();
-    let side = if ex.allowed() {
-        sides.iter().max_by_key(|s| rank(s.decided_by()))
-    } else {
-        sides.iter().find(|s| !s.allowed)
-    };
-    let Some(side) = side else {
-        return Some(CellTier {
-            tier: DecidingTier::Default,
-            text: "no policy governs this flow: allowed by default".to_string(),
-        });
-    };
-    let tier = side.decided_by();
-    let dir = side.direction.as_str().to_lowercase();
-    let text = match (&side.tiers, tier) {
-        (Some(w), DecidingTier::Admin) => match &w.admin_rule {
-            Some(m) => format!("decided by the Admin tier: {}", rule_text(m)),
-            None => "decided by the Admin tier".to_string(),
-        },
-        (Some(w), DecidingTier::Baseline) => match &w.baseline_rule {
-            Some(m) => format!("decided by the Baseline tier: {}", rule_text(m)),
-            None => "decided by the Baseline tier".to_string(),
-        },
-        (Some(_), DecidingTier::NetworkPolicy) => {
-            format!("decided by NetworkPolicy ({dir} of {})", side.pod)
-        }
-        (Some(_), DecidingTier::Default) => "no tier decided: allowed by default".to_string(),
-        (None, _) => String::new(),
-    };
-    Some(CellTier { tier, text })
+    render::flow_tier(ex).map(|(tier, text)| CellTier { tier, text })
 }
 
 /// The deciding tier of a flow on `pp`. Without tiered policies it is read off the isolation

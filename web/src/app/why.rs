@@ -167,8 +167,7 @@ fn deciding_kind(side: Option<&SideExplanation>) -> Option<LineKind> {
     if side.allowed {
         return (!side.allowed_by.is_empty()).then_some(LineKind::Allows(0));
     }
-    let closest = (0..side.misses.len()).min_by_key(|&i| side.misses[i].reasons.len());
-    match closest {
+    match side.closest_miss() {
         Some(i) => Some(LineKind::Miss(i)),
         None => (!side.without_rules.is_empty()).then_some(LineKind::WithoutRules(0)),
     }

@@ -153,7 +153,7 @@ pub(super) fn why_denied<'l>(ex: &Explanation, lines: &'l [Line]) -> Vec<&'l Lin
             .filter(|l| matches!(l.kind, LineKind::TierRule | LineKind::TieBreak))
             .collect();
     }
-    let closest = (0..side.misses.len()).min_by_key(|&i| side.misses[i].reasons.len());
+    let closest = side.closest_miss();
     lines
         .iter()
         .filter(|l| l.side == Some(side.direction))
