@@ -4,8 +4,8 @@ use std::io::{self, Read};
 
 use netpol_engine::{
     and_or_variants, check_exercise, compile, decode, diff as policy_diff, has_errors, lint,
-    parse_exercise, parse_with, Compiled, Diagnostic, EndpointKind, Input, Model, ParseOptions,
-    PortProto,
+    parse_exercise, parse_with, Compiled, Diagnostic, EndpointId, EndpointKind, Input, Model,
+    ParseOptions, PortProto,
 };
 
 use crate::args::{
@@ -165,14 +165,14 @@ fn explain(args: &ExplainArgs) -> u8 {
 /// ports (the first port of that name, and of that protocol when one is given).
 fn resolve_port(
     index: &Compiled,
-    to: usize,
+    to: EndpointId,
     port: &PortArg,
 ) -> Result<PortProto, (String, String)> {
     let (name, protocol) = match port {
         PortArg::Number(pp) => return Ok(*pp),
         PortArg::Named { name, protocol } => (name, *protocol),
     };
-    let endpoint = &index.endpoints()[to];
+    let endpoint = &index.endpoints()[to.index()];
     let EndpointKind::Pod { pod } = endpoint.kind else {
         return Err((
             format!("`--port {port}`: the destination `{}` is an external endpoint, which has no named ports", endpoint.name),

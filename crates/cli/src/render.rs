@@ -7,8 +7,8 @@
 use std::fmt::Write as _;
 
 use netpol_engine::{
-    endpoint_kind, Cell, Compiled, Diagnostic, MatrixReport, Model, PortProto, Protocol, Severity,
-    WorkloadKind,
+    endpoint_kind, Cell, Compiled, Diagnostic, EndpointId, MatrixReport, Model, PortProto,
+    Protocol, Severity, WorkloadKind,
 };
 use serde::Serialize;
 
@@ -71,7 +71,7 @@ pub(crate) fn matrix_text(index: &Compiled, pp: PortProto) -> Vec<String> {
     for (i, rl) in row_labels.iter().enumerate() {
         let mut line = format!("{rl:<lw$}");
         for j in 0..labels.len() {
-            let c = match m.cell(i, j) {
+            let c = match m.cell(EndpointId(i), EndpointId(j)) {
                 Cell::Allowed => '.',
                 Cell::Denied => 'X',
                 Cell::NotApplicable => '-',
@@ -93,7 +93,7 @@ fn has_workloads(index: &Compiled) -> bool {
 fn kinds(index: &Compiled) -> Option<Vec<&'static str>> {
     has_workloads(index).then(|| {
         (0..index.endpoints().len())
-            .map(|e| endpoint_kind(index, e))
+            .map(|e| endpoint_kind(index, EndpointId(e)))
             .collect()
     })
 }
@@ -130,7 +130,10 @@ pub(crate) fn connectivity_text(index: &Compiled, no_self: bool) -> Vec<String> 
         if no_self && c.from == c.to {
             continue;
         }
-        let (from, to) = (escape(&eps[c.from].name), escape(&eps[c.to].name));
+        let (from, to) = (
+            escape(&eps[c.from.index()].name),
+            escape(&eps[c.to.index()].name),
+        );
         let first = lines.len();
         for &(lo, hi) in &c.ports {
             lines.push(if lo == hi {
@@ -173,13 +176,13 @@ pub(crate) fn connectivity_json(index: &Compiled, no_self: bool) -> String {
     let eps = index.endpoints();
     let connections = index.connectivity();
     let kinds = kinds(index);
-    let kind = |e: usize| kinds.as_ref().map(|k| k[e]);
+    let kind = |e: EndpointId| kinds.as_ref().map(|k| k[e.index()]);
     let items: Vec<ConnectivityItem<'_>> = connections
         .iter()
         .filter(|c| !(no_self && c.from == c.to))
         .map(|c| ConnectivityItem {
-            from: &eps[c.from].name,
-            to: &eps[c.to].name,
+            from: &eps[c.from.index()].name,
+            to: &eps[c.to.index()].name,
             protocol: c.protocol,
             ports: &c.ports,
             from_kind: kind(c.from),

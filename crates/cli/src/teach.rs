@@ -5,13 +5,15 @@
 
 use netpol_engine::diff::{FlowChange, PortDiff};
 use netpol_engine::VariantKind;
-use netpol_engine::{Compiled, Diff, Explanation, GoalResult, PolicyType, Protocol, Variant};
+use netpol_engine::{
+    Compiled, Diff, EndpointId, Explanation, GoalResult, PolicyType, Protocol, Variant,
+};
 use serde::Serialize;
 
 use crate::json;
 
-fn name<'a>(index: &'a Compiled, e: usize) -> &'a str {
-    &index.endpoints()[e].name
+fn name<'a>(index: &'a Compiled, e: EndpointId) -> &'a str {
+    &index.endpoints()[e.index()].name
 }
 
 fn range(p: &PortDiff) -> String {

@@ -12,15 +12,16 @@ use serde::Serialize;
 // nothing of `andor`). New code imports them from the crate root.
 use crate::eval::{compile, Compiled, Matrix};
 use crate::explain::Explanation;
+use crate::ids::EndpointId;
 use crate::model::{Model, PortProto, Protocol, Span};
 
 /// One flow whose verdict differs, with both explanations.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FlowChange {
-    /// The source, an index into the endpoints.
-    pub from: usize,
-    /// The destination, an index into the endpoints.
-    pub to: usize,
+    /// The source.
+    pub from: EndpointId,
+    /// The destination.
+    pub to: EndpointId,
     /// The explanations before and after; `None` when the diff was computed without them (the
     /// AND/OR variants: ask [`Compiled::explain`] on demand).
     pub before: Option<Explanation>,
@@ -276,8 +277,8 @@ pub(crate) fn diff_flows(
                         }
                         changed += 1;
                         let change = FlowChange {
-                            from: s,
-                            to: t,
+                            from: EndpointId(s),
+                            to: EndpointId(t),
                             before: None,
                             after: None,
                         };
@@ -344,7 +345,7 @@ spec:
     }
 
     fn names(c: &Compiled, changes: &[FlowChange]) -> Vec<String> {
-        let name = |e: usize| c.endpoints()[e].name.as_str();
+        let name = |e: EndpointId| c.endpoints()[e.index()].name.as_str();
         changes
             .iter()
             .map(|f| format!("{} -> {}", name(f.from), name(f.to)))

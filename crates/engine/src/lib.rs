@@ -48,6 +48,7 @@ pub mod diff;
 mod eval;
 pub mod exercise;
 pub mod explain;
+mod ids;
 mod json_locate;
 mod limits;
 pub mod lint;
@@ -76,6 +77,7 @@ pub use exercise::{
     GoalResult, TutorialStep,
 };
 pub use explain::{Explanation, Verdict};
+pub use ids::{ClusterPolicyId, EndpointId, PolicyId};
 pub use lint::{lint, Lint};
 pub use manifest::ParseOptions;
 pub use model::{Model, PolicyType, PortProto, PortProtoError, Protocol, WorkloadKind};

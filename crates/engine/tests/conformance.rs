@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 
 use netpol_engine::explain::{DecidingTier, SideExplanation, TierRuleMatch};
 use netpol_engine::model::Action;
-use netpol_engine::{compile, parse, Cell, Compiled, Endpoint, EndpointKind, Input, PortProto};
+use netpol_engine::{
+    compile, parse, Cell, Compiled, Endpoint, EndpointId, EndpointKind, Input, PortProto,
+};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -275,7 +277,7 @@ fn check_expect(index: &Compiled, expect: &Expect, errors: &mut Vec<String>) {
                 uncovered.push(format!("{from} -> {to}"));
                 continue;
             };
-            let got = match matrix.cell(i, j) {
+            let got = match matrix.cell(EndpointId(i), EndpointId(j)) {
                 Cell::Allowed => "allow",
                 Cell::Denied => "deny",
                 Cell::NotApplicable => "not-applicable",
@@ -301,7 +303,7 @@ fn check_expect(index: &Compiled, expect: &Expect, errors: &mut Vec<String>) {
         for (_, _, line) in &wrong {
             let _ = writeln!(msg, "    {line}");
         }
-        let why = index.explain(i, j, port).to_text();
+        let why = index.explain(EndpointId(i), EndpointId(j), port).to_text();
         let _ = write!(
             msg,
             "  explanation of {} -> {}:\n{}",

@@ -126,7 +126,7 @@ fn highlights_name_existing_things() {
         let pod_exists = |name: &str| {
             index
                 .endpoint(name)
-                .is_some_and(|e| index.endpoints()[e].is_pod())
+                .is_some_and(|e| index.endpoints()[e.index()].is_pod())
         };
         for h in &step.highlight {
             match h {

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use netpol_engine::model::{ClusterPolicy, Labels, Span, Subject, Tier};
 use netpol_engine::{
-    compile, parse_with, Cell, Compiled, Diagnostic, Input, Matrix, Model, ParseOptions,
-    PolicyType, PortProto,
+    compile, parse_with, Cell, Compiled, Diagnostic, EndpointId, Input, Matrix, Model,
+    ParseOptions, PolicyId, PolicyType, PortProto,
 };
 use serde::{Deserialize, Serialize};
 
@@ -151,8 +151,11 @@ impl Evaluation {
     /// The verdict for a flow on a port (computing the matrix when the port is not a listed one).
     pub fn cell(&self, from: usize, to: usize, pp: PortProto) -> Cell {
         match self.port_index(pp) {
-            Some(i) => self.matrices[i].cell(from, to),
-            None => self.compiled.matrix(pp).cell(from, to),
+            Some(i) => self.matrices[i].cell(EndpointId(from), EndpointId(to)),
+            None => self
+                .compiled
+                .matrix(pp)
+                .cell(EndpointId(from), EndpointId(to)),
         }
     }
 }
@@ -203,9 +206,9 @@ pub fn evaluate_with(
         .enumerate()
         .map(|(i, e)| {
             let ids = |dir| {
-                c.isolated_by(i, dir)
+                c.isolated_by(EndpointId(i), dir)
                     .iter()
-                    .map(|&p| model.policies[p].id())
+                    .map(|p| model.policies[p.index()].id())
                     .collect()
             };
             let (short, detail, kind) = match e.kind {
@@ -289,7 +292,11 @@ pub fn evaluate_with(
             tier: None,
             ingress: p.affects_ingress,
             egress: p.affects_egress,
-            selects: c.selected_by(i),
+            selects: c
+                .selected_by(PolicyId(i))
+                .iter()
+                .map(|e| e.index())
+                .collect(),
             span: p.span,
         })
         .chain(

@@ -3,7 +3,7 @@
 
 use netpol_engine::explain::{render, DecidingTier, Explanation};
 use netpol_engine::model::{Action, Tier};
-use netpol_engine::{Cell, Compiled, PolicyType, PortProto};
+use netpol_engine::{Cell, ClusterPolicyId, Compiled, EndpointId, PolicyId, PolicyType, PortProto};
 
 use super::evaluation::{Evaluation, Group, PortChoice};
 
@@ -161,7 +161,7 @@ fn flow_tier(
             text: String::new(),
         });
     };
-    explained_tier(&c.explain(from, to, pp))
+    explained_tier(&c.explain(EndpointId(from), EndpointId(to), pp))
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -203,7 +203,7 @@ pub fn flow_mark(
             let mut allowed = Vec::new();
             let mut na = false;
             for (i, m) in ev.matrices.iter().enumerate() {
-                match m.cell(from, to) {
+                match m.cell(EndpointId(from), EndpointId(to)) {
                     Cell::Allowed => allowed.push(ev.ports[i]),
                     Cell::NotApplicable => na = true,
                     Cell::Denied => {}
@@ -380,11 +380,12 @@ pub fn policy_flows(ev: &Evaluation, policy: usize, choice: PortChoice) -> Vec<(
                     if ev.cell(from, to, pp) != Cell::Allowed {
                         return false;
                     }
-                    let ex = c.explain(from, to, pp);
-                    let hit = [&ex.egress, &ex.ingress]
-                        .into_iter()
-                        .flatten()
-                        .any(|s| s.allowed_by.iter().any(|m| m.policy.index == policy));
+                    let ex = c.explain(EndpointId(from), EndpointId(to), pp);
+                    let hit = [&ex.egress, &ex.ingress].into_iter().flatten().any(|s| {
+                        s.allowed_by
+                            .iter()
+                            .any(|m| m.policy.index == PolicyId(policy))
+                    });
                     hit
                 });
                 if hit {
@@ -426,7 +427,7 @@ fn tiered_policy_flows(
                     if ev.cell(from, to, pp) != Cell::Allowed {
                         return false;
                     }
-                    let ex = c.explain(from, to, pp);
+                    let ex = c.explain(EndpointId(from), EndpointId(to), pp);
                     let side = match dir {
                         PolicyType::Egress => ex.egress.as_ref(),
                         PolicyType::Ingress => ex.ingress.as_ref(),
@@ -440,7 +441,8 @@ fn tiered_policy_flows(
                         _ => None,
                     };
                     rule.is_some_and(|m| {
-                        m.policy.index == cluster_index && m.action == Action::Accept
+                        m.policy.index == ClusterPolicyId(cluster_index)
+                            && m.action == Action::Accept
                     })
                 });
                 if hit {

@@ -7,7 +7,7 @@
 
 use netpol_engine::explain::render::{self, Line, LineKind, LineSpan, SpanKind};
 use netpol_engine::explain::{DecidingTier, Explanation, SideExplanation, Verdict};
-use netpol_engine::{Cell, Model, PolicyType, PortProto};
+use netpol_engine::{Cell, EndpointId, Model, PolicyType, PortProto};
 
 use super::evaluation::{file_name, Evaluation, PortChoice};
 use super::matrix::Mark;
@@ -264,7 +264,7 @@ pub fn explanation_vm(
             (pp, per)
         }
     };
-    let ex = ev.compiled.explain(from, to, pp);
+    let ex = ev.compiled.explain(EndpointId(from), EndpointId(to), pp);
     let verdict = match ex.verdict {
         Verdict::Allowed => Mark::Allow,
         Verdict::Denied => Mark::Deny,

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::Bits;
 use crate::explain::PeerMiss;
+use crate::ids::{EndpointId, PolicyId};
 use crate::model::{
     Cidr, IpBlock, Labels, Model, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Pod,
     PolicyType, PortProto, PortRef, Rule, NAMESPACE_NAME_LABEL,
@@ -181,13 +182,38 @@ impl Compiled {
         &self.endpoints
     }
 
-    /// The index of the endpoint called `name` (`ns/pod`, an external's or a node's name).
-    pub fn endpoint(&self, name: &str) -> Option<usize> {
-        self.by_name.get(name).copied()
+    /// The endpoint called `name` (`ns/pod`, an external's or a node's name).
+    pub fn endpoint(&self, name: &str) -> Option<EndpointId> {
+        self.by_name.get(name).copied().map(EndpointId)
     }
 
-    /// The endpoints (pods) that policy `policy` (an index into `Model::policies`) selects.
-    pub fn selected_by(&self, policy: usize) -> Vec<usize> {
+    /// The endpoints (pods) that `policy` selects.
+    pub fn selected_by(&self, policy: PolicyId) -> Vec<EndpointId> {
+        let selected = self.selected(policy.index());
+        selected.into_iter().map(EndpointId).collect()
+    }
+
+    /// The policies that isolate endpoint `e` in `dir`.
+    pub fn isolated_by(&self, e: EndpointId, dir: PolicyType) -> Vec<PolicyId> {
+        let isolating = self.isolating(e.index(), dir);
+        isolating.iter().copied().map(PolicyId).collect()
+    }
+
+    /// Whether item `peer` of rule `rule` (direction `dir`) of `policy` selects endpoint `e`.
+    /// Out-of-range indices select nothing.
+    pub fn peer_selects(
+        &self,
+        policy: PolicyId,
+        dir: PolicyType,
+        rule: usize,
+        peer: usize,
+        e: EndpointId,
+    ) -> bool {
+        self.peer_selects_at(policy.index(), dir, rule, peer, e.index())
+    }
+
+    /// [`Compiled::selected_by`] on bare indices.
+    pub(crate) fn selected(&self, policy: usize) -> Vec<usize> {
         (0..self.endpoints.len())
             .filter(|&e| {
                 self.isolating[e].iter().any(|v| v.contains(&policy))
@@ -199,8 +225,8 @@ impl Compiled {
             .collect()
     }
 
-    /// The policies (indices into `Model::policies`) that isolate endpoint `e` in `dir`.
-    pub fn isolated_by(&self, e: usize, dir: PolicyType) -> &[usize] {
+    /// [`Compiled::isolated_by`] on bare indices.
+    pub(crate) fn isolating(&self, e: usize, dir: PolicyType) -> &[usize] {
         &self.isolating[e][dir_index(dir)]
     }
 
@@ -233,9 +259,8 @@ impl Compiled {
         }
     }
 
-    /// Whether item `peer` of rule `rule` (direction `dir`) of policy `policy` selects endpoint
-    /// `e`. Out-of-range indices select nothing.
-    pub fn peer_selects(
+    /// [`Compiled::peer_selects`] on bare indices.
+    pub(crate) fn peer_selects_at(
         &self,
         policy: usize,
         dir: PolicyType,

@@ -23,6 +23,7 @@ use compiled::{
 pub use compiled::{Compiled, Endpoint, EndpointKind};
 
 use crate::explain::Verdict;
+use crate::ids::EndpointId;
 use crate::model::{Model, PolicyType, PortProto, PortRef, Protocol, Rule};
 
 /// The verdict of one matrix cell: the [`Verdict`] an explanation gives for the same flow
@@ -52,7 +53,17 @@ impl Matrix {
     }
 
     /// The verdict of the flow from endpoint `from` to endpoint `to`.
-    pub fn cell(&self, from: usize, to: usize) -> Cell {
+    pub fn cell(&self, from: EndpointId, to: EndpointId) -> Cell {
+        self.cell_at(from.index(), to.index())
+    }
+
+    /// True when the flow is allowed (false when neither endpoint is a pod).
+    pub fn allowed(&self, from: EndpointId, to: EndpointId) -> bool {
+        self.cell(from, to) == Cell::Allowed
+    }
+
+    /// [`Matrix::cell`] on bare indices.
+    pub(crate) fn cell_at(&self, from: usize, to: usize) -> Cell {
         if !self.is_pod[from] && !self.is_pod[to] {
             Cell::NotApplicable
         } else if self.rows[from].get(to) {
@@ -62,19 +73,19 @@ impl Matrix {
         }
     }
 
-    /// True when the flow is allowed (false when neither endpoint is a pod).
-    pub fn allowed(&self, from: usize, to: usize) -> bool {
-        self.cell(from, to) == Cell::Allowed
+    /// [`Matrix::allowed`] on bare indices.
+    pub(crate) fn allowed_at(&self, from: usize, to: usize) -> bool {
+        self.cell_at(from, to) == Cell::Allowed
     }
 }
 
 /// Every allowed port range from one endpoint to another over one protocol.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Connection {
-    /// The source, an index into the endpoints.
-    pub from: usize,
-    /// The destination, an index into the endpoints.
-    pub to: usize,
+    /// The source.
+    pub from: EndpointId,
+    /// The destination.
+    pub to: EndpointId,
     /// The protocol of the allowed ports.
     pub protocol: Protocol,
     /// Maximal inclusive ranges, ascending.
@@ -374,8 +385,11 @@ impl Compiled {
         ranges.sort_unstable();
         let mut conns: Vec<Connection> = Vec::new();
         for (s, d, pr, lo, hi) in ranges {
-            let (from, to, protocol) =
-                (order[s as usize], order[d as usize], protocols[pr as usize]);
+            let (from, to, protocol) = (
+                EndpointId(order[s as usize]),
+                EndpointId(order[d as usize]),
+                protocols[pr as usize],
+            );
             match conns.last_mut() {
                 Some(c) if c.from == from && c.to == to && c.protocol == protocol => {
                     c.ports.push((lo, hi))

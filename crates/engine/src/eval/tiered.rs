@@ -16,6 +16,7 @@ use crate::explain::{
     DecidingTier, Indexed, SideExplanation, TieBreak, TiedPolicy, TierRuleMatch, TierWalk,
     TieredPolicyRef,
 };
+use crate::ids::ClusterPolicyId;
 use crate::model::{
     Action, ClusterPolicyKind, ClusterRule, Labels, Pod, PolicyType, PortMatch, PortProto, Tier,
 };
@@ -304,7 +305,7 @@ impl Compiled {
         let policy = &self.model.cluster_policies[p];
         TieredPolicyRef {
             id: policy.id(),
-            index: p,
+            index: ClusterPolicyId(p),
             tier: policy.tier,
             priority: policy.priority,
             span: policy.span,

@@ -57,6 +57,7 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
+use crate::ids::{ClusterPolicyId, PolicyId};
 use crate::model::{
     Action, ClusterPeer, ClusterPort, LabelSelector, NetworkPolicyPeer, NetworkPolicyPort,
     PolicyType, PortProto, Protocol, Span, Tier,
@@ -81,8 +82,8 @@ pub enum Verdict {
 pub struct PolicyRef {
     /// `namespace/name`.
     pub id: String,
-    /// Index into `Model::policies`.
-    pub index: usize,
+    /// The policy's place in `Model::policies`.
+    pub index: PolicyId,
     /// Where the policy is written.
     pub span: Span,
 }
@@ -345,8 +346,8 @@ impl SideExplanation {
 pub struct TieredPolicyRef {
     /// `Kind/name`.
     pub id: String,
-    /// Index into `Model::cluster_policies`.
-    pub index: usize,
+    /// The policy's place in `Model::cluster_policies`.
+    pub index: ClusterPolicyId,
     /// The policy's tier.
     pub tier: Tier,
     /// `spec.priority`; `None` for the BaselineAdminNetworkPolicy.
@@ -525,7 +526,7 @@ mod tests {
     fn side(reasons: &[usize]) -> SideExplanation {
         let policy = PolicyRef {
             id: "app/db".to_string(),
-            index: 0,
+            index: PolicyId(0),
             span: Span::default(),
         };
         let miss = |rule: usize, n: usize| RuleMiss {

@@ -646,7 +646,7 @@ mod tests {
         let miss = |direction| RuleMiss {
             policy: PolicyRef {
                 id: "x/p".into(),
-                index: 0,
+                index: crate::PolicyId(0),
                 span: Span::default(),
             },
             direction,

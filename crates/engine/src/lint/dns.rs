@@ -102,7 +102,7 @@ fn port_text(protocol: Protocol, ports: &BTreeSet<u16>) -> String {
 /// Whether an egress rule of `e`'s policies allows `pp` to somewhere outside the known endpoints
 /// (a rule with no `to`, or with an ipBlock).
 fn rule_allows_any(c: &Compiled, e: usize, pp: PortProto) -> bool {
-    c.isolated_by(e, PolicyType::Egress).iter().any(|&pi| {
+    c.isolating(e, PolicyType::Egress).iter().any(|&pi| {
         c.model().policies[pi].egress.iter().any(|r| {
             (r.peers.is_empty() || r.peers.iter().any(|p| p.ip_block.is_some()))
                 && (r.ports.is_empty()
@@ -175,7 +175,7 @@ fn blocked(c: &Compiled, dns: &[DnsPod]) -> Vec<Blocked> {
     for e in 0..n {
         if !c.endpoints()[e].is_pod()
             || dns.iter().any(|d| d.endpoint == e)
-            || c.isolated_by(e, PolicyType::Egress).is_empty()
+            || c.isolating(e, PolicyType::Egress).is_empty()
         {
             continue;
         }
@@ -185,11 +185,11 @@ fn blocked(c: &Compiled, dns: &[DnsPod]) -> Vec<Blocked> {
                 let reached = if dns.is_empty() {
                     let pp = PortProto::new(53, protocol);
                     let mx = &matrices[&pp];
-                    (0..n).any(|d| d != e && mx.allowed(e, d)) || rule_allows_any(c, e, pp)
+                    (0..n).any(|d| d != e && mx.allowed_at(e, d)) || rule_allows_any(c, e, pp)
                 } else {
                     dns.iter().any(|d| {
                         d.ports[i].iter().any(|&port| {
-                            matrices[&PortProto::new(port, protocol)].allowed(e, d.endpoint)
+                            matrices[&PortProto::new(port, protocol)].allowed_at(e, d.endpoint)
                         })
                     })
                 };
@@ -351,7 +351,7 @@ fn by_policy(c: &Compiled, mut blocked: Vec<Blocked>) -> Vec<(usize, Vec<Blocked
     while !blocked.is_empty() {
         let mut counts: HashMap<usize, usize> = HashMap::new();
         for b in &blocked {
-            for &pi in c.isolated_by(b.endpoint, PolicyType::Egress) {
+            for &pi in c.isolating(b.endpoint, PolicyType::Egress) {
                 *counts.entry(pi).or_default() += 1;
             }
         }
@@ -363,10 +363,9 @@ fn by_policy(c: &Compiled, mut blocked: Vec<Blocked>) -> Vec<(usize, Vec<Blocked
         let Some(best) = counts.into_iter().max_by_key(key).map(|(pi, _)| pi) else {
             break;
         };
-        let (mine, rest): (Vec<_>, Vec<_>) = blocked.into_iter().partition(|b| {
-            c.isolated_by(b.endpoint, PolicyType::Egress)
-                .contains(&best)
-        });
+        let (mine, rest): (Vec<_>, Vec<_>) = blocked
+            .into_iter()
+            .partition(|b| c.isolating(b.endpoint, PolicyType::Egress).contains(&best));
         out.push((best, mine));
         blocked = rest;
     }

@@ -123,7 +123,7 @@ fn baseline_shadowed(c: &Compiled, out: &mut Vec<Lint>) {
         }
         for dir in DIRECTIONS {
             let rules = policy.rules(dir);
-            if rules.is_empty() || pods.iter().any(|&e| c.isolated_by(e, dir).is_empty()) {
+            if rules.is_empty() || pods.iter().any(|&e| c.isolating(e, dir).is_empty()) {
                 continue;
             }
             let names: Vec<String> = pods
@@ -184,7 +184,7 @@ fn walk_lints(c: &Compiled, out: &mut Vec<Lint>) {
                 if !c.endpoints()[e].is_pod() || !c.tiered_selects_any(e) {
                     continue;
                 }
-                let isolated = !c.isolated_by(e, dir).is_empty();
+                let isolated = !c.isolating(e, dir).is_empty();
                 let mut hits: Vec<(Tier, (usize, usize), Bits)> = Vec::new();
                 c.tier_walk(
                     e,

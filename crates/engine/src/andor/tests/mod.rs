@@ -67,8 +67,8 @@ fn names(m: &Model, changes: &[FlowChange]) -> Vec<String> {
         .map(|f| {
             format!(
                 "{} -> {}",
-                c.endpoints()[f.from].name,
-                c.endpoints()[f.to].name
+                c.endpoints()[f.from.index()].name,
+                c.endpoints()[f.to.index()].name
             )
         })
         .collect()
