@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::json;
 
-fn name<'a>(index: &'a Compiled, e: EndpointId) -> &'a str {
+fn name(index: &Compiled, e: EndpointId) -> &str {
     &index.endpoints()[e.index()].name
 }
 
