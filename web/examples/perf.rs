@@ -23,7 +23,7 @@ fn main() {
             },
         ]);
         let t_parse = t.elapsed();
-        let c = netpol_engine::compile(&model);
+        let c = netpol_engine::compile(model);
         let t_compile = t.elapsed();
         let ports = c.ports_that_matter();
         for &pp in &ports {

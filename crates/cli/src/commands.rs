@@ -4,8 +4,8 @@ use std::io::{self, Read};
 
 use netpol_engine::{
     and_or_variants, check_exercise, compile, decode, diff as policy_diff, has_errors, lint,
-    parse_exercise, parse_with, Compiled, Diagnostic, EndpointKind, Input, Model, ParseOptions,
-    PortProto,
+    parse_exercise, parse_with, Compiled, Diagnostic, EndpointId, EndpointKind, Input, Model,
+    ParseOptions, PortProto,
 };
 
 use crate::args::{
@@ -103,7 +103,7 @@ fn matrix(args: &MatrixArgs) -> u8 {
     let Some(input) = load(&args.files, args.group_replicas) else {
         return 2;
     };
-    let index = compile(&input.model);
+    let index = compile(input.model);
     match args.format {
         Format::Text => print_lines(render::matrix_text(&index, args.port)),
         Format::Json => print_json(&render::matrix_json(&index, args.port)),
@@ -115,7 +115,7 @@ fn connectivity(args: &ConnectivityArgs) -> u8 {
     let Some(input) = load(&args.files, args.group_replicas) else {
         return 2;
     };
-    let index = compile(&input.model);
+    let index = compile(input.model);
     match args.format {
         Format::Text => print_lines(render::connectivity_text(&index, args.no_self)),
         Format::Json => print_json(&render::connectivity_json(&index, args.no_self)),
@@ -128,7 +128,7 @@ fn explain(args: &ExplainArgs) -> u8 {
     let Some(input) = load(&args.files, args.group_replicas) else {
         return 2;
     };
-    let index = compile(&input.model);
+    let index = compile(input.model);
     let find = |option: &str, name: &str| {
         let found = index.endpoint(name);
         if found.is_none() {
@@ -164,15 +164,15 @@ fn explain(args: &ExplainArgs) -> u8 {
 /// The port of `explain`: a number, or a named port resolved on the destination's container
 /// ports (the first port of that name, and of that protocol when one is given).
 fn resolve_port(
-    index: &Compiled<'_>,
-    to: usize,
+    index: &Compiled,
+    to: EndpointId,
     port: &PortArg,
 ) -> Result<PortProto, (String, String)> {
     let (name, protocol) = match port {
         PortArg::Number(pp) => return Ok(*pp),
         PortArg::Named { name, protocol } => (name, *protocol),
     };
-    let endpoint = &index.endpoints()[to];
+    let endpoint = &index.endpoints()[to.index()];
     let EndpointKind::Pod { pod } = endpoint.kind else {
         return Err((
             format!("`--port {port}`: the destination `{}` is an external endpoint, which has no named ports", endpoint.name),
@@ -217,17 +217,17 @@ fn check(args: &CheckArgs) -> u8 {
     let Some(input) = load(&args.files, args.group_replicas) else {
         return 2;
     };
-    let index = compile(&input.model);
+    let index = compile(input.model);
     let texts: Vec<&str> = input.texts.iter().map(String::as_str).collect();
     let lints: Vec<Diagnostic> = lint(&index, &texts)
         .iter()
         .filter(|l| args.lints.includes(l.code))
-        .map(|l| l.to_diagnostic(&input.model))
+        .map(|l| l.to_diagnostic(index.model()))
         .collect();
     print_diagnostics(&lints);
     print_lines([render::check_summary(
         args.files.len(),
-        &input.model,
+        index.model(),
         &input.diags,
         lints.len(),
     )]);
@@ -238,7 +238,7 @@ fn and_or(args: &AndOrArgs) -> u8 {
     let Some(input) = load(&args.files, args.group_replicas) else {
         return 2;
     };
-    let index = compile(&input.model);
+    let index = compile(input.model);
     let variants = and_or_variants(index.model());
     match args.format {
         Format::Text => print_lines(teach::and_or_text(&index, &variants)),
@@ -284,7 +284,7 @@ fn diff(args: &DiffArgs) -> u8 {
     diags.extend(after_diags);
     print_diagnostics(&diags);
     let d = policy_diff(&cluster, &before, &after);
-    let index = compile(&cluster);
+    let index = compile(cluster);
     match args.format {
         Format::Text => print_lines(teach::diff_text(&index, &d)),
         Format::Json => print_json(&teach::diff_json(&index, &d)),

@@ -7,8 +7,8 @@
 use std::fmt::Write as _;
 
 use netpol_engine::{
-    endpoint_kind, Cell, Compiled, Diagnostic, MatrixReport, Model, PortProto, Protocol, Severity,
-    WorkloadKind,
+    endpoint_kind, Cell, Compiled, Diagnostic, EndpointId, MatrixReport, Model, PortProto,
+    Protocol, Severity, WorkloadKind,
 };
 use serde::Serialize;
 
@@ -19,7 +19,7 @@ use crate::output::escape;
 ///
 /// Columns are labelled by endpoint name when every name is short; otherwise they are numbered
 /// and each row starts with its number, so the rows double as the key.
-pub(crate) fn matrix_text(index: &Compiled<'_>, pp: PortProto) -> Vec<String> {
+pub(crate) fn matrix_text(index: &Compiled, pp: PortProto) -> Vec<String> {
     let names: Vec<String> = index
         .endpoints()
         .iter()
@@ -71,7 +71,7 @@ pub(crate) fn matrix_text(index: &Compiled<'_>, pp: PortProto) -> Vec<String> {
     for (i, rl) in row_labels.iter().enumerate() {
         let mut line = format!("{rl:<lw$}");
         for j in 0..labels.len() {
-            let c = match m.cell(i, j) {
+            let c = match m.cell(EndpointId(i), EndpointId(j)) {
                 Cell::Allowed => '.',
                 Cell::Denied => 'X',
                 Cell::NotApplicable => '-',
@@ -84,16 +84,16 @@ pub(crate) fn matrix_text(index: &Compiled<'_>, pp: PortProto) -> Vec<String> {
 }
 
 /// True when the files define workloads: the JSON outputs then name each endpoint's kind.
-fn has_workloads(index: &Compiled<'_>) -> bool {
+fn has_workloads(index: &Compiled) -> bool {
     let pods = &index.model().pods;
     pods.iter().any(|p| p.kind != WorkloadKind::Pod)
 }
 
 /// Each endpoint's kind, when the files define workloads.
-fn kinds(index: &Compiled<'_>) -> Option<Vec<&'static str>> {
+fn kinds(index: &Compiled) -> Option<Vec<&'static str>> {
     has_workloads(index).then(|| {
         (0..index.endpoints().len())
-            .map(|e| endpoint_kind(index, e))
+            .map(|e| endpoint_kind(index, EndpointId(e)))
             .collect()
     })
 }
@@ -111,7 +111,7 @@ struct MatrixJson {
 
 /// `{"port", "protocol", "sources", "destinations", "allowed"}`, one matrix row per line, and
 /// `"source_kinds"`, `"destination_kinds"` when the files define workloads.
-pub(crate) fn matrix_json(index: &Compiled<'_>, pp: PortProto) -> String {
+pub(crate) fn matrix_json(index: &Compiled, pp: PortProto) -> String {
     let kinds = kinds(index);
     let report = MatrixJson {
         report: MatrixReport::new(index, pp),
@@ -123,14 +123,17 @@ pub(crate) fn matrix_json(index: &Compiled<'_>, pp: PortProto) -> String {
 
 /// `SRC -> DST : PROTO N[-M]` lines, sorted bytewise as printed; without the flows of an
 /// endpoint to itself when `no_self`.
-pub(crate) fn connectivity_text(index: &Compiled<'_>, no_self: bool) -> Vec<String> {
+pub(crate) fn connectivity_text(index: &Compiled, no_self: bool) -> Vec<String> {
     let eps = index.endpoints();
     let mut lines: Vec<String> = Vec::new();
     for c in index.connectivity() {
         if no_self && c.from == c.to {
             continue;
         }
-        let (from, to) = (escape(&eps[c.from].name), escape(&eps[c.to].name));
+        let (from, to) = (
+            escape(&eps[c.from.index()].name),
+            escape(&eps[c.to.index()].name),
+        );
         let first = lines.len();
         for &(lo, hi) in &c.ports {
             lines.push(if lo == hi {
@@ -169,17 +172,17 @@ struct ConnectivityItem<'a> {
 /// `[{"from", "to", "protocol", "ports": [[lo, hi]]}]`, one flow per line, with `"from_kind"`
 /// and `"to_kind"` when the files define workloads; without the flows of an endpoint to itself
 /// when `no_self`.
-pub(crate) fn connectivity_json(index: &Compiled<'_>, no_self: bool) -> String {
+pub(crate) fn connectivity_json(index: &Compiled, no_self: bool) -> String {
     let eps = index.endpoints();
     let connections = index.connectivity();
     let kinds = kinds(index);
-    let kind = |e: usize| kinds.as_ref().map(|k| k[e]);
+    let kind = |e: EndpointId| kinds.as_ref().map(|k| k[e.index()]);
     let items: Vec<ConnectivityItem<'_>> = connections
         .iter()
         .filter(|c| !(no_self && c.from == c.to))
         .map(|c| ConnectivityItem {
-            from: &eps[c.from].name,
-            to: &eps[c.to].name,
+            from: &eps[c.from.index()].name,
+            to: &eps[c.to.index()].name,
             protocol: c.protocol,
             ports: &c.ports,
             from_kind: kind(c.from),

@@ -6,7 +6,7 @@ use netpol_engine::Compiled;
 /// What to say about an endpoint name that the files do not declare: the nearest names by edit
 /// distance (when near enough) and the same pod name in other namespaces, or else a few of the
 /// known names.
-pub(crate) fn unknown_endpoint(index: &Compiled<'_>, wanted: &str) -> String {
+pub(crate) fn unknown_endpoint(index: &Compiled, wanted: &str) -> String {
     let endpoints = index.endpoints();
     if endpoints.is_empty() {
         return "the files declare no pods or external endpoints".to_string();

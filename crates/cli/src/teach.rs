@@ -5,13 +5,15 @@
 
 use netpol_engine::diff::{FlowChange, PortDiff};
 use netpol_engine::VariantKind;
-use netpol_engine::{Compiled, Diff, Explanation, GoalResult, PolicyType, Protocol, Variant};
+use netpol_engine::{
+    Compiled, Diff, EndpointId, Explanation, GoalResult, PolicyType, Protocol, Variant,
+};
 use serde::Serialize;
 
 use crate::json;
 
-fn name<'a>(index: &'a Compiled<'_>, e: usize) -> &'a str {
-    &index.endpoints()[e].name
+fn name(index: &Compiled, e: EndpointId) -> &str {
+    &index.endpoints()[e.index()].name
 }
 
 fn range(p: &PortDiff) -> String {
@@ -25,7 +27,7 @@ fn range(p: &PortDiff) -> String {
 
 /// The port ranges with changes: a summary line each, then `  + FROM -> TO` per flow gained
 /// and `  - FROM -> TO` per flow lost.
-fn changes_text(index: &Compiled<'_>, diff: &Diff) -> Vec<String> {
+fn changes_text(index: &Compiled, diff: &Diff) -> Vec<String> {
     let mut lines = Vec::new();
     for p in diff
         .ports
@@ -75,7 +77,7 @@ struct PortRangeReport<'a> {
     unchanged: usize,
 }
 
-fn changes_report<'a>(index: &'a Compiled<'_>, list: &[FlowChange]) -> Vec<ChangeReport<'a>> {
+fn changes_report<'a>(index: &'a Compiled, list: &[FlowChange]) -> Vec<ChangeReport<'a>> {
     list.iter()
         .map(|f| ChangeReport {
             after: f.after.as_ref().map(Explanation::sentences),
@@ -86,7 +88,7 @@ fn changes_report<'a>(index: &'a Compiled<'_>, list: &[FlowChange]) -> Vec<Chang
         .collect()
 }
 
-fn ports_report<'a>(index: &'a Compiled<'_>, diff: &Diff) -> Vec<PortRangeReport<'a>> {
+fn ports_report<'a>(index: &'a Compiled, diff: &Diff) -> Vec<PortRangeReport<'a>> {
     diff.ports
         .iter()
         .map(|p| PortRangeReport {
@@ -101,7 +103,7 @@ fn ports_report<'a>(index: &'a Compiled<'_>, diff: &Diff) -> Vec<PortRangeReport
 }
 
 /// `netpol diff` in text: equivalent, or the number of changes and every changed flow.
-pub(crate) fn diff_text(index: &Compiled<'_>, diff: &Diff) -> Vec<String> {
+pub(crate) fn diff_text(index: &Compiled, diff: &Diff) -> Vec<String> {
     let mut lines = vec![if diff.is_empty() {
         "equivalent: both policy sets allow exactly the same flows on this cluster".to_string()
     } else {
@@ -121,7 +123,7 @@ struct DiffReport<'a> {
     ports: Vec<PortRangeReport<'a>>,
 }
 
-pub(crate) fn diff_json(index: &Compiled<'_>, diff: &Diff) -> String {
+pub(crate) fn diff_json(index: &Compiled, diff: &Diff) -> String {
     json::pretty(&DiffReport {
         equivalent: diff.is_empty(),
         ports: ports_report(index, diff),
@@ -186,7 +188,7 @@ fn variant_kind_text(v: &Variant) -> String {
 
 /// `netpol and-or` in text: per variant, where it is, both fragments side by side, both
 /// meanings and the flows that change.
-pub(crate) fn and_or_text(index: &Compiled<'_>, variants: &[Variant]) -> Vec<String> {
+pub(crate) fn and_or_text(index: &Compiled, variants: &[Variant]) -> Vec<String> {
     let mut lines = Vec::new();
     if variants.is_empty() {
         lines.push("no `from`/`to` item where the AND/OR reading matters".to_string());
@@ -238,7 +240,7 @@ struct VariantReport<'a> {
     variant_yaml: &'a str,
 }
 
-pub(crate) fn and_or_json(index: &Compiled<'_>, variants: &[Variant]) -> String {
+pub(crate) fn and_or_json(index: &Compiled, variants: &[Variant]) -> String {
     let reports: Vec<VariantReport<'_>> = variants
         .iter()
         .map(|v| VariantReport {

@@ -8,6 +8,7 @@
 
 use std::hint::black_box;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -69,17 +70,17 @@ fn bench_size(c: &mut Criterion, name: &str, size: Size) {
             .measurement_time(Duration::from_secs(10));
     }
     group.bench_function("parse", |b| b.iter(|| parse(black_box(&ins))));
-    let (model, _) = parse(&ins);
+    let model = Arc::new(parse(&ins).0);
     group.bench_function("compile", |b| {
-        b.iter(|| compile(black_box(&model)).endpoints().len())
+        b.iter(|| compile(black_box(Arc::clone(&model))).endpoints().len())
     });
     group.bench_function("compile+matrix 80/TCP", |b| {
         b.iter(|| {
-            let index = compile(black_box(&model));
+            let index = compile(black_box(Arc::clone(&model)));
             index.matrix(port).len()
         })
     });
-    let index = compile(&model);
+    let index = compile(Arc::clone(&model));
     group.bench_function("matrix 80/TCP", |b| {
         b.iter(|| index.matrix(black_box(port)).len())
     });

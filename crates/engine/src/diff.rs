@@ -12,15 +12,16 @@ use serde::Serialize;
 // nothing of `andor`). New code imports them from the crate root.
 use crate::eval::{compile, Compiled, Matrix};
 use crate::explain::Explanation;
+use crate::ids::EndpointId;
 use crate::model::{Model, PortProto, Protocol, Span};
 
 /// One flow whose verdict differs, with both explanations.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FlowChange {
-    /// The source, an index into the endpoints.
-    pub from: usize,
-    /// The destination, an index into the endpoints.
-    pub to: usize,
+    /// The source.
+    pub from: EndpointId,
+    /// The destination.
+    pub to: EndpointId,
     /// The explanations before and after; `None` when the diff was computed without them (the
     /// AND/OR variants: ask [`Compiled::explain`] on demand).
     pub before: Option<Explanation>,
@@ -168,7 +169,7 @@ pub fn diff(cluster: &Model, before: &Model, after: &Model) -> Diff {
         with_policies(cluster, before),
         with_policies(cluster, after),
     );
-    let (b, a) = (compile(&mb), compile(&ma));
+    let (b, a) = (compile(mb), compile(ma));
     let mut d = diff_flows(&b, &a, &mut HashMap::new());
     explain_changes(&b, &a, &mut d);
     d
@@ -180,7 +181,7 @@ pub fn diff(cluster: &Model, before: &Model, after: &Model) -> Diff {
 /// The models may differ in anything else (labels, IPs, policies): the diff is then the
 /// difference in flows, whatever caused it. Each side's explanations index its own model's
 /// `files`.
-pub fn diff_models(b: &Compiled<'_>, a: &Compiled<'_>) -> Result<Diff, DiffError> {
+pub fn diff_models(b: &Compiled, a: &Compiled) -> Result<Diff, DiffError> {
     same_endpoints(b, a)?;
     let mut d = diff_flows(b, a, &mut HashMap::new());
     explain_changes(b, a, &mut d);
@@ -188,8 +189,8 @@ pub fn diff_models(b: &Compiled<'_>, a: &Compiled<'_>) -> Result<Diff, DiffError
 }
 
 /// `Ok` when `b` and `a` have the same endpoints, in the same order.
-fn same_endpoints(b: &Compiled<'_>, a: &Compiled<'_>) -> Result<(), DiffError> {
-    let key = |c: &Compiled<'_>| -> Vec<(String, bool)> {
+fn same_endpoints(b: &Compiled, a: &Compiled) -> Result<(), DiffError> {
+    let key = |c: &Compiled| -> Vec<(String, bool)> {
         c.endpoints()
             .iter()
             .map(|e| (e.name.clone(), e.is_pod()))
@@ -214,7 +215,7 @@ fn same_endpoints(b: &Compiled<'_>, a: &Compiled<'_>) -> Result<(), DiffError> {
 }
 
 /// Fills in the explanations of every changed flow of `d`, a diff of `b` against `a`.
-fn explain_changes(b: &Compiled<'_>, a: &Compiled<'_>, d: &mut Diff) {
+fn explain_changes(b: &Compiled, a: &Compiled, d: &mut Diff) {
     for p in &mut d.ports {
         for f in p.gained.iter_mut().chain(&mut p.lost) {
             f.before = Some(b.explain(f.from, f.to, p.port));
@@ -228,8 +229,8 @@ fn explain_changes(b: &Compiled<'_>, a: &Compiled<'_>, d: &mut Diff) {
 /// `b_matrices` caches the matrices of `b` by port, for callers that diff `b` against many
 /// variants.
 pub(crate) fn diff_flows(
-    b: &Compiled<'_>,
-    a: &Compiled<'_>,
+    b: &Compiled,
+    a: &Compiled,
     b_matrices: &mut HashMap<PortProto, Matrix>,
 ) -> Diff {
     debug_assert!(same_endpoints(b, a).is_ok());
@@ -276,8 +277,8 @@ pub(crate) fn diff_flows(
                         }
                         changed += 1;
                         let change = FlowChange {
-                            from: s,
-                            to: t,
+                            from: EndpointId(s),
+                            to: EndpointId(t),
                             before: None,
                             after: None,
                         };
@@ -343,8 +344,8 @@ spec:
         parse_ok(&[("c", CLUSTER), ("p", policies)])
     }
 
-    fn names(c: &Compiled<'_>, changes: &[FlowChange]) -> Vec<String> {
-        let name = |e: usize| c.endpoints()[e].name.as_str();
+    fn names(c: &Compiled, changes: &[FlowChange]) -> Vec<String> {
+        let name = |e: EndpointId| c.endpoints()[e.index()].name.as_str();
         changes
             .iter()
             .map(|f| format!("{} -> {}", name(f.from), name(f.to)))
@@ -406,7 +407,7 @@ spec:
         let moved = with_policies(&cluster, &after);
         assert_eq!(moved.files, ["cluster.yaml", "after.yaml"]);
         assert_eq!(moved.pods, cluster.pods);
-        let index = compile(&moved);
+        let index = compile(moved.clone());
         let tcp80 = &d.ports[0];
         assert_eq!(tcp80.port, PortProto::new(80, Protocol::Tcp));
         assert_eq!(
@@ -439,7 +440,7 @@ spec:
         let other = CLUSTER.replace("cms: app=cms", "blog: app=cms");
         let other = format!("{other}externals: {{dns: 8.8.8.8}}\n");
         let after = parse_ok(&[("c", &other), ("p", AND)]);
-        let err = diff_models(&compile(&before), &compile(&after)).unwrap_err();
+        let err = diff_models(&compile(before.clone()), &compile(after.clone())).unwrap_err();
         assert_eq!(
             err,
             DiffError::DifferentEndpoints {
@@ -459,7 +460,7 @@ spec:
             ),
             ("p", AND),
         ]);
-        let d = diff_models(&compile(&before), &compile(&relabelled)).unwrap();
+        let d = diff_models(&compile(before.clone()), &compile(relabelled.clone())).unwrap();
         assert_eq!(d.ports[0].lost.len(), 1);
     }
 }

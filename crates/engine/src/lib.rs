@@ -26,7 +26,7 @@
 //!     Input { name: "policies.yaml", text: policies },
 //! ]);
 //! assert!(diagnostics.is_empty());
-//! let index = compile(&model);
+//! let index = compile(model);
 //! let web = index.endpoint("app/web").unwrap();
 //! let db = index.endpoint("app/db").unwrap();
 //! let batch = index.endpoint("app/batch").unwrap();
@@ -48,6 +48,7 @@ pub mod diff;
 mod eval;
 pub mod exercise;
 pub mod explain;
+mod ids;
 mod json_locate;
 mod limits;
 pub mod lint;
@@ -77,6 +78,7 @@ pub use exercise::{
     GoalResult, TutorialStep,
 };
 pub use explain::{Explanation, Verdict};
+pub use ids::{ClusterPolicyId, EndpointId, PolicyId};
 pub use lint::{lint, Lint};
 pub use manifest::ParseOptions;
 pub use model::{Model, PolicyType, PortProto, PortProtoError, Protocol, WorkloadKind};

@@ -18,6 +18,7 @@ use crate::andor::{merge_variants, VariantKind};
 use crate::diag::Severity;
 use crate::eval::{Compiled, EndpointKind};
 use crate::explain::render::describe_peer;
+use crate::ids::EndpointId;
 use crate::model::{Model, PolicyType, PortProto, PortRef, Span, NAMESPACE_NAME_LABEL};
 use crate::selector::describe_selector;
 
@@ -47,7 +48,7 @@ const MAX_HALF_OPEN: usize = 128;
 
 /// Runs every lint on the model. `texts` are the input texts (indexed like `Model::files`), used
 /// by the lints that look at how the YAML is written.
-pub fn lint(c: &Compiled<'_>, texts: &[&str]) -> Vec<Lint> {
+pub fn lint(c: &Compiled, texts: &[&str]) -> Vec<Lint> {
     let m = c.model();
     let mut out = Vec::new();
     or_bug(c, &mut out);
@@ -65,7 +66,7 @@ pub fn lint(c: &Compiled<'_>, texts: &[&str]) -> Vec<Lint> {
     out
 }
 
-fn or_bug(c: &Compiled<'_>, out: &mut Vec<Lint>) {
+fn or_bug(c: &Compiled, out: &mut Vec<Lint>) {
     let m = c.model();
     for v in merge_variants(m) {
         let VariantKind::MergeOr {
@@ -75,7 +76,7 @@ fn or_bug(c: &Compiled<'_>, out: &mut Vec<Lint>) {
         else {
             continue;
         };
-        let policy = &m.policies[v.policy];
+        let policy = &m.policies[v.policy.index()];
         let rule = &policy.rules(v.direction)[v.rule];
         let list_name = match v.direction {
             PolicyType::Ingress => "from",
@@ -89,8 +90,8 @@ fn or_bug(c: &Compiled<'_>, out: &mut Vec<Lint>) {
             .map(|f| {
                 format!(
                     "{} → {}",
-                    c.endpoints()[f.from].name,
-                    c.endpoints()[f.to].name
+                    c.endpoints()[f.from.index()].name,
+                    c.endpoints()[f.to.index()].name
                 )
             })
             .collect();
@@ -154,7 +155,7 @@ fn ignored_rules(m: &Model, out: &mut Vec<Lint>) {
     }
 }
 
-fn selects_nothing(c: &Compiled<'_>, out: &mut Vec<Lint>) {
+fn selects_nothing(c: &Compiled, out: &mut Vec<Lint>) {
     let m = c.model();
     let ns_keys: BTreeSet<&str> = m
         .namespaces
@@ -163,7 +164,7 @@ fn selects_nothing(c: &Compiled<'_>, out: &mut Vec<Lint>) {
         .collect();
     for (pi, p) in m.policies.iter().enumerate() {
         let has_pods = m.pods.iter().any(|pod| pod.namespace == p.namespace);
-        if has_pods && c.selected_by(pi).is_empty() {
+        if has_pods && c.selected(pi).is_empty() {
             out.push(Lint {
                 code: "selects-nothing",
                 severity: Severity::Warning,
@@ -228,7 +229,7 @@ fn selects_nothing(c: &Compiled<'_>, out: &mut Vec<Lint>) {
                         continue;
                     }
                     let matches_any =
-                        (0..c.endpoints().len()).any(|e| c.peer_selects(pi, dir, ri, k, e));
+                        (0..c.endpoints().len()).any(|e| c.peer_selects_at(pi, dir, ri, k, e));
                     if !matches_any {
                         out.push(Lint {
                             code: "peer-matches-nothing",
@@ -249,19 +250,19 @@ fn selects_nothing(c: &Compiled<'_>, out: &mut Vec<Lint>) {
     }
 }
 
-fn unknown_named_port(c: &Compiled<'_>, out: &mut Vec<Lint>) {
+fn unknown_named_port(c: &Compiled, out: &mut Vec<Lint>) {
     let m = c.model();
     for (pi, p) in m.policies.iter().enumerate() {
         for dir in [PolicyType::Ingress, PolicyType::Egress] {
             for (ri, r) in p.rules(dir).iter().enumerate() {
                 // The pods on which the named port would be resolved.
                 let dests: Vec<usize> = match dir {
-                    PolicyType::Ingress => c.selected_by(pi),
+                    PolicyType::Ingress => c.selected(pi),
                     PolicyType::Egress => (0..c.endpoints().len())
                         .filter(|&e| c.endpoints()[e].is_pod())
                         .filter(|&e| {
                             r.peers.is_empty()
-                                || (0..r.peers.len()).any(|k| c.peer_selects(pi, dir, ri, k, e))
+                                || (0..r.peers.len()).any(|k| c.peer_selects_at(pi, dir, ri, k, e))
                         })
                         .collect(),
                 };
@@ -320,7 +321,7 @@ struct HalfOpen {
 /// (a selector or an ipBlock) count: a rule without `to`/`from` opens its side to everyone
 /// (the API server, webhook callers, addresses outside the cluster), and the pod pairs it
 /// happens to cover are rarely meant.
-fn half_open(c: &Compiled<'_>, out: &mut Vec<Lint>) {
+fn half_open(c: &Compiled, out: &mut Vec<Lint>) {
     let mut found: Vec<HalfOpen> = Vec::new();
     let n = c.endpoints().len();
     let mut named: std::collections::HashMap<(usize, PolicyType), Vec<bool>> =
@@ -330,13 +331,13 @@ fn half_open(c: &Compiled<'_>, out: &mut Vec<Lint>) {
     'ports: for pp in c.ports_that_matter() {
         let sides = c.one_sided(pp);
         for s in 0..n {
-            if !c.endpoints()[s].is_pod() || c.isolated_by(s, PolicyType::Egress).is_empty() {
+            if !c.endpoints()[s].is_pod() || c.isolating(s, PolicyType::Egress).is_empty() {
                 continue;
             }
             for d in 0..n {
                 if s == d
                     || !c.endpoints()[d].is_pod()
-                    || c.isolated_by(d, PolicyType::Ingress).is_empty()
+                    || c.isolating(d, PolicyType::Ingress).is_empty()
                 {
                     continue;
                 }
@@ -361,7 +362,7 @@ fn half_open(c: &Compiled<'_>, out: &mut Vec<Lint>) {
                 }
                 explained += 1;
                 // Only the rare half-open flows pay for an explanation.
-                let ex = c.explain(s, d, pp);
+                let ex = c.explain(EndpointId(s), EndpointId(d), pp);
                 let (Some(e), Some(i)) = (&ex.egress, &ex.ingress) else {
                     continue;
                 };
@@ -441,10 +442,10 @@ fn half_open(c: &Compiled<'_>, out: &mut Vec<Lint>) {
 }
 
 /// Per endpoint, whether a peer of a rule of `e`'s policies in `dir` selects it.
-fn named_by_peers(c: &Compiled<'_>, e: usize, dir: PolicyType) -> Vec<bool> {
+fn named_by_peers(c: &Compiled, e: usize, dir: PolicyType) -> Vec<bool> {
     let m = c.model();
     let rules: Vec<(usize, usize, usize)> = c
-        .isolated_by(e, dir)
+        .isolating(e, dir)
         .iter()
         .flat_map(|&pi| {
             m.policies[pi]
@@ -458,7 +459,7 @@ fn named_by_peers(c: &Compiled<'_>, e: usize, dir: PolicyType) -> Vec<bool> {
         .map(|other| {
             rules
                 .iter()
-                .any(|&(pi, ri, k)| c.peer_selects(pi, dir, ri, k, other))
+                .any(|&(pi, ri, k)| c.peer_selects_at(pi, dir, ri, k, other))
         })
         .collect()
 }
@@ -470,7 +471,7 @@ fn ids(p: &[crate::explain::PolicyRef]) -> String {
         .join(", ")
 }
 
-fn ipblock_contains_pods(c: &Compiled<'_>, out: &mut Vec<Lint>) {
+fn ipblock_contains_pods(c: &Compiled, out: &mut Vec<Lint>) {
     let m = c.model();
     for (pi, p) in m.policies.iter().enumerate() {
         for dir in [PolicyType::Ingress, PolicyType::Egress] {
@@ -480,7 +481,9 @@ fn ipblock_contains_pods(c: &Compiled<'_>, out: &mut Vec<Lint>) {
                         continue;
                     };
                     let pods: Vec<String> = (0..c.endpoints().len())
-                        .filter(|&e| c.endpoints()[e].is_pod() && c.peer_selects(pi, dir, ri, k, e))
+                        .filter(|&e| {
+                            c.endpoints()[e].is_pod() && c.peer_selects_at(pi, dir, ri, k, e)
+                        })
                         .map(|e| c.endpoints()[e].name.clone())
                         .collect();
                     if !pods.is_empty() {
@@ -551,7 +554,7 @@ fn yaml11(texts: &[&str], out: &mut Vec<Lint>) {
     }
 }
 
-fn policy_namespace(c: &Compiled<'_>, out: &mut Vec<Lint>) {
+fn policy_namespace(c: &Compiled, out: &mut Vec<Lint>) {
     let m = c.model();
     for p in &m.policies {
         if !p.namespace_explicit {

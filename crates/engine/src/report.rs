@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::eval::{Compiled, EndpointKind};
+use crate::ids::EndpointId;
 use crate::model::{PortProto, Protocol};
 
 /// The matrix of allowed flows on one port, the shape of `netpol matrix --format json` (and of
@@ -26,11 +27,11 @@ pub struct MatrixReport {
 
 impl MatrixReport {
     /// Evaluates the matrix of `index` on `port`.
-    pub fn new(index: &Compiled<'_>, port: PortProto) -> MatrixReport {
+    pub fn new(index: &Compiled, port: PortProto) -> MatrixReport {
         let names: Vec<String> = index.endpoints().iter().map(|e| e.name.clone()).collect();
         let matrix = index.matrix(port);
         let allowed = (0..names.len())
-            .map(|i| (0..names.len()).map(|j| matrix.allowed(i, j)).collect())
+            .map(|i| (0..names.len()).map(|j| matrix.allowed_at(i, j)).collect())
             .collect();
         MatrixReport {
             port: port.port,
@@ -44,8 +45,8 @@ impl MatrixReport {
 
 /// The kind of endpoint `e` of `index`: the Kubernetes kind a pod endpoint stands for (`Pod`,
 /// `Deployment`, `StatefulSet`, …), `External` for an external endpoint, or `Node` for a node.
-pub fn endpoint_kind(index: &Compiled<'_>, e: usize) -> &'static str {
-    match index.endpoints()[e].kind {
+pub fn endpoint_kind(index: &Compiled, e: EndpointId) -> &'static str {
+    match index.endpoints()[e.index()].kind {
         EndpointKind::Pod { pod } => index.model().pods[pod].kind.as_str(),
         EndpointKind::External { .. } => "External",
         EndpointKind::Node { .. } => "Node",

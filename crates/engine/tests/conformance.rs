@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 
 use netpol_engine::explain::{DecidingTier, SideExplanation, TierRuleMatch};
 use netpol_engine::model::Action;
-use netpol_engine::{compile, parse, Cell, Compiled, Endpoint, EndpointKind, Input, PortProto};
+use netpol_engine::{
+    compile, parse, Cell, Compiled, Endpoint, EndpointId, EndpointKind, Input, PortProto,
+};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -219,7 +221,7 @@ fn verdict(allowed: bool) -> &'static str {
 }
 
 /// Checks one `expect` entry: builds the expected truth table and compares every cell.
-fn check_expect(index: &Compiled<'_>, expect: &Expect, errors: &mut Vec<String>) {
+fn check_expect(index: &Compiled, expect: &Expect, errors: &mut Vec<String>) {
     let port = match PortProto::parse(&expect.port) {
         Ok(p) => p,
         Err(e) => {
@@ -275,7 +277,7 @@ fn check_expect(index: &Compiled<'_>, expect: &Expect, errors: &mut Vec<String>)
                 uncovered.push(format!("{from} -> {to}"));
                 continue;
             };
-            let got = match matrix.cell(i, j) {
+            let got = match matrix.cell(EndpointId(i), EndpointId(j)) {
                 Cell::Allowed => "allow",
                 Cell::Denied => "deny",
                 Cell::NotApplicable => "not-applicable",
@@ -301,7 +303,7 @@ fn check_expect(index: &Compiled<'_>, expect: &Expect, errors: &mut Vec<String>)
         for (_, _, line) in &wrong {
             let _ = writeln!(msg, "    {line}");
         }
-        let why = index.explain(i, j, port).to_text();
+        let why = index.explain(EndpointId(i), EndpointId(j), port).to_text();
         let _ = write!(
             msg,
             "  explanation of {} -> {}:\n{}",
@@ -313,7 +315,7 @@ fn check_expect(index: &Compiled<'_>, expect: &Expect, errors: &mut Vec<String>)
     }
 }
 
-fn check_explain(index: &Compiled<'_>, check: &ExplainCheck, errors: &mut Vec<String>) {
+fn check_explain(index: &Compiled, check: &ExplainCheck, errors: &mut Vec<String>) {
     let what = format!("explain {} -> {} on {}", check.from, check.to, check.port);
     let (Some(from), Some(to)) = (index.endpoint(&check.from), index.endpoint(&check.to)) else {
         errors.push(format!("{what}: no such endpoint"));
@@ -502,7 +504,7 @@ fn run_case(case: &Case) -> Vec<String> {
     ]);
     check_diagnostics(case.diagnostics.as_deref(), &diags, &mut errors);
 
-    let index = compile(&model);
+    let index = compile(model.clone());
     for expect in &case.expect {
         check_expect(&index, expect, &mut errors);
     }

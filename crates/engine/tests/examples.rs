@@ -87,7 +87,7 @@ fn every_example_is_well_formed_and_parses_without_errors() {
         assert!(!model.pods.is_empty(), "{id}: no pod");
         if let Some(p) = f.get("port") {
             let pp = PortProto::parse(p).unwrap_or_else(|e| panic!("{id}: {e}"));
-            let index = compile(&model);
+            let index = compile(model.clone());
             assert!(
                 index.ports_that_matter().contains(&pp),
                 "{id}: port {pp} is not one that matters"
@@ -110,7 +110,7 @@ fn check(id: &str, cases: &[(&str, &str, &str, bool)]) {
         },
     ]);
     assert!(!has_errors(&diags), "{id}: {diags:#?}");
-    let index = compile(&model);
+    let index = compile(model.clone());
     for &(from, to, port, want) in cases {
         let pp = PortProto::parse(port).unwrap();
         let (a, b) = (

@@ -163,7 +163,7 @@ fn traps_fire_on_the_start_and_not_on_the_solution() {
                     text: policies,
                 },
             ]);
-            let index = compile(&model);
+            let index = compile(model.clone());
             // Only lints about the policies (file 1) count: the learner edits those.
             lint(&index, &[&ex.cluster, policies])
                 .into_iter()

@@ -3,6 +3,7 @@
 use expect_test::{expect, Expect};
 use netpol_engine::exercise::{check as check_goals, Exercise, FlowGoal, Level};
 use netpol_engine::explain::render::{self, Line, LineKind};
+use netpol_engine::explain::DecidingTier;
 use netpol_engine::{compile, parse, Input, PortProto};
 
 const CLUSTER: &str = "\
@@ -83,7 +84,7 @@ fn check(from: &str, to: &str, port: &str, want: Expect) {
         },
     ]);
     assert!(diags.is_empty(), "{diags:?}");
-    let index = compile(&model);
+    let index = compile(model.clone());
     let (a, b) = (index.endpoint(from).unwrap(), index.endpoint(to).unwrap());
     let ex = index.explain(a, b, PortProto::parse(port).unwrap());
     want.assert_eq(&ex.to_text());
@@ -337,7 +338,7 @@ spec:
         },
     ]);
     assert!(diags.is_empty(), "{diags:?}");
-    let index = compile(&model);
+    let index = compile(model.clone());
     let explain = |from: &str, to: &str, port: &str| {
         let (a, b) = (index.endpoint(from).unwrap(), index.endpoint(to).unwrap());
         index.explain(a, b, PortProto::parse(port).unwrap())
@@ -366,6 +367,22 @@ spec:
     );
     assert_eq!(pass.spans[0].span.line, 15);
     assert!(lines.iter().any(|l| l.kind == LineKind::TieBreak));
+    // A matrix cell names the highest tier that decided an allowed flow: the Pass handed the
+    // ingress side to NetworkPolicy, the egress side was left to the default.
+    assert_eq!(
+        render::flow_tier(&ex),
+        Some((
+            DecidingTier::NetworkPolicy,
+            "decided by NetworkPolicy (ingress of x/a)".to_string()
+        ))
+    );
+    assert_eq!(
+        render::flow_tier(&explain("x/a", "x/a", "8080/TCP")),
+        Some((
+            DecidingTier::Default,
+            "a pod always reaches itself".to_string()
+        ))
+    );
 
     // The egress Deny to nodes on 22 decides before NetworkPolicy; the node has no ingress side.
     let ex = explain("x/a", "worker-1", "22/TCP");
@@ -376,6 +393,15 @@ spec:
         Ingress: worker-1 is a node, not a pod; no policy governs its ingress.
     "#]]
     .assert_eq(&ex.to_text());
+    // A denied flow's cell names the tier of the denying side and its rule.
+    assert_eq!(
+        render::flow_tier(&ex),
+        Some((
+            DecidingTier::Admin,
+            "decided by the Admin tier: ClusterNetworkPolicy/b-deny-blue egress rule 0 (Deny)"
+                .to_string()
+        ))
+    );
     let lines: Vec<u32> = ex.spans().iter().map(|s| s.line).collect();
     // The policy's name (line 3), and egress[0], its to[0] and protocols[0] (line 11).
     assert_eq!(lines, [3, 11, 11, 11]);

@@ -53,7 +53,7 @@ spec:
         ports: vec![],
         span: Span::default(),
     }];
-    let index = compile(&model);
+    let index = compile(model.clone());
     let office = index.endpoint("office").expect("the external");
     let db = index.endpoint("app/db").expect("the pod");
     let port = PortProto::parse("5432/TCP").expect("a port");

@@ -62,7 +62,7 @@ fn lint_cases() {
                 failures.push(format!("{}: input errors {errors:?}", case.name));
                 continue;
             }
-            let index = compile(&model);
+            let index = compile(model.clone());
             let mut got = lint(&index, &[&case.cluster, &case.policies]);
             let shown: Vec<String> = got
                 .iter()
@@ -147,7 +147,7 @@ spec:
             },
         ]);
         assert!(d.is_empty(), "{d:?}");
-        let lints = lint(&compile(&m), &[policies, cluster]);
+        let lints = lint(&compile(m.clone()), &[policies, cluster]);
         let l = lints.iter().find(|l| l.code == "split-rule").unwrap();
         assert_eq!((l.span.line, l.span.col), (8, 3));
         assert_eq!(

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use netpol_engine::{
-    compile, endpoint_kind, parse_with, Cell, Compiled, EndpointKind, Input, ParseOptions,
-    PortProto,
+    compile, endpoint_kind, parse_with, Cell, Compiled, EndpointId, EndpointKind, Input,
+    ParseOptions, PortProto,
 };
 use serde::Deserialize;
 
@@ -99,7 +99,7 @@ fn matches(pattern: &str, name: &str) -> bool {
     }
 }
 
-fn check_flows(index: &Compiled<'_>, expect: &Expect, failures: &mut Vec<String>) {
+fn check_flows(index: &Compiled, expect: &Expect, failures: &mut Vec<String>) {
     let port = PortProto::parse(&expect.port).expect("a port like 80/TCP");
     let names: Vec<&str> = index.endpoints().iter().map(|e| e.name.as_str()).collect();
     let mut want: Vec<Vec<Option<bool>>> = vec![vec![None; names.len()]; names.len()];
@@ -122,7 +122,7 @@ fn check_flows(index: &Compiled<'_>, expect: &Expect, failures: &mut Vec<String>
     let matrix = index.matrix(port);
     for (i, a) in names.iter().enumerate() {
         for (j, b) in names.iter().enumerate() {
-            let cell = matrix.cell(i, j);
+            let cell = matrix.cell(EndpointId(i), EndpointId(j));
             if cell == Cell::NotApplicable {
                 continue;
             }
@@ -151,7 +151,7 @@ fn check_case(case: &Case) -> Vec<String> {
         group_replicas: case.group_replicas,
     };
     let (model, diags) = parse_with(&inputs, &options);
-    let index = compile(&model);
+    let index = compile(model.clone());
     let mut failures = Vec::new();
 
     let got: Vec<String> = diags.iter().map(ToString::to_string).collect();
@@ -170,7 +170,7 @@ fn check_case(case: &Case) -> Vec<String> {
         failures.push(format!("endpoints: got {got_names:?}, want {want_names:?}"));
     } else {
         for (e, want) in case.endpoints.iter().enumerate() {
-            let kind = endpoint_kind(&index, e);
+            let kind = endpoint_kind(&index, EndpointId(e));
             if kind != want.kind {
                 failures.push(format!("{}: kind {kind}, want {}", want.name, want.kind));
             }

@@ -13,7 +13,7 @@ use netpol_engine::model::{
     PortRef, Requirement, Rule, Span, Subject, Tier, WorkloadKind, NAMESPACE_NAME_LABEL,
 };
 use netpol_engine::tiered::{decide, Direct, NpVerdict, PeerView, PodView, TierOrder};
-use netpol_engine::{compile, EndpointKind, Model, PolicyType, PortProto, Protocol};
+use netpol_engine::{compile, EndpointId, EndpointKind, Model, PolicyType, PortProto, Protocol};
 use proptest::prelude::*;
 
 const NAMESPACES: [&str; 3] = ["x", "y", "z"];
@@ -612,14 +612,14 @@ const PORTS: [(u16, Protocol); 6] = [
 ];
 
 fn check_matrix_and_explain(m: &Model) -> Result<(), TestCaseError> {
-    let c = compile(m);
+    let c = compile(m.clone());
     for (port, protocol) in PORTS {
         let pp = PortProto::new(port, protocol);
         let matrix = c.matrix(pp);
         for (i, a) in c.endpoints().iter().enumerate() {
             for (j, b) in c.endpoints().iter().enumerate() {
                 let want = oracle::allowed(m, &ep(m, a.kind), &ep(m, b.kind), pp);
-                let got = matrix.allowed(i, j);
+                let got = matrix.allowed(EndpointId(i), EndpointId(j));
                 prop_assert_eq!(
                     want.unwrap_or(false),
                     got,
@@ -628,7 +628,7 @@ fn check_matrix_and_explain(m: &Model) -> Result<(), TestCaseError> {
                     b.name,
                     pp
                 );
-                let ex = c.explain(i, j, pp);
+                let ex = c.explain(EndpointId(i), EndpointId(j), pp);
                 prop_assert_eq!(ex.allowed(), got, "explain disagrees: {}", ex.to_text());
             }
         }
@@ -637,11 +637,14 @@ fn check_matrix_and_explain(m: &Model) -> Result<(), TestCaseError> {
 }
 
 fn check_connectivity(m: &Model) -> Result<(), TestCaseError> {
-    let c = compile(m);
+    let c = compile(m.clone());
     let conns = c.connectivity();
     let mut by_pair: BTreeMap<(usize, usize, Protocol), Vec<(u16, u16)>> = BTreeMap::new();
     for conn in &conns {
-        by_pair.insert((conn.from, conn.to, conn.protocol), conn.ports.clone());
+        by_pair.insert(
+            (conn.from.index(), conn.to.index(), conn.protocol),
+            conn.ports.clone(),
+        );
     }
     let extra = [
         (1, Protocol::Tcp),
@@ -658,7 +661,14 @@ fn check_connectivity(m: &Model) -> Result<(), TestCaseError> {
                     .get(&(i, j, protocol))
                     .is_some_and(|r| r.iter().any(|&(lo, hi)| lo <= port && port <= hi));
                 let (a, b) = (&c.endpoints()[i].name, &c.endpoints()[j].name);
-                prop_assert_eq!(listed, matrix.allowed(i, j), "{} -> {} {}", a, b, pp);
+                prop_assert_eq!(
+                    listed,
+                    matrix.allowed(EndpointId(i), EndpointId(j)),
+                    "{} -> {} {}",
+                    a,
+                    b,
+                    pp
+                );
             }
         }
     }
@@ -707,19 +717,19 @@ proptest! {
     /// what that direction allows; a pod that was not isolated can only lose flows.
     #[test]
     fn adding_a_policy_is_additive(m in model_strategy(), extra in policy_strategy()) {
-        let before = compile(&m);
+        let before = compile(m.clone());
         let mut m2 = m.clone();
         m2.policies.push(NetworkPolicy { name: "extra".into(), ..extra });
-        let after = compile(&m2);
+        let after = compile(m2.clone());
         for (port, protocol) in PORTS {
             let pp = PortProto::new(port, protocol);
             let (mb, ma) = (before.matrix(pp), after.matrix(pp));
             let n = before.endpoints().len();
             for d in 0..n {
-                let dst_isolated = !before.isolated_by(d, PolicyType::Ingress).is_empty();
+                let dst_isolated = !before.isolated_by(EndpointId(d), PolicyType::Ingress).is_empty();
                 for s in 0..n {
-                    let src_isolated = !before.isolated_by(s, PolicyType::Egress).is_empty();
-                    let (was, now) = (mb.allowed(s, d), ma.allowed(s, d));
+                    let src_isolated = !before.isolated_by(EndpointId(s), PolicyType::Egress).is_empty();
+                    let (was, now) = (mb.allowed(EndpointId(s), EndpointId(d)), ma.allowed(EndpointId(s), EndpointId(d)));
                     let src_pod = before.endpoints()[s].is_pod();
                     let dst_pod = before.endpoints()[d].is_pod();
                     // Both sides already isolated (or outside the cluster): only widening.
@@ -746,7 +756,7 @@ proptest! {
         after.push(NetworkPolicy { name: "extra".into(), ..extra });
         let m2 = Model { policies: after, ..m.clone() };
         let d = netpol_engine::diff(&m, &m, &m2);
-        let (b, a) = (compile(&m), compile(&m2));
+        let (b, a) = (compile(m.clone()), compile(m2.clone()));
         for (port, protocol) in PORTS.iter().copied().chain([(1, Protocol::Tcp), (65535, Protocol::Udp)]) {
             let pp = PortProto::new(port, protocol);
             let (mb, ma) = (b.matrix(pp), a.matrix(pp));
@@ -754,9 +764,9 @@ proptest! {
             let n = b.endpoints().len();
             for s in 0..n {
                 for t in 0..n {
-                    let (was, now) = (mb.allowed(s, t), ma.allowed(s, t));
-                    let listed_gain = range.is_some_and(|r| r.gained.iter().any(|f| (f.from, f.to) == (s, t)));
-                    let listed_loss = range.is_some_and(|r| r.lost.iter().any(|f| (f.from, f.to) == (s, t)));
+                    let (was, now) = (mb.allowed(EndpointId(s), EndpointId(t)), ma.allowed(EndpointId(s), EndpointId(t)));
+                    let listed_gain = range.is_some_and(|r| r.gained.iter().any(|f| (f.from, f.to) == (EndpointId(s), EndpointId(t))));
+                    let listed_loss = range.is_some_and(|r| r.lost.iter().any(|f| (f.from, f.to) == (EndpointId(s), EndpointId(t))));
                     prop_assert_eq!(listed_gain, !was && now, "gain {} -> {} {}", s, t, pp);
                     prop_assert_eq!(listed_loss, was && !now, "loss {} -> {} {}", s, t, pp);
                 }

@@ -1,7 +1,9 @@
 //! Garbage in, diagnostics out: mutated real inputs never make the engine panic, anywhere from
 //! parsing to lints, AND/OR variants and their text edits.
 
-use netpol_engine::{and_or_variants, apply_variant_text, compile, lint, parse, Input, PortProto};
+use netpol_engine::{
+    and_or_variants, apply_variant_text, compile, lint, parse, EndpointId, Input, PortProto,
+};
 use proptest::prelude::*;
 
 /// The cluster and policies of every example, cut out of the example files.
@@ -58,13 +60,13 @@ fn run(cluster: &str, policies: &str) {
         },
     ];
     let (model, _) = parse(&inputs);
-    let index = compile(&model);
+    let index = compile(model.clone());
     for pp in index.ports_that_matter().into_iter().take(3) {
         let m = index.matrix(pp);
         let n = index.endpoints().len();
         if n > 0 {
-            let _ = index.explain(0, n - 1, pp);
-            let _ = m.cell(n - 1, 0);
+            let _ = index.explain(EndpointId(0), EndpointId(n - 1), pp);
+            let _ = m.cell(EndpointId(n - 1), EndpointId(0));
         }
     }
     let _ = index.matrix(PortProto::parse("53/UDP").unwrap());

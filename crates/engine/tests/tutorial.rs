@@ -122,11 +122,11 @@ fn highlights_name_existing_things() {
                 text: &step.policies,
             },
         ]);
-        let index = compile(&model);
+        let index = compile(model.clone());
         let pod_exists = |name: &str| {
             index
                 .endpoint(name)
-                .is_some_and(|e| index.endpoints()[e].is_pod())
+                .is_some_and(|e| index.endpoints()[e.index()].is_pod())
         };
         for h in &step.highlight {
             match h {
@@ -180,7 +180,7 @@ fn lessons_that_mention_a_lint_show_it() {
                 text: &step.policies,
             },
         ]);
-        let index = compile(&model);
+        let index = compile(model.clone());
         let lints = netpol_engine::lint(&index, &[&step.cluster, &step.policies]);
         assert!(
             lints.iter().any(|l| l.code == code),

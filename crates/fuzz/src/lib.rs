@@ -11,7 +11,7 @@
 use std::time::{Duration, Instant};
 
 use netpol_engine::{
-    and_or_variants, apply_variant_text, compile, diff, lint, parse, Input, PortProto,
+    and_or_variants, apply_variant_text, compile, diff, lint, parse, EndpointId, Input, PortProto,
 };
 use netpol_share::{decode, encode, ShareState};
 
@@ -381,7 +381,7 @@ pub fn run_case(case: &Case) -> Result<(), String> {
             ));
         }
     }
-    let index = compile(&model);
+    let index = compile(model.clone());
     let n = index.endpoints().len();
     let mut ports = index.ports_that_matter();
     ports.truncate(3);
@@ -390,13 +390,13 @@ pub fn run_case(case: &Case) -> Result<(), String> {
     for pp in ports {
         let m = index.matrix(pp);
         for _ in 0..6.min(n * n) {
-            let (a, b) = (rng.below(n), rng.below(n));
+            let (a, b) = (EndpointId(rng.below(n)), EndpointId(rng.below(n)));
             let why = index.explain(a, b, pp);
             if why.allowed() != m.allowed(a, b) {
                 return Err(format!(
                     "explain and matrix disagree on {} -> {} on {pp}",
-                    index.endpoints()[a].name,
-                    index.endpoints()[b].name
+                    index.endpoints()[a.index()].name,
+                    index.endpoints()[b.index()].name
                 ));
             }
             let _ = why.to_text();

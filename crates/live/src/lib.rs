@@ -20,7 +20,7 @@ pub const CLUSTER_FILE: &str = "cluster.yaml";
 /// The name of the policies input in diagnostics.
 pub const POLICIES_FILE: &str = "policies.yaml";
 
-fn with_index<T>(cluster: &str, policies: &str, f: impl FnOnce(&Compiled<'_>, Value) -> T) -> T {
+fn with_index<T>(cluster: &str, policies: &str, f: impl FnOnce(&Compiled, Value) -> T) -> T {
     let (model, diags) = parse(&[
         Input {
             name: CLUSTER_FILE,
@@ -31,7 +31,7 @@ fn with_index<T>(cluster: &str, policies: &str, f: impl FnOnce(&Compiled<'_>, Va
             text: policies,
         },
     ]);
-    let index = compile(&model);
+    let index = compile(model);
     f(&index, diagnostics_json(&diags))
 }
 
@@ -51,7 +51,7 @@ fn diagnostics_json(diags: &[Diagnostic]) -> Value {
         .collect()
 }
 
-fn port_names(index: &Compiled<'_>) -> Vec<String> {
+fn port_names(index: &Compiled) -> Vec<String> {
     index
         .ports_that_matter()
         .iter()
@@ -60,7 +60,7 @@ fn port_names(index: &Compiled<'_>) -> Vec<String> {
 }
 
 /// Parses a port, or the first port that matters when `port` is blank.
-fn pick_port(index: &Compiled<'_>, port: &str) -> Result<PortProto, String> {
+fn pick_port(index: &Compiled, port: &str) -> Result<PortProto, String> {
     if port.trim().is_empty() {
         return Ok(index
             .ports_that_matter()

@@ -6,8 +6,8 @@
 use std::rc::Rc;
 
 use netpol_engine::{
-    and_or_variants, apply_variant_text, compile, diff_models, has_errors, lint, parse, Diff,
-    Input, Model, Severity, Variant,
+    and_or_variants, apply_variant_text, compile, diff_models, has_errors, lint, parse, Compiled,
+    Diff, Input, Severity, Variant,
 };
 
 use super::evaluation::{Editor, Evaluation, CLUSTER, POLICIES};
@@ -71,7 +71,7 @@ pub struct DiffState {
     lints_of: Option<Rc<Evaluation>>,
     pub(super) variants: Option<(Rc<Evaluation>, Rc<Vec<Variant>>)>,
     /// (baseline text, cluster text) → the baseline model, or its number of errors.
-    pub(super) baseline_model: Option<(String, String, Result<Rc<Model>, usize>)>,
+    pub(super) baseline_model: Option<(String, String, Result<Rc<Compiled>, usize>)>,
     pub(super) compare: Option<(Rc<Evaluation>, String, Rc<Diff>)>,
 }
 
@@ -168,7 +168,7 @@ impl DiffState {
                     .filter(|d| d.severity == Severity::Error)
                     .count())
             } else {
-                Ok(Rc::new(model))
+                Ok(Rc::new(compile(model)))
             };
             self.baseline_model = Some((base.clone(), cluster.to_string(), m));
             self.compare = None;
@@ -180,7 +180,7 @@ impl DiffState {
         if !fresh {
             self.compare = match &self.baseline_model {
                 // Different endpoints (pods in one policies text only): nothing to compare.
-                Some((_, _, Ok(bm))) => diff_models(&compile(bm), &compile(&r.model))
+                Some((_, _, Ok(bm))) => diff_models(bm, &r.compiled)
                     .ok()
                     .map(|d| (Rc::clone(r), base, Rc::new(d))),
                 _ => None,
@@ -221,7 +221,7 @@ impl DiffState {
 
 /// Runs the engine's teaching lints on an evaluation of `policies` and `cluster`.
 pub fn compute_lints(ev: &Evaluation, policies: &str, cluster: &str) -> Vec<LintVm> {
-    let c = compile(&ev.model);
+    let c = &ev.compiled;
     let texts: Vec<&str> = ev
         .model
         .files
@@ -232,7 +232,7 @@ pub fn compute_lints(ev: &Evaluation, policies: &str, cluster: &str) -> Vec<Lint
             _ => "",
         })
         .collect();
-    lint(&c, &texts)
+    lint(c, &texts)
         .iter()
         .map(|l| {
             let d = l.to_diagnostic(&ev.model);

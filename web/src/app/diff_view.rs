@@ -144,11 +144,11 @@ fn diff_matrix(
     let mut counts = (0, 0);
     if let Some(d) = d {
         for f in &d.gained {
-            change[f.from * n + f.to] = Some(Change::Gained);
+            change[f.from.index() * n + f.to.index()] = Some(Change::Gained);
             counts.0 += 1;
         }
         for f in &d.lost {
-            change[f.from * n + f.to] = Some(Change::Lost);
+            change[f.from.index() * n + f.to.index()] = Some(Change::Lost);
             counts.1 += 1;
         }
     }
@@ -397,8 +397,8 @@ pub fn compare_vm(state: &State) -> CompareVm {
             .map(|f| (f, Change::Gained))
             .chain(p.lost.iter().map(|f| (f, Change::Lost)))
             .map(|(f, change)| FlowVm {
-                from: name(f.from),
-                to: name(f.to),
+                from: name(f.from.index()),
+                to: name(f.to.index()),
                 change,
                 before: sentences(&f.before),
                 after: sentences(&f.after),

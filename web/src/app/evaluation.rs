@@ -1,10 +1,12 @@
 //! Evaluation: the two editor texts through the engine, into plain owned data the view models
 //! read ([`Evaluation`]). Every NetworkPolicy question is answered by `netpol-engine`.
 
+use std::sync::Arc;
+
 use netpol_engine::model::{ClusterPolicy, Labels, Span, Subject, Tier};
 use netpol_engine::{
-    compile, parse_with, Cell, Compiled, Diagnostic, Input, Model, ParseOptions, PolicyType,
-    PortProto,
+    compile, parse_with, Cell, Compiled, Diagnostic, EndpointId, Input, Matrix, Model,
+    ParseOptions, PolicyId, PolicyType, PortProto,
 };
 use serde::{Deserialize, Serialize};
 
@@ -64,15 +66,18 @@ impl PortChoice {
 /// Everything the evaluation of a valid input produced, owned so it can outlive the texts.
 #[derive(Debug, PartialEq)]
 pub struct Evaluation {
-    pub model: Model,
+    pub model: Arc<Model>,
+    /// The compiled model (sharing `model`): every engine question about this evaluation is
+    /// asked of it, never of a new compile.
+    pub compiled: Compiled,
     pub endpoints: Vec<EndpointInfo>,
     /// Consecutive runs of `endpoints` sharing a namespace (externals last, as one group).
     pub groups: Vec<Group>,
     /// Every namespace of the model (also those without pods), in declaration order.
     pub namespaces: Vec<String>,
     pub ports: Vec<PortProto>,
-    /// One matrix per port of `ports`: `cells[from * n + to]`.
-    pub matrices: Vec<Vec<Cell>>,
+    /// One matrix per port of `ports`.
+    pub matrices: Vec<Matrix>,
     pub policies: Vec<PolicyInfo>,
 }
 
@@ -146,8 +151,11 @@ impl Evaluation {
     /// The verdict for a flow on a port (computing the matrix when the port is not a listed one).
     pub fn cell(&self, from: usize, to: usize, pp: PortProto) -> Cell {
         match self.port_index(pp) {
-            Some(i) => self.matrices[i][from * self.n() + to],
-            None => compile(&self.model).matrix(pp).cell(from, to),
+            Some(i) => self.matrices[i].cell(EndpointId(from), EndpointId(to)),
+            None => self
+                .compiled
+                .matrix(pp)
+                .cell(EndpointId(from), EndpointId(to)),
         }
     }
 }
@@ -190,16 +198,17 @@ pub fn evaluate_with(
     if netpol_engine::has_errors(&diagnostics) {
         return (diagnostics, None);
     }
-    let c = compile(&model);
+    let model = Arc::new(model);
+    let c = compile(Arc::clone(&model));
     let endpoints: Vec<EndpointInfo> = c
         .endpoints()
         .iter()
         .enumerate()
         .map(|(i, e)| {
             let ids = |dir| {
-                c.isolated_by(i, dir)
+                c.isolated_by(EndpointId(i), dir)
                     .iter()
-                    .map(|&p| model.policies[p].id())
+                    .map(|p| model.policies[p.index()].id())
                     .collect()
             };
             let (short, detail, kind) = match e.kind {
@@ -271,20 +280,7 @@ pub fn evaluate_with(
         }
     }
     let ports = c.ports_that_matter();
-    let n = endpoints.len();
-    let matrices = ports
-        .iter()
-        .map(|&pp| {
-            let m = c.matrix(pp);
-            let mut v = Vec::with_capacity(n * n);
-            for from in 0..n {
-                for to in 0..n {
-                    v.push(m.cell(from, to));
-                }
-            }
-            v
-        })
-        .collect();
+    let matrices = ports.iter().map(|&pp| c.matrix(pp)).collect();
     let policies = model
         .policies
         .iter()
@@ -296,7 +292,11 @@ pub fn evaluate_with(
             tier: None,
             ingress: p.affects_ingress,
             egress: p.affects_egress,
-            selects: c.selected_by(i),
+            selects: c
+                .selected_by(PolicyId(i))
+                .iter()
+                .map(|e| e.index())
+                .collect(),
             span: p.span,
         })
         .chain(
@@ -321,9 +321,9 @@ pub fn evaluate_with(
         )
         .collect();
     let namespaces = model.namespaces.iter().map(|n| n.name.clone()).collect();
-    drop(c);
     let ev = Evaluation {
         model,
+        compiled: c,
         endpoints,
         groups,
         namespaces,

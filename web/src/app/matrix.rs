@@ -1,9 +1,9 @@
 //! The flow matrix view model: one cell per (from, to) with its verdict on the shown port (or
 //! the all-ports summary), and the flows a selected policy helps allow.
 
-use netpol_engine::explain::{DecidingTier, Explanation, TierRuleMatch};
+use netpol_engine::explain::{render, DecidingTier, Explanation};
 use netpol_engine::model::{Action, Tier};
-use netpol_engine::{compile, Cell, Compiled, PolicyType, PortProto};
+use netpol_engine::{Cell, ClusterPolicyId, Compiled, EndpointId, PolicyId, PolicyType, PortProto};
 
 use super::evaluation::{Evaluation, Group, PortChoice};
 
@@ -125,67 +125,9 @@ pub fn tier_mark(t: DecidingTier) -> Option<&'static str> {
     }
 }
 
-/// The rank of a tier when it decides an allowed flow's sides: the higher shows.
-fn rank(t: DecidingTier) -> u8 {
-    match t {
-        DecidingTier::Admin => 3,
-        DecidingTier::Baseline => 2,
-        DecidingTier::NetworkPolicy => 1,
-        DecidingTier::Default => 0,
-    }
-}
-
-fn rule_text(m: &TierRuleMatch) -> String {
-    format!(
-        "{} {} rule {} ({})",
-        m.policy.id,
-        m.direction.as_str().to_lowercase(),
-        m.rule,
-        m.action_word
-    )
-}
-
-/// The deciding tier of an explained flow, with its sentence.
+/// The deciding tier of an explained flow, with the engine's sentence for it.
 pub fn explained_tier(ex: &Explanation) -> Option<CellTier> {
-    if ex.verdict == netpol_engine::explain::Verdict::NotApplicable {
-        return None;
-    }
-    if ex.self_flow {
-        return Some(CellTier {
-            tier: DecidingTier::Default,
-            text: "a pod always reaches itself".to_string(),
-        });
-    }
-    let sides: Vec<_> = ex.sides().collect();
-    let side = if ex.allowed() {
-        sides.iter().max_by_key(|s| rank(s.decided_by()))
-    } else {
-        sides.iter().find(|s| !s.allowed)
-    };
-    let Some(side) = side else {
-        return Some(CellTier {
-            tier: DecidingTier::Default,
-            text: "no policy governs this flow: allowed by default".to_string(),
-        });
-    };
-    let tier = side.decided_by();
-    let dir = side.direction.as_str().to_lowercase();
-    let text = match (&side.tiers, tier) {
-        (Some(w), DecidingTier::Admin) => match &w.admin_rule {
-            Some(m) => format!("decided by the Admin tier: {}", rule_text(m)),
-            None => "decided by the Admin tier".to_string(),
-        },
-        (Some(w), DecidingTier::Baseline) => match &w.baseline_rule {
-            Some(m) => format!("decided by the Baseline tier: {}", rule_text(m)),
-            None => "decided by the Baseline tier".to_string(),
-        },
-        (Some(_), DecidingTier::NetworkPolicy) => {
-            format!("decided by NetworkPolicy ({dir} of {})", side.pod)
-        }
-        (Some(_), DecidingTier::Default) => "no tier decided: allowed by default".to_string(),
-        (None, _) => String::new(),
-    };
-    Some(CellTier { tier, text })
+    render::flow_tier(ex).map(|(tier, text)| CellTier { tier, text })
 }
 
 /// The deciding tier of a flow on `pp`. Without tiered policies it is read off the isolation
@@ -219,7 +161,7 @@ fn flow_tier(
             text: String::new(),
         });
     };
-    explained_tier(&c.explain(from, to, pp))
+    explained_tier(&c.explain(EndpointId(from), EndpointId(to), pp))
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -258,11 +200,10 @@ pub fn flow_mark(
     match choice {
         PortChoice::One(pp) => (ev.cell(from, to, pp).into(), Vec::new()),
         PortChoice::All => {
-            let n = ev.n();
             let mut allowed = Vec::new();
             let mut na = false;
             for (i, m) in ev.matrices.iter().enumerate() {
-                match m[from * n + to] {
+                match m.cell(EndpointId(from), EndpointId(to)) {
                     Cell::Allowed => allowed.push(ev.ports[i]),
                     Cell::NotApplicable => na = true,
                     Cell::Denied => {}
@@ -354,7 +295,7 @@ pub fn matrix_vm(
     // cells carry no tier mark (the Why? panel still walks the tiers of the selected flow).
     let tiered = !ev.model.cluster_policies.is_empty();
     let skip_tiers = tiered && n > MAX_TIER_MARK_ENDPOINTS;
-    let c = (tiered && !skip_tiers).then(|| compile(&ev.model));
+    let c = (tiered && !skip_tiers).then_some(&ev.compiled);
     let cells = (0..n)
         .map(|from| {
             (0..n)
@@ -373,7 +314,7 @@ pub fn matrix_vm(
                     };
                     let tier = pp
                         .filter(|_| !skip_tiers)
-                        .and_then(|pp| flow_tier(ev, c.as_ref(), from, to, pp));
+                        .and_then(|pp| flow_tier(ev, c, from, to, pp));
                     let mut title = cell_title(ev, from, to, mark, choice, &ports);
                     if let Some(t) = tier.as_ref().filter(|t| !t.text.is_empty()) {
                         title = format!("{title} — {}", t.text);
@@ -416,9 +357,9 @@ pub fn policy_flows(ev: &Evaluation, policy: usize, choice: PortChoice) -> Vec<(
     let Some(info) = ev.policies.iter().find(|p| p.index == policy) else {
         return Vec::new();
     };
-    let c = compile(&ev.model);
+    let c = &ev.compiled;
     if let Some(t) = info.tier {
-        return tiered_policy_flows(ev, &c, &info.selects, t.cluster_index, choice);
+        return tiered_policy_flows(ev, c, &info.selects, t.cluster_index, choice);
     }
     let ports: Vec<PortProto> = match choice {
         PortChoice::One(pp) => vec![pp],
@@ -439,11 +380,12 @@ pub fn policy_flows(ev: &Evaluation, policy: usize, choice: PortChoice) -> Vec<(
                     if ev.cell(from, to, pp) != Cell::Allowed {
                         return false;
                     }
-                    let ex = c.explain(from, to, pp);
-                    let hit = [&ex.egress, &ex.ingress]
-                        .into_iter()
-                        .flatten()
-                        .any(|s| s.allowed_by.iter().any(|m| m.policy.index == policy));
+                    let ex = c.explain(EndpointId(from), EndpointId(to), pp);
+                    let hit = [&ex.egress, &ex.ingress].into_iter().flatten().any(|s| {
+                        s.allowed_by
+                            .iter()
+                            .any(|m| m.policy.index == PolicyId(policy))
+                    });
                     hit
                 });
                 if hit {
@@ -485,7 +427,7 @@ fn tiered_policy_flows(
                     if ev.cell(from, to, pp) != Cell::Allowed {
                         return false;
                     }
-                    let ex = c.explain(from, to, pp);
+                    let ex = c.explain(EndpointId(from), EndpointId(to), pp);
                     let side = match dir {
                         PolicyType::Egress => ex.egress.as_ref(),
                         PolicyType::Ingress => ex.ingress.as_ref(),
@@ -499,7 +441,8 @@ fn tiered_policy_flows(
                         _ => None,
                     };
                     rule.is_some_and(|m| {
-                        m.policy.index == cluster_index && m.action == Action::Accept
+                        m.policy.index == ClusterPolicyId(cluster_index)
+                            && m.action == Action::Accept
                     })
                 });
                 if hit {

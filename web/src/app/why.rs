@@ -7,7 +7,7 @@
 
 use netpol_engine::explain::render::{self, Line, LineKind, LineSpan, SpanKind};
 use netpol_engine::explain::{DecidingTier, Explanation, SideExplanation, Verdict};
-use netpol_engine::{compile, Cell, Model, PolicyType, PortProto};
+use netpol_engine::{Cell, EndpointId, Model, PolicyType, PortProto};
 
 use super::evaluation::{file_name, Evaluation, PortChoice};
 use super::matrix::Mark;
@@ -167,8 +167,7 @@ fn deciding_kind(side: Option<&SideExplanation>) -> Option<LineKind> {
     if side.allowed {
         return (!side.allowed_by.is_empty()).then_some(LineKind::Allows(0));
     }
-    let closest = (0..side.misses.len()).min_by_key(|&i| side.misses[i].reasons.len());
-    match closest {
+    match side.closest_miss() {
         Some(i) => Some(LineKind::Miss(i)),
         None => (!side.without_rules.is_empty()).then_some(LineKind::WithoutRules(0)),
     }
@@ -265,8 +264,7 @@ pub fn explanation_vm(
             (pp, per)
         }
     };
-    let c = compile(&ev.model);
-    let ex = c.explain(from, to, pp);
+    let ex = ev.compiled.explain(EndpointId(from), EndpointId(to), pp);
     let verdict = match ex.verdict {
         Verdict::Allowed => Mark::Allow,
         Verdict::Denied => Mark::Deny,

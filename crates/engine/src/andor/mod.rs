@@ -21,6 +21,7 @@ use serde::Serialize;
 
 use crate::diff::{diff_flows, Diff};
 use crate::eval::compile;
+use crate::ids::PolicyId;
 use crate::model::{
     LabelSelector, Model, NetworkPolicy, NetworkPolicyPeer, PolicyType, Rule, Span,
 };
@@ -57,8 +58,8 @@ pub enum VariantKind {
 /// One place where the AND/OR reading matters, and what the other reading would change.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Variant {
-    /// Index into `Model::policies`.
-    pub policy: usize,
+    /// The policy the variant changes.
+    pub policy: PolicyId,
     /// The policy's `namespace/name`.
     pub policy_id: String,
     /// The direction of the rule the variant changes.
@@ -346,18 +347,18 @@ fn merge_rules(model: &Model, at: RuleAt) -> Rewrite {
 
 /// The flow diff of each rewrite against `model`'s own policies.
 fn evaluate(model: &Model, rewrites: Vec<Rewrite>) -> Vec<Variant> {
-    let current = compile(model);
+    let current = compile(model.clone());
     let mut matrices = HashMap::new();
     rewrites
         .into_iter()
         .map(|r| {
-            let changed = Model {
+            let changed = compile(Model {
                 policies: r.policies,
                 ..model.clone()
-            };
-            let diff = diff_flows(&current, &compile(&changed), &mut matrices);
+            });
+            let diff = diff_flows(&current, &changed, &mut matrices);
             Variant {
-                policy: r.at.policy,
+                policy: PolicyId(r.at.policy),
                 policy_id: model.policies[r.at.policy].id(),
                 direction: r.at.direction,
                 rule: r.at.rule,
@@ -367,7 +368,7 @@ fn evaluate(model: &Model, rewrites: Vec<Rewrite>) -> Vec<Variant> {
                 variant_yaml: r.variant.yaml,
                 current_meaning: r.current.meaning,
                 variant_meaning: r.variant.meaning,
-                policies: changed.policies,
+                policies: changed.model().policies.clone(),
                 diff,
             }
         })

@@ -5,11 +5,13 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use super::Bits;
 use crate::explain::PeerMiss;
+use crate::ids::{EndpointId, PolicyId};
 use crate::model::{
     Cidr, IpBlock, Labels, Model, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Pod,
     PolicyType, PortProto, PortRef, Rule, NAMESPACE_NAME_LABEL,
@@ -68,8 +70,12 @@ pub(super) struct CompiledRule {
 }
 
 /// The model with every selector evaluated once; answers matrices, explanations, connectivity.
-pub struct Compiled<'m> {
-    pub(super) model: &'m Model,
+///
+/// A `Compiled` shares its model (an `Arc`), so callers keep it as long as they like and never
+/// compile the same model twice. Two are equal when their models are: the rest is computed from
+/// the model.
+pub struct Compiled {
+    pub(super) model: Arc<Model>,
     pub(super) endpoints: Vec<Endpoint>,
     pub(super) by_name: HashMap<String, usize>,
     /// Per policy, per direction (0 ingress, 1 egress), per rule.
@@ -145,10 +151,30 @@ pub(super) fn ip_block_contains(b: &IpBlock, ip: &IpAddr) -> bool {
     cidr_contains(&b.cidr, ip) && !b.except.iter().any(|e| cidr_contains(&e.cidr, ip))
 }
 
-impl<'m> Compiled<'m> {
+impl PartialEq for Compiled {
+    fn eq(&self, other: &Compiled) -> bool {
+        Arc::ptr_eq(&self.model, &other.model) || self.model == other.model
+    }
+}
+
+impl std::fmt::Debug for Compiled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Compiled")
+            .field("model", &self.model)
+            .field("endpoints", &self.endpoints.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Compiled {
     /// The model this index was compiled from.
-    pub fn model(&self) -> &'m Model {
-        self.model
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The shared model this index was compiled from.
+    pub fn shared_model(&self) -> &Arc<Model> {
+        &self.model
     }
 
     /// Pods sorted by `namespace/name`, then externals and nodes sorted by name.
@@ -156,13 +182,38 @@ impl<'m> Compiled<'m> {
         &self.endpoints
     }
 
-    /// The index of the endpoint called `name` (`ns/pod`, an external's or a node's name).
-    pub fn endpoint(&self, name: &str) -> Option<usize> {
-        self.by_name.get(name).copied()
+    /// The endpoint called `name` (`ns/pod`, an external's or a node's name).
+    pub fn endpoint(&self, name: &str) -> Option<EndpointId> {
+        self.by_name.get(name).copied().map(EndpointId)
     }
 
-    /// The endpoints (pods) that policy `policy` (an index into `Model::policies`) selects.
-    pub fn selected_by(&self, policy: usize) -> Vec<usize> {
+    /// The endpoints (pods) that `policy` selects.
+    pub fn selected_by(&self, policy: PolicyId) -> Vec<EndpointId> {
+        let selected = self.selected(policy.index());
+        selected.into_iter().map(EndpointId).collect()
+    }
+
+    /// The policies that isolate endpoint `e` in `dir`.
+    pub fn isolated_by(&self, e: EndpointId, dir: PolicyType) -> Vec<PolicyId> {
+        let isolating = self.isolating(e.index(), dir);
+        isolating.iter().copied().map(PolicyId).collect()
+    }
+
+    /// Whether item `peer` of rule `rule` (direction `dir`) of `policy` selects endpoint `e`.
+    /// Out-of-range indices select nothing.
+    pub fn peer_selects(
+        &self,
+        policy: PolicyId,
+        dir: PolicyType,
+        rule: usize,
+        peer: usize,
+        e: EndpointId,
+    ) -> bool {
+        self.peer_selects_at(policy.index(), dir, rule, peer, e.index())
+    }
+
+    /// [`Compiled::selected_by`] on bare indices.
+    pub(crate) fn selected(&self, policy: usize) -> Vec<usize> {
         (0..self.endpoints.len())
             .filter(|&e| {
                 self.isolating[e].iter().any(|v| v.contains(&policy))
@@ -174,19 +225,19 @@ impl<'m> Compiled<'m> {
             .collect()
     }
 
-    /// The policies (indices into `Model::policies`) that isolate endpoint `e` in `dir`.
-    pub fn isolated_by(&self, e: usize, dir: PolicyType) -> &[usize] {
+    /// [`Compiled::isolated_by`] on bare indices.
+    pub(crate) fn isolating(&self, e: usize, dir: PolicyType) -> &[usize] {
         &self.isolating[e][dir_index(dir)]
     }
 
-    pub(super) fn pod(&self, e: usize) -> Option<&'m Pod> {
+    pub(super) fn pod(&self, e: usize) -> Option<&Pod> {
         match self.endpoints[e].kind {
             EndpointKind::Pod { pod } => Some(&self.model.pods[pod]),
             EndpointKind::External { .. } | EndpointKind::Node { .. } => None,
         }
     }
 
-    pub(super) fn ips(&self, e: usize) -> &'m [IpAddr] {
+    pub(super) fn ips(&self, e: usize) -> &[IpAddr] {
         match self.endpoints[e].kind {
             EndpointKind::Pod { pod } => &self.model.pods[pod].ips,
             EndpointKind::External { external } => {
@@ -196,7 +247,7 @@ impl<'m> Compiled<'m> {
         }
     }
 
-    pub(super) fn namespace_labels(&self, ns: &str) -> std::borrow::Cow<'m, Labels> {
+    pub(super) fn namespace_labels(&self, ns: &str) -> std::borrow::Cow<'_, Labels> {
         match self.model.namespace(ns) {
             Some(n) => std::borrow::Cow::Borrowed(&n.labels),
             // Parsing declares every referenced namespace; a hand-built model may not.
@@ -208,9 +259,8 @@ impl<'m> Compiled<'m> {
         }
     }
 
-    /// Whether item `peer` of rule `rule` (direction `dir`) of policy `policy` selects endpoint
-    /// `e`. Out-of-range indices select nothing.
-    pub fn peer_selects(
+    /// [`Compiled::peer_selects`] on bare indices.
+    pub(crate) fn peer_selects_at(
         &self,
         policy: usize,
         dir: PolicyType,

@@ -11,6 +11,7 @@ mod tiered;
 mod why;
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -22,6 +23,7 @@ use compiled::{
 pub use compiled::{Compiled, Endpoint, EndpointKind};
 
 use crate::explain::Verdict;
+use crate::ids::EndpointId;
 use crate::model::{Model, PolicyType, PortProto, PortRef, Protocol, Rule};
 
 /// The verdict of one matrix cell: the [`Verdict`] an explanation gives for the same flow
@@ -51,7 +53,17 @@ impl Matrix {
     }
 
     /// The verdict of the flow from endpoint `from` to endpoint `to`.
-    pub fn cell(&self, from: usize, to: usize) -> Cell {
+    pub fn cell(&self, from: EndpointId, to: EndpointId) -> Cell {
+        self.cell_at(from.index(), to.index())
+    }
+
+    /// True when the flow is allowed (false when neither endpoint is a pod).
+    pub fn allowed(&self, from: EndpointId, to: EndpointId) -> bool {
+        self.cell(from, to) == Cell::Allowed
+    }
+
+    /// [`Matrix::cell`] on bare indices.
+    pub(crate) fn cell_at(&self, from: usize, to: usize) -> Cell {
         if !self.is_pod[from] && !self.is_pod[to] {
             Cell::NotApplicable
         } else if self.rows[from].get(to) {
@@ -61,19 +73,19 @@ impl Matrix {
         }
     }
 
-    /// True when the flow is allowed (false when neither endpoint is a pod).
-    pub fn allowed(&self, from: usize, to: usize) -> bool {
-        self.cell(from, to) == Cell::Allowed
+    /// [`Matrix::allowed`] on bare indices.
+    pub(crate) fn allowed_at(&self, from: usize, to: usize) -> bool {
+        self.cell_at(from, to) == Cell::Allowed
     }
 }
 
 /// Every allowed port range from one endpoint to another over one protocol.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Connection {
-    /// The source, an index into the endpoints.
-    pub from: usize,
-    /// The destination, an index into the endpoints.
-    pub to: usize,
+    /// The source.
+    pub from: EndpointId,
+    /// The destination.
+    pub to: EndpointId,
     /// The protocol of the allowed ports.
     pub protocol: Protocol,
     /// Maximal inclusive ranges, ascending.
@@ -81,8 +93,11 @@ pub struct Connection {
 }
 
 /// Builds the index: endpoints (pods sorted by `namespace/name`, then externals and nodes sorted
-/// by name) and every policy's selections.
-pub fn compile(model: &Model) -> Compiled<'_> {
+/// by name) and every policy's selections. Takes a `Model` or an `Arc<Model>`: the index shares
+/// the model ([`Compiled::model`]), so keep the index rather than compiling again.
+pub fn compile(model: impl Into<Arc<Model>>) -> Compiled {
+    let shared: Arc<Model> = model.into();
+    let model: &Model = &shared;
     let mut pods: Vec<usize> = (0..model.pods.len()).collect();
     pods.sort_by(|&a, &b| {
         let (pa, pb) = (&model.pods[a], &model.pods[b]);
@@ -121,7 +136,7 @@ pub fn compile(model: &Model) -> Compiled<'_> {
         .map(|(i, e)| (e.name.clone(), i))
         .collect();
     let mut c = Compiled {
-        model,
+        model: Arc::clone(&shared),
         endpoints,
         by_name,
         rules: Vec::new(),
@@ -171,7 +186,7 @@ pub fn compile(model: &Model) -> Compiled<'_> {
     c
 }
 
-impl<'m> Compiled<'m> {
+impl Compiled {
     /// Per endpoint, the set of peers its side allows for `pp` in direction `dir`, every tier
     /// walked: Admin, NetworkPolicy, Baseline, the default.
     ///
@@ -370,8 +385,11 @@ impl<'m> Compiled<'m> {
         ranges.sort_unstable();
         let mut conns: Vec<Connection> = Vec::new();
         for (s, d, pr, lo, hi) in ranges {
-            let (from, to, protocol) =
-                (order[s as usize], order[d as usize], protocols[pr as usize]);
+            let (from, to, protocol) = (
+                EndpointId(order[s as usize]),
+                EndpointId(order[d as usize]),
+                protocols[pr as usize],
+            );
             match conns.last_mut() {
                 Some(c) if c.from == from && c.to == to && c.protocol == protocol => {
                     c.ports.push((lo, hi))

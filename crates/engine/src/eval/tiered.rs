@@ -16,6 +16,7 @@ use crate::explain::{
     DecidingTier, Indexed, SideExplanation, TieBreak, TiedPolicy, TierRuleMatch, TierWalk,
     TieredPolicyRef,
 };
+use crate::ids::ClusterPolicyId;
 use crate::model::{
     Action, ClusterPolicyKind, ClusterRule, Labels, Pod, PolicyType, PortMatch, PortProto, Tier,
 };
@@ -34,9 +35,9 @@ pub(crate) fn rule_ports_match(rule: &ClusterRule, pp: PortProto, dst: Option<&P
     })
 }
 
-impl<'m> Compiled<'m> {
+impl Compiled {
     /// The labels of the namespace of endpoint `e` (empty for a non-pod).
-    fn endpoint_namespace_labels(&self, e: usize) -> Cow<'m, Labels> {
+    fn endpoint_namespace_labels(&self, e: usize) -> Cow<'_, Labels> {
         match self.pod(e) {
             Some(p) => self.namespace_labels(&p.namespace),
             None => Cow::Owned(Labels::new()),
@@ -75,7 +76,7 @@ impl<'m> Compiled<'m> {
             return TieredIndex::default();
         }
         let n = self.endpoints.len();
-        let ns: Vec<Cow<'m, Labels>> = (0..n).map(|e| self.endpoint_namespace_labels(e)).collect();
+        let ns: Vec<Cow<'_, Labels>> = (0..n).map(|e| self.endpoint_namespace_labels(e)).collect();
         let views: Vec<PeerView<'_>> = (0..n).map(|e| self.peer_view(e, &ns[e])).collect();
         let mut index = TieredIndex {
             order: TierOrder::new(policies),
@@ -254,7 +255,7 @@ impl<'m> Compiled<'m> {
         me: usize,
         other: usize,
         pp: PortProto,
-    ) -> CompiledFlow<'_, 'm> {
+    ) -> CompiledFlow<'_> {
         CompiledFlow {
             c: self,
             dir,
@@ -266,15 +267,15 @@ impl<'m> Compiled<'m> {
 }
 
 /// Answers the tier walk's questions about one direction of one flow from the compiled bitsets.
-pub(super) struct CompiledFlow<'c, 'm> {
-    c: &'c Compiled<'m>,
+pub(super) struct CompiledFlow<'c> {
+    c: &'c Compiled,
     dir: PolicyType,
     me: usize,
     other: usize,
     pp: PortProto,
 }
 
-impl CompiledFlow<'_, '_> {
+impl CompiledFlow<'_> {
     /// The destination of the flow, on which named ports resolve.
     pub fn dst(&self) -> usize {
         match self.dir {
@@ -284,7 +285,7 @@ impl CompiledFlow<'_, '_> {
     }
 }
 
-impl FlowMatch for CompiledFlow<'_, '_> {
+impl FlowMatch for CompiledFlow<'_> {
     fn selects(&self, policy: usize) -> bool {
         self.c.tiered.subjects[policy].get(self.me)
     }
@@ -299,12 +300,12 @@ impl FlowMatch for CompiledFlow<'_, '_> {
     }
 }
 
-impl Compiled<'_> {
+impl Compiled {
     fn tiered_policy_ref(&self, p: usize) -> TieredPolicyRef {
         let policy = &self.model.cluster_policies[p];
         TieredPolicyRef {
             id: policy.id(),
-            index: p,
+            index: ClusterPolicyId(p),
             tier: policy.tier,
             priority: policy.priority,
             span: policy.span,
@@ -312,7 +313,7 @@ impl Compiled<'_> {
     }
 
     /// Rule `r` of direction `dir`, matched for `m`'s flow, with the items that matched.
-    fn tier_rule_match(&self, m: &CompiledFlow<'_, '_>, r: RuleRef) -> TierRuleMatch {
+    fn tier_rule_match(&self, m: &CompiledFlow<'_>, r: RuleRef) -> TierRuleMatch {
         let policy = &self.model.cluster_policies[r.policy];
         let rule = &policy.rules(m.dir)[r.rule];
         let ns = self.endpoint_namespace_labels(m.other);
@@ -357,7 +358,7 @@ impl Compiled<'_> {
 
     /// The other policies of `r`'s tier and priority that select the pod and whose first
     /// matching rule takes another action than `r`.
-    fn tie_break(&self, m: &CompiledFlow<'_, '_>, r: RuleRef) -> Option<TieBreak> {
+    fn tie_break(&self, m: &CompiledFlow<'_>, r: RuleRef) -> Option<TieBreak> {
         let policies = &self.model.cluster_policies;
         let chosen = &policies[r.policy];
         let priority = chosen.priority?;

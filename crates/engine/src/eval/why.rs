@@ -6,11 +6,13 @@ use crate::explain::{
     Explanation, Indexed, MissReason, PolicyRef, PortMiss, RuleMatch, RuleMiss, SideExplanation,
     Verdict,
 };
+use crate::ids::{EndpointId, PolicyId};
 use crate::model::{NetworkPolicyPort, Pod, PolicyType, PortProto, PortRef};
 
-impl Compiled<'_> {
+impl Compiled {
     /// Why the flow `from` → `to` on `pp` is allowed or denied.
-    pub fn explain(&self, from: usize, to: usize, pp: PortProto) -> Explanation {
+    pub fn explain(&self, from: EndpointId, to: EndpointId, pp: PortProto) -> Explanation {
+        let (from, to) = (from.index(), to.index());
         let (src, dst) = (&self.endpoints[from], &self.endpoints[to]);
         let mut ex = Explanation {
             from: src.name.clone(),
@@ -50,7 +52,7 @@ impl Compiled<'_> {
         let p = &self.model.policies[pi];
         PolicyRef {
             id: p.id(),
-            index: pi,
+            index: PolicyId(pi),
             span: p.span,
         }
     }

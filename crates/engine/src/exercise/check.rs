@@ -67,13 +67,13 @@ pub(super) fn evaluate(
         }));
         return (results, diagnostics);
     }
-    let index = compile(&model);
+    let index = compile(model);
     results.extend(goals.iter().map(|g| check_flow(&index, g)));
     results.extend(matrix.map(|m| check_matrix(&index, m)));
     (results, diagnostics)
 }
 
-pub(super) fn unknown_endpoint(index: &Compiled<'_>, name: &str) -> String {
+pub(super) fn unknown_endpoint(index: &Compiled, name: &str) -> String {
     let names: Vec<&str> = index.endpoints().iter().map(|e| e.name.as_str()).collect();
     let mut listed = names
         .iter()
@@ -87,7 +87,7 @@ pub(super) fn unknown_endpoint(index: &Compiled<'_>, name: &str) -> String {
     format!("There is no endpoint named `{name}` in the cluster (endpoints: {listed}).")
 }
 
-pub(super) fn check_flow(index: &Compiled<'_>, g: &FlowGoal) -> GoalResult {
+pub(super) fn check_flow(index: &Compiled, g: &FlowGoal) -> GoalResult {
     let description = flow_description(g);
     let unmet = |detail: String| GoalResult {
         description: description.clone(),
@@ -153,7 +153,7 @@ pub(super) fn why_denied<'l>(ex: &Explanation, lines: &'l [Line]) -> Vec<&'l Lin
             .filter(|l| matches!(l.kind, LineKind::TierRule | LineKind::TieBreak))
             .collect();
     }
-    let closest = (0..side.misses.len()).min_by_key(|&i| side.misses[i].reasons.len());
+    let closest = side.closest_miss();
     lines
         .iter()
         .filter(|l| l.side == Some(side.direction))

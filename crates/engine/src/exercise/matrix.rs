@@ -2,6 +2,7 @@
 
 use super::format::{matrix_description, verdict_word, GoalResult, MatrixGoal};
 use crate::eval::{Compiled, Endpoint};
+use crate::ids::EndpointId;
 use crate::model::PortProto;
 
 /// One side of a flow pattern.
@@ -67,7 +68,7 @@ pub(super) fn parse_flow_pattern(line: &str) -> Result<(Sel, Sel, bool), String>
 
 pub(super) const MAX_WRONG_LISTED: usize = 6;
 
-pub(super) fn check_matrix(index: &Compiled<'_>, m: &MatrixGoal) -> GoalResult {
+pub(super) fn check_matrix(index: &Compiled, m: &MatrixGoal) -> GoalResult {
     let description = matrix_description(m);
     let unmet = |detail: String| GoalResult {
         description: description.clone(),
@@ -111,7 +112,7 @@ pub(super) fn check_matrix(index: &Compiled<'_>, m: &MatrixGoal) -> GoalResult {
             }
             match table[i * n + j] {
                 None => uncovered.push(format!("{} → {}", endpoints[i].name, endpoints[j].name)),
-                Some(want) if want != actual.allowed(i, j) => wrong.push((i, j, want)),
+                Some(want) if want != actual.allowed_at(i, j) => wrong.push((i, j, want)),
                 Some(_) => {}
             }
         }
@@ -157,7 +158,7 @@ pub(super) fn check_matrix(index: &Compiled<'_>, m: &MatrixGoal) -> GoalResult {
     GoalResult {
         description,
         met: false,
-        explanation: Some(index.explain(i, j, port)),
+        explanation: Some(index.explain(EndpointId(i), EndpointId(j), port)),
         detail: format!(
             "{} cell{} of the {port} matrix {} wrong: {}.",
             wrong.len(),

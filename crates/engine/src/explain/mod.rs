@@ -25,7 +25,7 @@
 //!     Input { name: "cluster.yaml", text: cluster },
 //!     Input { name: "policies.yaml", text: policies },
 //! ]);
-//! let index = compile(&model);
+//! let index = compile(model);
 //! let (batch, db) = (index.endpoint("app/batch").unwrap(), index.endpoint("app/db").unwrap());
 //! let why = index.explain(batch, db, PortProto::parse("5432/TCP").unwrap());
 //!
@@ -57,12 +57,13 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
+use crate::ids::{ClusterPolicyId, PolicyId};
 use crate::model::{
     Action, ClusterPeer, ClusterPort, LabelSelector, NetworkPolicyPeer, NetworkPolicyPort,
     PolicyType, PortProto, Protocol, Span, Tier,
 };
 pub use crate::selector::{SelectorMismatch, UnmetRequirement};
-pub use crate::tiered::NpVerdict;
+use crate::tiered::NpVerdict;
 
 /// The verdict on one flow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -81,8 +82,8 @@ pub enum Verdict {
 pub struct PolicyRef {
     /// `namespace/name`.
     pub id: String,
-    /// Index into `Model::policies`.
-    pub index: usize,
+    /// The policy's place in `Model::policies`.
+    pub index: PolicyId,
     /// Where the policy is written.
     pub span: Span,
 }
@@ -330,6 +331,13 @@ impl SideExplanation {
             None => DecidingTier::NetworkPolicy,
         }
     }
+
+    /// The index in `misses` of the rule that came closest to allowing the flow: the one with
+    /// the fewest reasons not to match (the first of equals). `None` when no rule missed.
+    /// Exercise goal reasons and the Why? panel single out this rule.
+    pub fn closest_miss(&self) -> Option<usize> {
+        (0..self.misses.len()).min_by_key(|&i| self.misses[i].reasons.len())
+    }
 }
 
 /// A tiered policy (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy) as
@@ -338,8 +346,8 @@ impl SideExplanation {
 pub struct TieredPolicyRef {
     /// `Kind/name`.
     pub id: String,
-    /// Index into `Model::cluster_policies`.
-    pub index: usize,
+    /// The policy's place in `Model::cluster_policies`.
+    pub index: ClusterPolicyId,
     /// The policy's tier.
     pub tier: Tier,
     /// `spec.priority`; `None` for the BaselineAdminNetworkPolicy.
@@ -507,5 +515,68 @@ impl Explanation {
         out.sort();
         out.dedup();
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A denied ingress side whose rules miss for `reasons[i]` reasons each.
+    fn side(reasons: &[usize]) -> SideExplanation {
+        let policy = PolicyRef {
+            id: "app/db".to_string(),
+            index: PolicyId(0),
+            span: Span::default(),
+        };
+        let miss = |rule: usize, n: usize| RuleMiss {
+            policy: policy.clone(),
+            direction: PolicyType::Ingress,
+            rule,
+            rule_span: Span::default(),
+            reasons: (0..n)
+                .map(|index| MissReason::Port {
+                    index,
+                    span: Span::default(),
+                    why: PortMiss::Number {
+                        port: NetworkPolicyPort {
+                            protocol: Protocol::Tcp,
+                            port: Some(crate::model::PortRef::Number(80)),
+                            end_port: None,
+                            span: Span::default(),
+                        },
+                        flow: 443,
+                    },
+                })
+                .collect(),
+        };
+        SideExplanation {
+            direction: PolicyType::Ingress,
+            pod: "app/db".to_string(),
+            isolated_by: vec![policy.clone()],
+            allowed: false,
+            allowed_by: Vec::new(),
+            misses: reasons
+                .iter()
+                .enumerate()
+                .map(|(i, &n)| miss(i, n))
+                .collect(),
+            without_rules: Vec::new(),
+            tiers: None,
+        }
+    }
+
+    #[test]
+    fn the_closest_miss_has_the_fewest_reasons_and_is_the_first_of_equals() {
+        let cases: &[(&[usize], Option<usize>)] = &[
+            (&[], None),
+            (&[3], Some(0)),
+            (&[2, 1, 1], Some(1)),
+            (&[1, 2, 1], Some(0)),
+            (&[4, 2, 3], Some(1)),
+        ];
+        for &(reasons, expect) in cases {
+            assert_eq!(side(reasons).closest_miss(), expect, "{reasons:?}");
+        }
     }
 }

@@ -10,7 +10,7 @@ mod line;
 mod tiers;
 
 pub use line::{peers_field, rules_field, Line, LineKind, LineSpan, SpanKind};
-pub use tiers::{describe_cluster_peer, describe_cluster_port};
+pub use tiers::{describe_cluster_peer, describe_cluster_port, flow_tier};
 
 use super::{
     Explanation, MissReason, PeerMiss, PolicyRef, PortMiss, RuleMatch, RuleMiss, SelectorMismatch,
@@ -646,7 +646,7 @@ mod tests {
         let miss = |direction| RuleMiss {
             policy: PolicyRef {
                 id: "x/p".into(),
-                index: 0,
+                index: crate::PolicyId(0),
                 span: Span::default(),
             },
             direction,

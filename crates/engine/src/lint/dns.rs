@@ -101,8 +101,8 @@ fn port_text(protocol: Protocol, ports: &BTreeSet<u16>) -> String {
 
 /// Whether an egress rule of `e`'s policies allows `pp` to somewhere outside the known endpoints
 /// (a rule with no `to`, or with an ipBlock).
-fn rule_allows_any(c: &Compiled<'_>, e: usize, pp: PortProto) -> bool {
-    c.isolated_by(e, PolicyType::Egress).iter().any(|&pi| {
+fn rule_allows_any(c: &Compiled, e: usize, pp: PortProto) -> bool {
+    c.isolating(e, PolicyType::Egress).iter().any(|&pi| {
         c.model().policies[pi].egress.iter().any(|r| {
             (r.peers.is_empty() || r.peers.iter().any(|p| p.ip_block.is_some()))
                 && (r.ports.is_empty()
@@ -134,7 +134,7 @@ struct Blocked {
     missing: Vec<usize>,
 }
 
-fn dns_pods(c: &Compiled<'_>) -> Vec<DnsPod> {
+fn dns_pods(c: &Compiled) -> Vec<DnsPod> {
     let m = c.model();
     (0..c.endpoints().len())
         .filter_map(|e| match c.endpoints()[e].kind {
@@ -153,7 +153,7 @@ fn dns_pods(c: &Compiled<'_>) -> Vec<DnsPod> {
 
 /// The egress-isolated pods that cannot reach a DNS pod on one of its DNS ports (or, without
 /// DNS pods, anything on 53).
-fn blocked(c: &Compiled<'_>, dns: &[DnsPod]) -> Vec<Blocked> {
+fn blocked(c: &Compiled, dns: &[DnsPod]) -> Vec<Blocked> {
     let n = c.endpoints().len();
     // One matrix per port DNS is served on (53 when there is no DNS pod).
     let mut needed: BTreeSet<PortProto> = BTreeSet::new();
@@ -175,7 +175,7 @@ fn blocked(c: &Compiled<'_>, dns: &[DnsPod]) -> Vec<Blocked> {
     for e in 0..n {
         if !c.endpoints()[e].is_pod()
             || dns.iter().any(|d| d.endpoint == e)
-            || c.isolated_by(e, PolicyType::Egress).is_empty()
+            || c.isolating(e, PolicyType::Egress).is_empty()
         {
             continue;
         }
@@ -185,11 +185,11 @@ fn blocked(c: &Compiled<'_>, dns: &[DnsPod]) -> Vec<Blocked> {
                 let reached = if dns.is_empty() {
                     let pp = PortProto::new(53, protocol);
                     let mx = &matrices[&pp];
-                    (0..n).any(|d| d != e && mx.allowed(e, d)) || rule_allows_any(c, e, pp)
+                    (0..n).any(|d| d != e && mx.allowed_at(e, d)) || rule_allows_any(c, e, pp)
                 } else {
                     dns.iter().any(|d| {
                         d.ports[i].iter().any(|&port| {
-                            matrices[&PortProto::new(port, protocol)].allowed(e, d.endpoint)
+                            matrices[&PortProto::new(port, protocol)].allowed_at(e, d.endpoint)
                         })
                     })
                 };
@@ -208,7 +208,7 @@ fn blocked(c: &Compiled<'_>, dns: &[DnsPod]) -> Vec<Blocked> {
 
 /// One lint per policy: every egress-isolated pod that cannot reach the cluster DNS is named
 /// once, under the policy that isolates the most such pods.
-pub(super) fn dns_trap(c: &Compiled<'_>, out: &mut Vec<Lint>) {
+pub(super) fn dns_trap(c: &Compiled, out: &mut Vec<Lint>) {
     let dns = dns_pods(c);
     // The ports DNS is served on, per protocol, for the messages.
     let served: [BTreeSet<u16>; 2] = [0, 1].map(|i| {
@@ -314,7 +314,7 @@ pub(super) fn dns_trap(c: &Compiled<'_>, out: &mut Vec<Lint>) {
 }
 
 /// ` (or the named ports dns and dns-tcp)` when the DNS pods name their DNS ports.
-fn named_ports(c: &Compiled<'_>, dns: &[DnsPod], missing: &[usize]) -> String {
+fn named_ports(c: &Compiled, dns: &[DnsPod], missing: &[usize]) -> String {
     let m = c.model();
     let mut names: Vec<String> = Vec::new();
     for &i in missing {
@@ -346,12 +346,12 @@ fn named_ports(c: &Compiled<'_>, dns: &[DnsPod], missing: &[usize]) -> String {
 
 /// Assigns each blocked pod to one of the policies that isolate it for egress: repeatedly the
 /// policy that isolates the most unassigned pods. Sorted by policy, pods in endpoint order.
-fn by_policy(c: &Compiled<'_>, mut blocked: Vec<Blocked>) -> Vec<(usize, Vec<Blocked>)> {
+fn by_policy(c: &Compiled, mut blocked: Vec<Blocked>) -> Vec<(usize, Vec<Blocked>)> {
     let mut out = Vec::new();
     while !blocked.is_empty() {
         let mut counts: HashMap<usize, usize> = HashMap::new();
         for b in &blocked {
-            for &pi in c.isolated_by(b.endpoint, PolicyType::Egress) {
+            for &pi in c.isolating(b.endpoint, PolicyType::Egress) {
                 *counts.entry(pi).or_default() += 1;
             }
         }
@@ -363,10 +363,9 @@ fn by_policy(c: &Compiled<'_>, mut blocked: Vec<Blocked>) -> Vec<(usize, Vec<Blo
         let Some(best) = counts.into_iter().max_by_key(key).map(|(pi, _)| pi) else {
             break;
         };
-        let (mine, rest): (Vec<_>, Vec<_>) = blocked.into_iter().partition(|b| {
-            c.isolated_by(b.endpoint, PolicyType::Egress)
-                .contains(&best)
-        });
+        let (mine, rest): (Vec<_>, Vec<_>) = blocked
+            .into_iter()
+            .partition(|b| c.isolating(b.endpoint, PolicyType::Egress).contains(&best));
         out.push((best, mine));
         blocked = rest;
     }

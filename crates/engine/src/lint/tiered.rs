@@ -25,7 +25,7 @@ const DIRECTIONS: [PolicyType; 2] = [PolicyType::Ingress, PolicyType::Egress];
 const MAX_EXAMPLES: usize = 3;
 
 /// Runs the tiered lints; nothing when the model has no tiered policy.
-pub(super) fn tiered_lints(c: &Compiled<'_>, out: &mut Vec<Lint>) {
+pub(super) fn tiered_lints(c: &Compiled, out: &mut Vec<Lint>) {
     if c.model().cluster_policies.is_empty() {
         return;
     }
@@ -35,7 +35,7 @@ pub(super) fn tiered_lints(c: &Compiled<'_>, out: &mut Vec<Lint>) {
 }
 
 /// `namespace/pod → other` or `other → namespace/pod`, as the flow goes.
-fn flow(c: &Compiled<'_>, dir: PolicyType, me: usize, other: usize) -> String {
+fn flow(c: &Compiled, dir: PolicyType, me: usize, other: usize) -> String {
     let (from, to) = match dir {
         PolicyType::Ingress => (other, me),
         PolicyType::Egress => (me, other),
@@ -49,18 +49,14 @@ fn rule_name(p: &ClusterPolicy, dir: PolicyType, rule: usize) -> String {
 }
 
 /// The pod endpoints a tiered policy's subject selects.
-fn subject_pods(c: &Compiled<'_>, policy: usize) -> Vec<usize> {
+fn subject_pods(c: &Compiled, policy: usize) -> Vec<usize> {
     (0..c.endpoints().len())
         .filter(|&e| c.tiered_subject_selects(policy, e))
         .collect()
 }
 
 /// A flow two equal-priority policies can both match: `(direction, pod, other, port)`.
-fn shared_flow(
-    c: &Compiled<'_>,
-    a: usize,
-    b: usize,
-) -> Option<(PolicyType, usize, usize, PortProto)> {
+fn shared_flow(c: &Compiled, a: usize, b: usize) -> Option<(PolicyType, usize, usize, PortProto)> {
     let policies = &c.model().cluster_policies;
     let n = c.endpoints().len();
     let pods: Vec<usize> = subject_pods(c, a)
@@ -92,7 +88,7 @@ fn shared_flow(
     None
 }
 
-fn priority_ties(c: &Compiled<'_>, out: &mut Vec<Lint>) {
+fn priority_ties(c: &Compiled, out: &mut Vec<Lint>) {
     let policies = &c.model().cluster_policies;
     for (a, b) in c.tier_order().ties(policies) {
         let Some((dir, e, other, pp)) = shared_flow(c, a, b) else {
@@ -117,7 +113,7 @@ fn priority_ties(c: &Compiled<'_>, out: &mut Vec<Lint>) {
     }
 }
 
-fn baseline_shadowed(c: &Compiled<'_>, out: &mut Vec<Lint>) {
+fn baseline_shadowed(c: &Compiled, out: &mut Vec<Lint>) {
     let policies = &c.model().cluster_policies;
     for &p in c.tier_order().tier(Tier::Baseline) {
         let policy = &policies[p];
@@ -127,7 +123,7 @@ fn baseline_shadowed(c: &Compiled<'_>, out: &mut Vec<Lint>) {
         }
         for dir in DIRECTIONS {
             let rules = policy.rules(dir);
-            if rules.is_empty() || pods.iter().any(|&e| c.isolated_by(e, dir).is_empty()) {
+            if rules.is_empty() || pods.iter().any(|&e| c.isolating(e, dir).is_empty()) {
                 continue;
             }
             let names: Vec<String> = pods
@@ -175,7 +171,7 @@ impl Found {
 }
 
 /// `pass-to-nothing` and `admin-deny-overrides-networkpolicy`: both need the walk of every row.
-fn walk_lints(c: &Compiled<'_>, out: &mut Vec<Lint>) {
+fn walk_lints(c: &Compiled, out: &mut Vec<Lint>) {
     let policies = &c.model().cluster_policies;
     let n = c.endpoints().len();
     // (policy, direction, rule) → what was found.
@@ -188,7 +184,7 @@ fn walk_lints(c: &Compiled<'_>, out: &mut Vec<Lint>) {
                 if !c.endpoints()[e].is_pod() || !c.tiered_selects_any(e) {
                     continue;
                 }
-                let isolated = !c.isolated_by(e, dir).is_empty();
+                let isolated = !c.isolating(e, dir).is_empty();
                 let mut hits: Vec<(Tier, (usize, usize), Bits)> = Vec::new();
                 c.tier_walk(
                     e,

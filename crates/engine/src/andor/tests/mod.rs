@@ -61,14 +61,14 @@ spec:
 ";
 
 fn names(m: &Model, changes: &[FlowChange]) -> Vec<String> {
-    let c = compile(m);
+    let c = compile(m.clone());
     changes
         .iter()
         .map(|f| {
             format!(
                 "{} -> {}",
-                c.endpoints()[f.from].name,
-                c.endpoints()[f.to].name
+                c.endpoints()[f.from.index()].name,
+                c.endpoints()[f.to.index()].name
             )
         })
         .collect()

@@ -3,10 +3,79 @@
 
 use super::line::{words, Line, LineKind, LineSpan, SpanKind};
 use crate::explain::{
-    DecidingTier, SideExplanation, TieBreak, TierRuleMatch, TierWalk, TieredPolicyRef,
+    DecidingTier, Explanation, SideExplanation, TieBreak, TierRuleMatch, TierWalk, TieredPolicyRef,
+    Verdict,
 };
 use crate::model::{Action, ClusterPeer, ClusterPort, PeerKind, PortMatch, Tier};
 use crate::selector::describe_selector;
+
+/// The tier that decided a flow, with the short sentence a matrix cell shows for it, e.g.
+/// `decided by the Admin tier: ClusterNetworkPolicy/deny-x ingress rule 0 (Deny)`. The side
+/// that speaks is the denying one, or for an allowed flow the one decided by the highest tier.
+/// The sentence is empty when the model has no tiered policies; `None` for a flow that is not
+/// applicable.
+pub fn flow_tier(ex: &Explanation) -> Option<(DecidingTier, String)> {
+    if ex.verdict == Verdict::NotApplicable {
+        return None;
+    }
+    if ex.self_flow {
+        return Some((
+            DecidingTier::Default,
+            "a pod always reaches itself".to_string(),
+        ));
+    }
+    let sides: Vec<_> = ex.sides().collect();
+    let side = if ex.allowed() {
+        sides.iter().max_by_key(|s| rank(s.decided_by()))
+    } else {
+        sides.iter().find(|s| !s.allowed)
+    };
+    let Some(side) = side else {
+        return Some((
+            DecidingTier::Default,
+            "no policy governs this flow: allowed by default".to_string(),
+        ));
+    };
+    let tier = side.decided_by();
+    let dir = side.direction.as_str().to_lowercase();
+    let text = match (&side.tiers, tier) {
+        (Some(w), DecidingTier::Admin) => match &w.admin_rule {
+            Some(m) => format!("decided by the Admin tier: {}", short_rule(m)),
+            None => "decided by the Admin tier".to_string(),
+        },
+        (Some(w), DecidingTier::Baseline) => match &w.baseline_rule {
+            Some(m) => format!("decided by the Baseline tier: {}", short_rule(m)),
+            None => "decided by the Baseline tier".to_string(),
+        },
+        (Some(_), DecidingTier::NetworkPolicy) => {
+            format!("decided by NetworkPolicy ({dir} of {})", side.pod)
+        }
+        (Some(_), DecidingTier::Default) => "no tier decided: allowed by default".to_string(),
+        (None, _) => String::new(),
+    };
+    Some((tier, text))
+}
+
+/// The rank of a tier when it decides an allowed flow's sides: the higher speaks.
+fn rank(t: DecidingTier) -> u8 {
+    match t {
+        DecidingTier::Admin => 3,
+        DecidingTier::Baseline => 2,
+        DecidingTier::NetworkPolicy => 1,
+        DecidingTier::Default => 0,
+    }
+}
+
+/// A tiered rule in a few words, e.g. `ClusterNetworkPolicy/deny-x ingress rule 0 (Deny)`.
+fn short_rule(m: &TierRuleMatch) -> String {
+    format!(
+        "{} {} rule {} ({})",
+        m.policy.id,
+        m.direction.as_str().to_lowercase(),
+        m.rule,
+        m.action_word
+    )
+}
 
 /// The Admin tier's line of a side.
 pub(super) fn admin_lines(side: &SideExplanation, walk: &TierWalk, out: &mut Vec<Line>) {
