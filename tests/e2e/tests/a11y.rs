@@ -126,6 +126,31 @@ async fn wait_for(c: &Client, css: &str) -> Result<(), String> {
     .map(|_| ())
 }
 
+/// A toy cluster of 8 namespaces × 30 pods: a matrix large enough to render only a window.
+fn large_cluster() -> String {
+    let mut s = String::from("namespaces:\n");
+    for ns in 0..8 {
+        s += &format!("  n{ns}:\n    pods:\n");
+        for p in 0..30 {
+            s += &format!("      p{p:02}: app=p{p:02}\n");
+        }
+    }
+    s
+}
+
+/// Sets an editor's text as typing would.
+async fn set_editor(c: &Client, testid: &str, text: &str) -> Result<(), String> {
+    js(
+        c,
+        "const t = document.querySelector(`[data-testid=${arguments[0]}]`);
+         t.focus(); t.value = arguments[1];
+         t.dispatchEvent(new Event('input', { bubbles: true })); return true;",
+        vec![json!(testid), json!(text)],
+    )
+    .await
+    .map(|_| ())
+}
+
 /// Loads `url` with no saved work and waits for the app.
 async fn load(c: &Client, url: &str, ready: &str) -> Result<(), String> {
     c.goto(url).await.map_err(|e| format!("goto {url}: {e}"))?;
@@ -144,6 +169,24 @@ async fn open_view(c: &Client, base: &str, name: &str) -> Result<(), String> {
             load(c, base, &cell("app/frontend", "app/api")).await?;
             press(c, &cell("app/frontend", "app/api")).await?;
             wait_for(c, "[data-testid=explanation] .verdict").await
+        }
+        "graph" => {
+            load(c, base, playground).await?;
+            press(c, "[data-view=graph]").await?;
+            wait_for(c, "svg.graph .edge").await
+        }
+        "large-matrix" => {
+            load(c, base, playground).await?;
+            set_editor(c, "cluster-editor", &large_cluster()).await?;
+            wait_js(
+                c,
+                "the windowed matrix",
+                Duration::from_secs(90),
+                "return document.querySelector('[data-windowed=true] button[data-verdict]') !== null;",
+                vec![],
+            )
+            .await
+            .map(|_| ())
         }
         "andor" => {
             load(c, base, playground).await?;
@@ -184,6 +227,8 @@ async fn open_view(c: &Client, base: &str, name: &str) -> Result<(), String> {
 const VIEWS: &[&str] = &[
     "playground",
     "why",
+    "graph",
+    "large-matrix",
     "andor",
     "compare",
     "tutorial",
