@@ -31,6 +31,7 @@ pub mod compare;
 pub mod diffwidgets;
 pub mod editor;
 pub mod embed;
+pub mod grid;
 pub mod highlight;
 pub mod hooks;
 pub mod learn;
