@@ -121,11 +121,13 @@ ensure_node() {
 }
 
 # wasm-opt from the npm package binaryen (package.json at the root); Debian's and crates.io's
-# are too old for current wasm-bindgen output.
+# are too old for current wasm-bindgen output. The same install brings axe-core, which the
+# accessibility e2e test injects into the page.
 ensure_wasm_opt() {
-    if [ ! -x "$NETPOL_ROOT/node_modules/.bin/wasm-opt" ]; then
+    if [ ! -x "$NETPOL_ROOT/node_modules/.bin/wasm-opt" ] ||
+        [ ! -f "$NETPOL_ROOT/node_modules/axe-core/axe.min.js" ]; then
         ensure_node
-        step "npm install (binaryen: wasm-opt)"
+        step "npm install (binaryen: wasm-opt; axe-core)"
         if [ -f "$NETPOL_ROOT/package-lock.json" ]; then
             (cd "$NETPOL_ROOT" && npm ci --no-audit --no-fund)
         else

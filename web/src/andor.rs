@@ -20,7 +20,7 @@ fn segs(lines: &[Vec<Seg>]) -> Html {
         });
         html! { <div class="frag-line">{ for parts }{ "\n" }</div> }
     });
-    html! { <pre class="frag"><code>{ for lines }</code></pre> }
+    html! { <pre class="frag" tabindex="0"><code>{ for lines }</code></pre> }
 }
 
 #[derive(Properties, PartialEq)]

@@ -73,10 +73,10 @@ pub fn view(state: &State, vm: &ViewModel, hooks: &Hooks) -> Option<Html> {
         .map(|h| format!("height: {h}px"))
         .unwrap_or_default();
     html! {
-        <div class={classes!("app", "embed", (editors && right).then_some("two"))} {style} data-testid="embed">
+        <main class={classes!("app", "embed", (editors && right).then_some("two"))} {style} data-testid="embed">
             <style>{ highlight_css(vm.hover, &vm.policy_pods, &vm.policy_flows) }</style>
             <div class="embed-bar">
-                <span class="embed-brand">{ "netpol playground" }</span>
+                <h1 class="embed-brand">{ "netpol playground" }</h1>
                 if vm.error_count > 0 {
                     <span class="st-error">{ format!("{} error(s)", vm.error_count) }</span>
                 }
@@ -107,7 +107,7 @@ pub fn view(state: &State, vm: &ViewModel, hooks: &Hooks) -> Option<Html> {
                     </div>
                 }
             </div>
-        </div>
+        </main>
     }
     .into()
 }

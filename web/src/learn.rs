@@ -188,7 +188,7 @@ fn exercise(state: &State, hooks: &Hooks, i: usize) -> Html {
         <div class="exercise" data-testid="exercise-open" data-id={item.id.clone()}>
             <div class="learn-head">
                 <button type="button" class="btn btn-small" data-testid="exercise-back" onclick={cb(hooks, LearnEvent::BackToList)}
-                    aria-label="Back to the exercise list">{ "← All" }</button>
+                    aria-label="All exercises: back to the list">{ "← All" }</button>
                 <span class={classes!("badge", format!("lv-{level}"))}>{ level }</span>
                 <button type="button" class="btn btn-small" onclick={cb(hooks, LearnEvent::Close)} aria-label="Close the exercise">{ "✕" }</button>
             </div>

@@ -31,6 +31,7 @@ pub mod compare;
 pub mod diffwidgets;
 pub mod editor;
 pub mod embed;
+pub mod grid;
 pub mod highlight;
 pub mod hooks;
 pub mod learn;
@@ -433,6 +434,7 @@ impl Component for App {
         html! {
             <div class="app">
                 <style>{ css }</style>
+                <a class="skip-link" href="#result-view" data-testid="skip-to-result" onclick={Callback::from(skip_to_result)}>{ "Skip to the result" }</a>
                 <header class="top">
                     <div class="brand">
                         <span class="logo" aria-hidden="true">
@@ -476,7 +478,9 @@ impl Component for App {
                         <CodeEditor editor={Editor::Cluster} label="Cluster" hint="toy format or kubectl get -o yaml"
                             text={AttrValue::from(vm.cluster_text.clone())} diagnostics={diags_for(Editor::Cluster)}
                             highlight={hl_for(Editor::Cluster)} on_input={on_input_c} textarea_ref={self.hooks.cluster_ref.clone()} on_files={on_files_c} />
-                        <p id="editor-keys-hint" class="sr-only">{ "Tab inserts two spaces. Press Escape, then Tab, to move on." }</p>
+                        <p id="editor-keys-hint" class="editor-keys-hint" data-testid="editor-keys-hint">
+                            <kbd>{ "Tab" }</kbd>{ " inserts two spaces; " }<kbd>{ "Esc" }</kbd>{ " then " }<kbd>{ "Tab" }</kbd>{ " moves on." }
+                        </p>
                         <Diagnostics diagnostics={vm.diagnostics.clone()} {on_pick} lints={self.state.lints().to_vec()} />
                     </div>
                     <div class="right">
@@ -491,7 +495,7 @@ impl Component for App {
                                     { "Showing the last valid result — fix the errors to update." }
                                 </div>
                             }
-                            <div id="result-view" role="tabpanel" class={classes!("result-body", vm.stale.then_some("is-stale"))}>
+                            <div id="result-view" role="tabpanel" tabindex="-1" class={classes!("result-body", vm.stale.then_some("is-stale"))}>
                                 { result_view }
                             </div>
                             { legend }
@@ -506,16 +510,35 @@ impl Component for App {
                         </div>
                     </div>
                 </main>
-                <footer class="status" role="status">
+                <footer class="status">
                     <span data-testid="eval-time" class="eval-time" ref={self.time_ref.clone()}></span>
                     <span class="sep" aria-hidden="true">{ "·" }</span>
-                    <span>{ &vm.summary }</span>
-                    <span class="sep" aria-hidden="true">{ "·" }</span>
-                    <span class={classes!(if vm.error_count > 0 { "st-error" } else { "st-ok" })}>{ problems }</span>
+                    <span role="status">
+                        <span>{ &vm.summary }</span>
+                        <span class="sep" aria-hidden="true">{ "·" }</span>
+                        <span class={classes!(if vm.error_count > 0 { "st-error" } else { "st-ok" })}>{ problems }</span>
+                    </span>
                     <span class="spacer"></span>
                     <span class="muted">{ "Runs in your browser; nothing is sent anywhere." }</span>
                 </footer>
             </div>
         }
+    }
+}
+
+/// The skip link: focus the result (the matrix's one tab stop when it shows, else the result
+/// panel) without touching the URL's fragment, which holds share links.
+fn skip_to_result(e: MouseEvent) {
+    e.prevent_default();
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let target = doc
+        .query_selector(r#"#result-view button[tabindex="0"]"#)
+        .ok()
+        .flatten()
+        .or_else(|| doc.get_element_by_id("result-view"));
+    if let Some(el) = target.and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
+        let _ = el.focus();
     }
 }

@@ -225,7 +225,7 @@ pub fn why_panel(p: &WhyProps) -> Html {
     html! {
         <section class="panel why" ref={p.panel_ref.clone()} data-testid="explanation" aria-labelledby="why-title" aria-live="polite">
             <div class="panel-head"><h2 id="why-title">{ "Why?" }</h2></div>
-            <div class="panel-body">{ body }</div>
+            <div class="panel-body" tabindex="0" role="region" aria-label="Why? explanation">{ body }</div>
         </section>
     }
 }
@@ -289,7 +289,7 @@ pub fn policies_list(p: &PoliciesProps) -> Html {
     html! {
         <section class="panel policies" aria-labelledby="policies-title">
             <div class="panel-head"><h2 id="policies-title">{ "Policies" }</h2><span class="hint">{ "click one to highlight what it selects and allows" }</span></div>
-            <div class="panel-body">
+            <div class="panel-body" tabindex="0" role="region" aria-label="Policies list">
                 if p.policies.is_empty() {
                     <p class="muted">{ "No NetworkPolicy yet: every flow is allowed." }</p>
                 } else {

@@ -4,11 +4,16 @@
 
 use std::rc::Rc;
 
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::prelude::*;
 
-use crate::app::{tier_mark, tier_value, GraphVm, HeaderVm, Mark, MatrixVm, NODE_R};
+use crate::app::{
+    around, body_lines, grid_key, line_of_row, move_focus, tier_mark, tier_value, windowed,
+    BodyLine, GraphVm, HeaderVm, Mark, MatrixVm, NODE_R,
+};
+use crate::grid::{attr_usize, focus_cell, measure, Geom, Win, COL_PX, ROW_PX};
 
 /// A flow picked in a view: `(from, to)` endpoint names.
 pub type Pick = (String, String);
@@ -39,10 +44,100 @@ pub fn mark_class(m: Mark) -> &'static str {
     }
 }
 
+/// The flow matrix: a grid with one tab stop (the arrow keys, Home/End and PageUp/PageDown move
+/// between cells; Enter or Space explains the focused flow). Past [`crate::app::WINDOW_FROM`] endpoints it
+/// renders only the cells in view, with spacers standing for the rest and sticky headers.
 #[function_component(MatrixView)]
 pub fn matrix_view(p: &MatrixProps) -> Html {
     let vm = &p.vm;
     let n = vm.headers.len();
+    let big = windowed(n);
+    let lines = body_lines(&vm.groups);
+    let window = use_state_eq(|| Win {
+        rows: 0..40,
+        cols: 0..30,
+    });
+    let active = use_state_eq(|| vm.selected.unwrap_or((0, 0)));
+    let pending = use_mut_ref(|| None::<(usize, usize)>);
+    let geom = use_mut_ref(|| Geom {
+        lines: 0,
+        n: 0,
+        win: Win {
+            rows: 0..0,
+            cols: 0..0,
+        },
+        pitch: (COL_PX, ROW_PX),
+        page: 10,
+    });
+    let table_ref = use_node_ref();
+    let win = if big {
+        Win {
+            rows: window.rows.start.min(lines.len())..window.rows.end.min(lines.len()),
+            cols: window.cols.start.min(n)..window.cols.end.min(n),
+        }
+    } else {
+        Win {
+            rows: 0..lines.len(),
+            cols: 0..n,
+        }
+    };
+    {
+        let mut g = geom.borrow_mut();
+        g.lines = lines.len();
+        g.n = n;
+        g.win = win.clone();
+    }
+    let (col_px, row_px) = geom.borrow().pitch;
+    // After every render: focus the cell a key moved to, and fit the window to the view.
+    {
+        let (table_ref, pending, geom, window) = (
+            table_ref.clone(),
+            pending.clone(),
+            geom.clone(),
+            window.setter(),
+        );
+        use_effect(move || {
+            if let Some(table) = table_ref.cast::<Element>() {
+                if let Some(to) = pending.borrow_mut().take() {
+                    focus_cell(&table, to);
+                }
+                if big {
+                    if let Some(w) = measure(&table, &mut geom.borrow_mut()) {
+                        window.set(w);
+                    }
+                }
+            }
+        });
+    }
+    // While the matrix is windowed: refit the window whenever anything scrolls or resizes.
+    {
+        let (table_ref, geom, window) = (table_ref.clone(), geom.clone(), window.setter());
+        use_effect_with(big, move |&big| {
+            let listen = big.then(|| {
+                let refit = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+                    if let Some(table) = table_ref.cast::<Element>() {
+                        if let Some(w) = measure(&table, &mut geom.borrow_mut()) {
+                            window.set(w);
+                        }
+                    }
+                });
+                let w = web_sys::window();
+                if let Some(w) = &w {
+                    let f = refit.as_ref().unchecked_ref();
+                    let _ = w.add_event_listener_with_callback_and_bool("scroll", f, true);
+                    let _ = w.add_event_listener_with_callback("resize", f);
+                }
+                (w, refit)
+            });
+            move || {
+                if let Some((Some(w), refit)) = listen {
+                    let f = refit.as_ref().unchecked_ref();
+                    let _ = w.remove_event_listener_with_callback_and_bool("scroll", f, true);
+                    let _ = w.remove_event_listener_with_callback("resize", f);
+                }
+            }
+        });
+    }
     let onclick = {
         let cb = p.on_select.clone();
         Callback::from(move |e: MouseEvent| {
@@ -53,6 +148,42 @@ pub fn matrix_view(p: &MatrixProps) -> Html {
                     cb.emit((f, t));
                 }
             }
+        })
+    };
+    let onkeydown = {
+        let (table_ref, pending, geom, window) = (
+            table_ref.clone(),
+            pending.clone(),
+            geom.clone(),
+            window.setter(),
+        );
+        let lines = lines.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(td) = closest(&e, "td[data-r][data-c]") else {
+                return;
+            };
+            let (Some(r), Some(c)) = (attr_usize(&td, "data-r"), attr_usize(&td, "data-c")) else {
+                return;
+            };
+            let Some(key) = grid_key(&e.key(), e.ctrl_key() || e.meta_key()) else {
+                return;
+            };
+            e.prevent_default();
+            let Some(table) = table_ref.cast::<Element>() else {
+                return;
+            };
+            let to = move_focus((r, c), key, n, geom.borrow().page);
+            if focus_cell(&table, to) {
+                return;
+            }
+            // Out of the window: render a window around the cell, focus it after the render.
+            *pending.borrow_mut() = Some(to);
+            let g = geom.borrow();
+            let line = line_of_row(&lines, to.0).unwrap_or(0);
+            window.set(Win {
+                rows: around(line, g.win.rows.len().max(1), g.lines),
+                cols: around(to.1, g.win.cols.len().max(1), g.n),
+            });
         })
     };
     let hover_in = {
@@ -67,7 +198,17 @@ pub fn matrix_view(p: &MatrixProps) -> Html {
         let f = hover_in.clone();
         Callback::from(move |e: MouseEvent| f(&e))
     };
-    let onfocusin = Callback::from(move |e: FocusEvent| hover_in(&e));
+    let onfocusin = {
+        let active = active.clone();
+        Callback::from(move |e: FocusEvent| {
+            hover_in(&e);
+            if let Some(td) = closest(&e, "td[data-r][data-c]") {
+                if let (Some(r), Some(c)) = (attr_usize(&td, "data-r"), attr_usize(&td, "data-c")) {
+                    active.set((r, c));
+                }
+            }
+        })
+    };
     let onmouseleave = {
         let cb = p.on_hover.clone();
         Callback::from(move |_: MouseEvent| cb.emit(None))
@@ -85,6 +226,24 @@ pub fn matrix_view(p: &MatrixProps) -> Html {
         }
         v
     };
+    // The one tab stop: the active cell when it is rendered, else the first cell rendered.
+    let active_cell = (
+        active.0.min(n.saturating_sub(1)),
+        active.1.min(n.saturating_sub(1)),
+    );
+    let active_shown = line_of_row(&lines, active_cell.0).is_some_and(|l| win.rows.contains(&l))
+        && win.cols.contains(&active_cell.1);
+    let tab_cell = if active_shown {
+        Some(active_cell)
+    } else {
+        lines[win.rows.clone()]
+            .iter()
+            .find_map(|l| match l {
+                BodyLine::Row(r) => Some(*r),
+                BodyLine::Group(_) => None,
+            })
+            .map(|r| (r, win.cols.start))
+    };
     let iso = |ingress: bool, egress: bool| {
         html! {
             <>
@@ -93,84 +252,135 @@ pub fn matrix_view(p: &MatrixProps) -> Html {
             </>
         }
     };
+    // Spacers stand for the columns left and right of the window (windowed matrices only).
+    let spacer = |cols: usize, head: bool| -> Html {
+        if !big {
+            return html! {};
+        }
+        let style = format!("width: {0}px; min-width: {0}px", cols as f64 * col_px);
+        if head {
+            html! { <th class="spacer" aria-hidden="true" {style}></th> }
+        } else {
+            html! { <td class="spacer" aria-hidden="true" {style}></td> }
+        }
+    };
+    let (left_cols, right_cols) = (win.cols.start, n - win.cols.end);
+    let row_index = |i: usize| big.then(|| (i + 3).to_string());
+    let col_index = |c: usize| big.then(|| (c + 2).to_string());
     // Short names (the e2e model's a, b, c) read better upright; longer ones are rotated.
     let rotate = vm.headers.iter().any(|h| h.short.chars().count() > 3);
-    let col_heads = vm.headers.iter().enumerate().map(|(i, h)| {
+    let col_heads = win.cols.clone().map(|i| {
+        let h = &vm.headers[i];
         html! {
-            <th scope="col" class={classes!("col-head", group_start[i].then_some("gs"), h.external.then_some("ext"))}
-                data-c={i.to_string()} data-ep={h.name.clone()} data-kind={h.kind} title={head_title(h)} tabindex="0"
-                aria-label={format!("to {}", head_name(h))}>
+            <th scope="col" role="columnheader" class={classes!("col-head", group_start[i].then_some("gs"), h.external.then_some("ext"))}
+                data-c={i.to_string()} data-ep={h.name.clone()} data-kind={h.kind} title={head_title(h)}
+                aria-colindex={col_index(i)} aria-label={format!("to {}", head_name(h))}>
                 <span class={if rotate { "vert" } else { "horiz" }}>{ &h.short }{ kind_badge(h) }</span>
                 { iso(h.ingress_isolated, h.egress_isolated) }
             </th>
         }
     });
-    let rows = vm.groups.iter().map(|g| {
-        let ns_row = html! {
-            <tr class="ns-row">
-                <th scope="rowgroup" colspan={(n + 1).to_string()} class={classes!(g.external.then_some("ext"))}>
-                    <span class="ns-label">{ if g.external { g.label.clone() } else { format!("namespace {}", g.label) } }</span>
-                </th>
-            </tr>
+    let span = 1 + win.cols.len() + if big { 2 } else { 0 };
+    let rows = lines[win.rows.clone()].iter().enumerate().map(|(k, line)| {
+        let li = win.rows.start + k;
+        let r = match *line {
+            BodyLine::Group(gi) => {
+                let g = &vm.groups[gi];
+                return html! {
+                    <tr class="ns-row" role="row" aria-rowindex={row_index(li)}>
+                        <th scope="rowgroup" role="rowheader" colspan={span.to_string()} class={classes!(g.external.then_some("ext"))} aria-colindex={col_index(0).map(|_| "1".to_string())}>
+                            <span class="ns-label">{ if g.external { g.label.clone() } else { format!("namespace {}", g.label) } }</span>
+                        </th>
+                    </tr>
+                };
+            }
+            BodyLine::Row(r) => r,
         };
-        let body = (g.start..g.start + g.len).map(|r| {
-            let h = &vm.headers[r];
-            let cells = (0..n).map(|c| {
-                let cell = &vm.cells[r][c];
-                let sel = vm.selected == Some((r, c));
-                html! {
-                    <td data-r={r.to_string()} data-c={c.to_string()} class={classes!(group_start[c].then_some("gs"))}>
-                        <button type="button"
-                            class={classes!("cell", mark_class(cell.mark), sel.then_some("selected"), (r == c).then_some("self"))}
-                            data-from={h.name.clone()} data-to={vm.headers[c].name.clone()}
-                            data-verdict={cell.mark.verdict()}
-                            data-tier={cell.tier.as_ref().map(|t| tier_value(t.tier))}
-                            aria-label={cell.title.clone()} title={cell.title.clone()}
-                            aria-pressed={if sel { "true" } else { "false" }}>
-                            { cell.mark.symbol() }
-                            if let Some(m) = cell.tier.as_ref().and_then(|t| tier_mark(t.tier)) {
-                                <span class={classes!("tier-mark", format!("tm-{}", m.to_lowercase()))} aria-hidden="true">{ m }</span>
-                            }
-                        </button>
-                    </td>
-                }
-            });
+        let h = &vm.headers[r];
+        let cells = win.cols.clone().map(|c| {
+            let cell = &vm.cells[r][c];
+            let sel = vm.selected == Some((r, c));
+            let tab = if tab_cell == Some((r, c)) { "0" } else { "-1" };
             html! {
-                <tr>
-                    <th scope="row" class={classes!("row-head", h.external.then_some("ext"))} data-r={r.to_string()}
-                        data-ep={h.name.clone()} data-kind={h.kind} title={head_title(h)} tabindex="0"
-                        aria-label={format!("from {}", head_name(h))}>
-                        <span class="rh-name">{ &h.short }</span>{ kind_badge(h) }
-                        { iso(h.ingress_isolated, h.egress_isolated) }
-                    </th>
-                    { for cells }
-                </tr>
+                <td role="gridcell" data-r={r.to_string()} data-c={c.to_string()} class={classes!(group_start[c].then_some("gs"))} aria-colindex={col_index(c)}>
+                    <button type="button" tabindex={tab}
+                        class={classes!("cell", mark_class(cell.mark), sel.then_some("selected"), (r == c).then_some("self"))}
+                        data-from={h.name.clone()} data-to={vm.headers[c].name.clone()}
+                        data-verdict={cell.mark.verdict()}
+                        data-tier={cell.tier.as_ref().map(|t| tier_value(t.tier))}
+                        aria-label={cell.title.clone()} title={cell.title.clone()}
+                        aria-pressed={if sel { "true" } else { "false" }}>
+                        { cell.mark.symbol() }
+                        if let Some(m) = cell.tier.as_ref().and_then(|t| tier_mark(t.tier)) {
+                            <span class={classes!("tier-mark", format!("tm-{}", m.to_lowercase()))} aria-hidden="true">{ m }</span>
+                        }
+                    </button>
+                </td>
             }
         });
-        html! { <>{ ns_row }{ for body }</> }
-    });
-    let col_groups = vm.groups.iter().map(|g| {
         html! {
-            <th scope="colgroup" colspan={g.len.to_string()} class={classes!("ns-col", "gs", g.external.then_some("ext"))}>
-                <span>{ &g.label }</span>
-            </th>
+            <tr class="m-row" role="row" data-line={li.to_string()} aria-rowindex={row_index(li)}>
+                <th scope="row" role="rowheader" class={classes!("row-head", h.external.then_some("ext"))} data-r={r.to_string()}
+                    data-ep={h.name.clone()} data-kind={h.kind} title={head_title(h)}
+                    aria-colindex={col_index(0).map(|_| "1".to_string())} aria-label={format!("from {}", head_name(h))}>
+                    <span class="rh-name">{ &h.short }</span>{ kind_badge(h) }
+                    { iso(h.ingress_isolated, h.egress_isolated) }
+                </th>
+                { spacer(left_cols, false) }
+                { for cells }
+                { spacer(right_cols, false) }
+            </tr>
         }
     });
+    let col_groups = vm.groups.iter().filter_map(|g| {
+        let start = g.start.max(win.cols.start);
+        let end = (g.start + g.len).min(win.cols.end);
+        (start < end).then(|| {
+            html! {
+                <th scope="colgroup" role="columnheader" colspan={(end - start).to_string()} aria-colindex={col_index(start)}
+                    class={classes!("ns-col", (start == g.start).then_some("gs"), g.external.then_some("ext"))}>
+                    <span>{ &g.label }</span>
+                </th>
+            }
+        })
+    });
+    let spacer_row = |lines: usize| {
+        (big && lines > 0).then(|| {
+            let style = format!("height: {}px", lines as f64 * row_px);
+            html! { <tr class="spacer" aria-hidden="true" {style}><td colspan={span.to_string()}></td></tr> }
+        })
+    };
+    let caption = format!(
+        "Flows on {}: rows are sources, columns destinations; arrow keys move between cells, Enter explains one",
+        vm.port_label
+    );
     html! {
-        <div class="matrix-wrap">
-            <table class="matrix" {onclick} {onmouseover} {onmouseleave} {onfocusin} {onfocusout}>
-                <caption class="sr-only">{ format!("Flows on {}: rows are sources, columns destinations", vm.port_label) }</caption>
+        <div class={classes!("matrix-wrap", big.then_some("windowed"))} data-testid="matrix" data-windowed={big.then_some("true")}>
+            <table class={classes!("matrix", big.then_some("windowed"))} role="grid" ref={table_ref}
+                aria-rowcount={big.then(|| (lines.len() + 2).to_string())} aria-colcount={big.then(|| (n + 1).to_string())}
+                {onclick} {onkeydown} {onmouseover} {onmouseleave} {onfocusin} {onfocusout}>
+                <caption class="sr-only">{ caption }</caption>
                 <thead>
-                    <tr>
-                        <th class="corner" rowspan="2" scope="col">
+                    <tr role="row" aria-rowindex={row_index(0).map(|_| "1".to_string())}>
+                        <th class="corner" rowspan="2" scope="col" role="columnheader" aria-colindex={col_index(0).map(|_| "1".to_string())}>
                             <span class="corner-to">{ "to →" }</span>
                             <span class="corner-from">{ "from ↓" }</span>
                         </th>
+                        { spacer(left_cols, true) }
                         { for col_groups }
+                        { spacer(right_cols, true) }
                     </tr>
-                    <tr>{ for col_heads }</tr>
+                    <tr role="row" aria-rowindex={row_index(0).map(|_| "2".to_string())}>
+                        { spacer(left_cols, true) }
+                        { for col_heads }
+                        { spacer(right_cols, true) }
+                    </tr>
                 </thead>
-                <tbody>{ for rows }</tbody>
+                <tbody>
+                    { for spacer_row(win.rows.start) }
+                    { for rows }
+                    { for spacer_row(lines.len() - win.rows.end) }
+                </tbody>
             </table>
         </div>
     }

@@ -9,7 +9,8 @@
 //! - `text` — YAML line ranges, UTF-16 positions, inline markup;
 //! - `evaluation` — the two texts through the engine into an owned [`Evaluation`];
 //! - `files` — files dropped onto an editor, joined into one text;
-//! - `matrix`, `graph` — the matrix and graph view models;
+//! - `matrix`, `graph` — the matrix and graph view models; `grid` — the matrix as a keyboard grid
+//!   and the window a large matrix renders;
 //! - `diff` — the state of the AND vs OR and Compare tabs and the lints (caches, undo);
 //! - `learn` — the tutorial and exercise state machine and the learner's progress;
 //! - `state` — [`State`] and the operations several events share;
@@ -24,6 +25,7 @@ mod diff_view;
 mod evaluation;
 mod files;
 mod graph;
+mod grid;
 mod learn;
 mod matrix;
 pub mod share;
@@ -47,6 +49,10 @@ pub use evaluation::{
 };
 pub use files::{is_manifest_name, join_files};
 pub use graph::{BoxVm, EdgeVm, GraphVm, NodeVm, NODE_R};
+pub use grid::{
+    around, body_lines, covering, grid_key, keep_or_widen, line_of_row, move_focus, windowed,
+    BodyLine, GridKey, OVERSCAN, WINDOW_FROM,
+};
 pub use learn::{
     ExerciseItem, Learn, LearnData, LearnEvent, Menu, Progress, Solution, StepItem, PROGRESS_KEY,
 };
