@@ -58,5 +58,5 @@ pub use startup::{start, Startup};
 pub use state::{EmbedParams, FlowSel, LineRange, Panel, Saved, State, View, STORAGE_KEY};
 pub use text::{block_lines, document_lines, inline_markup, utf16_offset, Inline};
 pub use update::{update, Effect, Event};
-pub use view::{lint_diags, view_model, DiagVm, PolicyVm, PortOption, ViewModel};
+pub use view::{lint_diags, view_model, DiagVm, PolicyVm, PortOption, ViewModel, EXERCISE_OPTION};
 pub use why::{is_tier_line, line_kind_value, ExplanationVm, LineVm, LinkVm, SideVm, Tick};

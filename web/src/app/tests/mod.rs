@@ -4,6 +4,7 @@
 
 mod diff;
 mod effects;
+mod exercise;
 mod learn;
 mod manifests;
 mod playground;
