@@ -71,8 +71,7 @@ pub fn render_inlines(v: &[Inline]) -> Html {
             }
             html! { <>{ for out }</> }
         }
-        Inline::Code(c) => html! { <code>{ c }</code> },
-        Inline::Bold(b) => html! { <strong>{ b }</strong> },
+        other => crate::markdown::inline_node(other),
     });
     html! { <>{ for parts }</> }
 }
