@@ -145,7 +145,7 @@ pub fn inline_markup(s: &str) -> Vec<Inline> {
     let mut out = Vec::new();
     let mut text = String::new();
     let mut rest = s;
-    let mut push = |out: &mut Vec<Inline>, text: &mut String, item: Inline| {
+    let push = |out: &mut Vec<Inline>, text: &mut String, item: Inline| {
         if !text.is_empty() {
             out.push(Inline::Text(std::mem::take(text)));
         }
