@@ -219,7 +219,7 @@ fn flow_tier(
             text: String::new(),
         });
     };
-    explained_tier(&c.explain(from, to, pp))
+    explained_tier(&c.explain(ev.engine_index(from), ev.engine_index(to), pp))
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -439,7 +439,7 @@ pub fn policy_flows(ev: &Evaluation, policy: usize, choice: PortChoice) -> Vec<(
                     if ev.cell(from, to, pp) != Cell::Allowed {
                         return false;
                     }
-                    let ex = c.explain(from, to, pp);
+                    let ex = c.explain(ev.engine_index(from), ev.engine_index(to), pp);
                     let hit = [&ex.egress, &ex.ingress]
                         .into_iter()
                         .flatten()
@@ -485,7 +485,7 @@ fn tiered_policy_flows(
                     if ev.cell(from, to, pp) != Cell::Allowed {
                         return false;
                     }
-                    let ex = c.explain(from, to, pp);
+                    let ex = c.explain(ev.engine_index(from), ev.engine_index(to), pp);
                     let side = match dir {
                         PolicyType::Egress => ex.egress.as_ref(),
                         PolicyType::Ingress => ex.ingress.as_ref(),

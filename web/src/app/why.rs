@@ -278,7 +278,7 @@ pub fn explanation_vm(
         }
     };
     let c = compile(&ev.model);
-    let ex = c.explain(from, to, pp);
+    let ex = c.explain(ev.engine_index(from), ev.engine_index(to), pp);
     let verdict = match ex.verdict {
         Verdict::Allowed => Mark::Allow,
         Verdict::Denied => Mark::Deny,

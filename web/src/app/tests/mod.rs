@@ -7,6 +7,7 @@ mod effects;
 mod exercise;
 mod learn;
 mod manifests;
+mod order;
 mod playground;
 mod tiered;
 mod why;
