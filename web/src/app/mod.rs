@@ -46,7 +46,7 @@ pub use evaluation::{
     evaluate, evaluate_with, Editor, Evaluation, Group, PortChoice, CLUSTER, POLICIES,
 };
 pub use files::{is_manifest_name, join_files};
-pub use graph::{BoxVm, EdgeVm, GraphVm, NodeVm, NODE_R};
+pub use graph::{BoxVm, EdgeVm, GraphVm, NodeVm, MAX_POD_GRAPH, NODE_R};
 pub use learn::{
     ExerciseItem, Learn, LearnData, LearnEvent, Menu, Progress, Solution, StepItem, PROGRESS_KEY,
 };

@@ -1,8 +1,9 @@
 //! Natural order of endpoint names (issue 14): `p-0-2` before `p-0-10` in the matrix, the graph
-//! and the policies list, while every verdict stays the engine's.
+//! and the policies list, while every verdict stays the engine's; and the namespace-level graph
+//! past `MAX_POD_GRAPH` endpoints.
 
 use super::{run, state, verdict};
-use crate::app::{update, view_model, Editor, Event, View};
+use crate::app::{update, view_model, Editor, Event, View, MAX_POD_GRAPH};
 use netpol_engine::{compile, parse, Input, PortProto};
 
 const CLUSTER: &str = "\
@@ -104,4 +105,83 @@ fn endpoints_are_listed_in_natural_order_and_keep_their_verdicts() {
     let g = view_model(&s).graph.expect("a graph");
     let nodes: Vec<&str> = g.nodes.iter().map(|n| n.name.as_str()).collect();
     assert_eq!(nodes, natural);
+}
+
+/// `pods` pods `p-0` … in each of the namespaces `web`, `db`, `batch`.
+fn big_cluster(pods: usize) -> String {
+    let mut s = String::from("namespaces:\n");
+    for ns in ["web", "db", "batch"] {
+        s.push_str(&format!("  {ns}:\n    pods:\n"));
+        for i in 0..pods {
+            s.push_str(&format!("      p-{i}: app={ns}\n"));
+        }
+    }
+    s
+}
+
+/// The namespace `db` accepts only the namespace `web`.
+const DB_FROM_WEB: &str = "\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: from-web, namespace: db}
+spec:
+  podSelector: {}
+  ingress:
+  - from:
+    - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: web}}
+";
+
+fn graph_of(cluster: String) -> crate::app::GraphVm {
+    let mut s = state();
+    run(
+        &mut s,
+        [
+            Event::Edit(Editor::Cluster, cluster),
+            Event::Edit(Editor::Policies, DB_FROM_WEB.into()),
+            Event::SelectPort("80/TCP".into()),
+            Event::SelectView(View::Graph),
+        ],
+    );
+    let g = view_model(&s).graph.expect("a graph");
+    (*g).clone()
+}
+
+#[test]
+fn past_thirty_endpoints_the_graph_shows_namespaces_with_counts() {
+    // 30 endpoints: still one node per pod.
+    let small = graph_of(big_cluster(10));
+    assert_eq!(MAX_POD_GRAPH, 30);
+    assert_eq!((small.nodes.len(), small.summary.is_none()), (30, true));
+
+    // 36: one node per namespace, in natural order (`batch`, `db`, `web`).
+    let g = graph_of(big_cluster(12));
+    assert!(g.summary.is_some());
+    let nodes: Vec<&str> = g.nodes.iter().map(|n| n.short.as_str()).collect();
+    assert_eq!(nodes, ["batch · 12 pods", "db · 12 pods", "web · 12 pods"]);
+    let name = |i: usize| {
+        g.nodes
+            .iter()
+            .find(|n| n.index == i)
+            .map(|n| n.name.as_str())
+    };
+    let edge = |from: &str, to: &str| {
+        g.edges
+            .iter()
+            .find(|e| name(e.from) == Some(from) && name(e.to) == Some(to))
+    };
+    // Into db only from web, every one of the 144 flows; batch → db has no arrow.
+    let web_db = edge("web", "db").expect("web → db");
+    assert!(
+        web_db
+            .title
+            .starts_with("namespace web → namespace db: 144 of 144 flows allowed"),
+        "{}",
+        web_db.title
+    );
+    assert!(!web_db.partial);
+    assert_eq!(web_db.flow, ("web/p-0".to_string(), "db/p-0".to_string()));
+    assert!(edge("batch", "db").is_none());
+    assert!(edge("db", "batch").is_some(), "db's egress is not isolated");
+    // The nodes are numbered after the endpoints: endpoint highlights never pick one.
+    assert!(g.nodes.iter().all(|n| n.index >= 36));
 }
