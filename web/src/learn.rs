@@ -240,7 +240,8 @@ fn check_work(state: &State, hooks: &Hooks) -> Html {
     }
     html! {
         <div class="check-work">
-            <button type="button" class="btn" data-testid="check-work" onclick={cb(hooks, LearnEvent::ShowLints(true))}
+            <button type="button" class="btn" data-testid="check-work" data-hidden-lints={state.hidden_lints().to_string()}
+                onclick={cb(hooks, LearnEvent::ShowLints(true))}
                 title="Show what the linter says about your policies (it may name the mistake and its fix)">{ "Check my work" }</button>
             <span class="muted small">{ "The linter's hints stay hidden until you ask." }</span>
         </div>

@@ -129,3 +129,76 @@ fn reason(dir: PolicyType, r: &MissReason) -> String {
         _ => super::miss_reason(dir, r),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::explain::{PolicyRef, SelectorMismatch, UnmetRequirement};
+    use crate::model::{LabelSelector, Span};
+
+    fn text(parts: &[ShortPart]) -> String {
+        parts
+            .iter()
+            .map(|p| {
+                if p.key {
+                    format!("[{}]", p.text)
+                } else {
+                    p.text.clone()
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_miss_names_its_first_reason_as_the_key() {
+        let app = |v: &str| SelectorMismatch {
+            requirement: UnmetRequirement::MatchLabels {
+                key: "app".into(),
+                value: "web".into(),
+            },
+            has: Some(v.to_string()),
+        };
+        let peer = |index, why| MissReason::Peer {
+            index,
+            span: Span::default(),
+            why,
+        };
+        let miss = RuleMiss {
+            policy: PolicyRef {
+                id: "x/db".into(),
+                index: 0,
+                span: Span::default(),
+            },
+            direction: PolicyType::Ingress,
+            rule: 1,
+            rule_span: Span::default(),
+            reasons: vec![
+                peer(
+                    0,
+                    PeerMiss::PodSelector {
+                        selector: LabelSelector::default(),
+                        endpoint: "x/batch".into(),
+                        mismatch: app("batch"),
+                        with_namespace_selector: false,
+                    },
+                ),
+                peer(
+                    1,
+                    PeerMiss::NamespaceSelector {
+                        selector: LabelSelector::default(),
+                        namespace: "x".into(),
+                        mismatch: app("db"),
+                    },
+                ),
+            ],
+        };
+        assert_eq!(
+            text(&rule_miss(&miss)),
+            "x/db ingress[1] missed because [from[0] requires app=web, has app=batch] (+1 more)"
+        );
+        assert_eq!(
+            reason(PolicyType::Egress, &miss.reasons[1]),
+            "to[1]: namespace x requires app=web, has app=db"
+        );
+    }
+}
