@@ -425,13 +425,21 @@ async fn screenshots(c: &Client, base: &str, mode: &str) -> Result<(), String> {
         vec![],
     )
     .await?;
+    screenshot(c, &target_dir().join(format!("e2e-why-1280-{mode}.png"))).await?;
+    // The whole panel, with one side's Full detail open, on a taller window.
+    set_viewport(c, 1280, 1500).await?;
     js(
         c,
-        "document.querySelector('[data-testid=explanation]').scrollIntoView(); return true;",
+        "document.querySelector('[data-testid=explanation] [data-testid=why-full-detail]').open = true; return true;",
         vec![],
     )
     .await?;
-    screenshot(c, &target_dir().join(format!("e2e-why-1280-{mode}.png"))).await?;
+    screenshot(
+        c,
+        &target_dir().join(format!("e2e-why-1280-tall-{mode}.png")),
+    )
+    .await?;
+    set_viewport(c, 1280, 800).await?;
     click(c, "[data-testid=learn-tutorial]").await?;
     wait_js(
         c,
