@@ -200,6 +200,7 @@ fn exercise(state: &State, hooks: &Hooks, i: usize) -> Html {
             }
             <ul class="goals" data-testid="goals">{ for goal_items }</ul>
             <ul class="hints">{ for hints }</ul>
+            { check_work(state, hooks) }
             <div class="ex-actions">
                 if let Some(label) = l.hint_label() {
                     <button type="button" class="btn" data-testid="show-hint" onclick={cb(hooks, LearnEvent::Hint)}>{ label }</button>
@@ -207,7 +208,42 @@ fn exercise(state: &State, hooks: &Hooks, i: usize) -> Html {
                 { solution }
                 <button type="button" class="btn" data-testid="restart-exercise" onclick={cb(hooks, LearnEvent::RestartExercise)}
                     title="Load the starting policies again">{ "Start over" }</button>
+                if l.before_reset.is_some() {
+                    <button type="button" class="btn" data-testid="undo-reset" onclick={cb(hooks, LearnEvent::UndoReset)}
+                        title="Put back the texts you had before the reset">{ "↶ Undo reset" }</button>
+                }
+                <button type="button" class="btn" data-testid="leave-exercise" onclick={cb(hooks, LearnEvent::BackToList)}
+                    title="Leave this exercise; the editors keep their text">{ "Leave exercise" }</button>
             </div>
+        </div>
+    }
+}
+
+/// "Check my work": the teaching lints are hidden in an exercise (they name the mistake and
+/// its fix) until the learner asks; then they show under the editors, and can be hidden again.
+fn check_work(state: &State, hooks: &Hooks) -> Html {
+    let l = &state.learn;
+    if l.lints_shown {
+        let n = state.lints().len();
+        let note = match n {
+            0 => "The linter finds nothing to say about these policies.".to_string(),
+            1 => "1 lint hint is shown with the problems under the editors.".to_string(),
+            n => format!("{n} lint hints are shown with the problems under the editors."),
+        };
+        return html! {
+            <div class="check-work" data-testid="check-work-result" role="status">
+                <span>{ note }</span>
+                <button type="button" class="btn btn-small" data-testid="hide-lints"
+                    onclick={cb(hooks, LearnEvent::ShowLints(false))}>{ "Hide them" }</button>
+            </div>
+        };
+    }
+    html! {
+        <div class="check-work">
+            <button type="button" class="btn" data-testid="check-work" data-hidden-lints={state.hidden_lints().to_string()}
+                onclick={cb(hooks, LearnEvent::ShowLints(true))}
+                title="Show what the linter says about your policies (it may name the mistake and its fix)">{ "Check my work" }</button>
+            <span class="muted small">{ "The linter's hints stay hidden until you ask." }</span>
         </div>
     }
 }

@@ -448,8 +448,13 @@ impl Component for App {
                             <span class="ctl-label">{ "Example" }</span>
                             <select data-testid="examples" aria-label="Example scenario" onchange={on_example}>{ for examples }</select>
                         </label>
-                        <button type="button" class="btn" onclick={on_reset} disabled={!vm.modified}
-                            title="Throw away your edits and reload the example" aria-label="Reset to example" data-testid="reset"><span class="wide-only">{ "Reset to example" }</span><span class="narrow-only" aria-hidden="true">{ "↺ Reset" }</span></button>
+                        if self.state.learn.exercise.is_some() {
+                            <button type="button" class="btn" onclick={on_reset} disabled={!vm.modified}
+                                title="Throw away your edits and load the exercise's starting texts (undoable)" aria-label="Reset the exercise" data-testid="reset"><span class="wide-only">{ "Reset exercise" }</span><span class="narrow-only" aria-hidden="true">{ "↺ Reset" }</span></button>
+                        } else {
+                            <button type="button" class="btn" onclick={on_reset} disabled={!vm.modified}
+                                title="Throw away your edits and reload the example" aria-label="Reset to example" data-testid="reset"><span class="wide-only">{ "Reset to example" }</span><span class="narrow-only" aria-hidden="true">{ "↺ Reset" }</span></button>
+                        }
                         <label class="ctl">
                             <span class="ctl-label">{ "Port" }</span>
                             <select data-testid="port-picker" aria-label="Port and protocol" onchange={on_port}>{ for ports }</select>

@@ -71,8 +71,7 @@ pub fn render_inlines(v: &[Inline]) -> Html {
             }
             html! { <>{ for out }</> }
         }
-        Inline::Code(c) => html! { <code>{ c }</code> },
-        Inline::Bold(b) => html! { <strong>{ b }</strong> },
+        other => crate::markdown::inline_node(other),
     });
     html! { <>{ for parts }</> }
 }
@@ -104,17 +103,25 @@ fn link_button(l: &LinkVm, cb: &Callback<LinkVm>) -> Html {
     }
 }
 
-/// One line of a side: its ✓/✗ mark, the sentence (strong when it decides the side) and its
-/// links to the YAML.
+/// One short line of a side: its ✓/✗ mark, the renderer's short form with the part that matched
+/// or missed highlighted (the whole line strong when it decides the side), and its links to the
+/// YAML. The full sentence is its tooltip and in the side's "Full detail".
 fn why_line(l: &LineVm, cb: &Callback<LinkVm>) -> Html {
+    let parts = l.short.iter().map(|p| {
+        if p.key {
+            html! { <mark class="why-key">{ &p.text }</mark> }
+        } else {
+            html! { { &p.text } }
+        }
+    });
     let text = if l.deciding {
-        html! { <strong>{ &l.text }</strong> }
+        html! { <strong>{ for parts }</strong> }
     } else {
-        html! { { &l.text } }
+        html! { <>{ for parts }</> }
     };
     html! {
         <li class={classes!("why-line", l.deciding.then_some("deciding"), is_tier_line(l.kind).then_some("tier-line"))}
-            data-deciding={l.deciding.then_some("true")} data-line={line_kind_value(l.kind)}>
+            data-deciding={l.deciding.then_some("true")} data-line={line_kind_value(l.kind)} title={l.text.clone()}>
             <span class={classes!("tick", l.tick.map(|t| t.class()))} aria-hidden="true">{ l.tick.map(|t| t.symbol()).unwrap_or("") }</span>
             <span class="sentence">
                 if l.deciding { <span class="sr-only">{ "Decides: " }</span> }
@@ -127,7 +134,21 @@ fn why_line(l: &LineVm, cb: &Callback<LinkVm>) -> Html {
     }
 }
 
-/// One side of the flow: a heading, the short lines, and the rest behind "Full detail".
+/// A full sentence of a side, in its "Full detail".
+fn why_full_line(l: &LineVm, cb: &Callback<LinkVm>) -> Html {
+    html! {
+        <li class="why-full-line" data-line={line_kind_value(l.kind)}>
+            <span class={classes!("tick", l.tick.map(|t| t.class()))} aria-hidden="true">{ l.tick.map(|t| t.symbol()).unwrap_or("") }</span>
+            <span class="sentence">{ &l.text }</span>
+            if !l.links.is_empty() {
+                <span class="links">{ for l.links.iter().map(|k| link_button(k, cb)) }</span>
+            }
+        </li>
+    }
+}
+
+/// One side of the flow: a heading, the short lines, and every full sentence (also of the rules
+/// left out of the short lines) behind "Full detail".
 fn side(s: &SideVm, cb: &Callback<LinkVm>) -> Html {
     let scls = if !s.isolated {
         "side s-open"
@@ -138,16 +159,19 @@ fn side(s: &SideVm, cb: &Callback<LinkVm>) -> Html {
     };
     let sicon = if s.allowed { "✓" } else { "✗" };
     let n = s.detail.len();
+    let summary = match n {
+        0 => "Full detail".to_string(),
+        1 => "Full detail, and 1 more rule".to_string(),
+        n => format!("Full detail, and {n} more rules"),
+    };
     html! {
         <div class={scls} data-side={s.direction.as_str().to_lowercase()}>
             <h3><span aria-hidden="true" class="side-icon">{ sicon }</span>{ " " }{ &s.title }</h3>
             <ul class="why-lines">{ for s.lines.iter().map(|l| why_line(l, cb)) }</ul>
-            if n > 0 {
-                <details class="full-detail" data-testid="why-full-detail">
-                    <summary>{ format!("Full detail: {n} more rule{}", if n == 1 { "" } else { "s" }) }</summary>
-                    <ul class="why-lines">{ for s.detail.iter().map(|l| why_line(l, cb)) }</ul>
-                </details>
-            }
+            <details class="full-detail" data-testid="why-full-detail">
+                <summary>{ summary }</summary>
+                <ul class="why-lines why-full">{ for s.lines.iter().chain(&s.detail).map(|l| why_full_line(l, cb)) }</ul>
+            </details>
         </div>
     }
 }

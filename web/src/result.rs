@@ -453,12 +453,11 @@ pub fn graph_view(p: &GraphProps) -> Html {
             </text>
         }
     });
-    let names: Vec<&str> = vm.nodes.iter().map(|n| n.name.as_str()).collect();
     let edges = vm.edges.iter().map(|e| {
         let sel = vm.selected == Some((e.from, e.to));
         html! {
             <g class={classes!("edge", e.partial.then_some("partial"), sel.then_some("selected"))}
-                data-from={names[e.from].to_string()} data-to={names[e.to].to_string()}
+                data-from={e.flow.0.clone()} data-to={e.flow.1.clone()}
                 data-f={e.from.to_string()} data-t={e.to.to_string()}
                 tabindex="0" role="button" aria-label={format!("{} — explain", e.title)}>
                 <title>{ &e.title }</title>
@@ -506,6 +505,9 @@ pub fn graph_view(p: &GraphProps) -> Html {
     let empty = vm.nodes.is_empty();
     html! {
         <div class="graph-wrap">
+            if let Some(note) = &vm.summary {
+                <p class="graph-note muted" data-testid="graph-summary">{ note }</p>
+            }
             <svg class="graph" viewBox={format!("0 0 {} {}", fmt(vm.width), fmt(vm.height))}
                 width={fmt(vm.width)} height={fmt(vm.height)}
                 role="group" aria-label="Graph of allowed flows: namespaces as boxes, pods as circles, external endpoints as diamonds"

@@ -1,6 +1,8 @@
 //! End-to-end test of the Learn side of the release build: complete an exercise by typing its
 //! reference solution (every goal turns green, "Completed!", remembered across a reload), walk
-//! the tutorial with Next/Previous, and screenshots in light and dark mode.
+//! the tutorial with Next/Previous; inside an exercise the lints wait for "Check my work", Reset
+//! restores its start (undoably), the Example menu shows it and picking an example leaves it;
+//! the Why? panel's short lines; and screenshots at 1280 in light and dark mode.
 //!
 //! Needs `trunk build --release` first (or `NETPOL_DIST`); fails, never skips, without it.
 
@@ -9,8 +11,8 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use netpol_e2e::{
-    click, dist_dir, js, repo_root, screenshot, set_viewport, target_dir, wait_js, Chromedriver,
-    StaticServer,
+    cell, click, dist_dir, js, repo_root, screenshot, set_viewport, target_dir, wait_js,
+    Chromedriver, StaticServer,
 };
 use serde_json::{json, Value};
 
@@ -221,6 +223,235 @@ async fn tutorial_steps(c: &Client) -> Result<(), String> {
     Ok(())
 }
 
+const DNS_EXERCISE: &str = "05-default-deny-broke-dns";
+
+async fn editor_text(c: &Client) -> Result<String, String> {
+    let v = js(
+        c,
+        "return document.querySelector('[data-testid=policies-editor]').value;",
+        vec![],
+    )
+    .await?;
+    Ok(v.as_str().unwrap_or("").to_string())
+}
+
+async fn lint_count(c: &Client) -> Result<u64, String> {
+    let v = js(
+        c,
+        "return document.querySelectorAll('[data-testid=diagnostics] .lint').length;",
+        vec![],
+    )
+    .await?;
+    Ok(v.as_u64().unwrap_or(0))
+}
+
+/// Opens exercise `id` from a fresh page.
+async fn open_exercise(c: &Client, base: &str, id: &str) -> Result<(), String> {
+    c.goto(base)
+        .await
+        .map_err(|e| format!("goto {base}: {e}"))?;
+    js(c, "localStorage.clear(); return true;", vec![]).await?;
+    c.refresh().await.map_err(|e| format!("reload: {e}"))?;
+    click(c, "[data-testid=learn-exercises]").await?;
+    click(c, &format!("[data-testid=exercise][data-id='{id}']")).await?;
+    wait_js(
+        c,
+        "the goals",
+        T,
+        "return document.querySelector('[data-testid=goal]') ? true : null;",
+        vec![],
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Inside an exercise: lints wait for "Check my work", Reset restores the start and can be
+/// undone, the Example menu shows the exercise, and picking an example leaves it.
+async fn exercise_controls(c: &Client, base: &str) -> Result<(), String> {
+    open_exercise(c, base, DNS_EXERCISE).await?;
+    set_viewport(c, 1280, 800).await?;
+    // The starting default deny breaks DNS: the linter says so, but only when asked.
+    wait_js(
+        c,
+        "the linter's findings, hidden",
+        T,
+        "const b = document.querySelector('[data-testid=check-work]');
+         return b && Number(b.getAttribute('data-hidden-lints')) > 0 ? true : null;",
+        vec![],
+    )
+    .await?;
+    if lint_count(c).await? != 0 {
+        return Err("lints shown as the exercise opens".into());
+    }
+    click(c, "[data-testid=check-work]").await?;
+    wait_js(
+        c,
+        "the lints after Check my work",
+        T,
+        "return document.querySelectorAll('[data-testid=diagnostics] .lint').length > 0 ? true : null;",
+        vec![],
+    )
+    .await?;
+    click(c, "[data-testid=hide-lints]").await?;
+    wait_js(
+        c,
+        "the lints hidden again",
+        T,
+        "return document.querySelectorAll('[data-testid=diagnostics] .lint').length === 0 ? true : null;",
+        vec![],
+    )
+    .await?;
+    let menu = js(
+        c,
+        "return document.querySelector('[data-testid=examples]').value;",
+        vec![],
+    )
+    .await?;
+    if menu != json!(format!("exercise:{DNS_EXERCISE}")) {
+        return Err(format!("the Example menu during the exercise shows {menu}"));
+    }
+    // Reset restores the exercise's start; Undo reset puts the edit back.
+    let start = editor_text(c).await?;
+    let edited = format!("{start}# my attempt\n");
+    set_policies(c, &edited).await?;
+    click(c, "[data-testid=reset]:not([disabled])").await?;
+    wait_js(
+        c,
+        "the exercise's starting policies after Reset",
+        T,
+        "return document.querySelector('[data-testid=policies-editor]').value === arguments[0]
+                && document.querySelector('[data-testid=exercise-open]') ? true : null;",
+        vec![json!(start)],
+    )
+    .await?;
+    click(c, "[data-testid=undo-reset]").await?;
+    wait_js(
+        c,
+        "the edit back after Undo reset",
+        T,
+        "return document.querySelector('[data-testid=policies-editor]').value === arguments[0] ? true : null;",
+        vec![json!(edited)],
+    )
+    .await?;
+    // Picking an example in the menu leaves the exercise, for the list.
+    js(
+        c,
+        "const s = document.querySelector('[data-testid=examples]');
+         s.value = 'default'; s.dispatchEvent(new Event('change', { bubbles: true })); return true;",
+        vec![],
+    )
+    .await?;
+    wait_js(
+        c,
+        "the exercise left for the list",
+        T,
+        "return !document.querySelector('[data-testid=exercise-open]')
+                && document.querySelector('[data-testid=exercise]') ? true : null;",
+        vec![],
+    )
+    .await?;
+    // The Leave exercise button does the same.
+    click(
+        c,
+        &format!("[data-testid=exercise][data-id='{DNS_EXERCISE}']"),
+    )
+    .await?;
+    click(c, "[data-testid=leave-exercise]").await?;
+    wait_js(
+        c,
+        "the exercise left with its button",
+        T,
+        "return !document.querySelector('[data-testid=exercise-open]') ? true : null;",
+        vec![],
+    )
+    .await
+    .map(|_| ())
+}
+
+/// The Why? panel reads as short lines with the key part marked, the full sentences behind
+/// "Full detail".
+async fn why_short_lines(c: &Client, base: &str) -> Result<(), String> {
+    open_exercise(c, base, DNS_EXERCISE).await?;
+    click(c, &cell("shop/web", "kube-system/coredns")).await?;
+    let lines = wait_js(
+        c,
+        "short lines in Why?",
+        T,
+        "const e = document.querySelector('[data-testid=explanation] .side[data-side=egress]');
+         if (!e || !e.querySelector('.why-line mark.why-key')) return null;
+         return [...e.querySelectorAll('.why-lines:not(.why-full) > .why-line')].map(l => l.textContent);",
+        vec![],
+    )
+    .await?;
+    let text = lines.to_string();
+    if !text.contains("isolated by shop/default-deny-all") || !text.contains("has no egress rules")
+    {
+        return Err(format!("egress short lines: {text}"));
+    }
+    let full = js(
+        c,
+        "const d = document.querySelector('[data-testid=explanation] .side[data-side=egress] [data-testid=why-full-detail]');
+         return d ? [d.open, d.textContent] : null;",
+        vec![],
+    )
+    .await?;
+    if full[0] != json!(false)
+        || !full[1]
+            .as_str()
+            .unwrap_or("")
+            .contains("shop/web is isolated for Egress by policy (shop/default-deny-all).")
+    {
+        return Err(format!("the full sentences behind Full detail: {full}"));
+    }
+    Ok(())
+}
+
+/// Screenshots at 1280×800 (for looking at): the tutorial, an exercise, the Why? panel.
+async fn screenshots(c: &Client, base: &str, mode: &str) -> Result<(), String> {
+    open_exercise(c, base, DNS_EXERCISE).await?;
+    set_viewport(c, 1280, 800).await?;
+    click(c, "[data-testid=show-hint]").await?;
+    screenshot(
+        c,
+        &target_dir().join(format!("e2e-exercise-1280-{mode}.png")),
+    )
+    .await?;
+    click(c, &cell("shop/web", "kube-system/coredns")).await?;
+    wait_js(
+        c,
+        "the Why? panel",
+        T,
+        "return document.querySelector('[data-testid=explanation] .why-line') ? true : null;",
+        vec![],
+    )
+    .await?;
+    screenshot(c, &target_dir().join(format!("e2e-why-1280-{mode}.png"))).await?;
+    // The whole panel, with one side's Full detail open, on a taller window.
+    set_viewport(c, 1280, 1500).await?;
+    js(
+        c,
+        "document.querySelector('[data-testid=explanation] [data-testid=why-full-detail]').open = true; return true;",
+        vec![],
+    )
+    .await?;
+    screenshot(
+        c,
+        &target_dir().join(format!("e2e-why-1280-tall-{mode}.png")),
+    )
+    .await?;
+    set_viewport(c, 1280, 800).await?;
+    click(c, "[data-testid=learn-tutorial]").await?;
+    wait_js(
+        c,
+        "the tutorial",
+        T,
+        "return document.querySelector('[data-testid=step-title]') ? true : null;",
+        vec![],
+    )
+    .await?;
+    screenshot(c, &target_dir().join(format!("e2e-learn-1280-{mode}.png"))).await
+}
+
 async fn report(c: &Client, err: &str) -> String {
     let shot = target_dir().join("e2e-learn-failure.png");
     let _ = screenshot(c, &shot).await;
@@ -272,7 +503,8 @@ async fn dark_screenshot(driver: &Chromedriver, base: &str) -> Result<(), String
             vec![],
         )
         .await?;
-        screenshot(&c, &target_dir().join("e2e-exercise-dark.png")).await
+        screenshot(&c, &target_dir().join("e2e-exercise-dark.png")).await?;
+        screenshots(&c, base, "dark").await
     }
     .await;
     let _ = c.close().await;
@@ -288,6 +520,15 @@ async fn learn_end_to_end() {
     let mut result = exercise_steps(&client, &server.url()).await;
     if result.is_ok() {
         result = tutorial_steps(&client).await;
+    }
+    if result.is_ok() {
+        result = exercise_controls(&client, &server.url()).await;
+    }
+    if result.is_ok() {
+        result = why_short_lines(&client, &server.url()).await;
+    }
+    if result.is_ok() {
+        result = screenshots(&client, &server.url(), "light").await;
     }
     let failure = match &result {
         Ok(()) => None,

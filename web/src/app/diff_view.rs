@@ -143,12 +143,14 @@ fn diff_matrix(
     let mut change = vec![None; n * n];
     let mut counts = (0, 0);
     if let Some(d) = d {
+        // The diff names the engine's indices.
+        let at = |e: usize| ev.position.get(e).copied().unwrap_or(e);
         for f in &d.gained {
-            change[f.from.index() * n + f.to.index()] = Some(Change::Gained);
+            change[at(f.from.index()) * n + at(f.to.index())] = Some(Change::Gained);
             counts.0 += 1;
         }
         for f in &d.lost {
-            change[f.from.index() * n + f.to.index()] = Some(Change::Lost);
+            change[at(f.from.index()) * n + at(f.to.index())] = Some(Change::Lost);
             counts.1 += 1;
         }
     }
@@ -379,9 +381,11 @@ pub fn compare_vm(state: &State) -> CompareVm {
     };
     vm.equivalent = d.is_empty();
     vm.counts = count_sentence(d);
-    let name = |i: usize| {
-        ev.endpoints
-            .get(i)
+    // The diff names the engine's indices.
+    let name = |e: usize| {
+        ev.position
+            .get(e)
+            .and_then(|&i| ev.endpoints.get(i))
             .map_or(String::new(), |e| e.name.clone())
     };
     let sentences = |e: &Option<netpol_engine::Explanation>| {

@@ -79,6 +79,11 @@ pub struct Evaluation {
     /// One matrix per port of `ports`.
     pub matrices: Vec<Matrix>,
     pub policies: Vec<PolicyInfo>,
+    /// The engine's index of each endpoint: `endpoints` are in natural order
+    /// ([`natural_cmp`]), the engine's (and the CLI's) bytewise; ask the engine with these.
+    pub engine: Vec<usize>,
+    /// The position in `endpoints` of each engine index (the inverse of `engine`).
+    pub position: Vec<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -148,16 +153,83 @@ impl Evaluation {
         self.endpoints.iter().position(|e| e.name == name)
     }
 
+    /// The engine's index of the endpoint at position `i`.
+    pub fn engine_index(&self, i: usize) -> EndpointId {
+        EndpointId(self.engine[i])
+    }
+
     /// The verdict for a flow on a port (computing the matrix when the port is not a listed one).
     pub fn cell(&self, from: usize, to: usize, pp: PortProto) -> Cell {
         match self.port_index(pp) {
-            Some(i) => self.matrices[i].cell(EndpointId(from), EndpointId(to)),
+            Some(i) => self.matrices[i].cell(self.engine_index(from), self.engine_index(to)),
             None => self
                 .compiled
                 .matrix(pp)
-                .cell(EndpointId(from), EndpointId(to)),
+                .cell(self.engine_index(from), self.engine_index(to)),
         }
     }
+}
+
+/// Natural order of names: runs of digits compare as numbers (`p-0-2` before `p-0-10`), the rest
+/// bytewise; names equal that way (`a01`, `a1`) fall back to bytewise order.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn runs(s: &str) -> impl Iterator<Item = &str> {
+        let mut rest = s;
+        std::iter::from_fn(move || {
+            let first = rest.chars().next()?;
+            let digit = first.is_ascii_digit();
+            let end = rest
+                .find(|c: char| c.is_ascii_digit() != digit)
+                .unwrap_or(rest.len());
+            let (run, tail) = rest.split_at(end);
+            rest = tail;
+            Some(run)
+        })
+    }
+    fn number(r: &str) -> (usize, &str) {
+        let t = r.trim_start_matches('0');
+        (t.len(), t)
+    }
+    let (mut x, mut y) = (runs(a), runs(b));
+    loop {
+        let o = match (x.next(), y.next()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return std::cmp::Ordering::Less,
+            (Some(_), None) => return std::cmp::Ordering::Greater,
+            (Some(r), Some(q)) => {
+                let digits = |s: &str| s.starts_with(|c: char| c.is_ascii_digit());
+                if digits(r) && digits(q) {
+                    number(r).cmp(&number(q))
+                } else {
+                    r.cmp(q)
+                }
+            }
+        };
+        if o.is_ne() {
+            return o;
+        }
+    }
+}
+
+/// The order the playground lists endpoints in: pods by namespace then name, then the
+/// externals and nodes by name, each in natural order. The engine's order is the same but
+/// bytewise (which the CLI keeps); this is the one place the playground's order comes from.
+fn natural_order(endpoints: &[EndpointInfo]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..endpoints.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&endpoints[a], &endpoints[b]);
+        x.external
+            .cmp(&y.external)
+            .then_with(|| {
+                natural_cmp(
+                    x.namespace.as_deref().unwrap_or(""),
+                    y.namespace.as_deref().unwrap_or(""),
+                )
+            })
+            .then_with(|| natural_cmp(&x.short, &y.short))
+            .then_with(|| a.cmp(&b))
+    });
+    order
 }
 
 /// The input name (`policies`, `cluster`) of a span's file.
@@ -263,6 +335,14 @@ pub fn evaluate_with(
             }
         })
         .collect();
+    // Natural order: `engine[position]` is the engine's index.
+    let engine = natural_order(&endpoints);
+    let mut position = vec![0; engine.len()];
+    for (p, &e) in engine.iter().enumerate() {
+        position[e] = p;
+    }
+    let mut slots: Vec<Option<EndpointInfo>> = endpoints.into_iter().map(Some).collect();
+    let endpoints: Vec<EndpointInfo> = engine.iter().filter_map(|&e| slots[e].take()).collect();
     let mut groups: Vec<Group> = Vec::new();
     for (i, e) in endpoints.iter().enumerate() {
         let label = e
@@ -295,30 +375,29 @@ pub fn evaluate_with(
             selects: c
                 .selected_by(PolicyId(i))
                 .iter()
-                .map(|e| e.index())
+                .map(|e| position[e.index()])
                 .collect(),
             span: p.span,
         })
-        .chain(
-            model
-                .cluster_policies
-                .iter()
-                .enumerate()
-                .map(|(i, p)| PolicyInfo {
-                    id: p.id(),
-                    index: model.policies.len() + i,
-                    kind: p.kind.as_str(),
-                    tier: Some(TieredInfo {
-                        tier: p.tier,
-                        priority: p.priority,
-                        cluster_index: i,
-                    }),
-                    ingress: !p.ingress.is_empty(),
-                    egress: !p.egress.is_empty(),
-                    selects: subject_selects(&model, &c, p),
-                    span: p.span,
+        .chain(model.cluster_policies.iter().enumerate().map(|(i, p)| {
+            PolicyInfo {
+                id: p.id(),
+                index: model.policies.len() + i,
+                kind: p.kind.as_str(),
+                tier: Some(TieredInfo {
+                    tier: p.tier,
+                    priority: p.priority,
+                    cluster_index: i,
                 }),
-        )
+                ingress: !p.ingress.is_empty(),
+                egress: !p.egress.is_empty(),
+                selects: subject_selects(&model, &c, p)
+                    .iter()
+                    .map(|&e| position[e])
+                    .collect(),
+                span: p.span,
+            }
+        }))
         .collect();
     let namespaces = model.namespaces.iter().map(|n| n.name.clone()).collect();
     let ev = Evaluation {
@@ -330,6 +409,8 @@ pub fn evaluate_with(
         ports,
         matrices,
         policies,
+        engine,
+        position,
     };
     (diagnostics, Some(ev))
 }
@@ -367,6 +448,16 @@ fn subject_selects(model: &Model, c: &Compiled, p: &ClusterPolicy) -> Vec<usize>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn natural_order_of_names() {
+        let mut names = vec!["p-0-10", "p-0-2", "p-1-0", "p-0-1", "a01", "a1", "b", "a"];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            names,
+            ["a", "a01", "a1", "b", "p-0-1", "p-0-2", "p-0-10", "p-1-0"]
+        );
+    }
 
     #[test]
     fn port_choice_values() {

@@ -1,7 +1,9 @@
 //! The graph view model: namespaces as boxes on a grid, endpoints inside them, and every allowed
-//! flow (except a pod to itself) as a curved arrow.
+//! flow (except a pod to itself) as a curved arrow. Past [`MAX_POD_GRAPH`] endpoints the arrows
+//! would be unreadable: the graph becomes one node per namespace, with arrows that count the
+//! allowed flows between them.
 
-use super::evaluation::{Evaluation, PortChoice};
+use super::evaluation::{natural_cmp, Evaluation, PortChoice};
 use super::matrix::{cell_title, flow_mark, Mark};
 
 /// Node radius and layout constants of the graph (SVG user units).
@@ -12,6 +14,11 @@ const BOX_PAD_X: f64 = 14.0;
 const BOX_PAD_TOP: f64 = 34.0;
 const BOX_PAD_BOTTOM: f64 = 10.0;
 const GAP: f64 = 34.0;
+/// The most endpoints the graph draws one by one; past it, one node per namespace.
+pub const MAX_POD_GRAPH: usize = 30;
+/// The grid of the namespace-level graph.
+const NS_CELL_W: f64 = 190.0;
+const NS_CELL_H: f64 = 130.0;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct NodeVm {
@@ -45,6 +52,9 @@ pub struct EdgeVm {
     /// All-ports mode: allowed on only some ports.
     pub partial: bool,
     pub title: String,
+    /// The flow (from, to endpoint names) a click explains: the arrow's, or on the
+    /// namespace-level graph the first allowed flow between the two namespaces.
+    pub flow: (String, String),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -55,15 +65,27 @@ pub struct GraphVm {
     pub nodes: Vec<NodeVm>,
     pub edges: Vec<EdgeVm>,
     pub selected: Option<(usize, usize)>,
+    /// On the namespace-level graph: what it shows instead of the pods.
+    pub summary: Option<String>,
 }
 
 /// Lays out namespaces as boxes on a grid (pods on a small grid inside each), externals in a last
 /// box, and draws every allowed flow (except a pod to itself) as a curved arrow.
 pub fn graph_vm(ev: &Evaluation, choice: PortChoice, selected: Option<(usize, usize)>) -> GraphVm {
-    // Groups: every namespace (also empty ones), then the externals.
-    let mut groups: Vec<(String, bool, Vec<usize>)> = ev
-        .namespaces
-        .iter()
+    let groups = groups(ev);
+    if ev.n() > MAX_POD_GRAPH {
+        return namespace_graph(ev, choice, &groups);
+    }
+    pod_graph(ev, choice, selected, groups)
+}
+
+/// Every namespace (also empty ones, in natural order), then the externals: (label, external,
+/// members).
+fn groups(ev: &Evaluation) -> Vec<(String, bool, Vec<usize>)> {
+    let mut namespaces: Vec<&String> = ev.namespaces.iter().collect();
+    namespaces.sort_by(|a, b| natural_cmp(a, b));
+    let mut groups: Vec<(String, bool, Vec<usize>)> = namespaces
+        .into_iter()
         .map(|ns| {
             let members = (0..ev.n())
                 .filter(|&i| ev.endpoints[i].namespace.as_deref() == Some(ns))
@@ -75,6 +97,15 @@ pub fn graph_vm(ev: &Evaluation, choice: PortChoice, selected: Option<(usize, us
     if !ext.is_empty() {
         groups.push(("outside the cluster".to_string(), true, ext));
     }
+    groups
+}
+
+fn pod_graph(
+    ev: &Evaluation,
+    choice: PortChoice,
+    selected: Option<(usize, usize)>,
+    groups: Vec<(String, bool, Vec<usize>)>,
+) -> GraphVm {
     let count = groups.len().max(1);
     let grid_cols = if count <= 3 {
         count
@@ -181,6 +212,10 @@ pub fn graph_vm(ev: &Evaluation, choice: PortChoice, selected: Option<(usize, us
                 d: edge_path(a, b, both),
                 partial: mark == Mark::SomePorts,
                 title: cell_title(ev, from, to, mark, choice, &ports),
+                flow: (
+                    ev.endpoints[from].name.clone(),
+                    ev.endpoints[to].name.clone(),
+                ),
             });
         }
     }
@@ -191,6 +226,121 @@ pub fn graph_vm(ev: &Evaluation, choice: PortChoice, selected: Option<(usize, us
         nodes,
         edges,
         selected,
+        summary: None,
+    }
+}
+
+/// One node per namespace (and one for the externals) on a grid; an arrow from one to another
+/// when some flow between them is allowed, titled with how many of their flows are. The nodes
+/// are numbered after the endpoints, so that the highlights of endpoints never pick one.
+fn namespace_graph(
+    ev: &Evaluation,
+    choice: PortChoice,
+    groups: &[(String, bool, Vec<usize>)],
+) -> GraphVm {
+    let k = groups.len();
+    let cols = ((k as f64).sqrt().ceil() as usize).max(1);
+    let rows = k.div_ceil(cols).max(1);
+    let pos = |g: usize| {
+        (
+            GAP + (g % cols) as f64 * NS_CELL_W + NS_CELL_W / 2.0,
+            GAP + (g / cols) as f64 * NS_CELL_H + NS_CELL_H / 2.0 - 12.0,
+        )
+    };
+    // (allowed, flows, first allowed flow) between every two groups.
+    let mut counts = vec![(0usize, 0usize, None); k * k];
+    let mut group_of = vec![0; ev.n()];
+    for (g, (_, _, members)) in groups.iter().enumerate() {
+        for &m in members {
+            group_of[m] = g;
+        }
+    }
+    for from in 0..ev.n() {
+        for to in 0..ev.n() {
+            if from == to {
+                continue;
+            }
+            let (mark, _) = flow_mark(ev, from, to, choice);
+            if mark == Mark::NotApplicable {
+                continue;
+            }
+            let c = &mut counts[group_of[from] * k + group_of[to]];
+            c.1 += 1;
+            if mark.allows() {
+                c.0 += 1;
+                c.2.get_or_insert((from, to));
+            }
+        }
+    }
+    let label = |g: usize| {
+        let (name, external, _) = &groups[g];
+        if *external {
+            name.clone()
+        } else {
+            format!("namespace {name}")
+        }
+    };
+    let nodes = groups
+        .iter()
+        .enumerate()
+        .map(|(g, (name, external, members))| {
+            let (x, y) = pos(g);
+            let (inside, pairs, _) = counts[g * k + g];
+            let what = if *external { "endpoint" } else { "pod" };
+            let n = members.len();
+            NodeVm {
+                index: ev.n() + g,
+                name: name.clone(),
+                short: format!("{name} · {n} {what}{}", if n == 1 { "" } else { "s" }),
+                detail: format!("{inside} of {pairs} flows inside allowed"),
+                x,
+                y,
+                external: *external,
+                ingress_isolated_by: Vec::new(),
+                egress_isolated_by: Vec::new(),
+            }
+        })
+        .collect();
+    let mut edges = Vec::new();
+    for a in 0..k {
+        for b in 0..k {
+            let (allowed, pairs, first) = counts[a * k + b];
+            let Some((from, to)) = first.filter(|_| a != b) else {
+                continue;
+            };
+            let both = counts[b * k + a].0 > 0;
+            edges.push(EdgeVm {
+                from: ev.n() + a,
+                to: ev.n() + b,
+                d: edge_path(pos(a), pos(b), both),
+                partial: allowed < pairs,
+                title: format!(
+                    "{} → {}: {allowed} of {pairs} flows allowed; click to explain {} → {}",
+                    label(a),
+                    label(b),
+                    ev.endpoints[from].name,
+                    ev.endpoints[to].name
+                ),
+                flow: (
+                    ev.endpoints[from].name.clone(),
+                    ev.endpoints[to].name.clone(),
+                ),
+            });
+        }
+    }
+    GraphVm {
+        width: 2.0 * GAP + cols as f64 * NS_CELL_W,
+        height: 2.0 * GAP + rows as f64 * NS_CELL_H,
+        boxes: Vec::new(),
+        nodes,
+        edges,
+        selected: None,
+        summary: Some(format!(
+            "{} endpoints are too many to draw one by one: one node per namespace, and an arrow \
+             where some flow is allowed (dashed: not all of them). Hover an arrow for the count; \
+             the matrix shows every flow.",
+            ev.n()
+        )),
     }
 }
 

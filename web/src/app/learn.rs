@@ -116,6 +116,10 @@ pub enum LearnEvent {
     DismissError,
     /// Show the n-th highlight of the open tutorial step.
     ShowHighlight(usize),
+    /// In an exercise: show (or hide again) the teaching lints, which give the answer away.
+    ShowLints(bool),
+    /// In an exercise: put back the texts the last Reset replaced.
+    UndoReset,
 }
 
 /// What a lesson puts into the playground: both texts, the port to show and what to highlight.
@@ -144,6 +148,10 @@ pub struct Learn {
     /// Hints revealed for the open exercise.
     pub hints: usize,
     pub solution: Solution,
+    /// The learner asked to see the teaching lints in the open exercise ("Check my work").
+    pub lints_shown: bool,
+    /// The texts (policies, cluster) a Reset inside the open exercise replaced, for its undo.
+    pub before_reset: Option<(String, String)>,
     /// A share link that could not be opened (dismissible).
     pub share_error: Option<String>,
     /// The last link copied / embed snippet made.
@@ -174,6 +182,8 @@ impl Learn {
             step: None,
             hints: 0,
             solution: Solution::Hidden,
+            lints_shown: false,
+            before_reset: None,
             share_error: None,
             share_url: None,
             snippet: None,
@@ -187,27 +197,47 @@ impl Learn {
             .map(|e| e.id.as_str())
     }
 
-    /// Opens exercise `i` (from its start): its cluster and starting policies, on the port of
+    /// The starting state of exercise `i`: its cluster and starting policies, on the port of
     /// its first goal.
-    pub fn open_exercise(&mut self, i: usize) -> Option<Scenario> {
+    pub fn exercise_start(&self, i: usize) -> Option<Scenario> {
         let ex = &self.data.exercises.get(i)?.ex;
         let port = ex
             .goals
             .first()
             .map(|g| g.port.clone())
             .or_else(|| ex.matrix.as_ref().map(|m| m.port.clone()));
-        let scenario = Scenario {
+        Some(Scenario {
             policies: ex.policies.clone(),
             cluster: ex.cluster.clone(),
             port: port.as_deref().map(normalize_port),
             highlights: Vec::new(),
-        };
+        })
+    }
+
+    /// Opens exercise `i` (from its start): see [`Learn::exercise_start`]. Hints, the solution
+    /// and the lints are hidden again.
+    pub fn open_exercise(&mut self, i: usize) -> Option<Scenario> {
+        let scenario = self.exercise_start(i)?;
         self.menu = Menu::Exercises;
         self.exercise = Some(i);
         self.step = None;
         self.hints = 0;
         self.solution = Solution::Hidden;
+        self.lints_shown = false;
+        self.before_reset = None;
         Some(scenario)
+    }
+
+    /// Leaves the open exercise for the exercise list (the editors keep their text).
+    pub fn leave_exercise(&mut self) {
+        self.menu = Menu::Exercises;
+        self.exercise = None;
+        self.before_reset = None;
+    }
+
+    /// True when the teaching lints are hidden: inside an exercise until the learner asks.
+    pub fn hides_lints(&self) -> bool {
+        self.exercise.is_some() && !self.lints_shown
     }
 
     /// Opens tutorial step `i`: its scenario, with the first highlight of each kind (one flow and
@@ -245,6 +275,7 @@ impl Learn {
         self.menu = Menu::Closed;
         self.exercise = None;
         self.step = None;
+        self.before_reset = None;
     }
 
     /// The `k`-th highlight of the open tutorial step.

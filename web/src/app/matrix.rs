@@ -161,7 +161,7 @@ fn flow_tier(
             text: String::new(),
         });
     };
-    explained_tier(&c.explain(EndpointId(from), EndpointId(to), pp))
+    explained_tier(&c.explain(ev.engine_index(from), ev.engine_index(to), pp))
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -380,7 +380,7 @@ pub fn policy_flows(ev: &Evaluation, policy: usize, choice: PortChoice) -> Vec<(
                     if ev.cell(from, to, pp) != Cell::Allowed {
                         return false;
                     }
-                    let ex = c.explain(EndpointId(from), EndpointId(to), pp);
+                    let ex = c.explain(ev.engine_index(from), ev.engine_index(to), pp);
                     let hit = [&ex.egress, &ex.ingress].into_iter().flatten().any(|s| {
                         s.allowed_by
                             .iter()
@@ -427,7 +427,7 @@ fn tiered_policy_flows(
                     if ev.cell(from, to, pp) != Cell::Allowed {
                         return false;
                     }
-                    let ex = c.explain(EndpointId(from), EndpointId(to), pp);
+                    let ex = c.explain(ev.engine_index(from), ev.engine_index(to), pp);
                     let side = match dir {
                         PolicyType::Egress => ex.egress.as_ref(),
                         PolicyType::Ingress => ex.ingress.as_ref(),

@@ -48,7 +48,7 @@ pub use evaluation::{
     evaluate, evaluate_with, Editor, Evaluation, Group, PortChoice, CLUSTER, POLICIES,
 };
 pub use files::{is_manifest_name, join_files};
-pub use graph::{BoxVm, EdgeVm, GraphVm, NodeVm, NODE_R};
+pub use graph::{BoxVm, EdgeVm, GraphVm, NodeVm, MAX_POD_GRAPH, NODE_R};
 pub use grid::{
     around, body_lines, covering, grid_key, keep_or_widen, line_of_row, move_focus, windowed,
     BodyLine, GridKey, OVERSCAN, WINDOW_FROM,
@@ -64,5 +64,5 @@ pub use startup::{start, Startup};
 pub use state::{EmbedParams, FlowSel, LineRange, Panel, Saved, State, View, STORAGE_KEY};
 pub use text::{block_lines, document_lines, inline_markup, utf16_offset, Inline};
 pub use update::{update, Effect, Event};
-pub use view::{lint_diags, view_model, DiagVm, PolicyVm, PortOption, ViewModel};
+pub use view::{lint_diags, view_model, DiagVm, PolicyVm, PortOption, ViewModel, EXERCISE_OPTION};
 pub use why::{is_tier_line, line_kind_value, ExplanationVm, LineVm, LinkVm, SideVm, Tick};

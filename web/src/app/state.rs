@@ -204,8 +204,16 @@ impl State {
         self.examples.iter().find(|e| e.id == self.example)
     }
 
-    /// True when the texts differ from the selected example's.
+    /// True when the texts differ from the selected example's, or inside an exercise from the
+    /// exercise's start (what Reset would restore).
     pub fn modified(&self) -> bool {
+        if let Some(s) = self
+            .learn
+            .exercise
+            .and_then(|i| self.learn.exercise_start(i))
+        {
+            return s.policies != self.policies || s.cluster != self.cluster;
+        }
         self.current_example()
             .is_none_or(|e| e.policies != self.policies || e.cluster != self.cluster)
     }
@@ -387,9 +395,48 @@ impl State {
         }
     }
 
-    /// The lints to show: none while the input has errors (their positions would be stale).
+    /// The lints to show: none while the input has errors (their positions would be stale), and
+    /// none inside an exercise until the learner asks for them (they give the answer away).
     pub fn lints(&self) -> &[LintVm] {
+        if self.learn.hides_lints() {
+            return &[];
+        }
         self.diff.lints(self.result.as_ref(), self.stale)
+    }
+
+    /// How many lints an exercise hides (0 when none are hidden).
+    pub fn hidden_lints(&self) -> usize {
+        if !self.learn.hides_lints() {
+            return 0;
+        }
+        self.diff.lints(self.result.as_ref(), self.stale).len()
+    }
+
+    /// Inside an exercise: puts back its starting texts and port (keeping the texts replaced
+    /// for [`LearnEvent::UndoReset`](super::learn::LearnEvent::UndoReset)); false outside one.
+    pub fn reset_exercise(&mut self) -> bool {
+        let Some(start) = self
+            .learn
+            .exercise
+            .and_then(|i| self.learn.exercise_start(i))
+        else {
+            return false;
+        };
+        if self.modified() {
+            self.learn.before_reset = Some((self.policies.clone(), self.cluster.clone()));
+        }
+        self.load_scenario(start);
+        true
+    }
+
+    /// Puts back the texts the last Reset inside the exercise replaced.
+    pub fn undo_reset(&mut self) {
+        if let Some((policies, cluster)) = self.learn.before_reset.take() {
+            self.policies = policies;
+            self.cluster = cluster;
+            self.highlight = None;
+            self.reevaluate();
+        }
     }
 
     /// True when the lints are behind the current evaluation.

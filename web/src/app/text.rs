@@ -97,37 +97,90 @@ pub fn utf16_offset(text: &str, line: u32, col: u32) -> u32 {
     text.encode_utf16().count() as u32
 }
 
-/// A piece of the Markdown-ish example description.
+/// A piece of the Markdown-ish texts (example descriptions, tutorial and exercise texts).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Inline {
     Text(String),
     Code(String),
     Bold(String),
+    /// `*emphasis*`.
+    Emphasis(String),
+    /// `[text](https://…)`: only `http(s)` addresses become links.
+    Link {
+        text: String,
+        href: String,
+    },
 }
 
-/// `code` and **bold** in a paragraph; everything else is text.
+/// The end of a `*emphasis*` that starts at `r` (after the `*`): the text must neither start nor
+/// end with a space, nor hold a `*` or a paragraph break.
+fn emphasis_end(r: &str) -> Option<usize> {
+    if r.starts_with(|c: char| c.is_whitespace() || c == '*') {
+        return None;
+    }
+    let end = r.find('*')?;
+    let inner = &r[..end];
+    (!inner.is_empty() && !inner.ends_with(char::is_whitespace) && !inner.contains("\n\n"))
+        .then_some(end)
+}
+
+/// A `[text](href)` at the start of `r` (after the `[`): (text, href, bytes used after `[`).
+fn link(r: &str) -> Option<(&str, &str, usize)> {
+    let close = r.find(']')?;
+    let text = &r[..close];
+    let after = r[close + 1..].strip_prefix('(')?;
+    let end = after.find(')')?;
+    let href = &after[..end];
+    let web = href.starts_with("https://") || href.starts_with("http://");
+    (web && !text.is_empty() && !href.contains(char::is_whitespace)).then_some((
+        text,
+        href,
+        close + 2 + end + 1,
+    ))
+}
+
+/// `code`, **bold**, *emphasis* and `[links](https://…)` in a paragraph; everything else is
+/// text.
 pub fn inline_markup(s: &str) -> Vec<Inline> {
     let mut out = Vec::new();
     let mut text = String::new();
     let mut rest = s;
+    let push = |out: &mut Vec<Inline>, text: &mut String, item: Inline| {
+        if !text.is_empty() {
+            out.push(Inline::Text(std::mem::take(text)));
+        }
+        out.push(item);
+    };
     while !rest.is_empty() {
         if let Some(r) = rest.strip_prefix("**") {
             if let Some(end) = r.find("**") {
-                if !text.is_empty() {
-                    out.push(Inline::Text(std::mem::take(&mut text)));
-                }
-                out.push(Inline::Bold(r[..end].to_string()));
+                push(&mut out, &mut text, Inline::Bold(r[..end].to_string()));
                 rest = &r[end + 2..];
+                continue;
+            }
+        }
+        if let Some(r) = rest.strip_prefix('*') {
+            if let Some(end) = emphasis_end(r) {
+                push(&mut out, &mut text, Inline::Emphasis(r[..end].to_string()));
+                rest = &r[end + 1..];
                 continue;
             }
         }
         if let Some(r) = rest.strip_prefix('`') {
             if let Some(end) = r.find('`') {
-                if !text.is_empty() {
-                    out.push(Inline::Text(std::mem::take(&mut text)));
-                }
-                out.push(Inline::Code(r[..end].to_string()));
+                push(&mut out, &mut text, Inline::Code(r[..end].to_string()));
                 rest = &r[end + 1..];
+                continue;
+            }
+        }
+        if let Some(r) = rest.strip_prefix('[') {
+            if let Some((t, href, used)) = link(r) {
+                let item = Inline::Link {
+                    text: t.to_string(),
+                    href: href.to_string(),
+                };
+                push(&mut out, &mut text, item);
+                rest = &r[used..];
                 continue;
             }
         }
@@ -197,5 +250,27 @@ mod tests {
             ]
         );
         assert_eq!(inline_markup("x ` y"), vec![Inline::Text("x ` y".into())]);
+        assert_eq!(
+            inline_markup("*any* policy, **not** *this*. 2 * 3 * 4"),
+            vec![
+                Inline::Emphasis("any".into()),
+                Inline::Text(" policy, ".into()),
+                Inline::Bold("not".into()),
+                Inline::Text(" ".into()),
+                Inline::Emphasis("this".into()),
+                Inline::Text(". 2 * 3 * 4".into()),
+            ]
+        );
+        assert_eq!(
+            inline_markup("see [the API](https://kubernetes.io/x) or [this](javascript:x)"),
+            vec![
+                Inline::Text("see ".into()),
+                Inline::Link {
+                    text: "the API".into(),
+                    href: "https://kubernetes.io/x".into()
+                },
+                Inline::Text(" or [this](javascript:x)".into()),
+            ]
+        );
     }
 }

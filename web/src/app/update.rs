@@ -148,12 +148,22 @@ fn apply(state: &mut State, event: Event, fx: &mut Vec<Effect>) {
             fx.extend(save(state));
         }
         Event::LoadExample(id) => {
-            state.load_example(&id);
-            fx.extend(save(state));
+            // Picking an example in an exercise leaves the exercise; picking the exercise's own
+            // entry of the menu (or an unknown id) changes nothing.
+            if state.examples.iter().any(|e| e.id == id) {
+                if state.learn.exercise.is_some() {
+                    state.learn.leave_exercise();
+                }
+                state.load_example(&id);
+                fx.extend(save(state));
+            }
         }
         Event::ResetExample => {
-            let id = state.example.clone();
-            state.load_example(&id);
+            // Inside an exercise, Reset restores the exercise's start (undoable).
+            if !state.reset_exercise() {
+                let id = state.example.clone();
+                state.load_example(&id);
+            }
             fx.extend(save(state));
         }
         Event::SelectPort(v) => {
@@ -252,10 +262,7 @@ fn learn(state: &mut State, ev: LearnEvent, fx: &mut Vec<Effect>) {
                 open_step(state, i, fx);
             }
         }
-        LearnEvent::BackToList => {
-            l.menu = Menu::Exercises;
-            l.exercise = None;
-        }
+        LearnEvent::BackToList => l.leave_exercise(),
         LearnEvent::Close => l.close(),
         LearnEvent::OpenExercise(i) => open_exercise(state, i, fx),
         LearnEvent::OpenStep(i) => open_step(state, i, fx),
@@ -271,7 +278,12 @@ fn learn(state: &mut State, ev: LearnEvent, fx: &mut Vec<Effect>) {
         }
         LearnEvent::RestartExercise => {
             if let Some(i) = l.exercise {
+                let before = (state.policies.clone(), state.cluster.clone());
+                let modified = state.modified();
                 open_exercise(state, i, fx);
+                if modified {
+                    state.learn.before_reset = Some(before);
+                }
             }
         }
         LearnEvent::CopyLink => {
@@ -293,6 +305,11 @@ fn learn(state: &mut State, ev: LearnEvent, fx: &mut Vec<Effect>) {
             l.snippet = None;
         }
         LearnEvent::DismissError => l.share_error = None,
+        LearnEvent::ShowLints(on) => l.lints_shown = on,
+        LearnEvent::UndoReset => {
+            state.undo_reset();
+            fx.extend(save(state));
+        }
         LearnEvent::ShowHighlight(k) => {
             if let Some(h) = l.step_highlight(k).cloned() {
                 state.show_highlight(&h);

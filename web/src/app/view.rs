@@ -43,6 +43,9 @@ pub struct ViewModel {
     pub summary: String,
 }
 
+/// The start of the Example menu's value for the open exercise (no example id has a `:`).
+pub const EXERCISE_OPTION: &str = "exercise:";
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PortOption {
     pub value: String,
@@ -216,13 +219,32 @@ pub fn view_model(state: &State) -> ViewModel {
         }
         None => String::new(),
     };
+    // Inside an exercise the menu shows it, first and selected; picking an example leaves it.
+    let exercise = state
+        .learn
+        .exercise
+        .and_then(|i| state.learn.data.exercises.get(i));
+    let examples = exercise
+        .map(|e| {
+            (
+                format!("{EXERCISE_OPTION}{}", e.id),
+                format!("Exercise: {}", e.ex.title),
+            )
+        })
+        .into_iter()
+        .chain(
+            state
+                .examples
+                .iter()
+                .map(|e| (e.id.clone(), e.title.clone())),
+        )
+        .collect();
     ViewModel {
-        examples: state
-            .examples
-            .iter()
-            .map(|e| (e.id.clone(), e.title.clone()))
-            .collect(),
-        example: state.example.clone(),
+        examples,
+        example: match exercise {
+            Some(e) => format!("{EXERCISE_OPTION}{}", e.id),
+            None => state.example.clone(),
+        },
         example_title: ex.map(|e| e.title.clone()).unwrap_or_default(),
         example_summary: ex.map(|e| e.summary.clone()).unwrap_or_default(),
         example_description: ex

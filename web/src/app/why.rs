@@ -5,9 +5,10 @@
 //! the exercise checker use too; this module only arranges the lines: which side they belong to,
 //! which one decides the side, and which go behind the "Full detail" toggle.
 
+use netpol_engine::explain::render::short::{short, ShortPart};
 use netpol_engine::explain::render::{self, Line, LineKind, LineSpan, SpanKind};
 use netpol_engine::explain::{DecidingTier, Explanation, SideExplanation, Verdict};
-use netpol_engine::{Cell, EndpointId, Model, PolicyType, PortProto};
+use netpol_engine::{Cell, Model, PolicyType, PortProto};
 
 use super::evaluation::{file_name, Evaluation, PortChoice};
 use super::matrix::Mark;
@@ -92,6 +93,9 @@ pub fn line_kind_value(kind: LineKind) -> &'static str {
 pub struct LineVm {
     /// The renderer's sentence, without the side's name in front (the side's heading says it).
     pub text: String,
+    /// The renderer's short form of the sentence (`render::short::short`), its key part (what
+    /// matched or missed) marked; the sentence itself when it has none.
+    pub short: Vec<ShortPart>,
     pub kind: LineKind,
     pub tick: Option<Tick>,
     /// The line that decides the side: the rule that allows the flow (or that no policy
@@ -215,13 +219,21 @@ fn side_vm(model: &Model, ex: &Explanation, dir: PolicyType, lines: &[Line]) -> 
             line.kind,
             LineKind::Allows(_) | LineKind::Miss(_) | LineKind::WithoutRules(_)
         );
+        let text = line
+            .text
+            .strip_prefix(&prefix)
+            .or_else(|| line.text.strip_prefix(&tier_prefix))
+            .unwrap_or(&line.text)
+            .to_string();
+        let mut parts = short(ex, line);
+        if let [only] = parts.as_mut_slice() {
+            if !only.key && only.text == line.text {
+                only.text = text.clone();
+            }
+        }
         let vm = LineVm {
-            text: line
-                .text
-                .strip_prefix(&prefix)
-                .or_else(|| line.text.strip_prefix(&tier_prefix))
-                .unwrap_or(&line.text)
-                .to_string(),
+            text,
+            short: parts,
             kind: line.kind,
             tick,
             deciding: Some(line.kind) == deciding,
@@ -264,7 +276,9 @@ pub fn explanation_vm(
             (pp, per)
         }
     };
-    let ex = ev.compiled.explain(EndpointId(from), EndpointId(to), pp);
+    let ex = ev
+        .compiled
+        .explain(ev.engine_index(from), ev.engine_index(to), pp);
     let verdict = match ex.verdict {
         Verdict::Allowed => Mark::Allow,
         Verdict::Denied => Mark::Deny,

@@ -7,6 +7,7 @@
 //! same flow reads the same everywhere.
 
 mod line;
+pub mod short;
 mod tiers;
 
 pub use line::{peers_field, rules_field, Line, LineKind, LineSpan, SpanKind};

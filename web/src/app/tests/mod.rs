@@ -4,8 +4,10 @@
 
 mod diff;
 mod effects;
+mod exercise;
 mod learn;
 mod manifests;
+mod order;
 mod playground;
 mod tiered;
 mod why;

@@ -208,3 +208,53 @@ fn the_all_ports_summary_says_which_ports_it_checked() {
         assert_eq!(m.port_label, format!("the ports checked ({checked})"));
     }
 }
+
+/// The short form of each line, with its key part in `[brackets]`.
+fn short_text(l: &LineVm) -> String {
+    l.short
+        .iter()
+        .map(|p| {
+            if p.key {
+                format!("[{}]", p.text)
+            } else {
+                p.text.clone()
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn each_side_reads_as_short_lines_with_the_key_part_marked() {
+    let (_, ex) = exercise_flow(TWO_MISSES, "shop/web", "shop/db", "5432/TCP");
+    let ingress = ex
+        .sides
+        .iter()
+        .find(|s| s.direction == netpol_engine::PolicyType::Ingress)
+        .expect("an ingress side");
+    let short: Vec<String> = ingress.lines.iter().map(short_text).collect();
+    // Rule 0 selects app=batch (web has app=web) and port 5433; rule 1 only misses the port.
+    assert_eq!(
+        short,
+        [
+            "isolated by [shop/db-allow-web]",
+            "shop/db-allow-web ingress[0] missed because [from[0] requires app=batch, has app=web] (+1 more)",
+            "shop/db-allow-web ingress[1] missed because [ports[0]: TCP 5433 does not include 5432]",
+            "[no ingress rule allows it]",
+        ]
+    );
+    // An allowed flow: the rule that matched, with the peer and port that matched it.
+    let (_, ex) = exercise_flow(
+        &TWO_MISSES.replace("5433}]\n", "5432}]\n"),
+        "shop/web",
+        "shop/db",
+        "5432/TCP",
+    );
+    let lines: Vec<String> = all_lines(&ex).into_iter().map(short_text).collect();
+    assert!(
+        lines.contains(
+            &"shop/db-allow-web ingress[1] matched: [from[0] podSelector app=web], [ports[0] TCP 5432]"
+                .to_string()
+        ),
+        "{lines:#?}"
+    );
+}
