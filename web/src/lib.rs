@@ -230,6 +230,8 @@ impl Component for App {
             on_hover: link.callback(Ev::Hover),
         };
         app.perform(ctx, effects);
+        let link = link.clone();
+        browser::on_hash_change(move |hash| link.send_message(Ev::OpenLink(hash)));
         app
     }
 
@@ -466,6 +468,7 @@ impl Component for App {
                     { learn::header(&self.state, &self.hooks) }
                 </header>
                 { learn::banner(&self.state, &self.hooks) }
+                { panels::pane_switch(learn::is_open(&self.state)) }
                 <main class={classes!("layout", learn::is_open(&self.state).then_some("learning"))}>
                     { learn::aside(&self.state, &self.hooks) }
                     <div class="left">
@@ -479,7 +482,7 @@ impl Component for App {
                         <p id="editor-keys-hint" class="sr-only">{ "Tab inserts two spaces. Press Escape, then Tab, to move on." }</p>
                         <Diagnostics diagnostics={vm.diagnostics.clone()} {on_pick} lints={self.state.lints().to_vec()} />
                     </div>
-                    <div class="right">
+                    <div class={classes!("right", matches!(vm.view, View::AndOr | View::Compare).then_some("diff-view"), vm.explanation.is_some().then_some("has-flow"))}>
                         <section class="panel result" aria-labelledby="result-title">
                             <div class="panel-head">
                                 <h2 id="result-title">{ match vm.view { View::Graph => "Allowed flows", View::AndOr => "AND vs OR", View::Compare => "Compare with a baseline", View::Matrix => "Flow matrix" } }</h2>
