@@ -454,10 +454,6 @@ impl Component for App {
                             <span class="ctl-label">{ "Port" }</span>
                             <select data-testid="port-picker" aria-label="Port and protocol" onchange={on_port}>{ for ports }</select>
                         </label>
-                        <label class="ctl toggle" title="Pods with the same controller owner and labels (kubectl get pods output) become one endpoint named after the owner, e.g. its Deployment">
-                            <input type="checkbox" data-testid="group-replicas" checked={self.state.group_replicas} onchange={on_group} />
-                            <span class="toggle-label">{ "Group replicas" }</span>
-                        </label>
                         <div class="tabs" role="tablist" aria-label="Result view">
                             { tab(View::Matrix, "Matrix") }
                             { tab(View::Graph, "Graph") }
@@ -472,7 +468,13 @@ impl Component for App {
                 <main class={classes!("layout", learn::is_open(&self.state).then_some("learning"))}>
                     { learn::aside(&self.state, &self.hooks) }
                     <div class="left">
-                        <p class="drop-hint" data-testid="drop-hint">{ "Drop manifests here — policies and workloads can go in either editor" }</p>
+                        <div class="left-head">
+                            <p class="drop-hint" data-testid="drop-hint">{ "Drop manifests here — policies and workloads can go in either editor" }</p>
+                            <label class="ctl toggle" title="Pods with the same controller owner and labels (kubectl get pods output) become one endpoint named after the owner, e.g. its Deployment">
+                                <input type="checkbox" data-testid="group-replicas" checked={self.state.group_replicas} onchange={on_group} />
+                                <span class="toggle-label">{ "Group replicas" }</span>
+                            </label>
+                        </div>
                         <CodeEditor editor={Editor::Policies} label="Policies" hint="NetworkPolicy YAML, --- between documents"
                             text={AttrValue::from(vm.policies_text.clone())} diagnostics={diags_for(Editor::Policies)}
                             highlight={hl_for(Editor::Policies)} on_input={on_input_p} textarea_ref={self.hooks.policies_ref.clone()} on_files={on_files_p} />

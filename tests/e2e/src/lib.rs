@@ -341,24 +341,6 @@ impl Chromedriver {
         caps.as_object().unwrap().clone()
     }
 
-    /// Opens a browser session that prefers the dark colour scheme.
-    pub async fn connect_dark(&self) -> Client {
-        let mut caps = self.capabilities();
-        if let Some(args) = caps
-            .get_mut("goog:chromeOptions")
-            .and_then(|o| o.get_mut("args"))
-            .and_then(|a| a.as_array_mut())
-        {
-            args.push(json!("--force-dark-mode"));
-            args.push(json!("--blink-settings=preferredColorScheme=0"));
-        }
-        ClientBuilder::new(HttpConnector::new())
-            .capabilities(caps)
-            .connect(&self.url())
-            .await
-            .unwrap_or_else(|e| panic!("cannot start a dark Chromium session: {e}"))
-    }
-
     /// Opens a browser session.
     pub async fn connect(&self) -> Client {
         ClientBuilder::new(HttpConnector::new())
@@ -487,6 +469,61 @@ pub async fn set_viewport(client: &Client, width: u32, height: u32) -> Result<()
             .map_err(|e| format!("set window size: {e}"))?;
     }
     Ok(())
+}
+
+/// A Chrome DevTools Protocol command sent through chromedriver (`goog/cdp/execute`).
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or("")
+        ))
+    }
+
+    fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+async fn cdp(client: &Client, cmd: &'static str, params: Value) -> Result<(), String> {
+    client
+        .issue_cmd(Cdp { cmd, params })
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("{cmd}: {e}"))
+}
+
+/// Emulates a viewport of `width` x `height` CSS pixels, as a phone's below 800 px (a desktop
+/// window cannot be narrower than about 500 px).
+pub async fn emulate_viewport(client: &Client, width: u32, height: u32) -> Result<(), String> {
+    cdp(
+        client,
+        "Emulation.setDeviceMetricsOverride",
+        json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 800 }),
+    )
+    .await
+}
+
+/// Makes the page prefer the dark (or light) colour scheme.
+pub async fn emulate_dark(client: &Client, dark: bool) -> Result<(), String> {
+    let value = if dark { "dark" } else { "light" };
+    cdp(
+        client,
+        "Emulation.setEmulatedMedia",
+        json!({ "features": [{ "name": "prefers-color-scheme", "value": value }] }),
+    )
+    .await
 }
 
 /// Saves a PNG screenshot of the viewport.

@@ -14,7 +14,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use fantoccini::{Client, Locator};
 use netpol_e2e::{
-    click, dist_dir, js, screenshot, set_viewport, target_dir, wait_js, Chromedriver, StaticServer,
+    click, dist_dir, emulate_dark, emulate_viewport, js, screenshot, target_dir, wait_js,
+    Chromedriver, StaticServer,
 };
 use serde_json::{json, Value};
 
@@ -98,7 +99,7 @@ const VISIBLE_JS: &str = "
     return inside && onScreen ? true : null;";
 
 async fn phone(c: &Client, base: &str) -> Result<(), String> {
-    set_viewport(c, 390, 844).await?;
+    emulate_viewport(c, 390, 844).await?;
     fresh(c, base).await?;
     wait_app(c).await?;
     let m = js(
@@ -109,6 +110,9 @@ async fn phone(c: &Client, base: &str) -> Result<(), String> {
            editor: rect('[data-testid=policies-editor]'),
            result: rect('section.panel.result .result-body'),
            switcher: rect('[data-testid=pane-switch]'),
+           wide: [...document.querySelectorAll('body *')]
+             .filter(e => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest('.result-body, .code-area, .pane-switch'))
+             .slice(0, 6).map(e => e.tagName + '.' + e.className),
          };",
         vec![],
     )
@@ -146,7 +150,8 @@ async fn phone(c: &Client, base: &str) -> Result<(), String> {
             &format!("the {pane} panel at the top"),
             T,
             "const r = document.querySelector(arguments[0]).getBoundingClientRect();
-             return r.top >= 0 && r.top < 120 ? true : null;",
+             const bottom = scrollY + innerHeight >= document.documentElement.scrollHeight - 2;
+             return r.top >= 0 && (r.top < 120 || bottom) ? true : null;",
             vec![json!(css)],
         )
         .await?;
@@ -217,7 +222,7 @@ async fn select_example(c: &Client, id: &str) -> Result<(), String> {
 }
 
 async fn desktop(c: &Client, base: &str) -> Result<(), String> {
-    set_viewport(c, 1280, 800).await?;
+    emulate_viewport(c, 1280, 800).await?;
     fresh(c, base).await?;
     wait_app(c).await?;
     // The Why? panel has the height for both sides of a flow.
@@ -272,7 +277,7 @@ async fn desktop(c: &Client, base: &str) -> Result<(), String> {
     let text = text
         .as_str()
         .unwrap_or("")
-        .replace("role: frontend", "role: nobody");
+        .replace("app: frontend", "app: nobody");
     set_policies(c, &text).await?;
     wait_js(
         c,
@@ -285,7 +290,7 @@ async fn desktop(c: &Client, base: &str) -> Result<(), String> {
 
     // At 1024 the header is one row and the Example menu shows its whole title.
     for width in [1280, 1024] {
-        set_viewport(c, width, 768).await?;
+        emulate_viewport(c, width, 768).await?;
         let m = js(
             c,
             "const h = document.querySelector('header.top');
@@ -294,7 +299,9 @@ async fn desktop(c: &Client, base: &str) -> Result<(), String> {
              ctx.font = getComputedStyle(s).font;
              const text = s.options[s.selectedIndex].text;
              return { header: h.getBoundingClientRect().height, select: s.clientWidth,
-                      text: ctx.measureText(text).width, title: text };",
+                      text: ctx.measureText(text).width, title: text,
+                      parts: [...document.querySelectorAll('header.top .brand, header.top .controls > *, header.top .learn-buttons')]
+                        .map(e => e.className + ' ' + Math.round(e.getBoundingClientRect().width)) };",
             vec![],
         )
         .await?;
@@ -304,14 +311,14 @@ async fn desktop(c: &Client, base: &str) -> Result<(), String> {
             &m,
         )?;
         check(
-            m["select"].as_f64().unwrap_or(0.0) >= m["text"].as_f64().unwrap_or(0.0) + 24.0,
+            m["select"].as_f64().unwrap_or(0.0) >= m["text"].as_f64().unwrap_or(0.0) + 32.0,
             &format!("the Example menu is cut at {width}"),
             &m,
         )?;
     }
 
     // Learn open at 1280: the tutorial's code and the matrix's column headers are not clipped.
-    set_viewport(c, 1280, 800).await?;
+    emulate_viewport(c, 1280, 800).await?;
     click(c, "[data-view=matrix]").await?;
     click(c, "[data-testid=learn-tutorial]").await?;
     wait_js(
@@ -344,7 +351,7 @@ async fn desktop(c: &Client, base: &str) -> Result<(), String> {
 }
 
 async fn embeds(c: &Client, base: &str) -> Result<(), String> {
-    set_viewport(c, 600, 400).await?;
+    emulate_viewport(c, 600, 400).await?;
     for panels in EMBED_PANELS {
         let url = if panels.is_empty() {
             format!("{base}?embed=1")
@@ -419,7 +426,7 @@ async fn select_port(c: &Client, port: &str) -> Result<(), String> {
 }
 
 async fn second_link(c: &Client, base: &str) -> Result<(), String> {
-    set_viewport(c, 1280, 800).await?;
+    emulate_viewport(c, 1280, 800).await?;
     fresh(c, base).await?;
     wait_app(c).await?;
     select_port(c, "53/UDP").await?;
@@ -483,7 +490,7 @@ async fn second_link(c: &Client, base: &str) -> Result<(), String> {
 /// Screenshots of every view at `width`, named `e2e-layout-{mode}-{width}-{view}.png`.
 async fn screenshots(c: &Client, base: &str, mode: &str, width: u32) -> Result<(), String> {
     let height = if width < 800 { 844 } else { 800 };
-    set_viewport(c, width, height).await?;
+    emulate_viewport(c, width, height).await?;
     fresh(c, base).await?;
     wait_app(c).await?;
     let shot = |view: &str| target_dir().join(format!("e2e-layout-{mode}-{width}-{view}.png"));
@@ -529,7 +536,7 @@ async fn screenshots(c: &Client, base: &str, mode: &str, width: u32) -> Result<(
         &text
             .as_str()
             .unwrap_or("")
-            .replace("role: frontend", "role: nobody"),
+            .replace("app: frontend", "app: nobody"),
     )
     .await?;
     wait_js(
@@ -560,7 +567,7 @@ async fn screenshots(c: &Client, base: &str, mode: &str, width: u32) -> Result<(
     js(c, "scrollTo(0, 0); return true;", vec![]).await?;
     screenshot(c, &shot("exercise")).await?;
     let embed_w = width.min(600);
-    set_viewport(c, embed_w, 400).await?;
+    emulate_viewport(c, embed_w, 400).await?;
     c.goto(&format!("{base}?embed=1"))
         .await
         .map_err(|e| e.to_string())?;
@@ -647,17 +654,19 @@ async fn layout_and_hosting_end_to_end() {
         Ok(()) => None,
         Err(e) => Some(failure_report(&client, &e).await),
     };
-    let _ = client.close().await;
     if failure.is_none() {
-        let dark = driver.connect_dark().await;
         for width in [1280, 1024, 390] {
-            if let Err(e) = screenshots(&dark, &base, "dark", width).await {
-                failure = Some(failure_report(&dark, &e).await);
+            let dark = match emulate_dark(&client, true).await {
+                Ok(()) => screenshots(&client, &base, "dark", width).await,
+                Err(e) => Err(e),
+            };
+            if let Err(e) = dark {
+                failure = Some(failure_report(&client, &e).await);
                 break;
             }
         }
-        let _ = dark.close().await;
     }
+    let _ = client.close().await;
     // Nothing the page asked for was missing: no favicon.ico, no asset outside /netpol/.
     let missing = server.missing();
     drop(driver);
