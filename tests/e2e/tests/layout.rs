@@ -347,6 +347,22 @@ async fn desktop(c: &Client, base: &str) -> Result<(), String> {
         "clipped with Learn open at 1280",
         &m,
     )?;
+    // An external endpoint's group ("outside the cluster") is one narrow column.
+    select_example(c, "egress-cidr").await?;
+    let heads = js(
+        c,
+        "const box = document.querySelector('#result-view').getBoundingClientRect();
+         return [...document.querySelectorAll('.matrix .ns-col span')]
+           .filter(e => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > box.right - 12)
+           .map(e => e.textContent);",
+        vec![],
+    )
+    .await?;
+    check(
+        heads.as_array().is_some_and(Vec::is_empty),
+        "clipped group headers",
+        &heads,
+    )?;
     Ok(())
 }
 
