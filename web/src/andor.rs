@@ -31,7 +31,7 @@ pub struct AndOrProps {
     pub policies_ref: NodeRef,
 }
 
-fn variant_card(v: &VariantVm, p: &AndOrProps) -> Html {
+fn variant_card(v: &VariantVm, p: &AndOrProps, reveal: bool) -> Html {
     let on_apply = {
         let (ta, cb, text) = (
             p.policies_ref.clone(),
@@ -88,7 +88,7 @@ fn variant_card(v: &VariantVm, p: &AndOrProps) -> Html {
                 </figure>
             </div>
             if let Some(m) = &v.matrix {
-                <DiffMatrix vm={m.clone()} caption="now → with the variant; the most changed port range" />
+                <DiffMatrix vm={m.clone()} caption="now → with the variant; the most changed port range" {reveal} />
             }
             <div class="variant-actions">
                 <button type="button" class="btn primary" data-testid="apply-variant" onclick={on_apply}
@@ -115,7 +115,16 @@ pub fn andor_panel(p: &AndOrProps) -> Html {
         vm.undo_text.clone(),
         p.on_event.clone(),
     );
-    let cards = vm.variants.iter().map(|v| variant_card(v, p));
+    // The first variant that changes flows brings its changed cell into view.
+    let first = vm
+        .variants
+        .iter()
+        .position(|v| !v.no_effect && v.matrix.is_some());
+    let cards = vm
+        .variants
+        .iter()
+        .enumerate()
+        .map(|(i, v)| variant_card(v, p, Some(i) == first));
     html! {
         <div class="andor" data-testid="andor" {onkeydown}>
             <div class="diff-toolbar">

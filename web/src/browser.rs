@@ -101,3 +101,16 @@ pub fn read_files(list: &web_sys::FileList, done: impl FnOnce(Vec<(String, Strin
         done(out);
     });
 }
+
+/// Calls `f` with the new `location.hash` whenever it changes, for the page's lifetime (a
+/// second share link opened in the same tab only changes the fragment).
+pub fn on_hash_change(f: impl Fn(String) + 'static) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    if let Some(w) = web_sys::window() {
+        let cb = Closure::<dyn Fn()>::new(move || f(hash()));
+        let _ = w.add_event_listener_with_callback("hashchange", cb.as_ref().unchecked_ref());
+        // The listener lives as long as the page.
+        cb.forget();
+    }
+}

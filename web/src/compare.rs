@@ -76,7 +76,7 @@ pub fn compare_panel(p: &CompareProps) -> Html {
         <div class="compare" data-testid="compare" {onkeydown}>
             <div class="diff-toolbar">
                 if vm.pinned {
-                    <span class="badge pinned">{ "📌 baseline pinned" }</span>
+                    <span class="badge pinned">{ pin_icon() }{ "baseline pinned" }</span>
                     <button type="button" class="btn" data-testid="pin-baseline" onclick={on_pin.clone()}
                         title="Make the current policies the new baseline">{ "Re-pin current" }</button>
                     <button type="button" class="btn" data-testid="clear-baseline" onclick={on_clear}>{ "Clear baseline" }</button>
@@ -97,10 +97,19 @@ pub fn compare_panel(p: &CompareProps) -> Html {
                     <p class="badge variant-counts" data-testid="compare-counts">{ format!("{} against the baseline", vm.counts) }</p>
                 }
                 if let Some(m) = &vm.matrix {
-                    <DiffMatrix vm={m.clone()} caption="baseline → now; pick another port above" />
+                    <DiffMatrix vm={m.clone()} caption="baseline → now; pick another port above" reveal=true />
                 }
                 { for ranges }
             }
         </div>
+    }
+}
+
+/// A pin drawn inline (no emoji font needed).
+fn pin_icon() -> Html {
+    html! {
+        <svg class="icon" viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" focusable="false">
+            <path d="M5 1h6l-1 1.5v3.2l2.5 2.8V10H8.7L8 15l-.7-5H3.5V8.5L6 5.7V2.5z" />
+        </svg>
     }
 }

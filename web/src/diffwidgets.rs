@@ -81,6 +81,24 @@ pub struct DiffMatrixProps {
     pub vm: DiffMatrixVm,
     /// Words for the caption: what + and − compare.
     pub caption: AttrValue,
+    /// Scroll the first changed cell into view when the matrix first shows or changes (one
+    /// matrix of a tab, so that two do not fight over the scroll position).
+    #[prop_or_default]
+    pub reveal: bool,
+}
+
+/// Scrolls the first changed cell inside `wrap` into view, moving every scrolling ancestor as
+/// little as possible.
+fn reveal_change(wrap: &NodeRef) {
+    let Some(wrap) = wrap.cast::<web_sys::Element>() else {
+        return;
+    };
+    if let Ok(Some(cell)) = wrap.query_selector("[data-diff]") {
+        let opts = web_sys::ScrollIntoViewOptions::new();
+        opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
+        opts.set_inline(web_sys::ScrollLogicalPosition::Nearest);
+        cell.scroll_into_view_with_scroll_into_view_options(&opts);
+    }
 }
 
 /// A flow matrix with changed cells marked + (gained, green outline) or − (lost, red outline);
@@ -88,6 +106,15 @@ pub struct DiffMatrixProps {
 #[function_component(DiffMatrix)]
 pub fn diff_matrix(p: &DiffMatrixProps) -> Html {
     let vm = &p.vm;
+    let wrap = use_node_ref();
+    {
+        let wrap = wrap.clone();
+        use_effect_with((vm.clone(), p.reveal), move |(_, reveal)| {
+            if *reveal {
+                reveal_change(&wrap);
+            }
+        });
+    }
     let n = vm.headers.len();
     let mut group_start = vec![false; n];
     for g in &vm.groups {
@@ -148,7 +175,7 @@ pub fn diff_matrix(p: &DiffMatrixProps) -> Html {
         }
     });
     html! {
-        <div class="matrix-wrap">
+        <div class="matrix-wrap" ref={wrap}>
             <table class="matrix diff-matrix" data-testid="diff-matrix">
                 <caption class="diff-caption">
                     { format!("on {} — ", vm.port_label) }

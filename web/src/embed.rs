@@ -4,6 +4,8 @@
 
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::app::{share, Editor, Event as Ev, LinkVm, Panel, State, View, ViewModel};
@@ -68,6 +70,19 @@ pub fn view(state: &State, vm: &ViewModel, hooks: &Hooks) -> Option<Html> {
     let open = format!("{}{frag}", state.page_url);
     let editors = has(Panel::Policies) || has(Panel::Cluster);
     let right = has(Panel::Result) || has(Panel::Why);
+    let on_port = on.reform(|e: Event| {
+        let v = e
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+            .map(|s| s.value())
+            .unwrap_or_default();
+        Ev::SelectPort(v)
+    });
+    let ports = vm.ports.iter().map(|o| {
+        html! { <option value={o.value.clone()} selected={o.value == vm.port_value}>{ &o.label }</option> }
+    });
+    // The panels of the right column share its height; the result keeps a usable minimum.
+    let stacked = has(Panel::Result) && has(Panel::Why);
     let style = params
         .height
         .map(|h| format!("height: {h}px"))
@@ -80,7 +95,12 @@ pub fn view(state: &State, vm: &ViewModel, hooks: &Hooks) -> Option<Html> {
                 if vm.error_count > 0 {
                     <span class="st-error">{ format!("{} error(s)", vm.error_count) }</span>
                 }
-                <span class="muted">{ vm.matrix.as_ref().map(|m| m.port_label.clone()).unwrap_or_default() }</span>
+                if !vm.ports.is_empty() {
+                    <label class="embed-port">
+                        <span class="sr-only">{ "Port and protocol" }</span>
+                        <select data-testid="port-picker" aria-label="Port and protocol" onchange={on_port}>{ for ports }</select>
+                    </label>
+                }
                 <a class="embed-open" href={open} target="_blank" rel="noopener" data-testid="open-in-playground">{ "Open in playground ↗" }</a>
             </div>
             { learn::banner(state, hooks) }
@@ -92,9 +112,9 @@ pub fn view(state: &State, vm: &ViewModel, hooks: &Hooks) -> Option<Html> {
                     </div>
                 }
                 if right {
-                    <div class="embed-col">
+                    <div class={classes!("embed-col", "embed-right", stacked.then_some("stacked"))}>
                         if has(Panel::Result) {
-                            <section class="panel result"><div id="result-view" class={classes!("result-body", vm.stale.then_some("is-stale"))}>{ result }</div></section>
+                            <section class="panel result" aria-label="Flow matrix" data-testid="embed-result"><div id="result-view" class={classes!("result-body", vm.stale.then_some("is-stale"))}>{ result }</div></section>
                         }
                         if has(Panel::Why) {
                             <WhyPanel explanation={vm.explanation.clone()} on_link={on_link.clone()}

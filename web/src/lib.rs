@@ -231,6 +231,8 @@ impl Component for App {
             on_hover: link.callback(Ev::Hover),
         };
         app.perform(ctx, effects);
+        let link = link.clone();
+        browser::on_hash_change(move |hash| link.send_message(Ev::OpenLink(hash)));
         app
     }
 
@@ -459,10 +461,6 @@ impl Component for App {
                             <span class="ctl-label">{ "Port" }</span>
                             <select data-testid="port-picker" aria-label="Port and protocol" onchange={on_port}>{ for ports }</select>
                         </label>
-                        <label class="ctl toggle" title="Pods with the same controller owner and labels (kubectl get pods output) become one endpoint named after the owner, e.g. its Deployment">
-                            <input type="checkbox" data-testid="group-replicas" checked={self.state.group_replicas} onchange={on_group} />
-                            <span class="toggle-label">{ "Group replicas" }</span>
-                        </label>
                         <div class="tabs" role="tablist" aria-label="Result view">
                             { tab(View::Matrix, "Matrix") }
                             { tab(View::Graph, "Graph") }
@@ -473,10 +471,17 @@ impl Component for App {
                     { learn::header(&self.state, &self.hooks) }
                 </header>
                 { learn::banner(&self.state, &self.hooks) }
+                { panels::pane_switch(learn::is_open(&self.state)) }
                 <main class={classes!("layout", learn::is_open(&self.state).then_some("learning"))}>
                     { learn::aside(&self.state, &self.hooks) }
                     <div class="left">
-                        <p class="drop-hint" data-testid="drop-hint">{ "Drop manifests here — policies and workloads can go in either editor" }</p>
+                        <div class="left-head">
+                            <p class="drop-hint" data-testid="drop-hint">{ "Drop manifests here — policies and workloads can go in either editor" }</p>
+                            <label class="ctl toggle" title="Pods with the same controller owner and labels (kubectl get pods output) become one endpoint named after the owner, e.g. its Deployment">
+                                <input type="checkbox" data-testid="group-replicas" checked={self.state.group_replicas} onchange={on_group} />
+                                <span class="toggle-label">{ "Group replicas" }</span>
+                            </label>
+                        </div>
                         <CodeEditor editor={Editor::Policies} label="Policies" hint="NetworkPolicy YAML, --- between documents"
                             text={AttrValue::from(vm.policies_text.clone())} diagnostics={diags_for(Editor::Policies)}
                             highlight={hl_for(Editor::Policies)} on_input={on_input_p} textarea_ref={self.hooks.policies_ref.clone()} on_files={on_files_p} />
@@ -488,7 +493,7 @@ impl Component for App {
                         </p>
                         <Diagnostics diagnostics={vm.diagnostics.clone()} {on_pick} lints={self.state.lints().to_vec()} />
                     </div>
-                    <div class="right">
+                    <div class={classes!("right", matches!(vm.view, View::AndOr | View::Compare).then_some("diff-view"), vm.explanation.is_some().then_some("has-flow"))}>
                         <section class="panel result" aria-labelledby="result-title">
                             <div class="panel-head">
                                 <h2 id="result-title">{ match vm.view { View::Graph => "Allowed flows", View::AndOr => "AND vs OR", View::Compare => "Compare with a baseline", View::Matrix => "Flow matrix" } }</h2>

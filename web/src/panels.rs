@@ -323,3 +323,33 @@ pub fn policies_list(p: &PoliciesProps) -> Html {
         </section>
     }
 }
+
+/// Scrolls the element matching `css` to the top of the page.
+fn scroll_to(css: &str) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(css).ok().flatten())
+    {
+        let opts = web_sys::ScrollIntoViewOptions::new();
+        opts.set_block(web_sys::ScrollLogicalPosition::Start);
+        el.scroll_into_view_with_scroll_into_view_options(&opts);
+    }
+}
+
+/// On narrow screens (CSS hides it elsewhere) the panels stack in one scrolling page; this bar
+/// stays at the top and jumps to each of them.
+pub fn pane_switch(learning: bool) -> Html {
+    let button = |pane: &'static str, css: &'static str, label: &'static str| {
+        let onclick = Callback::from(move |_: MouseEvent| scroll_to(css));
+        html! { <button type="button" class="btn" data-pane={pane} {onclick}>{ label }</button> }
+    };
+    html! {
+        <nav class="pane-switch" aria-label="Jump to a panel" data-testid="pane-switch">
+            if learning { { button("learn", "aside.learn", "Learn") } }
+            { button("editors", "main.layout > .left", "Editors") }
+            { button("result", "section.panel.result", "Result") }
+            { button("why", "section.panel.why", "Why?") }
+            { button("policies", "section.panel.policies", "Policies") }
+        </nav>
+    }
+}

@@ -10,7 +10,7 @@ use std::os::unix::process::CommandExt;
 use std::path::{Component, Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -95,39 +95,68 @@ fn unique_suffix() -> String {
 /// A tiny HTTP/1.1 static file server over a directory, on an ephemeral localhost port.
 pub struct StaticServer {
     addr: SocketAddr,
+    prefix: String,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
+    missing: Arc<Mutex<Vec<String>>>,
 }
 
 impl StaticServer {
     pub fn start(root: PathBuf) -> StaticServer {
+        StaticServer::start_under(root, "/")
+    }
+
+    /// Serves `root` under the URL path `prefix` (e.g. `/netpol/`), as a web server hosting the
+    /// playground in a sub-directory does; every other path is a 404.
+    pub fn start_under(root: PathBuf, prefix: &str) -> StaticServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind static server");
         let addr = listener.local_addr().unwrap();
         let stop = Arc::new(AtomicBool::new(false));
         let stop2 = stop.clone();
+        let missing = Arc::new(Mutex::new(Vec::new()));
+        let site = Site {
+            root,
+            prefix: prefix.to_string(),
+            missing: missing.clone(),
+        };
         let thread = std::thread::spawn(move || {
             for conn in listener.incoming() {
                 if stop2.load(Ordering::SeqCst) {
                     break;
                 }
                 let Ok(conn) = conn else { continue };
-                let root = root.clone();
+                let site = site.clone();
                 std::thread::spawn(move || {
-                    let _ = serve_connection(conn, &root);
+                    let _ = serve_connection(conn, &site);
                 });
             }
         });
         StaticServer {
             addr,
+            prefix: prefix.to_string(),
             stop,
             thread: Some(thread),
+            missing,
         }
     }
 
-    /// `http://127.0.0.1:PORT/`
+    /// `http://127.0.0.1:PORT/` (with the prefix, when there is one).
     pub fn url(&self) -> String {
-        format!("http://{}/", self.addr)
+        format!("http://{}{}", self.addr, self.prefix)
     }
+
+    /// The URL paths requested so far that were not found (404), e.g. `/favicon.ico`.
+    pub fn missing(&self) -> Vec<String> {
+        self.missing.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+}
+
+/// What a server serves: a directory under a URL prefix; it notes the paths it could not find.
+#[derive(Clone)]
+struct Site {
+    root: PathBuf,
+    prefix: String,
+    missing: Arc<Mutex<Vec<String>>>,
 }
 
 impl Drop for StaticServer {
@@ -155,7 +184,7 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-fn serve_connection(conn: TcpStream, root: &Path) -> std::io::Result<()> {
+fn serve_connection(conn: TcpStream, site: &Site) -> std::io::Result<()> {
     conn.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut reader = BufReader::new(conn.try_clone()?);
     let mut out = conn;
@@ -192,7 +221,15 @@ fn serve_connection(conn: TcpStream, root: &Path) -> std::io::Result<()> {
         let method = parts.next().unwrap_or("");
         let target = parts.next().unwrap_or("/");
         let path = target.split(['?', '#']).next().unwrap_or("/");
-        let file = resolve(root, path);
+        let file = path
+            .strip_prefix(site.prefix.trim_end_matches('/'))
+            .filter(|rest| rest.is_empty() || rest.starts_with('/'))
+            .and_then(|rest| resolve(&site.root, rest));
+        if file.is_none() {
+            if let Ok(mut m) = site.missing.lock() {
+                m.push(path.to_string());
+            }
+        }
         let (status, ctype, body) = match (method, file) {
             ("GET" | "HEAD", Some(f)) => match std::fs::read(&f) {
                 Ok(b) => ("200 OK", content_type(&f), b),
@@ -432,6 +469,61 @@ pub async fn set_viewport(client: &Client, width: u32, height: u32) -> Result<()
             .map_err(|e| format!("set window size: {e}"))?;
     }
     Ok(())
+}
+
+/// A Chrome DevTools Protocol command sent through chromedriver (`goog/cdp/execute`).
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or("")
+        ))
+    }
+
+    fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+async fn cdp(client: &Client, cmd: &'static str, params: Value) -> Result<(), String> {
+    client
+        .issue_cmd(Cdp { cmd, params })
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("{cmd}: {e}"))
+}
+
+/// Emulates a viewport of `width` x `height` CSS pixels, as a phone's below 800 px (a desktop
+/// window cannot be narrower than about 500 px).
+pub async fn emulate_viewport(client: &Client, width: u32, height: u32) -> Result<(), String> {
+    cdp(
+        client,
+        "Emulation.setDeviceMetricsOverride",
+        json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 800 }),
+    )
+    .await
+}
+
+/// Makes the page prefer the dark (or light) colour scheme.
+pub async fn emulate_dark(client: &Client, dark: bool) -> Result<(), String> {
+    let value = if dark { "dark" } else { "light" };
+    cdp(
+        client,
+        "Emulation.setEmulatedMedia",
+        json!({ "features": [{ "name": "prefers-color-scheme", "value": value }] }),
+    )
+    .await
 }
 
 /// Saves a PNG screenshot of the viewport.

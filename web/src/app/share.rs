@@ -5,6 +5,7 @@ use netpol_examples::Example;
 use netpol_share::ShareState;
 
 use super::evaluation::{Editor, PortChoice};
+use super::learn::Menu;
 use super::state::{EmbedParams, Panel, State, View};
 
 /// Every view, for [`parse_view`].
@@ -58,8 +59,53 @@ pub fn restore(examples: Vec<Example>, s: &ShareState) -> State {
     st
 }
 
-/// The default panels: the policies editor and the result.
-pub const DEFAULT_PANELS: &[Panel] = &[Panel::Policies, Panel::Result];
+/// True when the fragment `hash` (with or without `#`) holds a share link (`s=…`).
+pub fn is_link(hash: &str) -> bool {
+    hash.trim_start_matches('#')
+        .split('&')
+        .any(|kv| kv.starts_with("s="))
+}
+
+/// A fresh state showing the share link in `hash`, with its exercise or tutorial step open; the
+/// decoder's reason (for [`broken_link_message`]) when it cannot be opened.
+pub fn from_link(examples: Vec<Example>, hash: &str) -> Result<State, String> {
+    let s = netpol_share::decode(hash).map_err(|e| e.to_string())?;
+    let mut st = restore(examples, &s);
+    let l = &mut st.learn;
+    if let Some(i) = s
+        .exercise
+        .as_ref()
+        .and_then(|id| l.data.exercises.iter().position(|e| &e.id == id))
+    {
+        l.exercise = Some(i);
+        l.menu = Menu::Exercises;
+    }
+    if let Some(i) = s
+        .tutorial_step
+        .map(|n| n as usize)
+        .filter(|&n| n < l.data.steps.len())
+    {
+        l.step = Some(i);
+        l.menu = Menu::Tutorial;
+    }
+    st.highlight = None;
+    Ok(st)
+}
+
+/// What a learner reads when a link cannot be opened: what probably happened, what the page
+/// shows instead (`instead`) and what to do; the decoder's own words (`detail`) stay at the end
+/// for whoever made the link.
+pub fn broken_link_message(detail: &str, instead: &str) -> String {
+    format!(
+        "This link could not be opened: it looks cut off or changed on the way (links are long, \
+         and some apps shorten them). {instead} Ask for the link again, or copy all of it. \
+         (Details: {detail}.)"
+    )
+}
+
+/// The default panels: the policies editor, the result and the Why? panel (clicking a cell
+/// explains it).
+pub const DEFAULT_PANELS: &[Panel] = &[Panel::Policies, Panel::Result, Panel::Why];
 
 /// Reads `location.search` (with or without `?`); `None` unless `embed=1` (or `true`).
 pub fn parse_embed(query: &str) -> Option<EmbedParams> {
@@ -115,7 +161,7 @@ fn attr_escape(s: &str) -> String {
 /// The `<iframe>` HTML that embeds `page` (the playground's URL without query or fragment)
 /// showing `fragment` (`#s=v1.…`) in `view`.
 pub fn embed_snippet(page: &str, fragment: &str, view: &str) -> String {
-    let src = format!("{page}?embed=1&view={view}&panels=policies,result{fragment}");
+    let src = format!("{page}?embed=1&view={view}&panels=policies,result,why{fragment}");
     format!(
         "<iframe src=\"{}\" title=\"netpol playground\" width=\"100%\" height=\"460\" \
          style=\"border:1px solid #ccc;border-radius:8px\" loading=\"lazy\"></iframe>",
@@ -199,7 +245,7 @@ mod tests {
     #[test]
     fn snippet_is_escaped() {
         let s = embed_snippet("https://x.test/np/", "#s=v1.AB-_", "matrix");
-        assert!(s.starts_with("<iframe src=\"https://x.test/np/?embed=1&amp;view=matrix&amp;panels=policies,result#s=v1.AB-_\""));
+        assert!(s.starts_with("<iframe src=\"https://x.test/np/?embed=1&amp;view=matrix&amp;panels=policies,result,why#s=v1.AB-_\""));
         assert!(s.ends_with("</iframe>"));
     }
 }

@@ -4,7 +4,7 @@
 
 use netpol_examples::Example;
 
-use super::learn::{Menu, Progress};
+use super::learn::Progress;
 use super::share;
 use super::state::{Saved, State};
 use super::update::{save, save_progress, Effect};
@@ -27,44 +27,22 @@ pub struct Startup {
 /// first render (scrolling).
 pub fn start(examples: Vec<Example>, env: Startup) -> (State, Vec<Effect>) {
     let embed = share::parse_embed(&env.search);
-    let has_link = env
-        .hash
-        .trim_start_matches('#')
-        .split('&')
-        .any(|kv| kv.starts_with("s="));
+    let has_link = share::is_link(&env.hash);
     let mut fx = Vec::new();
     let mut state = if has_link {
-        let state = match netpol_share::decode(&env.hash) {
-            Ok(s) => {
-                let mut st = share::restore(examples, &s);
-                let l = &mut st.learn;
-                if let Some(i) = s
-                    .exercise
-                    .as_ref()
-                    .and_then(|id| l.data.exercises.iter().position(|e| &e.id == id))
-                {
-                    l.exercise = Some(i);
-                    l.menu = Menu::Exercises;
-                }
-                if let Some(i) = s
-                    .tutorial_step
-                    .map(|n| n as usize)
-                    .filter(|&n| n < l.data.steps.len())
-                {
-                    l.step = Some(i);
-                    l.menu = Menu::Tutorial;
-                }
+        let state = match share::from_link(examples.clone(), &env.hash) {
+            Ok(st) => {
                 // Restored once; later edits are saved as usual.
                 if embed.is_none() {
                     fx.extend(save(&st));
                 }
-                st.highlight = None;
                 st
             }
-            Err(e) => {
+            Err(detail) => {
                 let mut st = State::new(examples);
-                st.learn.share_error = Some(format!(
-                    "This share link could not be opened ({e}). Showing the default scenario instead."
+                st.learn.share_error = Some(share::broken_link_message(
+                    &detail,
+                    "Showing the default scenario instead.",
                 ));
                 st
             }

@@ -55,6 +55,9 @@ pub enum Event {
     Diff(DiffEvent),
     /// Tutorial, exercises, share buttons.
     Learn(LearnEvent),
+    /// The address bar's fragment changed while the page was open (`hashchange`, e.g. a second
+    /// share link opened in the same tab): a `#s=` link replaces the state.
+    OpenLink(String),
 }
 
 /// What the core asks the shell to do.
@@ -105,6 +108,34 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     fx
 }
 
+/// A share link opened in a running page: its state replaces the current one, keeping what
+/// belongs to the page (progress, embed mode, its URL, deferred work). A broken link keeps the
+/// current work and says so.
+fn open_link(state: &mut State, hash: &str, fx: &mut Vec<Effect>) {
+    if !share::is_link(hash) {
+        return;
+    }
+    match share::from_link(state.examples.clone(), hash) {
+        Ok(mut st) => {
+            st.learn.progress = std::mem::take(&mut state.learn.progress);
+            st.page_url = std::mem::take(&mut state.page_url);
+            st.embed = state.embed.take();
+            st.diff.lazy = state.diff.lazy;
+            *state = st;
+            fx.extend(save(state));
+        }
+        Err(detail) => {
+            state.learn.share_error = Some(share::broken_link_message(
+                &detail,
+                "Your work is unchanged.",
+            ));
+        }
+    }
+    if state.embed.is_none() {
+        fx.push(Effect::ClearFragment);
+    }
+}
+
 fn selected_flow(state: &State) -> Option<(String, String)> {
     state.flow.as_ref().map(|f| (f.from.clone(), f.to.clone()))
 }
@@ -124,6 +155,7 @@ pub fn save_progress(state: &State) -> Option<Effect> {
 
 fn apply(state: &mut State, event: Event, fx: &mut Vec<Effect>) {
     match event {
+        Event::OpenLink(hash) => open_link(state, &hash, fx),
         Event::Edit(editor, text) => {
             state.edit(editor, text);
             let d = &mut state.diff;

@@ -242,3 +242,32 @@ fn startup_records_a_completed_exercise() {
     assert!(s.learn.progress.completed.contains(&id));
     assert!(fx.contains(&Effect::SaveProgress(s.learn.progress.clone())));
 }
+
+#[test]
+fn a_second_link_in_the_same_page_replaces_the_state() {
+    let mut linked = state();
+    run(
+        &mut linked,
+        [
+            Event::LoadExample("allow-dns".into()),
+            Event::SelectView(View::Graph),
+        ],
+    );
+    let frag = netpol_share::to_fragment(&to_share(&linked, None, None));
+    let (mut s, _) = startup("", "", None);
+    s.learn.progress.completed.insert("kept".into());
+    let fx = update(&mut s, Event::OpenLink(frag));
+    assert_eq!(s.saved(), linked.saved());
+    assert_eq!(s.page_url, "https://x.test/", "the page's own URL is kept");
+    assert!(s.learn.progress.completed.contains("kept"));
+    assert_eq!(fx, [Effect::Save(linked.saved()), Effect::ClearFragment]);
+    // A fragment that is no share link changes nothing.
+    assert_eq!(update(&mut s, Event::OpenLink("#top".into())), []);
+    // A broken link keeps the work and says so in a learner's words.
+    let fx = update(&mut s, Event::OpenLink("#s=v1.broken".into()));
+    assert_eq!(s.saved(), linked.saved());
+    let msg = s.learn.share_error.clone().unwrap_or_default();
+    assert!(msg.contains("Your work is unchanged"), "{msg}");
+    assert!(msg.starts_with("This link could not be opened"), "{msg}");
+    assert_eq!(fx, [Effect::ClearFragment]);
+}
