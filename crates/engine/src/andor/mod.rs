@@ -15,12 +15,10 @@ pub(crate) mod fragment;
 pub(crate) mod split;
 mod words;
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
-use crate::diff::{diff_flows, Diff};
-use crate::eval::compile;
+use crate::diff::{diff_changes, Diff};
+use crate::eval::{compile, RuleChange};
 use crate::model::{
     LabelSelector, Model, NetworkPolicy, NetworkPolicyPeer, PolicyType, Rule, Span,
 };
@@ -344,32 +342,35 @@ fn merge_rules(model: &Model, at: RuleAt) -> Rewrite {
     }
 }
 
-/// The flow diff of each rewrite against `model`'s own policies.
+/// The flow diff of each rewrite against `model`'s own policies. The model is compiled once; a
+/// rewrite only changes the rules of one direction of one policy, which is all that is evaluated
+/// again.
 fn evaluate(model: &Model, rewrites: Vec<Rewrite>) -> Vec<Variant> {
     let current = compile(model);
-    let mut matrices = HashMap::new();
+    let changes: Vec<RuleChange> = rewrites
+        .iter()
+        .map(|r| {
+            let rules = r.policies[r.at.policy].rules(r.at.direction).to_vec();
+            current.rule_change(r.at.policy, r.at.direction, rules)
+        })
+        .collect();
+    let diffs = diff_changes(&current, &changes);
     rewrites
         .into_iter()
-        .map(|r| {
-            let changed = Model {
-                policies: r.policies,
-                ..model.clone()
-            };
-            let diff = diff_flows(&current, &compile(&changed), &mut matrices);
-            Variant {
-                policy: r.at.policy,
-                policy_id: model.policies[r.at.policy].id(),
-                direction: r.at.direction,
-                rule: r.at.rule,
-                kind: r.kind,
-                spans: r.spans,
-                current_yaml: r.current.yaml,
-                variant_yaml: r.variant.yaml,
-                current_meaning: r.current.meaning,
-                variant_meaning: r.variant.meaning,
-                policies: changed.policies,
-                diff,
-            }
+        .zip(diffs)
+        .map(|(r, diff)| Variant {
+            policy: r.at.policy,
+            policy_id: model.policies[r.at.policy].id(),
+            direction: r.at.direction,
+            rule: r.at.rule,
+            kind: r.kind,
+            spans: r.spans,
+            current_yaml: r.current.yaml,
+            variant_yaml: r.variant.yaml,
+            current_meaning: r.current.meaning,
+            variant_meaning: r.variant.meaning,
+            policies: r.policies,
+            diff,
         })
         .collect()
 }

@@ -7,7 +7,9 @@
 
 mod bits;
 mod compiled;
+mod select;
 mod tiered;
+mod variant;
 mod why;
 
 use std::collections::{BTreeSet, HashMap};
@@ -20,9 +22,11 @@ use compiled::{
     TieredIndex,
 };
 pub use compiled::{Compiled, Endpoint, EndpointKind};
+use select::NamespaceIndex;
+pub(crate) use variant::RuleChange;
 
 use crate::explain::Verdict;
-use crate::model::{Model, PolicyType, PortProto, PortRef, Protocol, Rule};
+use crate::model::{Model, NetworkPolicy, PolicyType, PortProto, PortRef, Protocol, Rule};
 
 /// The verdict of one matrix cell: the [`Verdict`] an explanation gives for the same flow
 /// (`NotApplicable` when neither endpoint is a pod). Kept as a name for matrix code.
@@ -127,43 +131,23 @@ pub fn compile(model: &Model) -> Compiled<'_> {
         rules: Vec::new(),
         isolating: Vec::new(),
         tiered: TieredIndex::default(),
+        namespace_index: NamespaceIndex::default(),
     };
+    c.namespace_index = NamespaceIndex::new(&c);
     let n = c.endpoints.len();
     c.isolating = (0..n).map(|_| [Vec::new(), Vec::new()]).collect();
     for (pi, policy) in model.policies.iter().enumerate() {
-        for e in 0..n {
-            if let Some(pod) = c.pod(e) {
-                if pod.namespace == policy.namespace && policy.pod_selector.matches(&pod.labels) {
-                    for dir in [PolicyType::Ingress, PolicyType::Egress] {
-                        if policy.affects(dir) {
-                            c.isolating[e][dir_index(dir)].push(pi);
-                        }
-                    }
+        let selected: Vec<usize> = c.policy_selects(policy).collect();
+        for e in selected {
+            for dir in [PolicyType::Ingress, PolicyType::Egress] {
+                if policy.affects(dir) {
+                    c.isolating[e][dir_index(dir)].push(pi);
                 }
             }
         }
-        let compile_rules = |rules: &[Rule]| -> Vec<CompiledRule> {
-            rules
-                .iter()
-                .map(|r| {
-                    let peers = if r.peers.is_empty() {
-                        Bits::full(n)
-                    } else {
-                        let mut b = Bits::empty(n);
-                        for e in 0..n {
-                            if r.peers.iter().any(|p| c.peer_matches(policy, p, e)) {
-                                b.set(e);
-                            }
-                        }
-                        b
-                    };
-                    CompiledRule { peers }
-                })
-                .collect()
-        };
         let compiled = [
-            compile_rules(&policy.ingress),
-            compile_rules(&policy.egress),
+            c.compile_rules(policy, &policy.ingress),
+            c.compile_rules(policy, &policy.egress),
         ];
         c.rules.push(compiled);
     }
@@ -172,6 +156,25 @@ pub fn compile(model: &Model) -> Compiled<'_> {
 }
 
 impl<'m> Compiled<'m> {
+    /// Every rule's peers as a bitset (all endpoints for a rule without peers).
+    fn compile_rules(&self, policy: &NetworkPolicy, rules: &[Rule]) -> Vec<CompiledRule> {
+        let n = self.endpoints.len();
+        rules
+            .iter()
+            .map(|r| {
+                let mut peers = if r.peers.is_empty() {
+                    Bits::full(n)
+                } else {
+                    Bits::empty(n)
+                };
+                for p in &r.peers {
+                    peers.union_with(&self.peer_bits(policy, p));
+                }
+                CompiledRule { peers }
+            })
+            .collect()
+    }
+
     /// Per endpoint, the set of peers its side allows for `pp` in direction `dir`, every tier
     /// walked: Admin, NetworkPolicy, Baseline, the default.
     ///
@@ -198,69 +201,90 @@ impl<'m> Compiled<'m> {
     /// Per endpoint, the set of peers NetworkPolicy allows for `pp` in direction `dir` (all of
     /// them when no NetworkPolicy isolates the endpoint), the tiered policies left out.
     pub(crate) fn network_policy_sides(&self, pp: PortProto, dir: PolicyType) -> Vec<Bits> {
+        (0..self.endpoints.len())
+            .map(|e| self.network_policy_side(e, pp, dir, None))
+            .collect()
+    }
+
+    /// The set of peers NetworkPolicy allows endpoint `e` for `pp` in direction `dir`, with the
+    /// rules of `dir` of one policy replaced when `changed` says so.
+    fn network_policy_side(
+        &self,
+        e: usize,
+        pp: PortProto,
+        dir: PolicyType,
+        changed: Option<&variant::RuleChange>,
+    ) -> Bits {
         let n = self.endpoints.len();
         let di = dir_index(dir);
-        (0..n)
-            .map(|e| {
-                let iso = &self.isolating[e][di];
-                if iso.is_empty() {
-                    return Bits::full(n);
+        let iso = &self.isolating[e][di];
+        if iso.is_empty() {
+            return Bits::full(n);
+        }
+        let mut allowed = Bits::empty(n);
+        for &pi in iso {
+            let (rules, compiled) = match changed {
+                Some(c) if c.policy == pi && c.direction == dir => {
+                    (c.rules.as_slice(), c.compiled.as_slice())
                 }
-                let mut allowed = Bits::empty(n);
-                for &pi in iso {
-                    let policy = &self.model.policies[pi];
-                    for (rule, compiled) in policy.rules(dir).iter().zip(&self.rules[pi][di]) {
-                        match dir {
-                            PolicyType::Ingress => {
-                                if rule_ports_match(rule, pp, self.pod(e)) {
-                                    allowed.union_with(&compiled.peers);
-                                }
+                _ => (
+                    self.model.policies[pi].rules(dir),
+                    self.rules[pi][di].as_slice(),
+                ),
+            };
+            for (rule, compiled) in rules.iter().zip(compiled) {
+                match dir {
+                    PolicyType::Ingress => {
+                        if rule_ports_match(rule, pp, self.pod(e)) {
+                            allowed.union_with(&compiled.peers);
+                        }
+                    }
+                    PolicyType::Egress => {
+                        if !rule_has_named_port(rule) {
+                            if rule_ports_match(rule, pp, None) {
+                                allowed.union_with(&compiled.peers);
                             }
-                            PolicyType::Egress => {
-                                if !rule_has_named_port(rule) {
-                                    if rule_ports_match(rule, pp, None) {
-                                        allowed.union_with(&compiled.peers);
-                                    }
-                                } else {
-                                    for d in compiled.peers.ones() {
-                                        if rule_ports_match(rule, pp, self.pod(d)) {
-                                            allowed.set(d);
-                                        }
-                                    }
+                        } else {
+                            for d in compiled.peers.ones() {
+                                if rule_ports_match(rule, pp, self.pod(d)) {
+                                    allowed.set(d);
                                 }
                             }
                         }
                     }
                 }
-                allowed
-            })
-            .collect()
+            }
+        }
+        allowed
     }
 
-    /// For `pp`: whether the NetworkPolicies of the source's egress side allow `from → to`, and
-    /// whether those of the destination's ingress side do (the tiered policies left out). Used
-    /// by lints that look at one side at a time.
-    pub(crate) fn one_sided(&self, pp: PortProto) -> impl Fn(usize, usize) -> (bool, bool) + '_ {
+    /// For `pp`: per source, the destinations the NetworkPolicies of its egress side allow, and
+    /// per source, the destinations whose ingress side NetworkPolicies allow it (the tiered
+    /// policies left out). Used by lints that look at one side at a time.
+    pub(crate) fn one_sided(&self, pp: PortProto) -> (Vec<Bits>, Vec<Bits>) {
         let ingress = self.network_policy_sides(pp, PolicyType::Ingress);
         let egress = self.network_policy_sides(pp, PolicyType::Egress);
-        move |s, d| (egress[s].get(d), ingress[d].get(s))
+        (egress, bits::transpose(&ingress, self.endpoints.len()))
     }
 
     /// Every source × destination verdict for `pp`.
+    ///
+    /// Row by row on bitsets: the row of `s` is what its egress side allows, kept where the
+    /// destination's ingress side allows `s` (a column of the ingress sides, so they are
+    /// transposed once), plus `s` itself.
     pub fn matrix(&self, pp: PortProto) -> Matrix {
         let n = self.endpoints.len();
-        let ingress = self.side_sets(pp, PolicyType::Ingress);
+        let ingress = bits::transpose(&self.side_sets(pp, PolicyType::Ingress), n);
         let egress = self.side_sets(pp, PolicyType::Egress);
         let is_pod: Vec<bool> = self.endpoints.iter().map(Endpoint::is_pod).collect();
-        let rows = (0..n)
-            .map(|s| {
-                let mut row = Bits::empty(n);
-                for d in egress[s].ones() {
-                    if d == s || ingress[d].get(s) {
-                        row.set(d);
-                    }
-                }
-                if is_pod[s] {
+        let rows = egress
+            .into_iter()
+            .zip(ingress)
+            .enumerate()
+            .map(|(s, (mut row, accepted))| {
+                let own = row.get(s) || is_pod[s];
+                row.intersect_with(&accepted);
+                if own {
                     row.set(s);
                 }
                 row
