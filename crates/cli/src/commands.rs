@@ -12,7 +12,9 @@ use crate::args::{
     AndOrArgs, CheckArgs, Command, ConnectivityArgs, DiffArgs, ExerciseArgs, ExplainArgs, Format,
     MatrixArgs, PortArg,
 };
-use crate::output::{eprint_lines, print_diagnostics, print_error, print_json, print_lines};
+use crate::output::{
+    eprint_lines, print_diagnostics, print_error, print_json, print_lines, Stream,
+};
 use crate::{json, render, suggest, teach};
 
 /// Runs a command and returns its exit status.
@@ -105,8 +107,8 @@ fn matrix(args: &MatrixArgs) -> u8 {
     };
     let index = compile(&input.model);
     match args.format {
-        Format::Text => print_lines(render::matrix_text(&index, args.port)),
-        Format::Json => print_json(&render::matrix_json(&index, args.port)),
+        Format::Text => render::matrix_text(&index, args.port, &mut Stream::stdout()),
+        Format::Json => render::matrix_json(&index, args.port, &mut Stream::stdout()),
     }
     status(&input.diags, 0)
 }
@@ -117,8 +119,8 @@ fn connectivity(args: &ConnectivityArgs) -> u8 {
     };
     let index = compile(&input.model);
     match args.format {
-        Format::Text => print_lines(render::connectivity_text(&index, args.no_self)),
-        Format::Json => print_json(&render::connectivity_json(&index, args.no_self)),
+        Format::Text => render::connectivity_text(&index, args.no_self, &mut Stream::stdout()),
+        Format::Json => render::connectivity_json(&index, args.no_self, &mut Stream::stdout()),
     }
     status(&input.diags, 0)
 }

@@ -89,6 +89,47 @@ pub(crate) fn print_json(json: &str) {
     write_stdout(&escape_json(json));
 }
 
+/// Stdout for output too large to hold: lines and JSON pieces are escaped and written through a
+/// buffer as they come. Stops writing once stdout is closed (`netpol ... | head`).
+pub(crate) struct Stream {
+    out: io::BufWriter<io::StdoutLock<'static>>,
+    closed: bool,
+}
+
+impl Stream {
+    pub(crate) fn stdout() -> Self {
+        Stream {
+            out: io::BufWriter::with_capacity(1 << 16, io::stdout().lock()),
+            closed: false,
+        }
+    }
+
+    fn write(&mut self, text: &str) {
+        if !self.closed && self.out.write_all(text.as_bytes()).is_err() {
+            self.closed = true;
+        }
+    }
+
+    /// Prints one line of text output, escaped.
+    pub(crate) fn line(&mut self, line: &str) {
+        self.write(&escape(line));
+        self.write("\n");
+    }
+
+    /// Prints a piece of one JSON document, escaped like [`print_json`] escapes a whole one.
+    pub(crate) fn json(&mut self, piece: &str) {
+        self.write(&escape_json(piece));
+    }
+}
+
+impl Drop for Stream {
+    fn drop(&mut self) {
+        if !self.closed {
+            let _ = self.out.flush();
+        }
+    }
+}
+
 /// Prints lines to stderr, each escaped.
 pub(crate) fn eprint_lines<I, S>(lines: I)
 where

@@ -7,12 +7,13 @@
 
 mod bits;
 mod compiled;
+mod connectivity;
 mod select;
 mod tiered;
 mod variant;
 mod why;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 
@@ -328,87 +329,6 @@ impl<'m> Compiled<'m> {
         set.into_iter()
             .map(|(protocol, port)| PortProto { port, protocol })
             .collect()
-    }
-
-    /// Every allowed flow over every port and protocol, as maximal port ranges, sorted by
-    /// source name, destination name and protocol name (bytewise). Flows between two external
-    /// endpoints are not cluster flows and are left out.
-    pub fn connectivity(&self) -> Vec<Connection> {
-        let n = self.endpoints.len();
-        // Ranks by name, so that sorting integers sorts the output bytewise.
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&a, &b| self.endpoints[a].name.cmp(&self.endpoints[b].name));
-        let mut rank = vec![0u32; n];
-        for (r, &e) in order.iter().enumerate() {
-            rank[e] = r as u32;
-        }
-        let mut protocols = Protocol::ALL;
-        protocols.sort_by_key(|p| p.as_str());
-        // (source rank, destination rank, protocol rank, first port, last port).
-        let mut ranges: Vec<(u32, u32, u8, u16, u16)> = Vec::new();
-        let is_pod: Vec<bool> = self.endpoints.iter().map(Endpoint::is_pod).collect();
-        for (pr, &protocol) in protocols.iter().enumerate() {
-            let mut open: Vec<u16> = vec![0; n * n];
-            let mut prev: Vec<Bits> = vec![Bits::empty(n); n];
-            let mut cache: HashMap<Vec<bool>, Matrix> = HashMap::new();
-            let mut toggle = |rows: &[Bits], lo: u16, prev: &mut Vec<Bits>, open: &mut Vec<u16>| {
-                for s in 0..n {
-                    if rows[s] == prev[s] {
-                        continue;
-                    }
-                    for (w, (a, b)) in rows[s].0.iter().zip(&prev[s].0).enumerate() {
-                        let mut changed = a ^ b;
-                        while changed != 0 {
-                            let d = w * 64 + changed.trailing_zeros() as usize;
-                            changed &= changed - 1;
-                            if !is_pod[s] && !is_pod[d] {
-                                continue;
-                            }
-                            let slot = &mut open[s * n + d];
-                            if rows[s].get(d) {
-                                *slot = lo;
-                            } else {
-                                ranges.push((rank[s], rank[d], pr as u8, *slot, lo - 1));
-                            }
-                        }
-                    }
-                    prev[s].clone_from(&rows[s]);
-                }
-            };
-            for &lo in &self.breakpoints(protocol) {
-                let pp = PortProto { port: lo, protocol };
-                let matrix = cache
-                    .entry(self.signature(pp))
-                    .or_insert_with(|| self.matrix(pp));
-                toggle(&matrix.rows, lo, &mut prev, &mut open);
-            }
-            // Close what is still open at 65535.
-            for s in 0..n {
-                for d in prev[s].ones() {
-                    if is_pod[s] || is_pod[d] {
-                        ranges.push((rank[s], rank[d], pr as u8, open[s * n + d], u16::MAX));
-                    }
-                }
-            }
-        }
-        ranges.sort_unstable();
-        let mut conns: Vec<Connection> = Vec::new();
-        for (s, d, pr, lo, hi) in ranges {
-            let (from, to, protocol) =
-                (order[s as usize], order[d as usize], protocols[pr as usize]);
-            match conns.last_mut() {
-                Some(c) if c.from == from && c.to == to && c.protocol == protocol => {
-                    c.ports.push((lo, hi))
-                }
-                _ => conns.push(Connection {
-                    from,
-                    to,
-                    protocol,
-                    ports: vec![(lo, hi)],
-                }),
-            }
-        }
-        conns
     }
 
     /// The first port of every interval of `protocol` within which no verdict can change.
