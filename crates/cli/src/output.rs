@@ -94,6 +94,8 @@ pub(crate) fn print_json(json: &str) {
 pub(crate) struct Stream {
     out: io::BufWriter<io::StdoutLock<'static>>,
     closed: bool,
+    /// The start of a character a serializer has not finished writing.
+    pending: Vec<u8>,
 }
 
 impl Stream {
@@ -101,6 +103,7 @@ impl Stream {
         Stream {
             out: io::BufWriter::with_capacity(1 << 16, io::stdout().lock()),
             closed: false,
+            pending: Vec::new(),
         }
     }
 
@@ -119,6 +122,25 @@ impl Stream {
     /// Prints a piece of one JSON document, escaped like [`print_json`] escapes a whole one.
     pub(crate) fn json(&mut self, piece: &str) {
         self.write(&escape_json(piece));
+    }
+}
+
+/// JSON text written by a serializer; whole characters are escaped as they arrive, a character
+/// split between two writes waits for its end.
+impl io::Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        let valid = match std::str::from_utf8(&self.pending) {
+            Ok(_) => self.pending.len(),
+            Err(e) => e.valid_up_to(),
+        };
+        let done: Vec<u8> = self.pending.drain(..valid).collect();
+        self.json(std::str::from_utf8(&done).unwrap_or_default());
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 

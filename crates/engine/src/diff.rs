@@ -3,14 +3,14 @@
 //! The AND↔OR variants of `from`/`to` items, which are diffs too, live in the `andor` module;
 //! they are re-exported here for the old paths.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::Serialize;
 
 // The old paths of the AND/OR items, kept for compatibility (a re-export only: this module uses
 // nothing of `andor`). New code imports them from the crate root.
-use crate::eval::{compile, Compiled, Matrix, RuleChange};
+use crate::eval::{compile, Compiled, RuleChange};
 use crate::explain::Explanation;
 use crate::model::{Model, PortProto, Protocol, Span};
 
@@ -169,7 +169,7 @@ pub fn diff(cluster: &Model, before: &Model, after: &Model) -> Diff {
         with_policies(cluster, after),
     );
     let (b, a) = (compile(&mb), compile(&ma));
-    let mut d = diff_flows(&b, &a, &mut HashMap::new());
+    let mut d = diff_flows(&b, &a);
     explain_changes(&b, &a, &mut d);
     d
 }
@@ -182,7 +182,7 @@ pub fn diff(cluster: &Model, before: &Model, after: &Model) -> Diff {
 /// `files`.
 pub fn diff_models(b: &Compiled<'_>, a: &Compiled<'_>) -> Result<Diff, DiffError> {
     same_endpoints(b, a)?;
-    let mut d = diff_flows(b, a, &mut HashMap::new());
+    let mut d = diff_flows(b, a);
     explain_changes(b, a, &mut d);
     Ok(d)
 }
@@ -223,20 +223,62 @@ fn explain_changes(b: &Compiled<'_>, a: &Compiled<'_>, d: &mut Diff) {
     }
 }
 
+/// The flows of one port range whose verdict differs, as (source, destination) endpoint
+/// indices in ascending order: a [`PortDiff`] without room for explanations, for diffs too large
+/// to explain every flow (explain the flows you show with [`Compiled::explain`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PortFlows {
+    /// The port to show for the range: a port that matters inside it, else its first port.
+    pub port: PortProto,
+    /// The range, inclusive: every port in it has the same changes.
+    pub first: u16,
+    /// The last port of the range.
+    pub last: u16,
+    /// Flows denied before and allowed after.
+    pub gained: Vec<(usize, usize)>,
+    /// Flows allowed before and denied after.
+    pub lost: Vec<(usize, usize)>,
+    /// Cluster flows with the same verdict before and after.
+    pub unchanged: usize,
+}
+
+/// [`diff_models`] without explanations, each changed flow a pair of endpoint indices: the
+/// port ranges of [`Diff::ports`], in the same order with the same flows.
+pub fn diff_flow_pairs(b: &Compiled<'_>, a: &Compiled<'_>) -> Result<Vec<PortFlows>, DiffError> {
+    same_endpoints(b, a)?;
+    Ok(port_flows(b, a))
+}
+
 /// The diff of two compiled models with the same endpoints, without explanations.
-///
-/// `b_matrices` caches the matrices of `b` by port, for callers that diff `b` against many
-/// variants.
-pub(crate) fn diff_flows(
-    b: &Compiled<'_>,
-    a: &Compiled<'_>,
-    b_matrices: &mut HashMap<PortProto, Matrix>,
-) -> Diff {
+pub(crate) fn diff_flows(b: &Compiled<'_>, a: &Compiled<'_>) -> Diff {
+    let change = |&(from, to): &(usize, usize)| FlowChange {
+        from,
+        to,
+        before: None,
+        after: None,
+    };
+    let ports = port_flows(b, a)
+        .into_iter()
+        .map(|p| PortDiff {
+            port: p.port,
+            first: p.first,
+            last: p.last,
+            gained: p.gained.iter().map(change).collect(),
+            lost: p.lost.iter().map(change).collect(),
+            unchanged: p.unchanged,
+        })
+        .collect();
+    Diff { ports }
+}
+
+fn port_flows(b: &Compiled<'_>, a: &Compiled<'_>) -> Vec<PortFlows> {
     debug_assert!(same_endpoints(b, a).is_ok());
     let mut matter: BTreeSet<PortProto> = b.ports_that_matter().into_iter().collect();
     matter.extend(a.ports_that_matter());
     let n = b.endpoints().len();
-    let mut out = Diff::default();
+    let is_pod: Vec<bool> = b.endpoints().iter().map(|e| e.is_pod()).collect();
+    let externals = is_pod.iter().filter(|&&p| !p).count();
+    let mut out = Vec::new();
     for protocol in Protocol::ALL {
         let mut cuts: BTreeSet<u16> = b.breakpoints(protocol).into_iter().collect();
         cuts.extend(a.breakpoints(protocol));
@@ -248,9 +290,8 @@ pub(crate) fn diff_flows(
                 .find(|m| m.protocol == protocol && lo <= m.port && m.port <= hi);
             // Verdicts are the same on every port of the range; show a port that matters.
             let pp = matters.copied().unwrap_or(PortProto::new(lo, protocol));
-            let mb = b_matrices.entry(pp).or_insert_with(|| b.matrix(pp));
-            let ma = a.matrix(pp);
-            let mut d = PortDiff {
+            let (mb, ma) = (b.matrix(pp), a.matrix(pp));
+            let mut d = PortFlows {
                 port: pp,
                 first: lo,
                 last: hi,
@@ -259,8 +300,6 @@ pub(crate) fn diff_flows(
                 unchanged: 0,
             };
             // Only the bits that differ cost anything; the rest are counted.
-            let is_pod = |e: usize| b.endpoints()[e].is_pod();
-            let externals = (0..n).filter(|&e| !is_pod(e)).count();
             let mut changed = 0;
             for s in 0..n {
                 if mb.rows[s] == ma.rows[s] {
@@ -271,27 +310,21 @@ pub(crate) fn diff_flows(
                     while bits != 0 {
                         let t = w * 64 + bits.trailing_zeros() as usize;
                         bits &= bits - 1;
-                        if !is_pod(s) && !is_pod(t) {
+                        if !is_pod[s] && !is_pod[t] {
                             continue;
                         }
                         changed += 1;
-                        let change = FlowChange {
-                            from: s,
-                            to: t,
-                            before: None,
-                            after: None,
-                        };
                         if ma.rows[s].get(t) {
-                            d.gained.push(change);
+                            d.gained.push((s, t));
                         } else {
-                            d.lost.push(change);
+                            d.lost.push((s, t));
                         }
                     }
                 }
             }
             d.unchanged = n * n - externals * externals - changed;
             if !d.gained.is_empty() || !d.lost.is_empty() || matters.is_some() {
-                out.ports.push(d);
+                out.push(d);
             }
         }
     }
