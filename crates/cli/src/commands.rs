@@ -243,7 +243,7 @@ fn and_or(args: &AndOrArgs) -> u8 {
     let index = compile(&input.model);
     let variants = and_or_variants(index.model());
     match args.format {
-        Format::Text => print_lines(teach::and_or_text(&index, &variants)),
+        Format::Text => teach::and_or_text(&index, &variants, &mut Stream::stdout()),
         Format::Json => print_json(&teach::and_or_json(&index, &variants)),
     }
     status(&input.diags, 0)

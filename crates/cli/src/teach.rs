@@ -266,19 +266,18 @@ fn variant_kind_text(v: &Variant) -> String {
 
 /// `netpol and-or` in text: per variant, where it is, both fragments side by side, both
 /// meanings and the flows that change.
-pub(crate) fn and_or_text(index: &Compiled<'_>, variants: &[Variant]) -> Vec<String> {
-    let mut lines = Vec::new();
+pub(crate) fn and_or_text(index: &Compiled<'_>, variants: &[Variant], out: &mut Stream) {
     if variants.is_empty() {
-        lines.push("no `from`/`to` item where the AND/OR reading matters".to_string());
+        out.line("no `from`/`to` item where the AND/OR reading matters");
     }
     for v in variants {
-        lines.push(format!(
+        let mut lines = vec![format!(
             "{} {}[{}]: {}",
             v.policy_id,
             v.direction.as_str().to_lowercase(),
             v.rule,
             variant_kind_text(v)
-        ));
+        )];
         lines.extend(side_by_side(
             &v.current_yaml,
             &v.variant_yaml,
@@ -286,18 +285,14 @@ pub(crate) fn and_or_text(index: &Compiled<'_>, variants: &[Variant]) -> Vec<Str
         ));
         lines.push(format!("  now:     {}", v.current_meaning));
         lines.push(format!("  variant: {}", v.variant_meaning));
+        lines.iter().for_each(|l| out.line(l));
         if v.no_effect() {
-            lines.push(
-                "  no effect on this cluster: both readings allow the same flows".to_string(),
-            );
+            out.line("  no effect on this cluster: both readings allow the same flows");
         } else {
-            changes_text(index, &flow_pairs(&v.diff), |l| {
-                lines.push(format!("  {l}"))
-            });
+            changes_text(index, &flow_pairs(&v.diff), |l| out.line(&format!("  {l}")));
         }
-        lines.push(String::new());
+        out.line("");
     }
-    lines
 }
 
 /// One variant of `netpol and-or --format json`.

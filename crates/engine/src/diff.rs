@@ -22,10 +22,11 @@ pub struct FlowChange {
     /// The destination, an index into the endpoints.
     pub to: usize,
     /// The explanations before and after; `None` when the diff was computed without them (the
-    /// AND/OR variants: ask [`Compiled::explain`] on demand).
-    pub before: Option<Explanation>,
+    /// AND/OR variants: ask [`Compiled::explain`] on demand). Boxed, so that a flow without them
+    /// costs a few words.
+    pub before: Option<Box<Explanation>>,
     /// The explanation after the change.
-    pub after: Option<Explanation>,
+    pub after: Option<Box<Explanation>>,
 }
 
 /// The difference for one range of ports of one protocol (verdicts are constant inside it).
@@ -217,8 +218,8 @@ fn same_endpoints(b: &Compiled<'_>, a: &Compiled<'_>) -> Result<(), DiffError> {
 fn explain_changes(b: &Compiled<'_>, a: &Compiled<'_>, d: &mut Diff) {
     for p in &mut d.ports {
         for f in p.gained.iter_mut().chain(&mut p.lost) {
-            f.before = Some(b.explain(f.from, f.to, p.port));
-            f.after = Some(a.explain(f.from, f.to, p.port));
+            f.before = Some(Box::new(b.explain(f.from, f.to, p.port)));
+            f.after = Some(Box::new(a.explain(f.from, f.to, p.port)));
         }
     }
 }
