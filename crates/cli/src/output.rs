@@ -23,7 +23,8 @@ fn is_unsafe(c: char) -> bool {
 /// `text` with every unsafe character written as `\u{..}`, e.g. ESC as `\u{1b}` and LF as
 /// `\u{a}`. The result holds no unsafe character, so escaping twice changes nothing.
 pub(crate) fn escape(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
+    // Printable ASCII, the common case, is checked a byte at a time.
+    if text.bytes().all(|b| (b' '..=b'~').contains(&b)) || !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);

@@ -93,8 +93,8 @@ struct PortRangeReport<'a> {
 fn changes_report<'a>(index: &'a Compiled<'_>, list: &[FlowChange]) -> Vec<ChangeReport<'a>> {
     list.iter()
         .map(|f| ChangeReport {
-            after: f.after.as_ref().map(Explanation::sentences),
-            before: f.before.as_ref().map(Explanation::sentences),
+            after: f.after.as_ref().map(|e| e.sentences()),
+            before: f.before.as_ref().map(|e| e.sentences()),
             from: name(index, f.from),
             to: name(index, f.to),
         })

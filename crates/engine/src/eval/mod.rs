@@ -13,7 +13,7 @@ mod tiered;
 mod variant;
 mod why;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -202,19 +202,23 @@ impl<'m> Compiled<'m> {
     /// Per endpoint, the set of peers NetworkPolicy allows for `pp` in direction `dir` (all of
     /// them when no NetworkPolicy isolates the endpoint), the tiered policies left out.
     pub(crate) fn network_policy_sides(&self, pp: PortProto, dir: PolicyType) -> Vec<Bits> {
+        let mut named = HashMap::new();
         (0..self.endpoints.len())
-            .map(|e| self.network_policy_side(e, pp, dir, None))
+            .map(|e| self.network_policy_side(e, pp, dir, None, &mut named))
             .collect()
     }
 
     /// The set of peers NetworkPolicy allows endpoint `e` for `pp` in direction `dir`, with the
-    /// rules of `dir` of one policy replaced when `changed` says so.
+    /// rules of `dir` of one policy replaced when `changed` says so. `named` keeps, per egress
+    /// rule with a named port (by address), the destinations it allows at `pp`, for the next
+    /// endpoint with the same rule.
     fn network_policy_side(
         &self,
         e: usize,
         pp: PortProto,
         dir: PolicyType,
         changed: Option<&variant::RuleChange>,
+        named: &mut HashMap<usize, Bits>,
     ) -> Bits {
         let n = self.endpoints.len();
         let di = dir_index(dir);
@@ -246,11 +250,17 @@ impl<'m> Compiled<'m> {
                                 allowed.union_with(&compiled.peers);
                             }
                         } else {
-                            for d in compiled.peers.ones() {
-                                if rule_ports_match(rule, pp, self.pod(d)) {
-                                    allowed.set(d);
+                            let key = std::ptr::from_ref(rule) as usize;
+                            let targets = named.entry(key).or_insert_with(|| {
+                                let mut targets = Bits::empty(n);
+                                for d in compiled.peers.ones() {
+                                    if rule_ports_match(rule, pp, self.pod(d)) {
+                                        targets.set(d);
+                                    }
                                 }
-                            }
+                                targets
+                            });
+                            allowed.union_with(targets);
                         }
                     }
                 }

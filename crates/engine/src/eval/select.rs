@@ -15,14 +15,28 @@ pub(crate) struct NamespaceIndex<'m> {
     /// Per namespace: its pods (endpoint indices, ascending) and its labels.
     namespaces: Vec<(Vec<usize>, Cow<'m, Labels>)>,
     by_name: HashMap<&'m str, usize>,
+    /// Per endpoint: the index of its pod's labels in `label_sets` (0 for a non-pod).
+    label_set: Vec<usize>,
+    /// Every distinct label set of the pods: a selector is matched once per set.
+    label_sets: Vec<&'m Labels>,
 }
 
 impl<'m> NamespaceIndex<'m> {
     /// Indexes the pods of `c` by namespace.
     pub(super) fn new(c: &Compiled<'m>) -> Self {
-        let mut index = NamespaceIndex::default();
+        let mut index = NamespaceIndex {
+            label_set: vec![0; c.endpoints.len()],
+            ..NamespaceIndex::default()
+        };
+        let mut sets: HashMap<&'m Labels, usize> = HashMap::new();
         for e in 0..c.endpoints.len() {
             let Some(pod) = c.pod(e) else { continue };
+            let next = sets.len();
+            let set = *sets.entry(&pod.labels).or_insert(next);
+            if set == index.label_sets.len() {
+                index.label_sets.push(&pod.labels);
+            }
+            index.label_set[e] = set;
             let ns = pod.namespace.as_str();
             let i = match index.by_name.get(ns) {
                 Some(&i) => i,
@@ -59,19 +73,19 @@ impl Compiled<'_> {
             }
             return bits;
         }
+        let index = &self.namespace_index;
+        // The podSelector, matched once per distinct label set.
+        let labels_ok: Option<Vec<bool>> = peer
+            .pod_selector
+            .as_ref()
+            .map(|s| index.label_sets.iter().map(|l| s.matches(l)).collect());
         let mut add = |pods: &[usize]| {
             for &e in pods {
-                let pod = self.pod(e);
-                if pod.is_some_and(|pod| {
-                    peer.pod_selector
-                        .as_ref()
-                        .is_none_or(|s| s.matches(&pod.labels))
-                }) {
+                if labels_ok.as_ref().is_none_or(|ok| ok[index.label_set[e]]) {
                     bits.set(e);
                 }
             }
         };
-        let index = &self.namespace_index;
         match &peer.namespace_selector {
             None => add(index.pods(&policy.namespace)),
             Some(sel) => {

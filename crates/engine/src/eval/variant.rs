@@ -3,6 +3,8 @@
 //! rules × endpoints / 64) per port, on top of the current model's side sets, which are
 //! computed once per port for every variant.
 
+use std::collections::HashMap;
+
 use super::bits::transpose;
 use super::compiled::{dir_index, Compiled, CompiledRule};
 use super::Bits;
@@ -74,9 +76,10 @@ impl Compiled<'_> {
             return Vec::new();
         };
         let mut out = Vec::new();
+        let mut named = HashMap::new();
         for e in self.policy_selects(&self.model.policies[change.policy]) {
             let before = &own[e];
-            let mut after = self.network_policy_side(e, sides.pp, dir, Some(change));
+            let mut after = self.network_policy_side(e, sides.pp, dir, Some(change), &mut named);
             if self.tiered.selects_any(e) {
                 after = self.tier_walk(e, dir, sides.pp, Some(&after), |_, _, _| {});
             }
