@@ -17,7 +17,7 @@ fn main() -> std::io::Result<()> {
         ("lints-1k.yaml", gen::generate(gen::LINTS_1K).combined()),
         ("lints-5k.yaml", gen::generate(gen::LINTS_5K).combined()),
         ("pods-2k.yaml", gen::toy_pods(2_000)),
-        ("pods-10k.yaml", gen::toy_pods(10_000)),
+        ("pods-10k.yaml", gen::toy_pods(9_996)),
         ("pods-1k.yaml", gen::toy_pods(1_000)),
         ("kubectl-10k.yaml", gen::kubectl_pods(10_000)),
         ("namespaces-100k.yaml", gen::toy_namespaces(100_000)),

@@ -132,11 +132,12 @@ mod tests {
                 })
                 .collect();
             let t = transpose(&rows, n);
-            for i in 0..n {
-                for j in 0..n {
-                    assert_eq!(t[i].get(j), rows[j].get(i), "n={n} i={i} j={j}");
+            for (i, column) in t.iter().enumerate() {
+                for (j, row) in rows.iter().enumerate() {
+                    assert_eq!(column.get(j), row.get(i), "n={n} i={i} j={j}");
                 }
             }
+            assert_eq!(t.len(), n);
         }
     }
 }
