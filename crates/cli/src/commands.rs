@@ -2,17 +2,19 @@
 
 use std::io::{self, Read};
 
+use netpol_engine::diff::{diff_flow_pairs, with_policies};
 use netpol_engine::{
-    and_or_variants, check_exercise, compile, decode, diff as policy_diff, has_errors, lint,
-    parse_exercise, parse_with, Compiled, Diagnostic, EndpointId, EndpointKind, Input, Model,
-    ParseOptions, PortProto,
+    and_or_variants, check_exercise, compile, decode, has_errors, lint, parse_exercise, parse_with,
+    Compiled, Diagnostic, EndpointId, EndpointKind, Input, Model, ParseOptions, PortProto,
 };
 
 use crate::args::{
     AndOrArgs, CheckArgs, Command, ConnectivityArgs, DiffArgs, ExerciseArgs, ExplainArgs, Format,
     MatrixArgs, PortArg,
 };
-use crate::output::{eprint_lines, print_diagnostics, print_error, print_json, print_lines};
+use crate::output::{
+    eprint_lines, print_diagnostics, print_error, print_json, print_lines, Stream,
+};
 use crate::{json, render, suggest, teach};
 
 /// Runs a command and returns its exit status.
@@ -105,8 +107,8 @@ fn matrix(args: &MatrixArgs) -> u8 {
     };
     let index = compile(input.model);
     match args.format {
-        Format::Text => print_lines(render::matrix_text(&index, args.port)),
-        Format::Json => print_json(&render::matrix_json(&index, args.port)),
+        Format::Text => render::matrix_text(&index, args.port, &mut Stream::stdout()),
+        Format::Json => render::matrix_json(&index, args.port, &mut Stream::stdout()),
     }
     status(&input.diags, 0)
 }
@@ -117,8 +119,8 @@ fn connectivity(args: &ConnectivityArgs) -> u8 {
     };
     let index = compile(input.model);
     match args.format {
-        Format::Text => print_lines(render::connectivity_text(&index, args.no_self)),
-        Format::Json => print_json(&render::connectivity_json(&index, args.no_self)),
+        Format::Text => render::connectivity_text(&index, args.no_self, &mut Stream::stdout()),
+        Format::Json => render::connectivity_json(&index, args.no_self, &mut Stream::stdout()),
     }
     status(&input.diags, 0)
 }
@@ -241,7 +243,7 @@ fn and_or(args: &AndOrArgs) -> u8 {
     let index = compile(input.model);
     let variants = and_or_variants(index.model());
     match args.format {
-        Format::Text => print_lines(teach::and_or_text(&index, &variants)),
+        Format::Text => teach::and_or_text(&index, &variants, &mut Stream::stdout()),
         Format::Json => print_json(&teach::and_or_json(&index, &variants)),
     }
     status(&input.diags, 0)
@@ -283,13 +285,27 @@ fn diff(args: &DiffArgs) -> u8 {
     diags.extend(before_diags);
     diags.extend(after_diags);
     print_diagnostics(&diags);
-    let d = policy_diff(&cluster, &before, &after);
-    let index = compile(cluster);
+    // Each side's explanations index the cluster's files followed by its own.
+    let (mb, ma) = (
+        with_policies(&cluster, &before),
+        with_policies(&cluster, &after),
+    );
+    let (b, a) = (compile(mb), compile(ma));
+    let ports = match diff_flow_pairs(&b, &a) {
+        Ok(ports) => ports,
+        Err(e) => {
+            eprint_lines([format!("netpol: error: {e}")]);
+            return 2;
+        }
+    };
     match args.format {
-        Format::Text => print_lines(teach::diff_text(&index, &d)),
-        Format::Json => print_json(&teach::diff_json(&index, &d)),
+        Format::Text => teach::diff_text(&b, &ports, &mut Stream::stdout()),
+        Format::Json => teach::diff_json(&b, &a, &ports, &mut Stream::stdout()),
     }
-    status(&diags, if d.is_empty() { 0 } else { 1 })
+    let same = ports
+        .iter()
+        .all(|p| p.gained.is_empty() && p.lost.is_empty());
+    status(&diags, if same { 0 } else { 1 })
 }
 
 /// The exercise's goals against the policies: 0 all goals met, 1 some not, 2 errors.

@@ -9,6 +9,11 @@ pub(crate) fn pretty(value: &impl Serialize) -> String {
     s
 }
 
+/// One value in serde_json's compact text, e.g. a string with its quotes and escapes.
+pub(crate) fn compact(value: &impl Serialize) -> String {
+    serde_json::to_string(value).expect("reports serialize")
+}
+
 /// A compact layout for tables: arrays and objects at most `inline_height` levels deep (an
 /// array of scalars is one level deep) are written on one line as `[a, b]` and `{"k": v}`;
 /// deeper ones put each item on its own line, indented by two spaces. Ends with a newline.

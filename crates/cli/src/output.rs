@@ -23,7 +23,8 @@ fn is_unsafe(c: char) -> bool {
 /// `text` with every unsafe character written as `\u{..}`, e.g. ESC as `\u{1b}` and LF as
 /// `\u{a}`. The result holds no unsafe character, so escaping twice changes nothing.
 pub(crate) fn escape(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
+    // Printable ASCII, the common case, is checked a byte at a time.
+    if text.bytes().all(|b| (b' '..=b'~').contains(&b)) || !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -87,6 +88,69 @@ where
 /// Prints JSON text (one document, ending with a newline) to stdout.
 pub(crate) fn print_json(json: &str) {
     write_stdout(&escape_json(json));
+}
+
+/// Stdout for output too large to hold: lines and JSON pieces are escaped and written through a
+/// buffer as they come. Stops writing once stdout is closed (`netpol ... | head`).
+pub(crate) struct Stream {
+    out: io::BufWriter<io::StdoutLock<'static>>,
+    closed: bool,
+    /// The start of a character a serializer has not finished writing.
+    pending: Vec<u8>,
+}
+
+impl Stream {
+    pub(crate) fn stdout() -> Self {
+        Stream {
+            out: io::BufWriter::with_capacity(1 << 16, io::stdout().lock()),
+            closed: false,
+            pending: Vec::new(),
+        }
+    }
+
+    fn write(&mut self, text: &str) {
+        if !self.closed && self.out.write_all(text.as_bytes()).is_err() {
+            self.closed = true;
+        }
+    }
+
+    /// Prints one line of text output, escaped.
+    pub(crate) fn line(&mut self, line: &str) {
+        self.write(&escape(line));
+        self.write("\n");
+    }
+
+    /// Prints a piece of one JSON document, escaped like [`print_json`] escapes a whole one.
+    pub(crate) fn json(&mut self, piece: &str) {
+        self.write(&escape_json(piece));
+    }
+}
+
+/// JSON text written by a serializer; whole characters are escaped as they arrive, a character
+/// split between two writes waits for its end.
+impl io::Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        let valid = match std::str::from_utf8(&self.pending) {
+            Ok(_) => self.pending.len(),
+            Err(e) => e.valid_up_to(),
+        };
+        let done: Vec<u8> = self.pending.drain(..valid).collect();
+        self.json(std::str::from_utf8(&done).unwrap_or_default());
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for Stream {
+    fn drop(&mut self) {
+        if !self.closed {
+            let _ = self.out.flush();
+        }
+    }
 }
 
 /// Prints lines to stderr, each escaped.

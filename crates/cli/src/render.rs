@@ -4,33 +4,34 @@
 //! layout depends on the printed text (column widths, bytewise order), the renderer measures
 //! the escaped names.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use netpol_engine::{
-    endpoint_kind, Cell, Compiled, Diagnostic, EndpointId, MatrixReport, Model, PortProto,
-    Protocol, Severity, WorkloadKind,
+    endpoint_kind, Cell, Compiled, Diagnostic, EndpointId, Model, PortProto, Protocol, Severity,
+    WorkloadKind,
 };
 use serde::Serialize;
 
 use crate::json;
-use crate::output::escape;
+use crate::output::{escape, Stream};
 
 /// The truth table: rows are sources, columns destinations.
 ///
 /// Columns are labelled by endpoint name when every name is short; otherwise they are numbered
 /// and each row starts with its number, so the rows double as the key.
-pub(crate) fn matrix_text(index: &Compiled, pp: PortProto) -> Vec<String> {
+pub(crate) fn matrix_text(index: &Compiled, pp: PortProto, out: &mut Stream) {
     let names: Vec<String> = index
         .endpoints()
         .iter()
         .map(|e| escape(&e.name).into_owned())
         .collect();
-    let mut lines = vec![format!(
+    out.line(&format!(
         "{pp}: rows are sources, columns destinations; `.` allowed, `X` denied, `-` not a cluster flow (external -> external)"
-    )];
+    ));
     if names.is_empty() {
-        lines.push("(no endpoints)".to_string());
-        return lines;
+        out.line("(no endpoints)");
+        return;
     }
     let m = index.matrix(pp);
     let max_name = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
@@ -67,20 +68,21 @@ pub(crate) fn matrix_text(index: &Compiled, pp: PortProto) -> Vec<String> {
     for l in &labels {
         let _ = write!(line, " {l:>width$}");
     }
-    lines.push(line.trim_end().to_string());
+    out.line(line.trim_end());
+    // Each cell printed once, padded to the column width.
+    let [allowed, denied, none] = ['.', 'X', '-'].map(|c| format!(" {c:>width$}"));
     for (i, rl) in row_labels.iter().enumerate() {
-        let mut line = format!("{rl:<lw$}");
+        line.clear();
+        let _ = write!(line, "{rl:<lw$}");
         for j in 0..labels.len() {
-            let c = match m.cell(EndpointId(i), EndpointId(j)) {
-                Cell::Allowed => '.',
-                Cell::Denied => 'X',
-                Cell::NotApplicable => '-',
-            };
-            let _ = write!(line, " {c:>width$}");
+            line.push_str(match m.cell(EndpointId(i), EndpointId(j)) {
+                Cell::Allowed => &allowed,
+                Cell::Denied => &denied,
+                Cell::NotApplicable => &none,
+            });
         }
-        lines.push(line.trim_end().to_string());
+        out.line(line.trim_end());
     }
-    lines
 }
 
 /// True when the files define workloads: the JSON outputs then name each endpoint's kind.
@@ -98,43 +100,78 @@ fn kinds(index: &Compiled) -> Option<Vec<&'static str>> {
     })
 }
 
-/// `matrix --format json`: the report's fields first, in their order, then the kinds.
-#[derive(Serialize)]
-struct MatrixJson {
-    #[serde(flatten)]
-    report: MatrixReport,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    source_kinds: Option<Vec<&'static str>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    destination_kinds: Option<Vec<&'static str>>,
-}
-
-/// `{"port", "protocol", "sources", "destinations", "allowed"}`, one matrix row per line, and
-/// `"source_kinds"`, `"destination_kinds"` when the files define workloads.
-pub(crate) fn matrix_json(index: &Compiled, pp: PortProto) -> String {
+/// `matrix --format json`: the fields of [`netpol_engine::MatrixReport`] in their order, then the kinds, in the
+/// layout `json::layout(&report, 1)` gives (one row of `allowed` per line), printed row by row.
+pub(crate) fn matrix_json(index: &Compiled, pp: PortProto, out: &mut Stream) {
     let kinds = kinds(index);
-    let report = MatrixJson {
-        report: MatrixReport::new(index, pp),
-        source_kinds: kinds.clone(),
-        destination_kinds: kinds,
-    };
-    json::layout(&report, 1)
+    let names: Vec<String> = index
+        .endpoints()
+        .iter()
+        .map(|e| json::compact(&e.name))
+        .collect();
+    let list = |items: &[String]| format!("[{}]", items.join(", "));
+    out.json(&format!(
+        "{{\n  \"port\": {},\n  \"protocol\": {},\n  \"sources\": {},\n  \"destinations\": {},\n  \"allowed\": ",
+        pp.port,
+        json::compact(&pp.protocol),
+        list(&names),
+        list(&names),
+    ));
+    if names.is_empty() {
+        out.json("[]");
+    } else {
+        let m = index.matrix(pp);
+        let mut row = String::new();
+        for i in 0..names.len() {
+            row.clear();
+            row.push_str(if i == 0 { "[\n    [" } else { ",\n    [" });
+            for j in 0..names.len() {
+                if j > 0 {
+                    row.push_str(", ");
+                }
+                row.push_str(if m.allowed(EndpointId(i), EndpointId(j)) {
+                    "true"
+                } else {
+                    "false"
+                });
+            }
+            row.push(']');
+            out.json(&row);
+        }
+        out.json("\n  ]");
+    }
+    if let Some(kinds) = kinds {
+        let kinds: Vec<String> = kinds.iter().map(json::compact).collect();
+        let kinds = list(&kinds);
+        out.json(&format!(
+            ",\n  \"source_kinds\": {kinds},\n  \"destination_kinds\": {kinds}"
+        ));
+    }
+    out.json("\n}\n");
 }
 
 /// `SRC -> DST : PROTO N[-M]` lines, sorted bytewise as printed; without the flows of an
-/// endpoint to itself when `no_self`.
-pub(crate) fn connectivity_text(index: &Compiled, no_self: bool) -> Vec<String> {
+/// endpoint to itself when `no_self`. Printed as the engine finds them, unless a name could
+/// print out of order.
+pub(crate) fn connectivity_text(index: &Compiled, no_self: bool, out: &mut Stream) {
     let eps = index.endpoints();
+    // The engine sorts connections bytewise by (from, to, protocol), which sorts the lines too
+    // unless a name holds a character up to ` ` (or one that is printed escaped); the contract
+    // is bytewise-sorted lines, so those are sorted here.
+    let in_order = eps
+        .iter()
+        .all(|e| matches!(escape(&e.name), Cow::Borrowed(_)) && e.name.chars().all(|c| c > ' '));
+    let mut held: Vec<String> = Vec::new();
     let mut lines: Vec<String> = Vec::new();
-    for c in index.connectivity() {
+    index.for_each_connection(|c| {
         if no_self && c.from == c.to {
-            continue;
+            return;
         }
         let (from, to) = (
             escape(&eps[c.from.index()].name),
             escape(&eps[c.to.index()].name),
         );
-        let first = lines.len();
+        lines.clear();
         for &(lo, hi) in &c.ports {
             lines.push(if lo == hi {
                 format!("{from} -> {to} : {} {lo}", c.protocol)
@@ -143,15 +180,15 @@ pub(crate) fn connectivity_text(index: &Compiled, no_self: bool) -> Vec<String> 
             });
         }
         // Ascending ports are not bytewise order (`TCP 1024-2048` < `TCP 80`).
-        lines[first..].sort_unstable();
-    }
-    // The engine sorts connections bytewise by (from, to, protocol), which makes the lines sorted
-    // too unless a name holds a character below ` ` (or one that is printed escaped); the
-    // contract is bytewise-sorted lines, so make sure of it.
-    if !lines.is_sorted() {
         lines.sort_unstable();
-    }
-    lines
+        if in_order {
+            lines.iter().for_each(|l| out.line(l));
+        } else {
+            held.append(&mut lines);
+        }
+    });
+    held.sort_unstable();
+    held.iter().for_each(|l| out.line(l));
 }
 
 /// One allowed flow of `connectivity --format json`; the field order is the key order.
@@ -171,25 +208,29 @@ struct ConnectivityItem<'a> {
 
 /// `[{"from", "to", "protocol", "ports": [[lo, hi]]}]`, one flow per line, with `"from_kind"`
 /// and `"to_kind"` when the files define workloads; without the flows of an endpoint to itself
-/// when `no_self`.
-pub(crate) fn connectivity_json(index: &Compiled, no_self: bool) -> String {
+/// when `no_self`. Printed flow by flow, in the layout `json::layout(&items, 3)` gives the list.
+pub(crate) fn connectivity_json(index: &Compiled, no_self: bool, out: &mut Stream) {
     let eps = index.endpoints();
-    let connections = index.connectivity();
     let kinds = kinds(index);
-    let kind = |e: EndpointId| kinds.as_ref().map(|k| k[e.index()]);
-    let items: Vec<ConnectivityItem<'_>> = connections
-        .iter()
-        .filter(|c| !(no_self && c.from == c.to))
-        .map(|c| ConnectivityItem {
+    let kind = |e: usize| kinds.as_ref().map(|k| k[e]);
+    let mut first = true;
+    index.for_each_connection(|c| {
+        if no_self && c.from == c.to {
+            return;
+        }
+        let item = ConnectivityItem {
             from: &eps[c.from.index()].name,
             to: &eps[c.to.index()].name,
             protocol: c.protocol,
             ports: &c.ports,
-            from_kind: kind(c.from),
-            to_kind: kind(c.to),
-        })
-        .collect();
-    json::layout(&items, 3)
+            from_kind: kind(c.from.index()),
+            to_kind: kind(c.to.index()),
+        };
+        out.json(if first { "[\n  " } else { ",\n  " });
+        out.json(json::layout(&item, 3).trim_end_matches('\n'));
+        first = false;
+    });
+    out.json(if first { "[]\n" } else { "\n]\n" });
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

@@ -3,56 +3,73 @@
 //! Text renderers return lines for the output edge (`output.rs`). The JSON keys of these
 //! commands have always been in alphabetical order; the report types keep that order.
 
-use netpol_engine::diff::{FlowChange, PortDiff};
+use netpol_engine::diff::{FlowChange, PortFlows};
 use netpol_engine::VariantKind;
 use netpol_engine::{
-    Compiled, Diff, EndpointId, Explanation, GoalResult, PolicyType, Protocol, Variant,
+    Compiled, Diff, EndpointId, Explanation, GoalResult, PolicyType, PortProto, Protocol, Variant,
 };
 use serde::Serialize;
 
 use crate::json;
+use crate::output::Stream;
 
 fn name(index: &Compiled, e: EndpointId) -> &str {
     &index.endpoints()[e.index()].name
 }
 
-fn range(p: &PortDiff) -> String {
-    let proto = p.port.protocol;
-    if p.first == p.last {
-        format!("{proto} {}", p.first)
+fn range(proto: Protocol, first: u16, last: u16) -> String {
+    if first == last {
+        format!("{proto} {first}")
     } else {
-        format!("{proto} {}-{}", p.first, p.last)
+        format!("{proto} {first}-{last}")
     }
 }
 
 /// The port ranges with changes: a summary line each, then `  + FROM -> TO` per flow gained
 /// and `  - FROM -> TO` per flow lost.
-fn changes_text(index: &Compiled, diff: &Diff) -> Vec<String> {
-    let mut lines = Vec::new();
-    for p in diff
-        .ports
+fn changes_text(index: &Compiled, ports: &[PortFlows], mut emit: impl FnMut(&str)) {
+    for p in ports
         .iter()
         .filter(|p| !p.gained.is_empty() || !p.lost.is_empty())
     {
-        lines.push(format!(
+        emit(&format!(
             "{} (shown as {}): {} gained, {} lost, {} unchanged",
-            range(p),
+            range(p.port.protocol, p.first, p.last),
             p.port,
             p.gained.len(),
             p.lost.len(),
             p.unchanged
         ));
         for (sign, list) in [("+", &p.gained), ("-", &p.lost)] {
-            for f in list {
-                lines.push(format!(
+            for &(from, to) in list {
+                emit(&format!(
                     "  {sign} {} -> {}",
-                    name(index, f.from),
-                    name(index, f.to)
+                    name(index, EndpointId(from)),
+                    name(index, EndpointId(to))
                 ));
             }
         }
     }
-    lines
+}
+
+/// The flows of a diff without its explanations.
+fn flow_pairs(diff: &Diff) -> Vec<PortFlows> {
+    let pairs = |list: &[FlowChange]| {
+        list.iter()
+            .map(|f| (f.from.index(), f.to.index()))
+            .collect()
+    };
+    diff.ports
+        .iter()
+        .map(|p| PortFlows {
+            port: p.port,
+            first: p.first,
+            last: p.last,
+            gained: pairs(&p.gained),
+            lost: pairs(&p.lost),
+            unchanged: p.unchanged,
+        })
+        .collect()
 }
 
 /// One flow gained or lost, with its explanations when the diff has them.
@@ -80,8 +97,8 @@ struct PortRangeReport<'a> {
 fn changes_report<'a>(index: &'a Compiled, list: &[FlowChange]) -> Vec<ChangeReport<'a>> {
     list.iter()
         .map(|f| ChangeReport {
-            after: f.after.as_ref().map(Explanation::sentences),
-            before: f.before.as_ref().map(Explanation::sentences),
+            after: f.after.as_ref().map(|e| e.sentences()),
+            before: f.before.as_ref().map(|e| e.sentences()),
             from: name(index, f.from),
             to: name(index, f.to),
         })
@@ -103,31 +120,104 @@ fn ports_report<'a>(index: &'a Compiled, diff: &Diff) -> Vec<PortRangeReport<'a>
 }
 
 /// `netpol diff` in text: equivalent, or the number of changes and every changed flow.
-pub(crate) fn diff_text(index: &Compiled, diff: &Diff) -> Vec<String> {
-    let mut lines = vec![if diff.is_empty() {
+pub(crate) fn diff_text(index: &Compiled, ports: &[PortFlows], out: &mut Stream) {
+    let changed: usize = ports.iter().map(|p| p.gained.len() + p.lost.len()).sum();
+    out.line(&if changed == 0 {
         "equivalent: both policy sets allow exactly the same flows on this cluster".to_string()
     } else {
-        format!(
-            "different: {} changed (flow, port range) pairs",
-            diff.changed()
-        )
-    }];
-    lines.extend(changes_text(index, diff));
-    lines
+        format!("different: {changed} changed (flow, port range) pairs")
+    });
+    changes_text(index, ports, |line| out.line(line));
 }
 
 /// `netpol diff --format json`.
 #[derive(Serialize)]
 struct DiffReport<'a> {
     equivalent: bool,
-    ports: Vec<PortRangeReport<'a>>,
+    ports: Vec<LazyPortRange<'a>>,
 }
 
-pub(crate) fn diff_json(index: &Compiled, diff: &Diff) -> String {
-    json::pretty(&DiffReport {
-        equivalent: diff.is_empty(),
-        ports: ports_report(index, diff),
-    })
+/// One port range of `netpol diff --format json`, the fields of [`PortRangeReport`].
+#[derive(Serialize)]
+struct LazyPortRange<'a> {
+    gained: LazyChanges<'a>,
+    lost: LazyChanges<'a>,
+    port: u16,
+    ports: [u16; 2],
+    protocol: Protocol,
+    unchanged: usize,
+}
+
+/// Changed flows that are explained one at a time as they are written, and then dropped.
+struct LazyChanges<'a> {
+    before: &'a Compiled,
+    after: &'a Compiled,
+    port: PortProto,
+    flows: &'a [(usize, usize)],
+}
+
+impl Serialize for LazyChanges<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.flows.len()))?;
+        for &(from, to) in self.flows {
+            seq.serialize_element(&ChangeReport {
+                after: Some(
+                    self.after
+                        .explain(EndpointId(from), EndpointId(to), self.port)
+                        .sentences(),
+                ),
+                before: Some(
+                    self.before
+                        .explain(EndpointId(from), EndpointId(to), self.port)
+                        .sentences(),
+                ),
+                from: name(self.before, EndpointId(from)),
+                to: name(self.before, EndpointId(to)),
+            })?;
+        }
+        seq.end()
+    }
+}
+
+/// `netpol diff --format json`, written as it is serialized: each explanation is built when its
+/// flow is written.
+pub(crate) fn diff_json(
+    before: &Compiled,
+    after: &Compiled,
+    ports: &[PortFlows],
+    out: &mut Stream,
+) {
+    let lazy = |flows| LazyChanges {
+        before,
+        after,
+        port: PortProto::new(0, Protocol::Tcp),
+        flows,
+    };
+    let report = DiffReport {
+        equivalent: ports
+            .iter()
+            .all(|p| p.gained.is_empty() && p.lost.is_empty()),
+        ports: ports
+            .iter()
+            .map(|p| LazyPortRange {
+                gained: LazyChanges {
+                    port: p.port,
+                    ..lazy(&p.gained)
+                },
+                lost: LazyChanges {
+                    port: p.port,
+                    ..lazy(&p.lost)
+                },
+                port: p.port.port,
+                ports: [p.first, p.last],
+                protocol: p.port.protocol,
+                unchanged: p.unchanged,
+            })
+            .collect(),
+    };
+    let _ = serde_json::to_writer_pretty(&mut *out, &report);
+    out.json("\n");
 }
 
 /// Side by side: two YAML fragments in two columns.
@@ -188,19 +278,18 @@ fn variant_kind_text(v: &Variant) -> String {
 
 /// `netpol and-or` in text: per variant, where it is, both fragments side by side, both
 /// meanings and the flows that change.
-pub(crate) fn and_or_text(index: &Compiled, variants: &[Variant]) -> Vec<String> {
-    let mut lines = Vec::new();
+pub(crate) fn and_or_text(index: &Compiled, variants: &[Variant], out: &mut Stream) {
     if variants.is_empty() {
-        lines.push("no `from`/`to` item where the AND/OR reading matters".to_string());
+        out.line("no `from`/`to` item where the AND/OR reading matters");
     }
     for v in variants {
-        lines.push(format!(
+        let mut lines = vec![format!(
             "{} {}[{}]: {}",
             v.policy_id,
             v.direction.as_str().to_lowercase(),
             v.rule,
             variant_kind_text(v)
-        ));
+        )];
         lines.extend(side_by_side(
             &v.current_yaml,
             &v.variant_yaml,
@@ -208,20 +297,14 @@ pub(crate) fn and_or_text(index: &Compiled, variants: &[Variant]) -> Vec<String>
         ));
         lines.push(format!("  now:     {}", v.current_meaning));
         lines.push(format!("  variant: {}", v.variant_meaning));
+        lines.iter().for_each(|l| out.line(l));
         if v.no_effect() {
-            lines.push(
-                "  no effect on this cluster: both readings allow the same flows".to_string(),
-            );
+            out.line("  no effect on this cluster: both readings allow the same flows");
         } else {
-            lines.extend(
-                changes_text(index, &v.diff)
-                    .into_iter()
-                    .map(|l| format!("  {l}")),
-            );
+            changes_text(index, &flow_pairs(&v.diff), |l| out.line(&format!("  {l}")));
         }
-        lines.push(String::new());
+        out.line("");
     }
-    lines
 }
 
 /// One variant of `netpol and-or --format json`.

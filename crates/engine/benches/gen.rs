@@ -283,3 +283,188 @@ fn policies(r: &mut Lcg, size: Size) -> String {
     }
     s
 }
+
+/// 1,000 pods in 20 namespaces, 400 policies (the lints' and `and-or`'s first target).
+pub const LINTS_1K: Size = Size {
+    namespaces: 20,
+    pods: 1000,
+    policies: 400,
+    seed: 3,
+};
+
+/// 5,000 pods in 100 namespaces, 2,000 policies (the second target).
+pub const LINTS_5K: Size = Size {
+    namespaces: 100,
+    pods: 5000,
+    policies: 2000,
+    seed: 4,
+};
+
+/// A toy cluster of `pods` pods in 20 namespaces and no policies.
+pub fn toy_pods(pods: usize) -> String {
+    let mut r = Lcg(pods as u64);
+    cluster(
+        &mut r,
+        Size {
+            namespaces: 20,
+            pods,
+            policies: 0,
+            seed: 0,
+        },
+    )
+}
+
+/// A toy cluster of `namespaces` labelled namespaces without pods.
+pub fn toy_namespaces(namespaces: usize) -> String {
+    let mut s = String::from("namespaces:\n");
+    for i in 0..namespaces {
+        let _ = writeln!(s, "  n{i}: {{}}");
+    }
+    s
+}
+
+/// `kubectl get pods -A -o yaml` of `pods` running pods in 50 namespaces: a `List` with the
+/// status, managed fields and container specs a real dump carries (about 2.7 KB a pod).
+pub fn kubectl_pods(pods: usize) -> String {
+    let mut r = Lcg(0xC0FFEE);
+    let mut s = String::from("apiVersion: v1\nitems:\n");
+    for i in 0..pods {
+        let ns = i % 50;
+        let app = r.below(APPS);
+        let tier = r.pick(&TIERS);
+        let hash = r.next() % 100_000;
+        let _ = write!(
+            s,
+            r#"- apiVersion: v1
+  kind: Pod
+  metadata:
+    annotations:
+      kubectl.kubernetes.io/restartedAt: "2024-05-01T10:00:00Z"
+    creationTimestamp: "2024-05-01T10:00:00Z"
+    generateName: app{app}-{hash}-
+    labels:
+      app: app{app}
+      pod-template-hash: "{hash}"
+      tier: {tier}
+    managedFields:
+    - apiVersion: v1
+      fieldsType: FieldsV1
+      fieldsV1:
+        f:metadata:
+          f:generateName: {{}}
+          f:labels:
+            .: {{}}
+            f:app: {{}}
+            f:pod-template-hash: {{}}
+        f:spec:
+          f:containers:
+            k:{{"name":"main"}}:
+              .: {{}}
+              f:image: {{}}
+              f:name: {{}}
+      manager: kube-controller-manager
+      operation: Update
+      time: "2024-05-01T10:00:00Z"
+    name: app{app}-{hash}-p{i}
+    namespace: ns-{ns}
+    ownerReferences:
+    - apiVersion: apps/v1
+      blockOwnerDeletion: true
+      controller: true
+      kind: ReplicaSet
+      name: app{app}-{hash}
+      uid: 6f1c2a3b-0000-4000-8000-{i:012}
+    resourceVersion: "{i}"
+    uid: 0a1b2c3d-0000-4000-8000-{i:012}
+  spec:
+    containers:
+    - image: registry.example.com/app{app}:1.2.3
+      imagePullPolicy: IfNotPresent
+      name: main
+      ports:
+      - containerPort: 8080
+        name: http
+        protocol: TCP
+      - containerPort: 9090
+        name: metrics
+        protocol: TCP
+      resources:
+        limits:
+          cpu: 500m
+          memory: 256Mi
+        requests:
+          cpu: 100m
+          memory: 128Mi
+      terminationMessagePath: /dev/termination-log
+      terminationMessagePolicy: File
+      volumeMounts:
+      - mountPath: /var/run/secrets/kubernetes.io/serviceaccount
+        name: kube-api-access
+        readOnly: true
+    dnsPolicy: ClusterFirst
+    enableServiceLinks: true
+    nodeName: node-{node}
+    preemptionPolicy: PreemptLowerPriority
+    priority: 0
+    restartPolicy: Always
+    schedulerName: default-scheduler
+    securityContext: {{}}
+    serviceAccount: default
+    serviceAccountName: default
+    terminationGracePeriodSeconds: 30
+    tolerations:
+    - effect: NoExecute
+      key: node.kubernetes.io/not-ready
+      operator: Exists
+      tolerationSeconds: 300
+  status:
+    conditions:
+    - lastProbeTime: null
+      lastTransitionTime: "2024-05-01T10:00:00Z"
+      status: "True"
+      type: Ready
+    containerStatuses:
+    - containerID: containerd://{hash:064}
+      image: registry.example.com/app{app}:1.2.3
+      name: main
+      ready: true
+      restartCount: 0
+      started: true
+      state:
+        running:
+          startedAt: "2024-05-01T10:00:01Z"
+    hostIP: 192.168.0.{host}
+    phase: Running
+    podIP: 10.{a}.{b}.{c}
+    podIPs:
+    - ip: 10.{a}.{b}.{c}
+    qosClass: Burstable
+    startTime: "2024-05-01T10:00:00Z"
+"#,
+            node = i % 20,
+            host = 10 + i % 20,
+            a = 100 + i / 65_536,
+            b = i / 256 % 256,
+            c = i % 256,
+        );
+    }
+    s.push_str("kind: List\nmetadata:\n  resourceVersion: \"\"\n");
+    s
+}
+
+/// Five default-deny policies (ingress and egress) in the first five namespaces of a toy
+/// cluster from [`toy_pods`].
+pub fn default_deny() -> String {
+    let mut s = String::new();
+    for i in 0..5 {
+        if i > 0 {
+            s.push_str("---\n");
+        }
+        let _ = write!(
+            s,
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: deny, namespace: {}}}\nspec:\n  podSelector: {{}}\n  policyTypes: [Ingress, Egress]\n",
+            ns_name(i)
+        );
+    }
+    s
+}

@@ -3,14 +3,14 @@
 //! The AND↔OR variants of `from`/`to` items, which are diffs too, live in the `andor` module;
 //! they are re-exported here for the old paths.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::Serialize;
 
 // The old paths of the AND/OR items, kept for compatibility (a re-export only: this module uses
 // nothing of `andor`). New code imports them from the crate root.
-use crate::eval::{compile, Compiled, Matrix};
+use crate::eval::{compile, Compiled, RuleChange};
 use crate::explain::Explanation;
 use crate::ids::EndpointId;
 use crate::model::{Model, PortProto, Protocol, Span};
@@ -23,10 +23,11 @@ pub struct FlowChange {
     /// The destination.
     pub to: EndpointId,
     /// The explanations before and after; `None` when the diff was computed without them (the
-    /// AND/OR variants: ask [`Compiled::explain`] on demand).
-    pub before: Option<Explanation>,
+    /// AND/OR variants: ask [`Compiled::explain`] on demand). Boxed, so that a flow without them
+    /// costs a few words.
+    pub before: Option<Box<Explanation>>,
     /// The explanation after the change.
-    pub after: Option<Explanation>,
+    pub after: Option<Box<Explanation>>,
 }
 
 /// The difference for one range of ports of one protocol (verdicts are constant inside it).
@@ -170,7 +171,7 @@ pub fn diff(cluster: &Model, before: &Model, after: &Model) -> Diff {
         with_policies(cluster, after),
     );
     let (b, a) = (compile(mb), compile(ma));
-    let mut d = diff_flows(&b, &a, &mut HashMap::new());
+    let mut d = diff_flows(&b, &a);
     explain_changes(&b, &a, &mut d);
     d
 }
@@ -183,7 +184,7 @@ pub fn diff(cluster: &Model, before: &Model, after: &Model) -> Diff {
 /// `files`.
 pub fn diff_models(b: &Compiled, a: &Compiled) -> Result<Diff, DiffError> {
     same_endpoints(b, a)?;
-    let mut d = diff_flows(b, a, &mut HashMap::new());
+    let mut d = diff_flows(b, a);
     explain_changes(b, a, &mut d);
     Ok(d)
 }
@@ -218,26 +219,68 @@ fn same_endpoints(b: &Compiled, a: &Compiled) -> Result<(), DiffError> {
 fn explain_changes(b: &Compiled, a: &Compiled, d: &mut Diff) {
     for p in &mut d.ports {
         for f in p.gained.iter_mut().chain(&mut p.lost) {
-            f.before = Some(b.explain(f.from, f.to, p.port));
-            f.after = Some(a.explain(f.from, f.to, p.port));
+            f.before = Some(Box::new(b.explain(f.from, f.to, p.port)));
+            f.after = Some(Box::new(a.explain(f.from, f.to, p.port)));
         }
     }
 }
 
+/// The flows of one port range whose verdict differs, as (source, destination) endpoint
+/// indices in ascending order: a [`PortDiff`] without room for explanations, for diffs too large
+/// to explain every flow (explain the flows you show with [`Compiled::explain`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PortFlows {
+    /// The port to show for the range: a port that matters inside it, else its first port.
+    pub port: PortProto,
+    /// The range, inclusive: every port in it has the same changes.
+    pub first: u16,
+    /// The last port of the range.
+    pub last: u16,
+    /// Flows denied before and allowed after.
+    pub gained: Vec<(usize, usize)>,
+    /// Flows allowed before and denied after.
+    pub lost: Vec<(usize, usize)>,
+    /// Cluster flows with the same verdict before and after.
+    pub unchanged: usize,
+}
+
+/// [`diff_models`] without explanations, each changed flow a pair of endpoint indices: the
+/// port ranges of [`Diff::ports`], in the same order with the same flows.
+pub fn diff_flow_pairs(b: &Compiled, a: &Compiled) -> Result<Vec<PortFlows>, DiffError> {
+    same_endpoints(b, a)?;
+    Ok(port_flows(b, a))
+}
+
 /// The diff of two compiled models with the same endpoints, without explanations.
-///
-/// `b_matrices` caches the matrices of `b` by port, for callers that diff `b` against many
-/// variants.
-pub(crate) fn diff_flows(
-    b: &Compiled,
-    a: &Compiled,
-    b_matrices: &mut HashMap<PortProto, Matrix>,
-) -> Diff {
+pub(crate) fn diff_flows(b: &Compiled, a: &Compiled) -> Diff {
+    let change = |&(from, to): &(usize, usize)| FlowChange {
+        from: EndpointId(from),
+        to: EndpointId(to),
+        before: None,
+        after: None,
+    };
+    let ports = port_flows(b, a)
+        .into_iter()
+        .map(|p| PortDiff {
+            port: p.port,
+            first: p.first,
+            last: p.last,
+            gained: p.gained.iter().map(change).collect(),
+            lost: p.lost.iter().map(change).collect(),
+            unchanged: p.unchanged,
+        })
+        .collect();
+    Diff { ports }
+}
+
+fn port_flows(b: &Compiled, a: &Compiled) -> Vec<PortFlows> {
     debug_assert!(same_endpoints(b, a).is_ok());
     let mut matter: BTreeSet<PortProto> = b.ports_that_matter().into_iter().collect();
     matter.extend(a.ports_that_matter());
     let n = b.endpoints().len();
-    let mut out = Diff::default();
+    let is_pod: Vec<bool> = b.endpoints().iter().map(|e| e.is_pod()).collect();
+    let externals = is_pod.iter().filter(|&&p| !p).count();
+    let mut out = Vec::new();
     for protocol in Protocol::ALL {
         let mut cuts: BTreeSet<u16> = b.breakpoints(protocol).into_iter().collect();
         cuts.extend(a.breakpoints(protocol));
@@ -249,9 +292,8 @@ pub(crate) fn diff_flows(
                 .find(|m| m.protocol == protocol && lo <= m.port && m.port <= hi);
             // Verdicts are the same on every port of the range; show a port that matters.
             let pp = matters.copied().unwrap_or(PortProto::new(lo, protocol));
-            let mb = b_matrices.entry(pp).or_insert_with(|| b.matrix(pp));
-            let ma = a.matrix(pp);
-            let mut d = PortDiff {
+            let (mb, ma) = (b.matrix(pp), a.matrix(pp));
+            let mut d = PortFlows {
                 port: pp,
                 first: lo,
                 last: hi,
@@ -260,8 +302,6 @@ pub(crate) fn diff_flows(
                 unchanged: 0,
             };
             // Only the bits that differ cost anything; the rest are counted.
-            let is_pod = |e: usize| b.endpoints()[e].is_pod();
-            let externals = (0..n).filter(|&e| !is_pod(e)).count();
             let mut changed = 0;
             for s in 0..n {
                 if mb.rows[s] == ma.rows[s] {
@@ -272,27 +312,77 @@ pub(crate) fn diff_flows(
                     while bits != 0 {
                         let t = w * 64 + bits.trailing_zeros() as usize;
                         bits &= bits - 1;
-                        if !is_pod(s) && !is_pod(t) {
+                        if !is_pod[s] && !is_pod[t] {
                             continue;
                         }
                         changed += 1;
-                        let change = FlowChange {
-                            from: EndpointId(s),
-                            to: EndpointId(t),
-                            before: None,
-                            after: None,
-                        };
                         if ma.rows[s].get(t) {
-                            d.gained.push(change);
+                            d.gained.push((s, t));
                         } else {
-                            d.lost.push(change);
+                            d.lost.push((s, t));
                         }
                     }
                 }
             }
             d.unchanged = n * n - externals * externals - changed;
             if !d.gained.is_empty() || !d.lost.is_empty() || matters.is_some() {
-                out.ports.push(d);
+                out.push(d);
+            }
+        }
+    }
+    out
+}
+
+/// The diff of `c` against each change of one policy's rules, as [`diff_flows`] of `c` against
+/// the model with that change, compiled again, would give; but the current model's sides are
+/// computed once per port range for every change, and a change only costs the endpoints its
+/// policy selects.
+pub(crate) fn diff_changes(c: &Compiled, changes: &[RuleChange]) -> Vec<Diff> {
+    let mut out: Vec<Diff> = changes.iter().map(|_| Diff::default()).collect();
+    if changes.is_empty() {
+        return out;
+    }
+    // A change regroups ports and peers but names no new port: the ranges and the ports that
+    // matter are the current model's.
+    let matter = c.ports_that_matter();
+    let n = c.endpoints().len();
+    let externals = c.endpoints().iter().filter(|e| !e.is_pod()).count();
+    for protocol in Protocol::ALL {
+        let cuts = c.breakpoints(protocol);
+        for (i, &lo) in cuts.iter().enumerate() {
+            let hi = cuts.get(i + 1).map_or(u16::MAX, |next| next - 1);
+            let matters = matter
+                .iter()
+                .find(|m| m.protocol == protocol && lo <= m.port && m.port <= hi);
+            let pp = matters.copied().unwrap_or(PortProto::new(lo, protocol));
+            let sides = c.port_sides(pp, changes);
+            for (change, diff) in changes.iter().zip(&mut out) {
+                let mut d = PortDiff {
+                    port: pp,
+                    first: lo,
+                    last: hi,
+                    gained: vec![],
+                    lost: vec![],
+                    unchanged: 0,
+                };
+                let flows = c.changed_flows(&sides, change);
+                for &(from, to, allowed) in &flows {
+                    let f = FlowChange {
+                        from: EndpointId(from),
+                        to: EndpointId(to),
+                        before: None,
+                        after: None,
+                    };
+                    if allowed {
+                        d.gained.push(f);
+                    } else {
+                        d.lost.push(f);
+                    }
+                }
+                d.unchanged = n * n - externals * externals - flows.len();
+                if !flows.is_empty() || matters.is_some() {
+                    diff.ports.push(d);
+                }
             }
         }
     }

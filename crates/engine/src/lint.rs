@@ -16,7 +16,7 @@ pub use finding::Lint;
 
 use crate::andor::{merge_variants, VariantKind};
 use crate::diag::Severity;
-use crate::eval::{Compiled, EndpointKind};
+use crate::eval::{Bits, Compiled, EndpointKind};
 use crate::explain::render::describe_peer;
 use crate::ids::EndpointId;
 use crate::model::{Model, PolicyType, PortProto, PortRef, Span, NAMESPACE_NAME_LABEL};
@@ -162,8 +162,10 @@ fn selects_nothing(c: &Compiled, out: &mut Vec<Lint>) {
         .iter()
         .flat_map(|n| n.labels.keys().map(String::as_str))
         .collect();
+    let with_pods: std::collections::HashSet<&str> =
+        m.pods.iter().map(|pod| pod.namespace.as_str()).collect();
     for (pi, p) in m.policies.iter().enumerate() {
-        let has_pods = m.pods.iter().any(|pod| pod.namespace == p.namespace);
+        let has_pods = with_pods.contains(p.namespace.as_str());
         if has_pods && c.selected(pi).is_empty() {
             out.push(Lint {
                 code: "selects-nothing",
@@ -228,8 +230,7 @@ fn selects_nothing(c: &Compiled, out: &mut Vec<Lint>) {
                     if peer.ip_block.is_some() {
                         continue;
                     }
-                    let matches_any =
-                        (0..c.endpoints().len()).any(|e| c.peer_selects_at(pi, dir, ri, k, e));
+                    let matches_any = !c.peer_set(pi, dir, ri, k).is_empty();
                     if !matches_any {
                         out.push(Lint {
                             code: "peer-matches-nothing",
@@ -258,13 +259,19 @@ fn unknown_named_port(c: &Compiled, out: &mut Vec<Lint>) {
                 // The pods on which the named port would be resolved.
                 let dests: Vec<usize> = match dir {
                     PolicyType::Ingress => c.selected(pi),
-                    PolicyType::Egress => (0..c.endpoints().len())
-                        .filter(|&e| c.endpoints()[e].is_pod())
-                        .filter(|&e| {
-                            r.peers.is_empty()
-                                || (0..r.peers.len()).any(|k| c.peer_selects_at(pi, dir, ri, k, e))
-                        })
-                        .collect(),
+                    PolicyType::Egress => {
+                        let mut peers = Bits::full(c.endpoints().len());
+                        if !r.peers.is_empty() {
+                            peers = Bits::empty(c.endpoints().len());
+                            for k in 0..r.peers.len() {
+                                peers.union_with(&c.peer_set(pi, dir, ri, k));
+                            }
+                        }
+                        peers
+                            .ones()
+                            .filter(|&e| c.endpoints()[e].is_pod())
+                            .collect()
+                    }
                 };
                 for port in &r.ports {
                     let Some(PortRef::Named(name)) = &port.port else {
@@ -329,22 +336,24 @@ fn half_open(c: &Compiled, out: &mut Vec<Lint>) {
     let mut explained = 0;
     let mut capped = false;
     'ports: for pp in c.ports_that_matter() {
-        let sides = c.one_sided(pp);
+        let (egress, accepted) = c.one_sided(pp);
         for s in 0..n {
             if !c.endpoints()[s].is_pod() || c.isolating(s, PolicyType::Egress).is_empty() {
                 continue;
             }
-            for d in 0..n {
+            // The destinations one side allows and the other does not.
+            let mut one_side = egress[s].clone();
+            for (a, b) in one_side.0.iter_mut().zip(&accepted[s].0) {
+                *a ^= b;
+            }
+            for d in one_side.ones() {
                 if s == d
                     || !c.endpoints()[d].is_pod()
                     || c.isolating(d, PolicyType::Ingress).is_empty()
                 {
                     continue;
                 }
-                let (egress_ok, ingress_ok) = sides(s, d);
-                if egress_ok == ingress_ok {
-                    continue;
-                }
+                let egress_ok = egress[s].get(d);
                 let (open, dir, other) = if egress_ok {
                     (s, PolicyType::Egress, d)
                 } else {
@@ -455,12 +464,12 @@ fn named_by_peers(c: &Compiled, e: usize, dir: PolicyType) -> Vec<bool> {
                 .flat_map(move |(ri, r)| (0..r.peers.len()).map(move |k| (pi, ri, k)))
         })
         .collect();
+    let mut named = Bits::empty(c.endpoints().len());
+    for (pi, ri, k) in rules {
+        named.union_with(&c.peer_set(pi, dir, ri, k));
+    }
     (0..c.endpoints().len())
-        .map(|other| {
-            rules
-                .iter()
-                .any(|&(pi, ri, k)| c.peer_selects_at(pi, dir, ri, k, other))
-        })
+        .map(|other| named.get(other))
         .collect()
 }
 
@@ -480,10 +489,10 @@ fn ipblock_contains_pods(c: &Compiled, out: &mut Vec<Lint>) {
                     let Some(block) = &peer.ip_block else {
                         continue;
                     };
-                    let pods: Vec<String> = (0..c.endpoints().len())
-                        .filter(|&e| {
-                            c.endpoints()[e].is_pod() && c.peer_selects_at(pi, dir, ri, k, e)
-                        })
+                    let pods: Vec<String> = c
+                        .peer_set(pi, dir, ri, k)
+                        .ones()
+                        .filter(|&e| c.endpoints()[e].is_pod())
                         .map(|e| c.endpoints()[e].name.clone())
                         .collect();
                     if !pods.is_empty() {
@@ -556,6 +565,8 @@ fn yaml11(texts: &[&str], out: &mut Vec<Lint>) {
 
 fn policy_namespace(c: &Compiled, out: &mut Vec<Lint>) {
     let m = c.model();
+    let with_pods: std::collections::HashSet<&str> =
+        m.pods.iter().map(|pod| pod.namespace.as_str()).collect();
     for p in &m.policies {
         if !p.namespace_explicit {
             out.push(Lint {
@@ -568,7 +579,7 @@ fn policy_namespace(c: &Compiled, out: &mut Vec<Lint>) {
                 ),
                 fix: "set metadata.namespace explicitly.".to_string(),
             });
-        } else if !m.pods.iter().any(|pod| pod.namespace == p.namespace) {
+        } else if !with_pods.contains(p.namespace.as_str()) {
             out.push(Lint {
                 code: "policy-namespace",
                 severity: Severity::Info,

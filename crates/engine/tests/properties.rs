@@ -773,4 +773,20 @@ proptest! {
             }
         }
     }
+
+    /// Every AND/OR variant, evaluated incrementally on the compiled model, has the diff of its
+    /// policy set compiled from scratch (explanations aside), with and without tiered policies.
+    #[test]
+    fn variants_equal_their_recompiled_diff(m in model_strategy(), t in tiered_model_strategy()) {
+        for m in [m, t] {
+            for v in netpol_engine::and_or_variants(&m) {
+                let changed = Model { policies: v.policies(&m), ..m.clone() };
+                let mut d = netpol_engine::diff(&m, &m, &changed);
+                for f in d.ports.iter_mut().flat_map(|p| p.gained.iter_mut().chain(&mut p.lost)) {
+                    (f.before, f.after) = (None, None);
+                }
+                prop_assert_eq!(&v.diff, &d, "{} {:?}", v.policy_id, v.kind);
+            }
+        }
+    }
 }

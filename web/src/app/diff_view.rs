@@ -388,7 +388,7 @@ pub fn compare_vm(state: &State) -> CompareVm {
             .and_then(|&i| ev.endpoints.get(i))
             .map_or(String::new(), |e| e.name.clone())
     };
-    let sentences = |e: &Option<netpol_engine::Explanation>| {
+    let sentences = |e: &Option<Box<netpol_engine::Explanation>>| {
         e.as_ref().map(|e| e.sentences()).unwrap_or_default()
     };
     for p in &d.ports {

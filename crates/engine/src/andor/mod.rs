@@ -15,12 +15,10 @@ pub(crate) mod fragment;
 pub(crate) mod split;
 mod words;
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
-use crate::diff::{diff_flows, Diff};
-use crate::eval::compile;
+use crate::diff::{diff_changes, Diff};
+use crate::eval::{compile, RuleChange};
 use crate::ids::PolicyId;
 use crate::model::{
     LabelSelector, Model, NetworkPolicy, NetworkPolicyPeer, PolicyType, Rule, Span,
@@ -79,8 +77,9 @@ pub struct Variant {
     pub current_meaning: String,
     /// What the variant means, in words.
     pub variant_meaning: String,
-    /// The whole policy set with just this change.
-    pub policies: Vec<NetworkPolicy>,
+    /// The policy with just this change (the policy at index `policy`); [`Variant::policies`]
+    /// gives the whole policy set.
+    pub changed_policy: NetworkPolicy,
     /// The variant's flows against the current policies' flows.
     pub diff: Diff,
 }
@@ -89,6 +88,16 @@ impl Variant {
     /// True when the variant allows exactly the same flows on this cluster.
     pub fn no_effect(&self) -> bool {
         self.diff.is_empty()
+    }
+
+    /// The whole policy set of `model` (the model the variant was found in) with just this
+    /// change.
+    pub fn policies(&self, model: &Model) -> Vec<NetworkPolicy> {
+        let mut policies = model.policies.clone();
+        if let Some(p) = policies.get_mut(self.policy.index()) {
+            *p = self.changed_policy.clone();
+        }
+        policies
     }
 }
 
@@ -148,8 +157,8 @@ struct Rewrite {
     at: RuleAt,
     kind: VariantKind,
     spans: Vec<Span>,
-    /// The whole policy set with just this change.
-    policies: Vec<NetworkPolicy>,
+    /// The policy with just this change.
+    policy: NetworkPolicy,
     current: Reading,
     variant: Reading,
 }
@@ -174,15 +183,15 @@ fn rule(model: &Model, at: RuleAt) -> &Rule {
     &model.policies[at.policy].rules(at.direction)[at.rule]
 }
 
-/// `model`'s policies with the items of the rule at `at` edited by `edit`.
+/// The policy of the rule at `at` with the items of that rule edited by `edit`.
 fn with_peers(
     model: &Model,
     at: RuleAt,
     edit: impl FnOnce(&mut Vec<NetworkPolicyPeer>),
-) -> Vec<NetworkPolicy> {
-    let mut policies = model.policies.clone();
-    edit(&mut rules_mut(&mut policies[at.policy], at.direction)[at.rule].peers);
-    policies
+) -> NetworkPolicy {
+    let mut policy = model.policies[at.policy].clone();
+    edit(&mut rules_mut(&mut policy, at.direction)[at.rule].peers);
+    policy
 }
 
 fn rules_mut(p: &mut NetworkPolicy, direction: PolicyType) -> &mut Vec<Rule> {
@@ -220,7 +229,7 @@ fn splits(model: &Model, at: RuleAt) -> Vec<Rewrite> {
             at,
             kind: VariantKind::SplitAnd { peer: k },
             spans: vec![peer.span],
-            policies: with_peers(model, at, |peers| {
+            policy: with_peers(model, at, |peers| {
                 peers.splice(k..=k, split);
             }),
             current: Reading {
@@ -279,7 +288,7 @@ fn merges(model: &Model, at: RuleAt) -> Vec<Rewrite> {
                     pod_peer: b,
                 },
                 spans: vec![peers[a].span, peers[b].span],
-                policies: with_peers(model, at, |peers| {
+                policy: with_peers(model, at, |peers| {
                     peers[first] = merged;
                     peers.remove(second);
                 }),
@@ -316,8 +325,8 @@ fn merge_rules(model: &Model, at: RuleAt) -> Rewrite {
         PolicyType::Ingress => "from",
         PolicyType::Egress => "to",
     };
-    let mut policies = model.policies.clone();
-    let changed = rules_mut(&mut policies[at.policy], at.direction);
+    let mut changed_policy = policy.clone();
+    let changed = rules_mut(&mut changed_policy, at.direction);
     changed.remove(at.rule + 1);
     changed[at.rule] = merged.clone();
     Rewrite {
@@ -327,7 +336,7 @@ fn merge_rules(model: &Model, at: RuleAt) -> Rewrite {
             ports_rule,
         },
         spans: vec![first.span, second.span],
-        policies,
+        policy: changed_policy,
         current: Reading {
             yaml: fragment::rules_yaml(list_name, [first, second], ports_first),
             meaning: split_rules_meaning(
@@ -345,32 +354,35 @@ fn merge_rules(model: &Model, at: RuleAt) -> Rewrite {
     }
 }
 
-/// The flow diff of each rewrite against `model`'s own policies.
+/// The flow diff of each rewrite against `model`'s own policies. The model is compiled once; a
+/// rewrite only changes the rules of one direction of one policy, which is all that is evaluated
+/// again.
 fn evaluate(model: &Model, rewrites: Vec<Rewrite>) -> Vec<Variant> {
     let current = compile(model.clone());
-    let mut matrices = HashMap::new();
+    let changes: Vec<RuleChange> = rewrites
+        .iter()
+        .map(|r| {
+            let rules = r.policy.rules(r.at.direction).to_vec();
+            current.rule_change(r.at.policy, r.at.direction, rules)
+        })
+        .collect();
+    let diffs = diff_changes(&current, &changes);
     rewrites
         .into_iter()
-        .map(|r| {
-            let changed = compile(Model {
-                policies: r.policies,
-                ..model.clone()
-            });
-            let diff = diff_flows(&current, &changed, &mut matrices);
-            Variant {
-                policy: PolicyId(r.at.policy),
-                policy_id: model.policies[r.at.policy].id(),
-                direction: r.at.direction,
-                rule: r.at.rule,
-                kind: r.kind,
-                spans: r.spans,
-                current_yaml: r.current.yaml,
-                variant_yaml: r.variant.yaml,
-                current_meaning: r.current.meaning,
-                variant_meaning: r.variant.meaning,
-                policies: changed.model().policies.clone(),
-                diff,
-            }
+        .zip(diffs)
+        .map(|(r, diff)| Variant {
+            policy: PolicyId(r.at.policy),
+            policy_id: model.policies[r.at.policy].id(),
+            direction: r.at.direction,
+            rule: r.at.rule,
+            kind: r.kind,
+            spans: r.spans,
+            current_yaml: r.current.yaml,
+            variant_yaml: r.variant.yaml,
+            current_meaning: r.current.meaning,
+            variant_meaning: r.variant.meaning,
+            changed_policy: r.policy,
+            diff,
         })
         .collect()
 }

@@ -70,3 +70,74 @@ impl Bits {
         })
     }
 }
+
+/// The transpose of a square bit matrix of `n` rows of `n` bits: bit `j` of row `i` of the
+/// result is bit `i` of row `j`. Works on 64 × 64 blocks, so it costs O(n² / 64) word operations.
+pub(crate) fn transpose(rows: &[Bits], n: usize) -> Vec<Bits> {
+    let words = n.div_ceil(64);
+    let mut out = vec![Bits::empty(n); n];
+    let mut block = [0u64; 64];
+    for bi in 0..words {
+        for bj in 0..words {
+            for (k, slot) in block.iter_mut().enumerate() {
+                *slot = rows.get(bi * 64 + k).map_or(0, |r| r.0[bj]);
+            }
+            transpose64(&mut block);
+            for (k, &word) in block.iter().enumerate() {
+                if let Some(row) = out.get_mut(bj * 64 + k) {
+                    row.0[bi] = word;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Transposes a 64 × 64 bit block in place (row `k` is `block[k]`, column `j` its bit `j`), by
+/// swapping ever smaller sub-blocks across the diagonal.
+fn transpose64(block: &mut [u64; 64]) {
+    let mut width = 32;
+    let mut mask: u64 = 0x0000_0000_FFFF_FFFF;
+    while width != 0 {
+        let mut k = 0;
+        while k < 64 {
+            // Rows k and k + width exchange the high half of row k's sub-blocks with the low half
+            // of row k + width's.
+            let t = ((block[k] >> width) ^ block[k + width]) & mask;
+            block[k] ^= t << width;
+            block[k + width] ^= t;
+            k = (k + width + 1) & !width;
+        }
+        width >>= 1;
+        mask ^= mask << width;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transpose_swaps_rows_and_columns() {
+        for n in [0, 1, 5, 63, 64, 65, 130] {
+            let rows: Vec<Bits> = (0..n)
+                .map(|i| {
+                    let mut b = Bits::empty(n);
+                    for j in 0..n {
+                        if (i * 7 + j * 3) % 5 == 0 || i == 0 {
+                            b.set(j);
+                        }
+                    }
+                    b
+                })
+                .collect();
+            let t = transpose(&rows, n);
+            for (i, column) in t.iter().enumerate() {
+                for (j, row) in rows.iter().enumerate() {
+                    assert_eq!(column.get(j), row.get(i), "n={n} i={i} j={j}");
+                }
+            }
+            assert_eq!(t.len(), n);
+        }
+    }
+}

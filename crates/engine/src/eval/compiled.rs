@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::select::NamespaceIndex;
 use super::Bits;
 use crate::explain::PeerMiss;
 use crate::ids::{EndpointId, PolicyId};
@@ -84,6 +85,8 @@ pub struct Compiled {
     pub(super) isolating: Vec<[Vec<usize>; 2]>,
     /// The tiered policies' selections; empty when the model has none.
     pub(super) tiered: TieredIndex,
+    /// The pods of each namespace, for selecting in bulk.
+    pub(super) namespace_index: NamespaceIndex,
 }
 
 pub(super) fn dir_index(dir: PolicyType) -> usize {
@@ -214,15 +217,26 @@ impl Compiled {
 
     /// [`Compiled::selected_by`] on bare indices.
     pub(crate) fn selected(&self, policy: usize) -> Vec<usize> {
-        (0..self.endpoints.len())
-            .filter(|&e| {
-                self.isolating[e].iter().any(|v| v.contains(&policy))
-                    || self.pod(e).is_some_and(|p| {
-                        let pol = &self.model.policies[policy];
-                        p.namespace == pol.namespace && pol.pod_selector.matches(&p.labels)
-                    })
-            })
-            .collect()
+        match self.model.policies.get(policy) {
+            Some(p) => self.policy_selects(p).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// The endpoints item `peer` of rule `rule` (direction `dir`) of policy `policy` selects, as
+    /// [`Compiled::peer_selects`] decides one at a time. Out-of-range indices select nothing.
+    pub(crate) fn peer_set(
+        &self,
+        policy: usize,
+        dir: PolicyType,
+        rule: usize,
+        peer: usize,
+    ) -> Bits {
+        let p = self.model.policies.get(policy);
+        match p.and_then(|p| p.rules(dir).get(rule)?.peers.get(peer)) {
+            Some(x) => self.peer_bits(&self.model.policies[policy], x),
+            None => Bits::empty(self.endpoints.len()),
+        }
     }
 
     /// [`Compiled::isolated_by`] on bare indices.

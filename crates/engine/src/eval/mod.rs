@@ -7,7 +7,10 @@
 
 mod bits;
 mod compiled;
+mod connectivity;
+mod select;
 mod tiered;
+mod variant;
 mod why;
 
 use std::collections::{BTreeSet, HashMap};
@@ -21,10 +24,12 @@ use compiled::{
     TieredIndex,
 };
 pub use compiled::{Compiled, Endpoint, EndpointKind};
+use select::NamespaceIndex;
+pub(crate) use variant::RuleChange;
 
 use crate::explain::Verdict;
 use crate::ids::EndpointId;
-use crate::model::{Model, PolicyType, PortProto, PortRef, Protocol, Rule};
+use crate::model::{Model, NetworkPolicy, PolicyType, PortProto, PortRef, Protocol, Rule};
 
 /// The verdict of one matrix cell: the [`Verdict`] an explanation gives for the same flow
 /// (`NotApplicable` when neither endpoint is a pod). Kept as a name for matrix code.
@@ -142,43 +147,23 @@ pub fn compile(model: impl Into<Arc<Model>>) -> Compiled {
         rules: Vec::new(),
         isolating: Vec::new(),
         tiered: TieredIndex::default(),
+        namespace_index: NamespaceIndex::default(),
     };
+    c.namespace_index = NamespaceIndex::new(&c);
     let n = c.endpoints.len();
     c.isolating = (0..n).map(|_| [Vec::new(), Vec::new()]).collect();
     for (pi, policy) in model.policies.iter().enumerate() {
-        for e in 0..n {
-            if let Some(pod) = c.pod(e) {
-                if pod.namespace == policy.namespace && policy.pod_selector.matches(&pod.labels) {
-                    for dir in [PolicyType::Ingress, PolicyType::Egress] {
-                        if policy.affects(dir) {
-                            c.isolating[e][dir_index(dir)].push(pi);
-                        }
-                    }
+        let selected: Vec<usize> = c.policy_selects(policy).collect();
+        for e in selected {
+            for dir in [PolicyType::Ingress, PolicyType::Egress] {
+                if policy.affects(dir) {
+                    c.isolating[e][dir_index(dir)].push(pi);
                 }
             }
         }
-        let compile_rules = |rules: &[Rule]| -> Vec<CompiledRule> {
-            rules
-                .iter()
-                .map(|r| {
-                    let peers = if r.peers.is_empty() {
-                        Bits::full(n)
-                    } else {
-                        let mut b = Bits::empty(n);
-                        for e in 0..n {
-                            if r.peers.iter().any(|p| c.peer_matches(policy, p, e)) {
-                                b.set(e);
-                            }
-                        }
-                        b
-                    };
-                    CompiledRule { peers }
-                })
-                .collect()
-        };
         let compiled = [
-            compile_rules(&policy.ingress),
-            compile_rules(&policy.egress),
+            c.compile_rules(policy, &policy.ingress),
+            c.compile_rules(policy, &policy.egress),
         ];
         c.rules.push(compiled);
     }
@@ -187,6 +172,25 @@ pub fn compile(model: impl Into<Arc<Model>>) -> Compiled {
 }
 
 impl Compiled {
+    /// Every rule's peers as a bitset (all endpoints for a rule without peers).
+    fn compile_rules(&self, policy: &NetworkPolicy, rules: &[Rule]) -> Vec<CompiledRule> {
+        let n = self.endpoints.len();
+        rules
+            .iter()
+            .map(|r| {
+                let mut peers = if r.peers.is_empty() {
+                    Bits::full(n)
+                } else {
+                    Bits::empty(n)
+                };
+                for p in &r.peers {
+                    peers.union_with(&self.peer_bits(policy, p));
+                }
+                CompiledRule { peers }
+            })
+            .collect()
+    }
+
     /// Per endpoint, the set of peers its side allows for `pp` in direction `dir`, every tier
     /// walked: Admin, NetworkPolicy, Baseline, the default.
     ///
@@ -213,69 +217,100 @@ impl Compiled {
     /// Per endpoint, the set of peers NetworkPolicy allows for `pp` in direction `dir` (all of
     /// them when no NetworkPolicy isolates the endpoint), the tiered policies left out.
     pub(crate) fn network_policy_sides(&self, pp: PortProto, dir: PolicyType) -> Vec<Bits> {
-        let n = self.endpoints.len();
-        let di = dir_index(dir);
-        (0..n)
-            .map(|e| {
-                let iso = &self.isolating[e][di];
-                if iso.is_empty() {
-                    return Bits::full(n);
-                }
-                let mut allowed = Bits::empty(n);
-                for &pi in iso {
-                    let policy = &self.model.policies[pi];
-                    for (rule, compiled) in policy.rules(dir).iter().zip(&self.rules[pi][di]) {
-                        match dir {
-                            PolicyType::Ingress => {
-                                if rule_ports_match(rule, pp, self.pod(e)) {
-                                    allowed.union_with(&compiled.peers);
-                                }
-                            }
-                            PolicyType::Egress => {
-                                if !rule_has_named_port(rule) {
-                                    if rule_ports_match(rule, pp, None) {
-                                        allowed.union_with(&compiled.peers);
-                                    }
-                                } else {
-                                    for d in compiled.peers.ones() {
-                                        if rule_ports_match(rule, pp, self.pod(d)) {
-                                            allowed.set(d);
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-                allowed
-            })
+        let mut named = HashMap::new();
+        (0..self.endpoints.len())
+            .map(|e| self.network_policy_side(e, pp, dir, None, &mut named))
             .collect()
     }
 
-    /// For `pp`: whether the NetworkPolicies of the source's egress side allow `from → to`, and
-    /// whether those of the destination's ingress side do (the tiered policies left out). Used
-    /// by lints that look at one side at a time.
-    pub(crate) fn one_sided(&self, pp: PortProto) -> impl Fn(usize, usize) -> (bool, bool) + '_ {
+    /// The set of peers NetworkPolicy allows endpoint `e` for `pp` in direction `dir`, with the
+    /// rules of `dir` of one policy replaced when `changed` says so. `named` keeps, per egress
+    /// rule with a named port (by address), the destinations it allows at `pp`, for the next
+    /// endpoint with the same rule.
+    fn network_policy_side(
+        &self,
+        e: usize,
+        pp: PortProto,
+        dir: PolicyType,
+        changed: Option<&variant::RuleChange>,
+        named: &mut HashMap<usize, Bits>,
+    ) -> Bits {
+        let n = self.endpoints.len();
+        let di = dir_index(dir);
+        let iso = &self.isolating[e][di];
+        if iso.is_empty() {
+            return Bits::full(n);
+        }
+        let mut allowed = Bits::empty(n);
+        for &pi in iso {
+            let (rules, compiled) = match changed {
+                Some(c) if c.policy == pi && c.direction == dir => {
+                    (c.rules.as_slice(), c.compiled.as_slice())
+                }
+                _ => (
+                    self.model.policies[pi].rules(dir),
+                    self.rules[pi][di].as_slice(),
+                ),
+            };
+            for (rule, compiled) in rules.iter().zip(compiled) {
+                match dir {
+                    PolicyType::Ingress => {
+                        if rule_ports_match(rule, pp, self.pod(e)) {
+                            allowed.union_with(&compiled.peers);
+                        }
+                    }
+                    PolicyType::Egress => {
+                        if !rule_has_named_port(rule) {
+                            if rule_ports_match(rule, pp, None) {
+                                allowed.union_with(&compiled.peers);
+                            }
+                        } else {
+                            let key = std::ptr::from_ref(rule) as usize;
+                            let targets = named.entry(key).or_insert_with(|| {
+                                let mut targets = Bits::empty(n);
+                                for d in compiled.peers.ones() {
+                                    if rule_ports_match(rule, pp, self.pod(d)) {
+                                        targets.set(d);
+                                    }
+                                }
+                                targets
+                            });
+                            allowed.union_with(targets);
+                        }
+                    }
+                }
+            }
+        }
+        allowed
+    }
+
+    /// For `pp`: per source, the destinations the NetworkPolicies of its egress side allow, and
+    /// per source, the destinations whose ingress side NetworkPolicies allow it (the tiered
+    /// policies left out). Used by lints that look at one side at a time.
+    pub(crate) fn one_sided(&self, pp: PortProto) -> (Vec<Bits>, Vec<Bits>) {
         let ingress = self.network_policy_sides(pp, PolicyType::Ingress);
         let egress = self.network_policy_sides(pp, PolicyType::Egress);
-        move |s, d| (egress[s].get(d), ingress[d].get(s))
+        (egress, bits::transpose(&ingress, self.endpoints.len()))
     }
 
     /// Every source × destination verdict for `pp`.
+    ///
+    /// Row by row on bitsets: the row of `s` is what its egress side allows, kept where the
+    /// destination's ingress side allows `s` (a column of the ingress sides, so they are
+    /// transposed once), plus `s` itself.
     pub fn matrix(&self, pp: PortProto) -> Matrix {
         let n = self.endpoints.len();
-        let ingress = self.side_sets(pp, PolicyType::Ingress);
+        let ingress = bits::transpose(&self.side_sets(pp, PolicyType::Ingress), n);
         let egress = self.side_sets(pp, PolicyType::Egress);
         let is_pod: Vec<bool> = self.endpoints.iter().map(Endpoint::is_pod).collect();
-        let rows = (0..n)
-            .map(|s| {
-                let mut row = Bits::empty(n);
-                for d in egress[s].ones() {
-                    if d == s || ingress[d].get(s) {
-                        row.set(d);
-                    }
-                }
-                if is_pod[s] {
+        let rows = egress
+            .into_iter()
+            .zip(ingress)
+            .enumerate()
+            .map(|(s, (mut row, accepted))| {
+                let own = row.get(s) || is_pod[s];
+                row.intersect_with(&accepted);
+                if own {
                     row.set(s);
                 }
                 row
@@ -319,90 +354,6 @@ impl Compiled {
         set.into_iter()
             .map(|(protocol, port)| PortProto { port, protocol })
             .collect()
-    }
-
-    /// Every allowed flow over every port and protocol, as maximal port ranges, sorted by
-    /// source name, destination name and protocol name (bytewise). Flows between two external
-    /// endpoints are not cluster flows and are left out.
-    pub fn connectivity(&self) -> Vec<Connection> {
-        let n = self.endpoints.len();
-        // Ranks by name, so that sorting integers sorts the output bytewise.
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&a, &b| self.endpoints[a].name.cmp(&self.endpoints[b].name));
-        let mut rank = vec![0u32; n];
-        for (r, &e) in order.iter().enumerate() {
-            rank[e] = r as u32;
-        }
-        let mut protocols = Protocol::ALL;
-        protocols.sort_by_key(|p| p.as_str());
-        // (source rank, destination rank, protocol rank, first port, last port).
-        let mut ranges: Vec<(u32, u32, u8, u16, u16)> = Vec::new();
-        let is_pod: Vec<bool> = self.endpoints.iter().map(Endpoint::is_pod).collect();
-        for (pr, &protocol) in protocols.iter().enumerate() {
-            let mut open: Vec<u16> = vec![0; n * n];
-            let mut prev: Vec<Bits> = vec![Bits::empty(n); n];
-            let mut cache: HashMap<Vec<bool>, Matrix> = HashMap::new();
-            let mut toggle = |rows: &[Bits], lo: u16, prev: &mut Vec<Bits>, open: &mut Vec<u16>| {
-                for s in 0..n {
-                    if rows[s] == prev[s] {
-                        continue;
-                    }
-                    for (w, (a, b)) in rows[s].0.iter().zip(&prev[s].0).enumerate() {
-                        let mut changed = a ^ b;
-                        while changed != 0 {
-                            let d = w * 64 + changed.trailing_zeros() as usize;
-                            changed &= changed - 1;
-                            if !is_pod[s] && !is_pod[d] {
-                                continue;
-                            }
-                            let slot = &mut open[s * n + d];
-                            if rows[s].get(d) {
-                                *slot = lo;
-                            } else {
-                                ranges.push((rank[s], rank[d], pr as u8, *slot, lo - 1));
-                            }
-                        }
-                    }
-                    prev[s].clone_from(&rows[s]);
-                }
-            };
-            for &lo in &self.breakpoints(protocol) {
-                let pp = PortProto { port: lo, protocol };
-                let matrix = cache
-                    .entry(self.signature(pp))
-                    .or_insert_with(|| self.matrix(pp));
-                toggle(&matrix.rows, lo, &mut prev, &mut open);
-            }
-            // Close what is still open at 65535.
-            for s in 0..n {
-                for d in prev[s].ones() {
-                    if is_pod[s] || is_pod[d] {
-                        ranges.push((rank[s], rank[d], pr as u8, open[s * n + d], u16::MAX));
-                    }
-                }
-            }
-        }
-        ranges.sort_unstable();
-        let mut conns: Vec<Connection> = Vec::new();
-        for (s, d, pr, lo, hi) in ranges {
-            let (from, to, protocol) = (
-                EndpointId(order[s as usize]),
-                EndpointId(order[d as usize]),
-                protocols[pr as usize],
-            );
-            match conns.last_mut() {
-                Some(c) if c.from == from && c.to == to && c.protocol == protocol => {
-                    c.ports.push((lo, hi))
-                }
-                _ => conns.push(Connection {
-                    from,
-                    to,
-                    protocol,
-                    ports: vec![(lo, hi)],
-                }),
-            }
-        }
-        conns
     }
 
     /// The first port of every interval of `protocol` within which no verdict can change.

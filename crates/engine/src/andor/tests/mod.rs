@@ -199,7 +199,7 @@ spec:
     assert_eq!(
         m2.policies,
         vs[0]
-            .policies
+            .policies(&m)
             .iter()
             .map(|p| NetworkPolicy {
                 span: m2.policies[0].span,

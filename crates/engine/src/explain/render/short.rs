@@ -166,7 +166,7 @@ mod tests {
         let miss = RuleMiss {
             policy: PolicyRef {
                 id: "x/db".into(),
-                index: 0,
+                index: crate::ids::PolicyId(0),
                 span: Span::default(),
             },
             direction: PolicyType::Ingress,
