@@ -38,6 +38,7 @@ pub mod lints;
 pub mod markdown;
 pub mod panels;
 pub mod result;
+pub mod worker_client;
 
 use std::rc::Rc;
 use std::time::Duration;
@@ -49,7 +50,8 @@ use yew::prelude::*;
 use crate::andor::AndOrPanel;
 use crate::app::{
     andor_vm, compare_vm, lint_diags, utf16_offset, view_model, DiffEvent, Editor, Effect,
-    Event as Ev, LinkVm, Startup, State, View, IDLE_MS, PROGRESS_KEY, STORAGE_KEY,
+    Event as Ev, LinkVm, Startup, State, View, WorkerEvent, IDLE_MS, PROGRESS_KEY, SLOW_MS,
+    STORAGE_KEY,
 };
 use crate::browser::now;
 use crate::compare::ComparePanel;
@@ -58,6 +60,7 @@ use crate::editor::{CodeEditor, LINE_HEIGHT};
 use crate::hooks::Hooks;
 use crate::panels::{Diagnostics, PoliciesList, WhyPanel};
 use crate::result::{highlight_css, GraphView, MatrixView};
+use crate::worker_client::WorkerClient;
 
 /// Mounts the app into `<div id="app">` (replacing its placeholder) or the body.
 pub fn start() {
@@ -78,11 +81,17 @@ pub struct AppProps {
     /// Load and save the work in progress in localStorage (tests turn it off).
     #[prop_or(true)]
     pub persist: bool,
+    /// Evaluate in a Web Worker (tests of the component turn it off: they evaluate on the page).
+    #[prop_or(true)]
+    pub worker: bool,
 }
 
 impl Default for AppProps {
     fn default() -> Self {
-        AppProps { persist: true }
+        AppProps {
+            persist: true,
+            worker: true,
+        }
     }
 }
 
@@ -100,6 +109,10 @@ pub struct App {
     /// changed and Yew skips re-rendering them (a fresh callback never compares equal).
     on_select: Callback<(String, String)>,
     on_hover: Callback<Option<String>>,
+    /// The evaluation worker (`None`: evaluating on the page).
+    worker: Option<WorkerClient>,
+    /// A second instance that computes the lints, so that they never delay an evaluation.
+    linter: Option<WorkerClient>,
 }
 
 impl App {
@@ -120,6 +133,31 @@ impl App {
                     });
                 }
                 Effect::ClearFragment => browser::clear_fragment(),
+                Effect::Evaluate(req) => match &self.worker {
+                    Some(w) => w.send(&req),
+                    None => ctx.link().send_message(Ev::Worker(WorkerEvent::Unavailable(
+                        "the evaluation worker is not running.".to_string(),
+                    ))),
+                },
+                Effect::Lint(req) => {
+                    if let Some(w) = &self.linter {
+                        w.send(&req);
+                    }
+                }
+                Effect::WaitSlow(seq) => {
+                    let link = ctx.link().clone();
+                    yew::platform::spawn_local(async move {
+                        yew::platform::time::sleep(Duration::from_millis(SLOW_MS)).await;
+                        link.send_message(Ev::Worker(WorkerEvent::Slow(seq)));
+                    });
+                }
+                Effect::RestartWorker => {
+                    // Dropping the old clients terminates their workers.
+                    self.worker = None;
+                    self.linter = None;
+                    self.worker = self.spawn_worker(ctx);
+                    self.linter = WorkerClient::spawn(ctx.link().callback(|e| e)).ok();
+                }
                 Effect::ScrollEditor { .. }
                 | Effect::PlaceCursor { .. }
                 | Effect::ShowExplanation
@@ -158,6 +196,18 @@ impl App {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Starts the evaluation worker; on failure the core evaluates on the page and says so.
+    fn spawn_worker(&self, ctx: &Context<Self>) -> Option<WorkerClient> {
+        match WorkerClient::spawn(ctx.link().callback(|e| e)) {
+            Ok(w) => Some(w),
+            Err(reason) => {
+                ctx.link()
+                    .send_message(Ev::Worker(WorkerEvent::Unavailable(reason)));
+                None
+            }
         }
     }
 
@@ -204,12 +254,18 @@ impl Component for App {
     fn create(ctx: &Context<Self>) -> Self {
         let t0 = now();
         let persist = ctx.props().persist;
+        let worker = if ctx.props().worker {
+            WorkerClient::spawn(ctx.link().callback(|e| e))
+        } else {
+            Err(String::new())
+        };
         let startup = Startup {
             saved: persist.then(|| browser::load(STORAGE_KEY)).flatten(),
             progress: persist.then(|| browser::load(PROGRESS_KEY)).flatten(),
             search: browser::search(),
             hash: browser::hash(),
             page_url: browser::page_url(),
+            worker: worker.is_ok(),
         };
         let (mut state, effects) = app::start(netpol_examples::all(), startup);
         // Lints, AND/OR variants and the compare diff wait for a pause in typing.
@@ -228,7 +284,19 @@ impl Component for App {
             after_render: Vec::new(),
             on_select: link.callback(|(from, to): (String, String)| Ev::SelectFlow { from, to }),
             on_hover: link.callback(Ev::Hover),
+            worker: None,
+            linter: None,
         };
+        match worker {
+            Ok(w) => {
+                app.worker = Some(w);
+                app.linter = WorkerClient::spawn(link.callback(|e| e)).ok();
+            }
+            Err(reason) if ctx.props().worker => {
+                link.send_message(Ev::Worker(WorkerEvent::Unavailable(reason)));
+            }
+            Err(_) => {}
+        }
         app.perform(ctx, effects);
         app
     }
@@ -258,7 +326,13 @@ impl Component for App {
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
         embed::rendered(&self.state, &self.hooks);
-        if let Some(t0) = self.t0.take() {
+        // The time runs until the view shows the evaluation of the latest texts.
+        let t0 = if self.state.requests.pending() {
+            None
+        } else {
+            self.t0.take()
+        };
+        if let Some(t0) = t0 {
             let ms = now() - t0;
             if let Some(el) = self.time_ref.cast::<HtmlElement>() {
                 el.set_text_content(Some(&format!("evaluated in {ms:.1} ms")));
@@ -491,6 +565,17 @@ impl Component for App {
                                     { "Showing the last valid result — fix the errors to update." }
                                 </div>
                             }
+                            if vm.evaluating {
+                                <div class="stale-banner evaluating" data-testid="evaluating" role="status">
+                                    { "Evaluating… (showing the last result) " }
+                                    <button type="button" class="btn" data-testid="stop-evaluation" onclick={link.callback(|_: MouseEvent| Ev::Worker(WorkerEvent::Stop))}>{ "Stop" }</button>
+                                </div>
+                            }
+                            if vm.stopped {
+                                <div class="stale-banner" data-testid="stopped" role="status">
+                                    { "Evaluation stopped: showing the last result. Edit to evaluate again." }
+                                </div>
+                            }
                             <div id="result-view" role="tabpanel" class={classes!("result-body", vm.stale.then_some("is-stale"))}>
                                 { result_view }
                             </div>
@@ -512,6 +597,10 @@ impl Component for App {
                     <span>{ &vm.summary }</span>
                     <span class="sep" aria-hidden="true">{ "·" }</span>
                     <span class={classes!(if vm.error_count > 0 { "st-error" } else { "st-ok" })}>{ problems }</span>
+                    if let Some(note) = &vm.eval_note {
+                        <span class="sep" aria-hidden="true">{ "·" }</span>
+                        <span class="muted eval-note" data-testid="eval-note">{ note }</span>
+                    }
                     <span class="spacer"></span>
                     <span class="muted">{ "Runs in your browser; nothing is sent anywhere." }</span>
                 </footer>

@@ -10,6 +10,9 @@ use netpol_engine::{
     Input, Model, Severity, Variant,
 };
 
+use serde::{Deserialize, Serialize};
+
+use super::codec;
 use super::evaluation::{Editor, Evaluation, CLUSTER, POLICIES};
 
 /// How many programmatic edits can be undone.
@@ -43,11 +46,12 @@ pub enum DiffEvent {
 }
 
 /// A lint, positioned for the diagnostics list and the gutters.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LintVm {
     pub editor: Editor,
     pub line: u32,
     pub col: u32,
+    #[serde(with = "codec::severity")]
     pub severity: Severity,
     pub code: String,
     pub message: String,
@@ -66,6 +70,9 @@ pub struct DiffState {
     pub lazy: bool,
     /// Numbers the idle timers: only the latest one's `IdleAt` counts.
     pub idle_seq: u32,
+    /// When set, the lints come from the worker ([`DiffState::set_lints`]) and are never
+    /// computed here.
+    pub remote_lints: bool,
     lints: Vec<LintVm>,
     /// The evaluation `lints` belong to.
     lints_of: Option<Rc<Evaluation>>,
@@ -121,7 +128,7 @@ impl DiffState {
                 .as_ref()
                 .is_some_and(|(e, _)| Rc::ptr_eq(e, r))
         {
-            self.variants = Some((Rc::clone(r), Rc::new(and_or_variants(&r.model))));
+            self.variants = Some((Rc::clone(r), Rc::new(and_or_variants(r.model()))));
         }
         if cur.compare {
             if let Some(base) = self.baseline.clone() {
@@ -130,11 +137,18 @@ impl DiffState {
         }
     }
 
+    /// The lints the worker computed for evaluation `r`.
+    pub fn set_lints(&mut self, r: &Rc<Evaluation>, lints: Vec<LintVm>) {
+        self.lints = lints;
+        self.lints_of = Some(Rc::clone(r));
+    }
+
     fn refresh_lints(&mut self, cur: &Current<'_>) {
         if same(&self.lints_of, cur.result) {
             return;
         }
         match cur.result {
+            Some(_) if !cur.stale && self.remote_lints => {}
             Some(r) if !cur.stale => {
                 self.lints = compute_lints(r, cur.policies, cur.cluster);
                 self.lints_of = Some(Rc::clone(r));
@@ -180,7 +194,7 @@ impl DiffState {
         if !fresh {
             self.compare = match &self.baseline_model {
                 // Different endpoints (pods in one policies text only): nothing to compare.
-                Some((_, _, Ok(bm))) => diff_models(&compile(bm), &compile(&r.model))
+                Some((_, _, Ok(bm))) => diff_models(&compile(bm), &compile(r.model()))
                     .ok()
                     .map(|d| (Rc::clone(r), base, Rc::new(d))),
                 _ => None,
@@ -221,9 +235,8 @@ impl DiffState {
 
 /// Runs the engine's teaching lints on an evaluation of `policies` and `cluster`.
 pub fn compute_lints(ev: &Evaluation, policies: &str, cluster: &str) -> Vec<LintVm> {
-    let c = compile(&ev.model);
+    let c = compile(ev.model());
     let texts: Vec<&str> = ev
-        .model
         .files
         .iter()
         .map(|f| match f.as_str() {
@@ -235,7 +248,7 @@ pub fn compute_lints(ev: &Evaluation, policies: &str, cluster: &str) -> Vec<Lint
     lint(&c, &texts)
         .iter()
         .map(|l| {
-            let d = l.to_diagnostic(&ev.model);
+            let d = l.to_diagnostic(ev.model());
             LintVm {
                 editor: Editor::from_name(&d.file).unwrap_or(Editor::Policies),
                 line: d.line,

@@ -1,5 +1,11 @@
 //! Evaluation: the two editor texts through the engine, into plain owned data the view models
 //! read ([`Evaluation`]). Every NetworkPolicy question is answered by `netpol-engine`.
+//!
+//! An evaluation is plain serialisable data (the Web Worker sends it to the page as JSON); only
+//! the engine's `Model` is not sent: the page parses it again on demand ([`Evaluation::model`]),
+//! for the few views that explain one flow.
+
+use std::cell::OnceCell;
 
 use netpol_engine::model::{ClusterPolicy, Labels, Span, Subject, Tier};
 use netpol_engine::{
@@ -7,6 +13,8 @@ use netpol_engine::{
     PortProto,
 };
 use serde::{Deserialize, Serialize};
+
+use super::codec;
 
 /// The input names given to the engine; diagnostics carry them in `file`.
 pub const POLICIES: &str = "policies";
@@ -61,22 +69,60 @@ impl PortChoice {
     }
 }
 
+/// What was evaluated: the two texts and the parse options.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    pub policies: String,
+    pub cluster: String,
+    pub group_replicas: bool,
+}
+
+impl Source {
+    /// Parses the texts (both are one input to the engine).
+    pub fn parse(&self) -> (Model, Vec<Diagnostic>) {
+        let inputs = [
+            Input {
+                name: POLICIES,
+                text: &self.policies,
+            },
+            Input {
+                name: CLUSTER,
+                text: &self.cluster,
+            },
+        ];
+        let options = ParseOptions {
+            group_replicas: self.group_replicas,
+        };
+        parse_with(&inputs, &options)
+    }
+}
+
 /// Everything the evaluation of a valid input produced, owned so it can outlive the texts.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Evaluation {
-    pub model: Model,
+    /// The engine's model, parsed again from `source` on first use when the evaluation came
+    /// from the worker.
+    #[serde(skip)]
+    model: OnceCell<Model>,
+    /// The texts evaluated (not sent by the worker: the page has them).
+    #[serde(skip)]
+    pub source: Source,
+    /// The input names, as `Model::files` (a span's `file` indexes them).
+    pub files: Vec<String>,
     pub endpoints: Vec<EndpointInfo>,
     /// Consecutive runs of `endpoints` sharing a namespace (externals last, as one group).
     pub groups: Vec<Group>,
     /// Every namespace of the model (also those without pods), in declaration order.
     pub namespaces: Vec<String>,
+    #[serde(with = "codec::ports")]
     pub ports: Vec<PortProto>,
     /// One matrix per port of `ports`: `cells[from * n + to]`.
+    #[serde(with = "codec::matrices")]
     pub matrices: Vec<Vec<Cell>>,
     pub policies: Vec<PolicyInfo>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EndpointInfo {
     /// `ns/pod` or the external's name.
     pub name: String,
@@ -86,7 +132,8 @@ pub struct EndpointInfo {
     pub external: bool,
     /// The Kubernetes kind the endpoint stands for (`Pod`, `Deployment`, …), or `External`,
     /// `Node`.
-    pub kind: &'static str,
+    #[serde(deserialize_with = "codec::static_str")]
+    pub kind: codec::Name,
     /// Extra text for tooltips: labels and ports, or the IP.
     pub detail: String,
     /// Policies (ids) isolating it for ingress / egress.
@@ -94,7 +141,7 @@ pub struct EndpointInfo {
     pub egress_isolated_by: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Group {
     pub label: String,
     pub external: bool,
@@ -102,7 +149,7 @@ pub struct Group {
     pub len: usize,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicyInfo {
     /// `namespace/name` for a NetworkPolicy, `Kind/name` for a tiered policy.
     pub id: String,
@@ -111,26 +158,55 @@ pub struct PolicyInfo {
     pub index: usize,
     /// `NetworkPolicy`, `AdminNetworkPolicy`, `BaselineAdminNetworkPolicy` or
     /// `ClusterNetworkPolicy`.
-    pub kind: &'static str,
+    #[serde(deserialize_with = "codec::static_str")]
+    pub kind: codec::Name,
     /// The tier of a tiered policy (`None` for a NetworkPolicy), its index into
     /// `Model::cluster_policies` and its `spec.priority`.
     pub tier: Option<TieredInfo>,
     pub ingress: bool,
     pub egress: bool,
     pub selects: Vec<usize>,
+    #[serde(with = "codec::span")]
     pub span: Span,
 }
 
 /// Where a tiered policy sits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TieredInfo {
+    #[serde(with = "codec::tier")]
     pub tier: Tier,
     pub priority: Option<u32>,
     /// Index into `Model::cluster_policies`.
     pub cluster_index: usize,
 }
 
+impl PartialEq for Evaluation {
+    /// Two evaluations are equal when they show the same (the model follows from `source`).
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source
+            && self.files == other.files
+            && self.endpoints == other.endpoints
+            && self.groups == other.groups
+            && self.namespaces == other.namespaces
+            && self.ports == other.ports
+            && self.matrices == other.matrices
+            && self.policies == other.policies
+    }
+}
+
 impl Evaluation {
+    /// The engine's model of `source` (parsed on first use when the worker evaluated it).
+    pub fn model(&self) -> &Model {
+        self.model.get_or_init(|| self.source.parse().0)
+    }
+
+    /// An evaluation received from the worker gets the texts it was made from.
+    pub fn with_source(mut self, source: Source) -> Evaluation {
+        self.source = source;
+        self.model = OnceCell::new();
+        self
+    }
+
     pub fn n(&self) -> usize {
         self.endpoints.len()
     }
@@ -147,15 +223,14 @@ impl Evaluation {
     pub fn cell(&self, from: usize, to: usize, pp: PortProto) -> Cell {
         match self.port_index(pp) {
             Some(i) => self.matrices[i][from * self.n() + to],
-            None => compile(&self.model).matrix(pp).cell(from, to),
+            None => compile(self.model()).matrix(pp).cell(from, to),
         }
     }
 }
 
-/// The input name (`policies`, `cluster`) of a span's file.
-pub fn file_name(model: &Model, span: Span) -> String {
-    model
-        .files
+/// The input name (`policies`, `cluster`) of a span's file, given `Model::files`.
+pub fn file_name(files: &[String], span: Span) -> String {
+    files
         .get(span.file)
         .cloned()
         .unwrap_or_else(|| POLICIES.to_string())
@@ -174,22 +249,24 @@ pub fn evaluate_with(
     cluster: &str,
     options: &ParseOptions,
 ) -> (Vec<Diagnostic>, Option<Evaluation>) {
-    let (model, diagnostics) = parse_with(
-        &[
-            Input {
-                name: POLICIES,
-                text: policies,
-            },
-            Input {
-                name: CLUSTER,
-                text: cluster,
-            },
-        ],
-        options,
-    );
+    evaluate_source(Source {
+        policies: policies.to_string(),
+        cluster: cluster.to_string(),
+        group_replicas: options.group_replicas,
+    })
+}
+
+/// Parses and evaluates `source`: the diagnostics, and the evaluation when nothing is an error.
+pub fn evaluate_source(source: Source) -> (Vec<Diagnostic>, Option<Evaluation>) {
+    let (model, diagnostics) = source.parse();
     if netpol_engine::has_errors(&diagnostics) {
         return (diagnostics, None);
     }
+    (diagnostics, Some(build(model, source)))
+}
+
+/// The evaluation of a valid model.
+fn build(model: Model, source: Source) -> Evaluation {
     let c = compile(&model);
     let endpoints: Vec<EndpointInfo> = c
         .endpoints()
@@ -322,16 +399,17 @@ pub fn evaluate_with(
         .collect();
     let namespaces = model.namespaces.iter().map(|n| n.name.clone()).collect();
     drop(c);
-    let ev = Evaluation {
-        model,
+    Evaluation {
+        files: model.files.clone(),
+        model: OnceCell::from(model),
+        source,
         endpoints,
         groups,
         namespaces,
         ports,
         matrices,
         policies,
-    };
-    (diagnostics, Some(ev))
+    }
 }
 
 /// The endpoints (pods) the subject of a tiered policy selects.

@@ -352,9 +352,9 @@ pub fn matrix_vm(
     // Compiled only to explain flows, which only models with tiered policies need. Explaining
     // every cell grows with the square of the endpoints, so past `MAX_TIER_MARK_ENDPOINTS` the
     // cells carry no tier mark (the Why? panel still walks the tiers of the selected flow).
-    let tiered = !ev.model.cluster_policies.is_empty();
+    let tiered = ev.policies.iter().any(|p| p.tier.is_some());
     let skip_tiers = tiered && n > MAX_TIER_MARK_ENDPOINTS;
-    let c = (tiered && !skip_tiers).then(|| compile(&ev.model));
+    let c = (tiered && !skip_tiers).then(|| compile(ev.model()));
     let cells = (0..n)
         .map(|from| {
             (0..n)
@@ -416,7 +416,7 @@ pub fn policy_flows(ev: &Evaluation, policy: usize, choice: PortChoice) -> Vec<(
     let Some(info) = ev.policies.iter().find(|p| p.index == policy) else {
         return Vec::new();
     };
-    let c = compile(&ev.model);
+    let c = compile(ev.model());
     if let Some(t) = info.tier {
         return tiered_policy_flows(ev, &c, &info.selects, t.cluster_index, choice);
     }

@@ -7,10 +7,13 @@
 //!
 //! The modules, bottom up (each uses only those above it):
 //! - `text` — YAML line ranges, UTF-16 positions, inline markup;
+//! - `codec` — serde helpers for the engine types an evaluation holds;
 //! - `evaluation` — the two texts through the engine into an owned [`Evaluation`];
 //! - `files` — files dropped onto an editor, joined into one text;
 //! - `matrix`, `graph` — the matrix and graph view models;
 //! - `diff` — the state of the AND vs OR and Compare tabs and the lints (caches, undo);
+//! - `requests` — latest-wins evaluation in the Web Worker (sequence numbers, coalescing, Stop);
+//! - `wire` — the messages between the page and the worker, as JSON;
 //! - `learn` — the tutorial and exercise state machine and the learner's progress;
 //! - `state` — [`State`] and the operations several events share;
 //! - `why` — the Why? panel's view model;
@@ -19,6 +22,7 @@
 //! - `startup` — the first state from storage, the share link and the embed query;
 //! - `view`, `diff_view` — the view model of the page and of the diff tabs.
 
+mod codec;
 mod diff;
 mod diff_view;
 mod evaluation;
@@ -26,6 +30,7 @@ mod files;
 mod graph;
 mod learn;
 mod matrix;
+mod requests;
 pub mod share;
 mod startup;
 mod state;
@@ -33,6 +38,7 @@ mod text;
 mod update;
 mod view;
 mod why;
+mod wire;
 
 #[cfg(test)]
 mod tests;
@@ -43,7 +49,8 @@ pub use diff_view::{
     DiffMatrixVm, FlowVm, RangeVm, Seg, VariantVm,
 };
 pub use evaluation::{
-    evaluate, evaluate_with, Editor, Evaluation, Group, PortChoice, CLUSTER, POLICIES,
+    evaluate, evaluate_source, evaluate_with, Editor, Evaluation, Group, PortChoice, Source,
+    CLUSTER, POLICIES,
 };
 pub use files::{is_manifest_name, join_files};
 pub use graph::{BoxVm, EdgeVm, GraphVm, NodeVm, NODE_R};
@@ -54,9 +61,11 @@ pub use matrix::{
     kind_badge, tier_mark, tier_value, CellTier, CellVm, HeaderVm, Mark, MatrixVm,
     MAX_TIER_MARK_ENDPOINTS,
 };
+pub use requests::{Requests, WorkerEvent, SLOW_MS};
 pub use startup::{start, Startup};
 pub use state::{EmbedParams, FlowSel, LineRange, Panel, Saved, State, View, STORAGE_KEY};
 pub use text::{block_lines, document_lines, inline_markup, utf16_offset, Inline};
 pub use update::{update, Effect, Event};
 pub use view::{lint_diags, view_model, DiagVm, PolicyVm, PortOption, ViewModel};
+pub use wire::{answer, decode_reply, encode, is_ready, Reply, Request};
 pub use why::{is_tier_line, line_kind_value, ExplanationVm, LineVm, LinkVm, SideVm, Tick};

@@ -38,7 +38,11 @@ pub fn to_share(state: &State, exercise: Option<&str>, step: Option<u32>) -> Sha
 
 /// A fresh state showing exactly what `s` describes (unknown views and ports are ignored).
 pub fn restore(examples: Vec<Example>, s: &ShareState) -> State {
-    let mut st = State::new(examples);
+    restore_into(State::new(examples), s)
+}
+
+/// [`restore`] onto a fresh state.
+pub fn restore_into(mut st: State, s: &ShareState) -> State {
     if let Some(id) = &s.example {
         st.load_example(id);
     }

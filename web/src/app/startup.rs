@@ -7,7 +7,7 @@ use netpol_examples::Example;
 use super::learn::{Menu, Progress};
 use super::share;
 use super::state::{Saved, State};
-use super::update::{save, save_progress, Effect};
+use super::update::{requests, save, save_progress, Effect};
 
 /// What the shell read before the first render.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -21,6 +21,8 @@ pub struct Startup {
     pub hash: String,
     /// The playground's URL without query or fragment.
     pub page_url: String,
+    /// An evaluation worker was started: the texts are evaluated there.
+    pub worker: bool,
 }
 
 /// The first state, and what the shell should do before (storage, address bar) and after the
@@ -36,7 +38,7 @@ pub fn start(examples: Vec<Example>, env: Startup) -> (State, Vec<Effect>) {
     let mut state = if has_link {
         let state = match netpol_share::decode(&env.hash) {
             Ok(s) => {
-                let mut st = share::restore(examples, &s);
+                let mut st = share::restore_into(State::create(examples, env.worker), &s);
                 let l = &mut st.learn;
                 if let Some(i) = s
                     .exercise
@@ -62,7 +64,7 @@ pub fn start(examples: Vec<Example>, env: Startup) -> (State, Vec<Effect>) {
                 st
             }
             Err(e) => {
-                let mut st = State::new(examples);
+                let mut st = State::create(examples, env.worker);
                 st.learn.share_error = Some(format!(
                     "This share link could not be opened ({e}). Showing the default scenario instead."
                 ));
@@ -74,9 +76,9 @@ pub fn start(examples: Vec<Example>, env: Startup) -> (State, Vec<Effect>) {
         }
         state
     } else if embed.is_some() {
-        State::new(examples)
+        State::create(examples, env.worker)
     } else {
-        State::restore(examples, env.saved)
+        State::create(examples, env.worker).restored(env.saved)
     };
     state.learn.progress = env.progress.unwrap_or_default();
     state.page_url = env.page_url;
@@ -94,5 +96,6 @@ pub fn start(examples: Vec<Example>, env: Startup) -> (State, Vec<Effect>) {
     if state.learn.step.is_some() || state.learn.exercise.is_some() {
         fx.push(Effect::ScrollLearnToTop);
     }
+    fx.extend(requests(&mut state));
     (state, fx)
 }

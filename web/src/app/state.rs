@@ -4,14 +4,16 @@
 use std::rc::Rc;
 
 use netpol_engine::exercise::Highlight;
-use netpol_engine::{Diagnostic, ParseOptions, PortProto};
+use netpol_engine::{Diagnostic, PortProto};
 use netpol_examples::Example;
 use serde::{Deserialize, Serialize};
 
 use super::diff::{Current, DiffState, LintVm};
-use super::evaluation::{evaluate_with, Editor, Evaluation, PortChoice};
+use super::evaluation::{evaluate_source, Editor, Evaluation, PortChoice, Source};
 use super::learn::{Learn, Scenario};
 use super::matrix::policy_flows;
+use super::requests::{Requests, WorkerEvent};
+use super::wire::Request;
 use super::text::{block_lines, document_lines};
 
 /// The result view.
@@ -130,11 +132,19 @@ pub struct State {
     pub embed: Option<EmbedParams>,
     /// The playground's URL without query or fragment (the base of share links).
     pub page_url: String,
+    /// Evaluation in the Web Worker: sequence numbers, the request in flight, "evaluating…".
+    pub requests: Requests,
 }
 
 impl State {
     /// A fresh state showing the first (default) example.
     pub fn new(examples: Vec<Example>) -> State {
+        State::create(examples, false)
+    }
+
+    /// A fresh state showing the first example, evaluated in the worker when `remote` (the
+    /// request is in `requests`).
+    pub fn create(examples: Vec<Example>, remote: bool) -> State {
         let ex = examples.first().cloned().unwrap_or_else(|| Example {
             id: String::new(),
             title: String::new(),
@@ -164,14 +174,24 @@ impl State {
             learn: Learn::new(),
             embed: None,
             page_url: String::new(),
+            requests: Requests {
+                remote,
+                ..Requests::default()
+            },
         };
+        s.diff.remote_lints = remote;
         s.reevaluate();
         s
     }
 
     /// A state restored from storage (falling back to `new` for the parts that are missing).
     pub fn restore(examples: Vec<Example>, saved: Option<Saved>) -> State {
-        let mut s = State::new(examples);
+        State::new(examples).restored(saved)
+    }
+
+    /// This (fresh) state with the saved work, if any.
+    pub fn restored(mut self, saved: Option<Saved>) -> State {
+        let s = &mut self;
         if let Some(saved) = saved {
             s.policies = saved.policies;
             s.cluster = saved.cluster;
@@ -185,7 +205,7 @@ impl State {
             s.result = None;
             s.reevaluate();
         }
-        s
+        self
     }
 
     pub fn saved(&self) -> Saved {
@@ -217,18 +237,77 @@ impl State {
         }
     }
 
-    fn reevaluate(&mut self) {
-        let options = ParseOptions {
+    /// What is evaluated: the texts and the parse options.
+    pub fn source(&self) -> Source {
+        Source {
+            policies: self.policies.clone(),
+            cluster: self.cluster.clone(),
             group_replicas: self.group_replicas,
-        };
-        let (diags, ev) = evaluate_with(&self.policies, &self.cluster, &options);
+        }
+    }
+
+    /// The request for the worker numbered `seq` (the current texts).
+    pub fn request(&self, seq: u32) -> Request {
+        Request {
+            seq,
+            source: self.source(),
+            lint: false,
+        }
+    }
+
+    /// Evaluates the texts: on the main thread at once, or by asking the worker.
+    fn reevaluate(&mut self) {
+        if self.requests.remote {
+            self.requests.changed();
+            return;
+        }
+        let (diags, ev) = evaluate_source(self.source());
+        self.show(diags, ev.map(Rc::new));
+    }
+
+    fn show(&mut self, diags: Vec<Diagnostic>, ev: Option<Rc<Evaluation>>) {
         self.diagnostics = diags;
         match ev {
             Some(ev) => {
-                self.result = Some(Rc::new(ev));
+                self.result = Some(ev);
                 self.stale = false;
             }
             None => self.stale = self.result.is_some(),
+        }
+    }
+
+    /// Applies what the worker (or the shell around it) reported.
+    pub fn worker(&mut self, ev: WorkerEvent) {
+        match ev {
+            WorkerEvent::Evaluated {
+                seq,
+                diagnostics,
+                result,
+            } => {
+                if self.requests.answered(seq) {
+                    if result.is_some() {
+                        self.requests.lint_outbox = Some(seq);
+                    }
+                    self.show(diagnostics, result);
+                }
+            }
+            WorkerEvent::Linted { seq, lints } => {
+                if seq == self.requests.seq && !self.requests.pending() && !self.stale {
+                    if let Some(r) = &self.result {
+                        self.diff.set_lints(r, lints);
+                    }
+                }
+            }
+            WorkerEvent::Slow(seq) => self.requests.slow_at(seq),
+            WorkerEvent::Stop => self.requests.stop(),
+            WorkerEvent::Unavailable(reason) => {
+                let was_remote = self.requests.remote;
+                self.requests.go_local(&reason);
+                self.diff.remote_lints = false;
+                if was_remote {
+                    self.reevaluate();
+                }
+            }
         }
     }
 

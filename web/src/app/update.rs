@@ -8,8 +8,10 @@ use super::diff::DiffEvent;
 use super::evaluation::Editor;
 use super::files::{is_manifest_name, join_files};
 use super::learn::{LearnEvent, Menu, Progress, Solution};
+use super::requests::WorkerEvent;
 use super::share;
 use super::state::{LineRange, Saved, State, View};
+use super::wire::Request;
 
 /// Everything that can happen.
 #[derive(Clone, Debug, PartialEq)]
@@ -55,6 +57,8 @@ pub enum Event {
     Diff(DiffEvent),
     /// Tutorial, exercises, share buttons.
     Learn(LearnEvent),
+    /// The evaluation Web Worker's answers, its slow timer, Stop, its failure.
+    Worker(WorkerEvent),
 }
 
 /// What the core asks the shell to do.
@@ -78,12 +82,21 @@ pub enum Effect {
     ShowExplanation,
     /// After the render: scroll the Learn column to its top.
     ScrollLearnToTop,
+    /// Send the request to the evaluation worker.
+    Evaluate(Request),
+    /// Send the request to the lint worker.
+    Lint(Request),
+    /// Send `Event::Worker(WorkerEvent::Slow(seq))` after `SLOW_MS`.
+    WaitSlow(u32),
+    /// Terminate the worker and start a fresh one (Stop).
+    RestartWorker,
 }
 
 /// Applies an event to the state; returns what the shell should do about it.
 pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     let hover = matches!(event, Event::Hover(_));
     let keystroke = matches!(event, Event::Edit(..));
+    let stop = matches!(event, Event::Worker(WorkerEvent::Stop));
     let flow = selected_flow(state);
     let lesson = (state.learn.step, state.learn.exercise);
     let mut fx = Vec::new();
@@ -101,6 +114,26 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     }
     if (state.learn.step, state.learn.exercise) != lesson {
         fx.push(Effect::ScrollLearnToTop);
+    }
+    if stop {
+        fx.push(Effect::RestartWorker);
+    }
+    fx.extend(requests(state));
+    fx
+}
+
+/// The requests for the workers that state changes left, if any.
+pub fn requests(state: &mut State) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    if let Some(seq) = state.requests.outbox.take() {
+        fx.push(Effect::Evaluate(state.request(seq)));
+        fx.push(Effect::WaitSlow(seq));
+    }
+    if let Some(seq) = state.requests.lint_outbox.take() {
+        fx.push(Effect::Lint(Request {
+            lint: true,
+            ..state.request(seq)
+        }));
     }
     fx
 }
@@ -206,6 +239,7 @@ fn apply(state: &mut State, event: Event, fx: &mut Vec<Effect>) {
         Event::Hover(h) => state.hover = h,
         Event::Diff(ev) => diff(state, ev, fx),
         Event::Learn(ev) => learn(state, ev, fx),
+        Event::Worker(ev) => state.worker(ev),
     }
 }
 

@@ -41,6 +41,12 @@ pub struct ViewModel {
     /// Cells (from, to) the selected policy helps allow on the shown port.
     pub policy_flows: Vec<(usize, usize)>,
     pub summary: String,
+    /// The worker has run longer than `SLOW_MS`: "evaluating…" over the last result, and Stop.
+    pub evaluating: bool,
+    /// Stop was pressed: the result shown is behind the texts.
+    pub stopped: bool,
+    /// Why evaluation runs on the page rather than in a worker.
+    pub eval_note: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -187,7 +193,7 @@ pub fn view_model(state: &State) -> ViewModel {
                         .map(|&i| r.endpoints[i].name.clone())
                         .collect(),
                     selected: Some(p.index) == policy_index,
-                    file: file_name(&r.model, p.span),
+                    file: file_name(&r.files, p.span),
                     line: p.span.line,
                     col: p.span.col,
                 })
@@ -248,6 +254,9 @@ pub fn view_model(state: &State) -> ViewModel {
         policy_pods,
         policy_flows,
         summary,
+        evaluating: state.requests.slow,
+        stopped: state.requests.stopped,
+        eval_note: state.requests.note.clone(),
     }
 }
 

@@ -143,7 +143,7 @@ fn link(model: &Model, s: &LineSpan) -> LinkVm {
             SpanKind::Port => "port",
         },
         label: s.label.clone(),
-        file: file_name(model, s.span),
+        file: file_name(&model.files, s.span),
         line: s.span.line,
         col: s.span.col,
     }
@@ -265,7 +265,7 @@ pub fn explanation_vm(
             (pp, per)
         }
     };
-    let c = compile(&ev.model);
+    let c = compile(ev.model());
     let ex = c.explain(from, to, pp);
     let verdict = match ex.verdict {
         Verdict::Allowed => Mark::Allow,
@@ -276,7 +276,7 @@ pub fn explanation_vm(
     let sides = [PolicyType::Egress, PolicyType::Ingress]
         .into_iter()
         .filter(|&dir| lines.iter().any(|l| l.side == Some(dir)))
-        .map(|dir| side_vm(&ev.model, &ex, dir, &lines))
+        .map(|dir| side_vm(ev.model(), &ex, dir, &lines))
         .collect();
     Some(ExplanationVm {
         from: ex.from.clone(),

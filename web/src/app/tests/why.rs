@@ -58,7 +58,7 @@ fn the_cli_the_why_panel_and_exercise_goals_use_the_same_words() {
 
     // The CLI's `netpol explain` text for the same flow.
     let ev = s.result.as_deref().unwrap();
-    let c = compile(&ev.model);
+    let c = compile(ev.model());
     let (from, to) = (
         c.endpoint("shop/web").unwrap(),
         c.endpoint("shop/db").unwrap(),
