@@ -17,10 +17,10 @@ fn main() {
         let lints = netpol_web::app::compute_lints(&ev, policies, cluster);
         let t_lint = t.elapsed();
         let t = Instant::now();
-        let c = netpol_engine::compile(&ev.model);
+        let c = netpol_engine::compile(ev.model());
         let t_compile = t.elapsed();
         let t = Instant::now();
-        let variants = netpol_engine::and_or_variants(&ev.model);
+        let variants = netpol_engine::and_or_variants(ev.model());
         let t_var = t.elapsed();
         let t = Instant::now();
         let d = netpol_engine::diff_models(&c, &c).expect("a model has its own endpoints");

@@ -407,7 +407,7 @@ impl Component for App {
             html! { <option value={id.clone()} selected={*id == vm.example}>{ title }</option> }
         });
         let ports = vm.ports.iter().map(|o| {
-            html! { <option value={o.value.clone()} selected={o.value == vm.port_value}>{ &o.label }</option> }
+            html! { <option key={o.value.clone()} value={o.value.clone()} selected={o.value == vm.port_value}>{ &o.label }</option> }
         });
         let result_view = match (vm.view, &vm.matrix, &vm.graph) {
             (View::AndOr | View::Compare, Some(_), _) => self.diff_tab(),
@@ -416,6 +416,9 @@ impl Component for App {
             },
             (_, Some(m), _) => html! {
                 <MatrixView vm={Rc::clone(m)} on_select={on_select.clone()} on_hover={on_hover.clone()} />
+            },
+            _ if self.state.requests.pending() => html! {
+                <p class="no-result" data-testid="evaluating-first">{ "Evaluating…" }</p>
             },
             _ => html! {
                 <p class="no-result">{ "Nothing to show yet: fix the errors in the editors to see the flows." }</p>

@@ -14,10 +14,14 @@ async fn mount() -> Element {
     let doc = web_sys::window().unwrap().document().unwrap();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps {
+    yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        AppProps {
             persist: false,
             worker: false,
-        }).render();
+        },
+    )
+    .render();
     yew::scheduler::flush().await;
     root
 }

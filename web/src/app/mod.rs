@@ -67,5 +67,5 @@ pub use state::{EmbedParams, FlowSel, LineRange, Panel, Saved, State, View, STOR
 pub use text::{block_lines, document_lines, inline_markup, utf16_offset, Inline};
 pub use update::{update, Effect, Event};
 pub use view::{lint_diags, view_model, DiagVm, PolicyVm, PortOption, ViewModel};
-pub use wire::{answer, decode_reply, encode, is_ready, Reply, Request};
 pub use why::{is_tier_line, line_kind_value, ExplanationVm, LineVm, LinkVm, SideVm, Tick};
+pub use wire::{answer, decode_reply, encode, is_ready, Reply, Request};

@@ -69,6 +69,13 @@ impl Requests {
         }
     }
 
+    /// The texts changed and were evaluated on the page: an answer for older texts is dropped.
+    pub fn changed_here(&mut self) {
+        self.seq = self.seq.wrapping_add(1);
+        self.stopped = false;
+        self.queued = false;
+    }
+
     fn send(&mut self) {
         self.busy = Some(self.seq);
         self.queued = false;

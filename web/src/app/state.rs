@@ -13,8 +13,8 @@ use super::evaluation::{evaluate_source, Editor, Evaluation, PortChoice, Source}
 use super::learn::{Learn, Scenario};
 use super::matrix::policy_flows;
 use super::requests::{Requests, WorkerEvent};
-use super::wire::Request;
 use super::text::{block_lines, document_lines};
+use super::wire::Request;
 
 /// The result view.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +58,13 @@ pub struct Saved {
     #[serde(default)]
     pub group_replicas: bool,
 }
+
+/// With a worker, the page evaluates itself at most this many bytes (both texts)…
+pub const MAX_PAGE_EVALUATION_BYTES: usize = 32 * 1024;
+/// …changed by at most this many bytes since the last evaluation…
+pub const MAX_PAGE_EDIT_BYTES: usize = 2 * 1024;
+/// …of a result with at most this many endpoints (see `State::evaluate_here`).
+pub const MAX_PAGE_ENDPOINTS: usize = 100;
 
 /// The localStorage key.
 pub const STORAGE_KEY: &str = "netpol-playground-v1";
@@ -134,6 +141,8 @@ pub struct State {
     pub page_url: String,
     /// Evaluation in the Web Worker: sequence numbers, the request in flight, "evaluating…".
     pub requests: Requests,
+    /// The size of the texts last evaluated (bytes).
+    pub evaluated_bytes: usize,
 }
 
 impl State {
@@ -178,6 +187,7 @@ impl State {
                 remote,
                 ..Requests::default()
             },
+            evaluated_bytes: 0,
         };
         s.diff.remote_lints = remote;
         s.reevaluate();
@@ -257,12 +267,41 @@ impl State {
 
     /// Evaluates the texts: on the main thread at once, or by asking the worker.
     fn reevaluate(&mut self) {
-        if self.requests.remote {
+        let bytes = self.policies.len() + self.cluster.len();
+        if self.requests.remote && !self.evaluate_here(bytes) {
             self.requests.changed();
+            self.evaluated_bytes = bytes;
             return;
         }
         let (diags, ev) = evaluate_source(self.source());
+        if self.requests.remote {
+            // Any answer for older texts is dropped; the lint worker lints these.
+            self.requests.changed_here();
+            if ev.is_some() {
+                self.requests.lint_outbox = Some(self.requests.seq);
+            }
+        }
+        self.evaluated_bytes = bytes;
         self.show(diags, ev.map(Rc::new));
+    }
+
+    /// With a worker, small inputs are still evaluated on the page: a round trip to the worker
+    /// costs more than their evaluation. Small: at most `MAX_PAGE_EVALUATION_BYTES`, and either
+    /// the start-up scenario (the worker is still loading) or an edit of at most
+    /// `MAX_PAGE_EDIT_BYTES` to a result of at most `MAX_PAGE_ENDPOINTS` endpoints.
+    fn evaluate_here(&self, bytes: usize) -> bool {
+        if bytes > MAX_PAGE_EVALUATION_BYTES {
+            return false;
+        }
+        if self.requests.seq == 0 {
+            return true;
+        }
+        let small_edit = bytes.abs_diff(self.evaluated_bytes) <= MAX_PAGE_EDIT_BYTES;
+        let small_result = self
+            .result
+            .as_ref()
+            .is_some_and(|r| r.n() <= MAX_PAGE_ENDPOINTS);
+        small_edit && small_result && !self.requests.pending()
     }
 
     fn show(&mut self, diags: Vec<Diagnostic>, ev: Option<Rc<Evaluation>>) {

@@ -160,6 +160,7 @@ fn startup(hash: &str, search: &str, saved: Option<Saved>) -> (State, Vec<Effect
             search: search.into(),
             hash: hash.into(),
             page_url: "https://x.test/".into(),
+            worker: false,
         },
     )
 }

@@ -1,6 +1,6 @@
 //! Native tests of the core driven through `update`, as the shell drives it: the playground
 //! (`playground.rs`), the diff tabs (`diff.rs`), the Learn side (`learn.rs`), the effects
-//! (`effects.rs`) and the Why? panel (`why.rs`).
+//! (`effects.rs`), the Why? panel (`why.rs`) and evaluation in the worker (`worker.rs`).
 
 mod diff;
 mod effects;
@@ -9,6 +9,7 @@ mod manifests;
 mod playground;
 mod tiered;
 mod why;
+mod worker;
 
 use super::{update, Event, State, ViewModel};
 
