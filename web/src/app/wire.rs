@@ -34,7 +34,7 @@ pub enum Reply {
         seq: u32,
         #[serde(with = "codec::diagnostics")]
         diagnostics: Vec<Diagnostic>,
-        result: Option<Evaluation>,
+        result: Option<Box<Evaluation>>,
     },
     Linted {
         seq: u32,
@@ -58,7 +58,7 @@ pub fn answer(req: Request) -> String {
     encode(&Reply::Evaluated {
         seq: req.seq,
         diagnostics,
-        result,
+        result: result.map(Box::new),
     })
 }
 
