@@ -9,7 +9,6 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::select::NamespaceIndex;
 use super::Bits;
 use crate::explain::PeerMiss;
 use crate::ids::{EndpointId, PolicyId};
@@ -63,6 +62,18 @@ impl Endpoint {
     pub fn is_node(&self) -> bool {
         matches!(self.kind, EndpointKind::Node { .. })
     }
+}
+
+/// The namespaces of the endpoints, in order of first appearance (built in `select.rs`).
+#[derive(Default)]
+pub(crate) struct NamespaceIndex {
+    /// Per namespace: its pods (endpoint indices, ascending) and its labels.
+    pub(super) namespaces: Vec<(Vec<usize>, Labels)>,
+    pub(super) by_name: HashMap<String, usize>,
+    /// Per endpoint: the index of its pod's labels in `label_sets` (0 for a non-pod).
+    pub(super) label_set: Vec<usize>,
+    /// Every distinct label set of the pods: a selector is matched once per set.
+    pub(super) label_sets: Vec<Labels>,
 }
 
 pub(super) struct CompiledRule {

@@ -21,10 +21,9 @@ use serde::Serialize;
 pub(crate) use bits::Bits;
 use compiled::{
     dir_index, port_matches, resolves, rule_has_named_port, rule_ports_match, CompiledRule,
-    TieredIndex,
+    NamespaceIndex, TieredIndex,
 };
 pub use compiled::{Compiled, Endpoint, EndpointKind};
-use select::NamespaceIndex;
 pub(crate) use variant::RuleChange;
 
 use crate::explain::Verdict;

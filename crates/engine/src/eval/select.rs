@@ -4,21 +4,9 @@
 
 use std::collections::HashMap;
 
-use super::compiled::{ip_block_contains, Compiled};
+use super::compiled::{ip_block_contains, Compiled, NamespaceIndex};
 use super::Bits;
 use crate::model::{Labels, NetworkPolicy, NetworkPolicyPeer};
-
-/// The namespaces of the endpoints, in order of first appearance.
-#[derive(Default)]
-pub(crate) struct NamespaceIndex {
-    /// Per namespace: its pods (endpoint indices, ascending) and its labels.
-    namespaces: Vec<(Vec<usize>, Labels)>,
-    by_name: HashMap<String, usize>,
-    /// Per endpoint: the index of its pod's labels in `label_sets` (0 for a non-pod).
-    label_set: Vec<usize>,
-    /// Every distinct label set of the pods: a selector is matched once per set.
-    label_sets: Vec<Labels>,
-}
 
 impl NamespaceIndex {
     /// Indexes the pods of `c` by namespace.
