@@ -88,6 +88,13 @@ ensure_chromium() {
     fi
 }
 
+ensure_python3() {
+    if ! command -v python3 >/dev/null 2>&1; then
+        step "apt-get install python3"
+        apt_install python3
+    fi
+}
+
 ensure_trunk() {
     ensure_cargo
     if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then

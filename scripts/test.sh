@@ -17,6 +17,10 @@ cargo fmt --all -- --check
 step "cargo clippy (host, every target)"
 cargo clippy --workspace --all-targets -- -D warnings
 
+step "no import cycles between files (scripts/import_cycles.py)"
+ensure_python3
+python3 scripts/import_cycles.py crates/engine/src crates/cli/src web/src
+
 step "cargo clippy (engine, $WASM_TARGET)"
 cargo clippy -p netpol-engine --target "$WASM_TARGET" -- -D warnings
 
