@@ -11,11 +11,12 @@ mod tiered;
 
 use std::collections::BTreeSet;
 
-use finding::list;
 pub use finding::Lint;
+use finding::{list, list_first, MAX_LISTED};
 
 use crate::andor::{merge_variants, VariantKind};
 use crate::diag::Severity;
+use crate::diff::Diff;
 use crate::eval::{Bits, Compiled, EndpointKind};
 use crate::explain::render::describe_peer;
 use crate::ids::EndpointId;
@@ -82,24 +83,11 @@ fn or_bug(c: &Compiled, out: &mut Vec<Lint>) {
             PolicyType::Ingress => "from",
             PolicyType::Egress => "to",
         };
-        let extra: BTreeSet<String> = v
-            .diff
-            .ports
-            .iter()
-            .flat_map(|p| p.lost.iter())
-            .map(|f| {
-                format!(
-                    "{} → {}",
-                    c.endpoints()[f.from.index()].name,
-                    c.endpoints()[f.to.index()].name
-                )
-            })
-            .collect();
-        let extra: Vec<String> = extra.into_iter().collect();
-        let consequence = if extra.is_empty() {
+        let (first, total) = first_lost_flows(c, &v.diff);
+        let consequence = if total == 0 {
             "on this cluster both readings allow the same flows".to_string()
         } else {
-            format!("the OR reading also allows {}", list(&extra))
+            format!("the OR reading also allows {}", list_first(&first, total))
         };
         out.push(Lint {
             code: "or-bug",
@@ -118,6 +106,38 @@ fn or_bug(c: &Compiled, out: &mut Vec<Lint>) {
             ),
         });
     }
+}
+
+/// The distinct flows `diff` loses, as `from → to` in text order: the first [`MAX_LISTED`] of
+/// them and how many there are. Only the listed ones are formatted: a variant can lose
+/// millions of flows.
+fn first_lost_flows(c: &Compiled, diff: &Diff) -> (Vec<String>, usize) {
+    let eps = c.endpoints();
+    let mut lost: Vec<(usize, usize)> = diff
+        .ports
+        .iter()
+        .flat_map(|p| p.lost.iter())
+        .map(|f| (f.from.index(), f.to.index()))
+        .collect();
+    lost.sort_unstable();
+    lost.dedup();
+    // The order of the texts `from → to`, compared without building them.
+    let text = |&(s, d): &(usize, usize)| {
+        let (from, to) = (eps[s].name.as_bytes(), eps[d].name.as_bytes());
+        from.iter().chain(" → ".as_bytes()).chain(to).copied()
+    };
+    let by_text = |a: &(usize, usize), b: &(usize, usize)| text(a).cmp(text(b));
+    let total = lost.len();
+    if total > MAX_LISTED {
+        lost.select_nth_unstable_by(MAX_LISTED - 1, by_text);
+        lost.truncate(MAX_LISTED);
+    }
+    lost.sort_unstable_by(by_text);
+    let first = lost
+        .iter()
+        .map(|&(s, d)| format!("{} → {}", eps[s].name, eps[d].name))
+        .collect();
+    (first, total)
 }
 
 fn ignored_rules(m: &Model, out: &mut Vec<Lint>) {
@@ -592,5 +612,66 @@ fn policy_namespace(c: &Compiled, out: &mut Vec<Lint>) {
                 fix: "put the policy in the namespace of the pods it should select.".to_string(),
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::{FlowChange, PortDiff};
+    use crate::{compile, parse, Input};
+
+    /// Lost flows are listed as their texts sort (not as their endpoint indices do), each once,
+    /// with the count of all of them.
+    #[test]
+    fn first_lost_flows_sorts_texts_and_counts_distinct_flows() {
+        // The external `a-web` comes after every pod in endpoint order, first in text order.
+        let cluster = "namespaces:\n  x:\n    pods: {a: p=a, a-b: p=ab, b: p=b, c: p=c, d: p=d}\nexternals:\n  a-web: 192.0.2.1\n";
+        let (model, diags) = parse(&[Input {
+            name: "cluster",
+            text: cluster,
+        }]);
+        assert!(diags.is_empty(), "{diags:?}");
+        let c = compile(model);
+        let id = |name: &str| c.endpoint(name).unwrap();
+        let flow = |from: &str, to: &str| FlowChange {
+            from: id(from),
+            to: id(to),
+            before: None,
+            after: None,
+        };
+        let port = |lost: Vec<FlowChange>| PortDiff {
+            port: PortProto::parse("80/TCP").unwrap(),
+            first: 80,
+            last: 80,
+            gained: vec![],
+            lost,
+            unchanged: 0,
+        };
+        let diff = Diff {
+            ports: vec![
+                port(vec![
+                    flow("x/d", "x/a"),
+                    flow("x/a-b", "x/c"),
+                    flow("x/a", "x/d"),
+                ]),
+                port(vec![
+                    flow("x/a", "x/d"),
+                    flow("x/c", "x/a"),
+                    flow("a-web", "x/b"),
+                ]),
+            ],
+        };
+        let (first, total) = first_lost_flows(&c, &diff);
+        // "x/a → …" sorts before "x/a-b → …": ' ' is below '-'.
+        assert_eq!(
+            first,
+            ["a-web → x/b", "x/a → x/d", "x/a-b → x/c", "x/c → x/a"]
+        );
+        assert_eq!(total, 5);
+        assert_eq!(
+            list_first(&first, total),
+            "a-web → x/b, x/a → x/d, x/a-b → x/c, x/c → x/a and 1 more"
+        );
     }
 }

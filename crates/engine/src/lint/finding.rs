@@ -35,17 +35,23 @@ impl Lint {
 }
 
 /// Items listed at most before "and N more".
-const MAX_LISTED: usize = 4;
+pub(super) const MAX_LISTED: usize = 4;
 
 /// `a, b, c, d and 3 more`.
 pub(super) fn list(items: &[String]) -> String {
-    if items.len() <= MAX_LISTED {
-        items.join(", ")
+    list_first(&items[..items.len().min(MAX_LISTED)], items.len())
+}
+
+/// [`list`] of `total` items of which `first` are the first (at least [`MAX_LISTED`] of them,
+/// or all).
+pub(super) fn list_first(first: &[String], total: usize) -> String {
+    if total <= MAX_LISTED {
+        first.join(", ")
     } else {
         format!(
             "{} and {} more",
-            items[..MAX_LISTED].join(", "),
-            items.len() - MAX_LISTED
+            first[..MAX_LISTED].join(", "),
+            total - MAX_LISTED
         )
     }
 }
