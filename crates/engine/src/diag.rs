@@ -190,7 +190,7 @@ pub fn shown(value: &str) -> Cow<'_, str> {
 }
 
 /// One character as Go's `strconv.Quote` writes it.
-fn go_escape(c: char, out: &mut String) {
+pub(crate) fn go_escape(c: char, out: &mut String) {
     match c {
         '"' => out.push_str("\\\""),
         '\\' => out.push_str("\\\\"),

@@ -1,9 +1,7 @@
 //! Diagnostics in the apiserver's format (apimachinery `util/validation/field/errors.go`):
 //! `<path>: <Type>: <value>: <detail>`, with values quoted like Go's `%q`.
 
-use std::fmt::Write as _;
-
-use crate::diag::{FieldPath, PathDiag};
+use crate::diag::{go_escape, FieldPath, PathDiag};
 
 // Diagnostic codes.
 const REQUIRED: &str = "required";
@@ -112,48 +110,35 @@ impl<'a> Sink<'a> {
     }
 }
 
-/// Go's `strconv.Quote` (what `%q` prints).
+/// Go's `strconv.Quote` (what `%q` prints), one character at a time as [`crate::diag`] quotes.
 pub(super) fn go_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
-            }
-            c if is_go_printable(c) => out.push(c),
-            c if (c as u32) < 0x10000 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => {
-                let _ = write!(out, "\\U{:08x}", c as u32);
-            }
-        }
+        go_escape(c, &mut out);
     }
     out.push('"');
     out
 }
 
-/// An approximation of Go's `strconv.IsPrint` for non-ASCII characters.
-fn is_go_printable(c: char) -> bool {
-    if c == ' ' {
-        return true;
+#[cfg(test)]
+mod tests {
+    use super::go_quote;
+
+    /// Expected outputs are Go's `strconv.Quote`: a tag character (U+E0001, not printable in
+    /// Go) is written `\U000e0001`, like the messages of `diag::quote`.
+    #[test]
+    fn go_quote_writes_what_go_writes() {
+        for (input, want) in [
+            ("web", r#""web""#),
+            ("a\"b\\c", r#""a\"b\\c""#),
+            ("tab\there\n", r#""tab\there\n""#),
+            ("\u{7f}", r#""\x7f""#),
+            ("\u{200b}", r#""\u200b""#),
+            ("\u{e0001}x", r#""\U000e0001x""#),
+            ("日本", r#""日本""#),
+        ] {
+            assert_eq!(go_quote(input), want, "{input:?}");
+        }
     }
-    if c.is_control() || c.is_whitespace() {
-        return false;
-    }
-    !matches!(c,
-        '\u{ad}' | '\u{600}'..='\u{605}' | '\u{61c}' | '\u{6dd}' | '\u{70f}' | '\u{180e}'
-        | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}'
-        | '\u{2066}'..='\u{206f}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}'
-        | '\u{e000}'..='\u{f8ff}' | '\u{fffe}' | '\u{ffff}')
 }
