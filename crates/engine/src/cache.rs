@@ -1,0 +1,104 @@
+//! A per-document parse cache: on a keystroke only the document that changed is read again.
+//!
+//! Reading a document (YAML to typed objects, validation) depends on its text alone, so its
+//! effects ([`crate::effects`]) are kept by text, positioned as if the document were the whole
+//! of file 0; they are moved to wherever the same text sits on the next call. What depends on
+//! other documents (declared twice, the per-file diagnostic cap, skipped kinds, undeclared
+//! namespaces, toy IP numbering, grouping replicas, the endpoint cap) is computed on every call
+//! over the whole input, as [`crate::parse_with`] does.
+
+use std::collections::HashMap;
+
+use crate::diag::Diagnostic;
+use crate::effects::{Effect, Writer};
+use crate::manifest::ParseOptions;
+use crate::model::Model;
+use crate::parse::{document, read};
+use crate::source::Input;
+
+/// What [`parse_cached`] keeps between calls: the effects of every document of the last call,
+/// by its text (after line breaks are normalized). Neither the input's name nor the options
+/// change what a document reads as, so they are not part of the key. Its size is bounded by the
+/// last call's input: documents that are gone are dropped.
+///
+/// Plain data (`Default`, `Debug`, `Clone`; `Send` and `Sync`), to be held in a front end's
+/// state; it has no `PartialEq`, since two caches that differ still give the same results.
+#[derive(Clone, Debug, Default)]
+pub struct ParseCache {
+    documents: HashMap<String, Vec<Effect>>,
+    reused: usize,
+}
+
+impl ParseCache {
+    /// How many documents the last call took from the cache instead of reading them.
+    pub fn reused(&self) -> usize {
+        self.reused
+    }
+
+    /// How many distinct document texts are kept.
+    pub fn len(&self) -> usize {
+        self.documents.len()
+    }
+
+    /// True when nothing is kept.
+    pub fn is_empty(&self) -> bool {
+        self.documents.is_empty()
+    }
+}
+
+/// [`crate::parse_with`], reading again only the documents whose text is not in `cache`: the
+/// same model and the same diagnostics, in the same order, with the same positions.
+///
+/// ```
+/// use netpol_engine::{parse_cached, parse_with, Input, ParseCache, ParseOptions};
+///
+/// let options = ParseOptions::default();
+/// let mut cache = ParseCache::default();
+/// let before = "namespaces: {a: {pods: {web: app=web}}}\n---\nkind: Pod\n";
+/// let _ = parse_cached(&mut cache, &[Input { name: "in.yaml", text: before }], &options);
+/// // A line is added to the first document: the second moves down one line and is not read again.
+/// let after = before.replacen("\n", "\nexternals: {dns: 8.8.8.8}\n", 1);
+/// let inputs = [Input { name: "in.yaml", text: &after }];
+/// let cached = parse_cached(&mut cache, &inputs, &options);
+/// assert_eq!(cache.reused(), 1);
+/// assert_eq!(cached, parse_with(&inputs, &options));
+/// assert_eq!(cached.1[0].line, 4);
+/// ```
+pub fn parse_cached(
+    cache: &mut ParseCache,
+    inputs: &[Input<'_>],
+    options: &ParseOptions,
+) -> (Model, Vec<Diagnostic>) {
+    let mut old = std::mem::take(&mut cache.documents);
+    let mut reused = 0;
+    let documents = &mut cache.documents;
+    let result = read(inputs, options, |b, base, text| {
+        let effects = match documents.get(text) {
+            Some(effects) => {
+                reused += 1;
+                effects
+            }
+            None => {
+                let effects = match old.remove(text) {
+                    Some(effects) => {
+                        reused += 1;
+                        effects
+                    }
+                    None => {
+                        let mut effects = Vec::new();
+                        document(&mut Writer::record(&mut effects), text);
+                        effects
+                    }
+                };
+                documents.entry(text.to_string()).or_insert(effects)
+            }
+        };
+        for e in effects {
+            let mut e = e.clone();
+            base.effect(&mut e);
+            b.apply(&base, e);
+        }
+    });
+    cache.reused = reused;
+    result
+}
