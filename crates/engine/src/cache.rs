@@ -79,18 +79,18 @@ pub fn parse_cached(
                 effects
             }
             None => {
-                let effects = match old.remove(text) {
-                    Some(effects) => {
+                let (key, effects) = match old.remove_entry(text) {
+                    Some(kept) => {
                         reused += 1;
-                        effects
+                        kept
                     }
                     None => {
                         let mut effects = Vec::new();
                         document(&mut Writer::record(&mut effects), text);
-                        effects
+                        (text.to_string(), effects)
                     }
                 };
-                documents.entry(text.to_string()).or_insert(effects)
+                documents.entry(key).or_insert(effects)
             }
         };
         for e in effects {
