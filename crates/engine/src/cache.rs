@@ -16,10 +16,16 @@ use crate::model::Model;
 use crate::parse::{document, read};
 use crate::source::Input;
 
+/// Documents longer than this are read on every call and not kept: their effects would hold a
+/// second copy of what may be hundreds of thousands of endpoints, most past the endpoint cap
+/// (10,000 endpoints are evaluated).
+pub const MAX_KEPT_DOCUMENT_BYTES: usize = 2 << 20;
+
 /// What [`parse_cached`] keeps between calls: the effects of every document of the last call,
 /// by its text (after line breaks are normalized). Neither the input's name nor the options
 /// change what a document reads as, so they are not part of the key. Its size is bounded by the
-/// last call's input: documents that are gone are dropped.
+/// last call's input: documents that are gone are dropped, and documents longer than
+/// [`MAX_KEPT_DOCUMENT_BYTES`] are not kept.
 ///
 /// Plain data (`Default`, `Debug`, `Clone`; `Send` and `Sync`), to be held in a front end's
 /// state; it has no `PartialEq`, since two caches that differ still give the same results.
@@ -73,6 +79,10 @@ pub fn parse_cached(
     let mut reused = 0;
     let documents = &mut cache.documents;
     let result = read(inputs, options, |b, base, text| {
+        if text.len() > MAX_KEPT_DOCUMENT_BYTES {
+            document(&mut Writer::apply(b, base), text);
+            return;
+        }
         let effects = match documents.get(text) {
             Some(effects) => {
                 reused += 1;

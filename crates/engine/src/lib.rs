@@ -72,7 +72,7 @@ mod workload;
 mod yaml;
 
 pub use andor::{and_or_variants, apply_variant_text, Variant, VariantKind};
-pub use cache::{parse_cached, ParseCache};
+pub use cache::{parse_cached, ParseCache, MAX_KEPT_DOCUMENT_BYTES};
 pub use diag::{has_errors, Diagnostic, Severity};
 pub use diff::{diff, diff_models, with_policies, Diff, DiffError};
 pub use eval::{compile, Cell, Compiled, Connection, Endpoint, EndpointKind, Matrix};

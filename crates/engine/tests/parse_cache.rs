@@ -414,3 +414,20 @@ fn a_document_of_many_problems_lists_the_first_thousand_and_counts_the_rest() {
         .message
         .ends_with(&diags[999].message.replace("P999", "P1000")));
 }
+
+#[test]
+fn a_document_longer_than_the_bound_is_read_every_time_and_not_kept() {
+    let small = "namespaces: {a: {pods: {web: app=web}}}\n";
+    let mut large = String::from("namespaces: {b: {pods: {db: app=db}}}\n");
+    while large.len() <= netpol_engine::MAX_KEPT_DOCUMENT_BYTES {
+        large.push_str("# a long comment line, to make the document large without objects\n");
+    }
+    let mut files = vec![("in.yaml".to_string(), format!("{small}---\n{large}"))];
+    let options = ParseOptions::default();
+    let mut cache = ParseCache::default();
+    check(&mut cache, &files, &options, "first");
+    assert_eq!(cache.len(), 1);
+    assert_eq!(check(&mut cache, &files, &options, "again"), 1);
+    files[0].1.insert_str(0, "---\n");
+    assert_eq!(check(&mut cache, &files, &options, "moved"), 1);
+}
