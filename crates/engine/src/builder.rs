@@ -1,7 +1,8 @@
 //! The model being built while inputs are read: where a document sits ([`Ctx`]), the
 //! diagnostics with their per-file cap, the declarations seen (to report what is declared
-//! twice), and what the manifest readers keep until the end of a file ([`Pending`]). The
-//! readers of objects ([`crate::parse`], [`crate::manifest`], [`crate::workload`]) add to it.
+//! twice), and what the manifest readers keep until the end of a file ([`Pending`]). What the
+//! readers of a document ([`crate::parse`], [`crate::manifest`], [`crate::workload`],
+//! [`crate::toy`]) find is added to it as effects ([`crate::effects`]).
 
 use std::collections::{BTreeMap, HashMap};
 

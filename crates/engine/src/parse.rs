@@ -3,8 +3,9 @@
 //! Parsing never fails: it returns a model of everything valid plus positioned diagnostics.
 //! Each document is first checked against the bounds in [`crate::limits`]; the readers of
 //! objects ([`crate::objects`], [`crate::validate`]) and of toy clusters ([`crate::toy`])
-//! return plain values, which this module positions and merges (declared twice, undeclared
-//! namespaces, IP assignment).
+//! return plain values, which this module positions and hands to a [`Writer`] as effects; the
+//! builder merges them (declared twice, undeclared namespaces, IP assignment). A document's
+//! effects depend on its text alone, which is what [`crate::parse_cached`] relies on.
 
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::api::networking::v1 as net;
