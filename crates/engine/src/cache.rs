@@ -35,6 +35,12 @@ pub struct ParseCache {
     reused: usize,
 }
 
+// A front end may keep the cache in its state, or move it to a worker thread.
+const _: fn() = || {
+    fn plain<T: Default + Clone + std::fmt::Debug + Send + Sync + 'static>() {}
+    plain::<ParseCache>();
+};
+
 impl ParseCache {
     /// How many documents the last call took from the cache instead of reading them.
     pub fn reused(&self) -> usize {
