@@ -1,7 +1,8 @@
 //! Benchmarks of every row of the scale table in README's Benchmarks section (issue 12): lints and
 //! AND/OR variants at 1,000 × 400 and 5,000 × 2,000, a matrix at 5,000 × 2,000, connectivity of
 //! 2,000 pods without policies, a 10k-pod `kubectl get pods -A -o yaml` dump, 100k namespaces,
-//! and the diff of no policies against five default-deny policies on 1,000 pods.
+//! the diff of no policies against five default-deny policies on 1,000 pods, and parsing after
+//! one keystroke at 1,000 × 300 without and with the per-document cache.
 //!
 //! Run with `cargo bench -p netpol-engine --bench scale`; each case takes a few samples only, so
 //! the whole run stays within minutes. `cargo run --example bench_inputs -p netpol-engine` writes
@@ -12,7 +13,10 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use netpol_engine::diff::{diff_flow_pairs, with_policies};
-use netpol_engine::{and_or_variants, compile, lint, parse, Input, Model, PortProto};
+use netpol_engine::{
+    and_or_variants, compile, lint, parse, parse_cached, parse_with, Input, Model, ParseCache,
+    ParseOptions, PortProto,
+};
 
 #[allow(dead_code)]
 mod gen;
@@ -76,6 +80,33 @@ fn benches(c: &mut Criterion) {
             );
             let flows = diff_flow_pairs(&compile(before.clone()), &compile(after.clone()));
             flows.map(|p| p.len()).unwrap_or_default()
+        })
+    });
+    // One keystroke inside one policy of 1,000 pods and 300 policies (the playground's
+    // evaluation parses on every keystroke): every document read again, or only that one.
+    let large = gen::generate(gen::LARGE).combined();
+    let typed = large.replacen("name: policy-150,", "name: policy-150x,", 1);
+    let options = ParseOptions::default();
+    let texts = [large.as_str(), typed.as_str()];
+    let inputs = |i: usize| {
+        [Input {
+            name: "in",
+            text: texts[i % 2],
+        }]
+    };
+    group.bench_function("parse keystroke 1k x 300", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i += 1;
+            parse_with(&inputs(i), &options).0.pods.len()
+        })
+    });
+    group.bench_function("parse_cached keystroke 1k x 300", |b| {
+        let mut cache = ParseCache::default();
+        let mut i = 0;
+        b.iter(|| {
+            i += 1;
+            parse_cached(&mut cache, &inputs(i), &options).0.pods.len()
         })
     });
     group.finish();

@@ -1,7 +1,8 @@
 //! The model being built while inputs are read: where a document sits ([`Ctx`]), the
 //! diagnostics with their per-file cap, the declarations seen (to report what is declared
-//! twice), and what the manifest readers keep until the end of a file ([`Pending`]). The
-//! readers of objects ([`crate::parse`], [`crate::manifest`], [`crate::workload`]) add to it.
+//! twice), and what the manifest readers keep until the end of a file ([`Pending`]). What the
+//! readers of a document ([`crate::parse`], [`crate::manifest`], [`crate::workload`],
+//! [`crate::toy`]) find is added to it as effects ([`crate::effects`]).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -11,7 +12,7 @@ use serde_yaml::Value;
 use crate::addresses::{self, AutoIp};
 use crate::diag::{cut_quoted, Diagnostic, FieldPath, PathDiag, Seg, Severity};
 use crate::json_locate::DocLocator;
-use crate::model::{Model, Namespace, NetworkPolicy, Pod, Span, NAMESPACE_NAME_LABEL};
+use crate::model::{Labels, Model, Namespace, NetworkPolicy, Pod, Span, NAMESPACE_NAME_LABEL};
 use crate::replicas::Owned;
 use crate::source;
 use crate::tiered;
@@ -69,7 +70,7 @@ impl Ctx<'_> {
 
 /// At most this many diagnostics are listed per input file; one more says how many were not.
 /// (A 10 MB file can hold millions of invalid entries; no reader needs more than the first.)
-const MAX_DIAGNOSTICS_PER_FILE: usize = 1000;
+pub(crate) const MAX_DIAGNOSTICS_PER_FILE: usize = 1000;
 
 /// At most this many endpoints (pods and workloads, external endpoints, nodes) are evaluated: a
 /// matrix holds one bit per pair, so time and memory grow with the square of this number.
@@ -102,6 +103,22 @@ pub(crate) struct Builder {
     pub(crate) policies: HashMap<(String, String), usize>,
     /// What the manifest readers keep until the end of a file or of the parse.
     pub manifest: Pending,
+    /// [`crate::ParseOptions::group_replicas`].
+    pub(crate) group_replicas: bool,
+    /// How many endpoints without a controller owner were added.
+    unowned: usize,
+    /// The toy cluster being read.
+    pub(crate) toy: Option<Toy>,
+}
+
+/// The toy cluster document being read.
+#[derive(Default)]
+pub(crate) struct Toy {
+    /// The toy namespace of the pods that follow, numbered for IP assignment; `None` when it
+    /// was declared twice.
+    pub namespace: Option<usize>,
+    /// What it declares twice, reported after its own diagnostics.
+    pub duplicates: Vec<Diagnostic>,
 }
 
 pub(crate) fn deserialize<T: DeserializeOwned>(value: &Value) -> Result<T, (FieldPath, String)> {
@@ -128,21 +145,6 @@ pub(crate) fn first_at(model: &Model, at: Span) -> String {
 }
 
 impl Builder {
-    pub(crate) fn push(&mut self, ctx: &Ctx<'_>, d: PathDiag) {
-        if self.listed.get(ctx.name).copied().unwrap_or(0) < MAX_DIAGNOSTICS_PER_FILE {
-            self.emit(ctx.diag(d));
-        } else {
-            // Past the cap only the first needs a position.
-            let unlisted = self.unlisted_of(ctx.name);
-            unlisted.count += 1;
-            unlisted.any_error |= d.severity == Severity::Error;
-            if unlisted.first.is_none() {
-                let d = ctx.diag(d);
-                self.unlisted_of(ctx.name).first = Some(d);
-            }
-        }
-    }
-
     /// Lists a diagnostic, or counts it when its file has [`MAX_DIAGNOSTICS_PER_FILE`].
     pub(crate) fn emit(&mut self, d: Diagnostic) {
         let listed = self.listed.entry(d.file.clone()).or_default();
@@ -157,6 +159,13 @@ impl Builder {
         unlisted.first.get_or_insert(d);
     }
 
+    /// Counts diagnostics of `file` that are neither listed nor the first one not listed.
+    pub(crate) fn count_unlisted(&mut self, file: &str, count: usize, any_error: bool) {
+        let unlisted = self.unlisted_of(file);
+        unlisted.count += count;
+        unlisted.any_error |= any_error;
+    }
+
     fn unlisted_of(&mut self, file: &str) -> &mut Unlisted {
         let i = match self.unlisted.iter().position(|(f, _)| f == file) {
             Some(i) => i,
@@ -168,14 +177,25 @@ impl Builder {
         &mut self.unlisted[i].1
     }
 
-    pub(crate) fn push_all(&mut self, ctx: &Ctx<'_>, diags: Vec<PathDiag>) {
-        for d in diags {
-            self.push(ctx, d);
+    /// Reports something declared twice, at `at` in `file`: at once, or after the diagnostics
+    /// of the toy cluster being read.
+    pub(crate) fn duplicate(&mut self, file: &str, at: Span, severity: Severity, message: String) {
+        let d = Diagnostic {
+            file: file.to_string(),
+            line: at.line,
+            col: at.col,
+            severity,
+            code: "duplicate",
+            message: cut_quoted(&message).into_owned(),
+        };
+        match &mut self.toy {
+            Some(toy) => toy.duplicates.push(d),
+            None => self.emit(d),
         }
     }
 
     /// Adds a declared namespace; a second declaration of the same name is an error.
-    pub(crate) fn add_namespace(&mut self, ctx: &Ctx<'_>, ns: Namespace, path: &FieldPath) -> bool {
+    pub(crate) fn add_namespace(&mut self, file: &str, ns: Namespace) -> bool {
         if let Some(&prev) = self.namespaces.get(&ns.name) {
             let first = first_at(
                 &self.model,
@@ -185,7 +205,7 @@ impl Builder {
                 "namespace {} is declared twice (first at {first}); this declaration is ignored",
                 ns.name
             );
-            self.push(ctx, PathDiag::error(path.clone(), "duplicate", msg));
+            self.duplicate(file, ns.span.unwrap_or_default(), Severity::Error, msg);
             return false;
         }
         self.namespaces
@@ -195,7 +215,7 @@ impl Builder {
     }
 
     /// Adds a pod; a second pod with the same namespace and name is an error.
-    pub(crate) fn add_pod(&mut self, ctx: &Ctx<'_>, pod: Pod, path: &FieldPath) -> bool {
+    pub(crate) fn add_pod(&mut self, file: &str, pod: Pod, owned: bool) -> bool {
         let key = (pod.namespace.clone(), pod.name.clone());
         if let Some(&prev) = self.pods.get(&key) {
             let first = first_at(&self.model, self.model.pods[prev].span);
@@ -203,16 +223,38 @@ impl Builder {
                 "pod {} is defined twice (first at {first}); this one is ignored",
                 pod.id()
             );
-            self.push(ctx, PathDiag::error(path.clone(), "duplicate", msg));
+            self.duplicate(file, pod.span, Severity::Error, msg);
             return false;
         }
         self.pods.insert(key, self.model.pods.len());
-        self.model.pods.push(pod);
+        self.push_pod(pod, owned);
         true
     }
 
+    /// Adds an endpoint to `Model::pods`. One that [`Builder::cap_endpoints`] will surely leave
+    /// out keeps only what duplicates and the cap report (names, kind, span), so that a 10 MB
+    /// toy cluster does not hold the labels of 373,000 pods.
+    pub(crate) fn push_pod(&mut self, mut pod: Pod, owned: bool) {
+        // Grouping replicas removes owned endpoints only, so an endpoint after as many unowned
+        // ones as the cap stays after the cap.
+        let left_out = if self.group_replicas {
+            !owned && self.unowned >= MAX_ENDPOINTS
+        } else {
+            self.model.pods.len() >= MAX_ENDPOINTS
+        };
+        if !owned {
+            self.unowned += 1;
+        }
+        if left_out {
+            pod.labels = Labels::new();
+            pod.ips = Vec::new();
+            pod.ports = Vec::new();
+        }
+        self.model.pods.push(pod);
+    }
+
     /// Adds a policy; a second policy with the same namespace and name is an error.
-    pub(crate) fn add_policy(&mut self, ctx: &Ctx<'_>, policy: NetworkPolicy, path: &FieldPath) {
+    pub(crate) fn add_policy(&mut self, file: &str, policy: NetworkPolicy, name_at: Span) {
         let key = (policy.namespace.clone(), policy.name.clone());
         if let Some(&prev) = self.policies.get(&key) {
             let first = first_at(&self.model, self.model.policies[prev].span);
@@ -220,7 +262,7 @@ impl Builder {
                 "NetworkPolicy {} is defined twice (first at {first}); this one is ignored",
                 policy.id()
             );
-            self.push(ctx, PathDiag::error(path.clone(), "duplicate", msg));
+            self.duplicate(file, name_at, Severity::Error, msg);
             return;
         }
         self.policies.insert(key, self.model.policies.len());
@@ -318,6 +360,9 @@ impl Builder {
         (self.model, self.diags)
     }
 }
+
+/// At most this many skipped kinds are named in a file's summary.
+pub(crate) const MAX_LISTED_KINDS: usize = 12;
 
 /// What the manifest readers keep until the end of a file or of the parse.
 #[derive(Default)]

@@ -43,8 +43,10 @@
 mod addresses;
 mod andor;
 mod builder;
+mod cache;
 mod diag;
 pub mod diff;
+mod effects;
 mod eval;
 pub mod exercise;
 pub mod explain;
@@ -70,6 +72,7 @@ mod workload;
 mod yaml;
 
 pub use andor::{and_or_variants, apply_variant_text, Variant, VariantKind};
+pub use cache::{parse_cached, ParseCache, MAX_KEPT_DOCUMENT_BYTES};
 pub use diag::{has_errors, Diagnostic, Severity};
 pub use diff::{diff, diff_models, with_policies, Diff, DiffError};
 pub use eval::{compile, Cell, Compiled, Connection, Endpoint, EndpointKind, Matrix};

@@ -5,14 +5,14 @@
 
 use std::borrow::Cow;
 
-use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::{Deserialize, Serialize};
 use serde_yaml::{Mapping, Value};
 
 use crate::builder::{Builder, Ctx};
 use crate::diag::{quote, shown, Diagnostic, FieldPath, PathDiag, Severity};
-use crate::replicas::{self, Owned};
+use crate::effects::{Effect, Owner, Writer};
+use crate::replicas;
 use crate::suggest;
 
 /// How [`crate::parse_with`] reads its inputs. Plain data, so that a front end can offer each
@@ -26,9 +26,6 @@ pub struct ParseOptions {
     /// that `pod-template-hash` are shown as the Deployment. Off: every pod is its own endpoint.
     pub group_replicas: bool,
 }
-
-/// At most this many skipped kinds are named in a file's summary.
-const MAX_LISTED_KINDS: usize = 12;
 
 /// The kinds that are read (for "did you mean").
 const READ_KINDS: [&str; 15] = [
@@ -93,7 +90,7 @@ fn removed_in(api_version: &str) -> Option<&'static str> {
 /// another group (a CRD such as Calico's `NetworkPolicy`) is skipped with a warning. A missing
 /// `apiVersion` is accepted. Returns whether to read the object.
 pub(crate) fn api_version_ok(
-    b: &mut Builder,
+    b: &mut Writer<'_>,
     ctx: &Ctx<'_>,
     map: &Mapping,
     kind: &str,
@@ -147,7 +144,7 @@ pub(crate) fn is_list(kind: &str) -> bool {
 /// The items of a list, each with its path, for the caller to read. Items of a typed list that omit `kind` (and `apiVersion`), as the
 /// API server returns them, take the kind from the list's kind and the list's `apiVersion`.
 pub(crate) fn list_items<'v>(
-    b: &mut Builder,
+    b: &mut Writer<'_>,
     ctx: &Ctx<'_>,
     map: &'v Mapping,
     kind: &str,
@@ -190,7 +187,13 @@ pub(crate) fn list_items<'v>(
 
 /// An object whose kind is not read: likely typos of a kind that is read get a warning each;
 /// every other kind is counted into the file's summary.
-pub(crate) fn skipped(b: &mut Builder, ctx: &Ctx<'_>, map: &Mapping, kind: &str, path: &FieldPath) {
+pub(crate) fn skipped(
+    b: &mut Writer<'_>,
+    ctx: &Ctx<'_>,
+    map: &Mapping,
+    kind: &str,
+    path: &FieldPath,
+) {
     let typo = suggest::closest(kind, READ_KINDS).filter(|_| !QUIET_KINDS.contains(&kind));
     if let Some(known) = typo {
         let msg = format!(
@@ -202,17 +205,10 @@ pub(crate) fn skipped(b: &mut Builder, ctx: &Ctx<'_>, map: &Mapping, kind: &str,
         b.push(ctx, d);
         return;
     }
-    let pending = &mut b.manifest;
-    if pending.first_skipped.is_none() {
-        pending.first_skipped = Some(ctx.span(&path.key("kind")));
-    }
-    let full = pending.skipped.len() >= MAX_LISTED_KINDS;
-    match pending.skipped.iter_mut().find(|(k, _)| k == kind) {
-        Some((_, n)) => *n += 1,
-        // Past this many kinds the rest are only counted (a hostile file can hold thousands).
-        None if full => pending.other_kinds += 1,
-        None => pending.skipped.push((kind.to_string(), 1)),
-    }
+    b.add(Effect::Skipped {
+        kind: kind.to_string(),
+        at: ctx.span(&path.key("kind")),
+    });
 }
 
 /// Ends a file: one info diagnostic summarising the objects skipped in it.
@@ -248,26 +244,17 @@ pub(crate) fn end_of_file(b: &mut Builder, file: &str) {
     });
 }
 
-/// Notes a pod just added to the model (at `index`) when it has a controller owner.
-pub(crate) fn pod_added(b: &mut Builder, obj: &core::Pod, index: usize) {
-    owned_added(b, &obj.metadata, index);
-}
-
-/// Notes an endpoint just added to the model (at `index`) when its object has a controller
-/// owner: a pod, or a workload such as the ReplicaSet of a Deployment (`kubectl get all`).
-pub(crate) fn owned_added(b: &mut Builder, metadata: &ObjectMeta, index: usize) {
-    let owner = metadata
+/// The controller owner of an object, if it has one.
+pub(crate) fn owner(metadata: &ObjectMeta) -> Option<Owner> {
+    let o = metadata
         .owner_references
         .iter()
         .flatten()
-        .find(|o| o.controller == Some(true));
-    if let Some(o) = owner {
-        b.manifest.owned.push(Owned {
-            pod: index,
-            kind: o.kind.clone(),
-            name: o.name.clone(),
-        });
-    }
+        .find(|o| o.controller == Some(true))?;
+    Some(Owner {
+        kind: o.kind.clone(),
+        name: o.name.clone(),
+    })
 }
 
 /// What is left to do once every input is read.

@@ -3,22 +3,22 @@
 //! Parsing never fails: it returns a model of everything valid plus positioned diagnostics.
 //! Each document is first checked against the bounds in [`crate::limits`]; the readers of
 //! objects ([`crate::objects`], [`crate::validate`]) and of toy clusters ([`crate::toy`])
-//! return plain values, which this module positions and merges (declared twice, undeclared
-//! namespaces, IP assignment).
+//! return plain values, which this module positions and hands to a [`Writer`] as effects; the
+//! builder merges them (declared twice, undeclared namespaces, IP assignment). A document's
+//! effects depend on its text alone, which is what [`crate::parse_cached`] relies on.
 
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::api::networking::v1 as net;
 use serde_yaml::{Mapping, Value};
 
-use crate::addresses::AutoIp;
-use crate::builder::{deserialize, first_at, Builder, Ctx};
+use crate::builder::{deserialize, Builder, Ctx};
 use crate::diag::{cut_quoted, Diagnostic, FieldPath, PathDiag, Severity};
+use crate::effects::{Base, Effect, Writer};
 use crate::json_locate::{self, DocLocator};
 use crate::manifest::{self, ParseOptions};
-use crate::model::{External, Model, Namespace, Pod, WorkloadKind};
+use crate::model::{Model, WorkloadKind};
 use crate::source::{self, Input};
-use crate::toy::ToyCluster;
-use crate::yaml::split_documents;
+use crate::yaml::{split_documents, Document};
 use crate::{limits, objects, tiered, toy, validate, wire, workload};
 
 /// Parses and validates every input into one model. Objects with errors are left out; every
@@ -29,35 +29,63 @@ pub fn parse(inputs: &[Input<'_>]) -> (Model, Vec<Diagnostic>) {
 
 /// [`parse`] with options (e.g. grouping the replicas of a workload into one endpoint).
 pub fn parse_with(inputs: &[Input<'_>], options: &ParseOptions) -> (Model, Vec<Diagnostic>) {
+    read(inputs, options, |b, base, text| {
+        document(&mut Writer::apply(b, base), text)
+    })
+}
+
+/// Reads every input into one model, handing each document's text and place to `read_doc`,
+/// which reads it into the builder (see [`crate::effects`]); what needs a whole file or every
+/// input is done here.
+pub(crate) fn read(
+    inputs: &[Input<'_>],
+    options: &ParseOptions,
+    mut read_doc: impl FnMut(&mut Builder, Base<'_>, &str),
+) -> (Model, Vec<Diagnostic>) {
     let mut b = Builder::default();
+    b.group_replicas = options.group_replicas;
     for (file, input) in inputs.iter().enumerate() {
         b.model.files.push(input.name.to_string());
         let text = source::normalize(input.text);
         for doc in split_documents(&text) {
-            let ctx = Ctx {
+            let base = Base {
                 file,
                 name: input.name,
-                doc: &doc,
-                locator: DocLocator::new(doc.text),
+                first_line: doc.first_line,
             };
-            if let Err(v) = limits::check(doc.text) {
-                b.emit(ctx.at_offset(v.offset, Severity::Error, v.code, v.message));
-                continue;
-            }
-            // A document that starts with `{` or `[` is read as JSON (`kubectl get -o json`).
-            match json_locate::read(doc.text) {
-                Some(Ok(value)) => b.object(&ctx, &value, &FieldPath::root()),
-                Some(Err(e)) => b.emit(json_locate::error(ctx.name, doc.first_line, &e)),
-                None => match serde_yaml::from_str::<Value>(doc.text) {
-                    Ok(value) => b.object(&ctx, &value, &FieldPath::root()),
-                    Err(e) => b.emit(yaml_error(&ctx, &e)),
-                },
-            }
+            read_doc(&mut b, base, doc.text);
         }
         manifest::end_of_file(&mut b, input.name);
     }
     manifest::finish(&mut b, options);
     b.finish()
+}
+
+/// Reads one document, positioned as if it were the whole of file 0.
+pub(crate) fn document(w: &mut Writer<'_>, text: &str) {
+    let doc = Document {
+        first_line: 0,
+        text,
+    };
+    let ctx = Ctx {
+        file: 0,
+        name: "",
+        doc: &doc,
+        locator: DocLocator::new(text),
+    };
+    if let Err(v) = limits::check(text) {
+        w.emit(ctx.at_offset(v.offset, Severity::Error, v.code, v.message));
+        return;
+    }
+    // A document that starts with `{` or `[` is read as JSON (`kubectl get -o json`).
+    match json_locate::read(text) {
+        Some(Ok(value)) => object(w, &ctx, &value, &FieldPath::root()),
+        Some(Err(e)) => w.emit(json_locate::error(ctx.name, 0, &e)),
+        None => match serde_yaml::from_str::<Value>(text) {
+            Ok(value) => object(w, &ctx, &value, &FieldPath::root()),
+            Err(e) => w.emit(yaml_error(&ctx, &e)),
+        },
+    }
 }
 
 /// A libyaml or serde_yaml error, positioned by its byte offset (libyaml's own line count
@@ -83,217 +111,162 @@ fn api_version_of(kind: &str) -> Option<&'static str> {
     }
 }
 
-impl Builder {
-    /// Reads one object (a document, or an item of a List) at `path`.
-    pub(crate) fn object(&mut self, ctx: &Ctx<'_>, value: &Value, path: &FieldPath) {
-        let Value::Mapping(map) = value else {
-            if !value.is_null() {
-                self.push(
-                    ctx,
-                    PathDiag::error(
-                        path.clone(),
-                        "not-an-object",
-                        "expected a Kubernetes object (a mapping with `kind`) or a toy cluster (`namespaces:`)",
-                    ),
-                );
-            }
-            return;
-        };
-        let kind = map.get("kind").and_then(Value::as_str);
-        let Some(kind) = kind else {
-            let toy = !map.is_empty()
-                && map
-                    .keys()
-                    .all(|k| k.as_str().is_some_and(|k| TOY_KEYS.contains(&k)));
-            if toy && path.0.is_empty() {
-                let cluster = toy::parse(value);
-                self.toy(ctx, cluster);
-            } else {
-                self.push(
-                    ctx,
-                    PathDiag::error(
-                        path.clone(),
-                        "missing-kind",
-                        "this object has no `kind`: expected a Kubernetes object (NetworkPolicy, Pod, Namespace, a workload such as Deployment, List) or a toy cluster with `namespaces:` / `externals:`",
-                    ),
-                );
-            }
-            return;
-        };
-        if !self.has_api_version(ctx, map, kind, path)
-            || !manifest::api_version_ok(self, ctx, map, kind, path)
-        {
-            return;
-        }
-        let mut diags = Vec::new();
-        match kind {
-            "NetworkPolicy" => {
-                match deserialize::<wire::NetworkPolicy>(value).map(net::NetworkPolicy::from) {
-                    Ok(obj) => {
-                        let loc = |p: &FieldPath| ctx.span(p);
-                        let (policy, found) = validate::network_policy(value, &obj, path, &loc);
-                        self.push_all(ctx, found);
-                        if let Some(policy) = policy {
-                            self.add_policy(ctx, policy, &path.key("metadata").key("name"));
-                        }
-                    }
-                    Err(e) => self.typed_error(ctx, kind, path, e),
-                }
-            }
-            "Pod" => match deserialize::<wire::Pod>(value).map(core::Pod::from) {
-                Ok(obj) => {
-                    let pod = objects::pod(&obj, path, &mut diags);
-                    self.push_all(ctx, diags);
-                    if let Some(mut pod) = pod {
-                        let at = path.key("metadata").key("name");
-                        pod.span = ctx.span(&at);
-                        let added = self.model.pods.len();
-                        if self.add_pod(ctx, pod, &at) {
-                            manifest::pod_added(self, &obj, added);
-                        }
-                    }
-                }
-                Err(e) => self.typed_error(ctx, kind, path, e),
-            },
-            "Namespace" => match deserialize::<wire::Namespace>(value).map(core::Namespace::from) {
-                Ok(obj) => {
-                    let ns = objects::namespace(&obj, path, &mut diags);
-                    self.push_all(ctx, diags);
-                    if let Some(mut ns) = ns {
-                        let at = path.key("metadata").key("name");
-                        ns.span = Some(ctx.span(&at));
-                        self.add_namespace(ctx, ns, &at);
-                    }
-                }
-                Err(e) => self.typed_error(ctx, kind, path, e),
-            },
-            "AdminNetworkPolicy" | "BaselineAdminNetworkPolicy" | "ClusterNetworkPolicy" => {
-                let loc = |p: &FieldPath| ctx.span(p);
-                let found = tiered::input::add_cluster_policy(&mut self.model, value, path, &loc);
-                self.push_all(ctx, found);
-            }
-            "Node" => {
-                let loc = |p: &FieldPath| ctx.span(p);
-                let found = tiered::input::add_node(&mut self.model, value, path, &loc);
-                self.push_all(ctx, found);
-            }
-            kind if manifest::is_list(kind) => {
-                for (item, at) in manifest::list_items(self, ctx, map, kind, path) {
-                    self.object(ctx, &item, &at);
-                }
-            }
-            kind => match WorkloadKind::parse(kind) {
-                Some(workload) => workload::read(self, ctx, value, workload, path),
-                None => manifest::skipped(self, ctx, map, kind, path),
-            },
-        }
-    }
-
-    /// A Kubernetes object needs `apiVersion` (the API server answers "Object 'apiVersion' is
-    /// missing"); without it the object is left out.
-    fn has_api_version(
-        &mut self,
-        ctx: &Ctx<'_>,
-        map: &Mapping,
-        kind: &str,
-        path: &FieldPath,
-    ) -> bool {
-        let present = match map.get("apiVersion") {
-            None | Some(Value::Null) => false,
-            Some(Value::String(s)) => !s.is_empty(),
-            Some(_) => true,
-        };
-        if !present {
-            let hint = match api_version_of(kind) {
-                Some(v) => format!(" (a {kind} has apiVersion: {v})"),
-                None => String::new(),
-            };
-            self.push(
+/// Reads one object (a document, or an item of a List) at `path`.
+pub(crate) fn object(w: &mut Writer<'_>, ctx: &Ctx<'_>, value: &Value, path: &FieldPath) {
+    let Value::Mapping(map) = value else {
+        if !value.is_null() {
+            w.push(
                 ctx,
                 PathDiag::error(
-                    path.key("kind"),
-                    "required",
-                    format!("apiVersion: Required value: Object 'apiVersion' is missing{hint}"),
+                    path.clone(),
+                    "not-an-object",
+                    "expected a Kubernetes object (a mapping with `kind`) or a toy cluster (`namespaces:`)",
                 ),
             );
         }
-        present
-    }
-
-    fn typed_error(
-        &mut self,
-        ctx: &Ctx<'_>,
-        kind: &str,
-        path: &FieldPath,
-        (p, msg): (FieldPath, String),
-    ) {
-        let shown = if p.0.is_empty() {
-            String::new()
+        return;
+    };
+    let kind = map.get("kind").and_then(Value::as_str);
+    let Some(kind) = kind else {
+        let toy = !map.is_empty()
+            && map
+                .keys()
+                .all(|k| k.as_str().is_some_and(|k| TOY_KEYS.contains(&k)));
+        if toy && path.0.is_empty() {
+            toy::read(w, ctx, value);
         } else {
-            format!("{p}: ")
-        };
-        let at = FieldPath(path.0.iter().chain(p.0.iter()).cloned().collect());
-        self.push(
-            ctx,
-            PathDiag::error(at, "invalid-type", format!("{kind} {shown}{msg}")),
-        );
+            w.push(
+                ctx,
+                PathDiag::error(
+                    path.clone(),
+                    "missing-kind",
+                    "this object has no `kind`: expected a Kubernetes object (NetworkPolicy, Pod, Namespace, a workload such as Deployment, List) or a toy cluster with `namespaces:` / `externals:`",
+                ),
+            );
+        }
+        return;
+    };
+    if !has_api_version(w, ctx, map, kind, path)
+        || !manifest::api_version_ok(w, ctx, map, kind, path)
+    {
+        return;
     }
-
-    /// Merges a toy cluster document: its diagnostics, then its namespaces (each with its pods,
-    /// unless declared twice) and externals.
-    fn toy(&mut self, ctx: &Ctx<'_>, cluster: ToyCluster) {
-        self.push_all(ctx, cluster.diags);
-        for ns in cluster.namespaces {
-            let namespace = Namespace {
-                name: ns.name.clone(),
-                labels: ns.labels,
-                span: Some(ctx.span(&ns.path)),
-            };
-            if !self.add_namespace(ctx, namespace, &ns.path) {
-                continue;
+    let loc = |p: &FieldPath| ctx.span(p);
+    let name_path = path.key("metadata").key("name");
+    let mut diags = Vec::new();
+    match kind {
+        "NetworkPolicy" => {
+            match deserialize::<wire::NetworkPolicy>(value).map(net::NetworkPolicy::from) {
+                Ok(obj) => {
+                    let (policy, found) = validate::network_policy(value, &obj, path, &loc);
+                    w.push_all(ctx, found);
+                    if let Some(policy) = policy {
+                        let name_at = ctx.span(&name_path);
+                        w.add(Effect::Policy { policy, name_at });
+                    }
+                }
+                Err(e) => typed_error(w, ctx, kind, path, e),
             }
-            let namespace = self.toy_namespaces;
-            self.toy_namespaces += 1;
-            for p in ns.pods {
-                let auto = p.ips.is_empty();
-                let pod = Pod {
-                    namespace: ns.name.clone(),
-                    name: p.name,
-                    labels: p.labels,
-                    ips: p.ips,
-                    ports: p.ports,
-                    span: ctx.span(&p.path),
-                    kind: WorkloadKind::Pod,
-                };
-                if self.add_pod(ctx, pod, &p.path) && auto {
-                    self.auto_ip.push(AutoIp {
-                        pod: self.model.pods.len() - 1,
-                        namespace,
-                        ordinal: p.ordinal,
-                    });
+        }
+        "Pod" => match deserialize::<wire::Pod>(value).map(core::Pod::from) {
+            Ok(obj) => {
+                let pod = objects::pod(&obj, path, &mut diags);
+                w.push_all(ctx, diags);
+                if let Some(mut pod) = pod {
+                    pod.span = ctx.span(&name_path);
+                    let owner = manifest::owner(&obj.metadata);
+                    w.add(Effect::Pod { pod, owner });
                 }
             }
-        }
-        for e in cluster.externals {
-            let span = ctx.span(&e.path);
-            if let Some(&prev) = self.externals.get(&e.name) {
-                let first = first_at(&self.model, self.model.externals[prev].span);
-                let msg = format!(
-                    "external {} is declared twice (first at {first}); this one is ignored",
-                    e.name
-                );
-                self.push(ctx, PathDiag::error(e.path, "duplicate", msg));
-                continue;
+            Err(e) => typed_error(w, ctx, kind, path, e),
+        },
+        "Namespace" => match deserialize::<wire::Namespace>(value).map(core::Namespace::from) {
+            Ok(obj) => {
+                let ns = objects::namespace(&obj, path, &mut diags);
+                w.push_all(ctx, diags);
+                if let Some(mut ns) = ns {
+                    ns.span = Some(ctx.span(&name_path));
+                    w.add(Effect::Namespace(ns));
+                }
             }
-            self.externals
-                .insert(e.name.clone(), self.model.externals.len());
-            self.model.externals.push(External {
-                name: e.name,
-                ip: e.ip,
-                span,
-            });
+            Err(e) => typed_error(w, ctx, kind, path, e),
+        },
+        "AdminNetworkPolicy" | "BaselineAdminNetworkPolicy" | "ClusterNetworkPolicy" => {
+            let (policy, found) = tiered::cluster_policy(value, path, &loc);
+            w.push_all(ctx, found);
+            if let Some(policy) = policy {
+                let name_at = ctx.span(&name_path);
+                w.add(Effect::ClusterPolicy { policy, name_at });
+            }
         }
+        "Node" => {
+            let (node, found) = tiered::node(value, path, &loc);
+            w.push_all(ctx, found);
+            if let Some(node) = node {
+                let name_at = ctx.span(&name_path);
+                w.add(Effect::Node { node, name_at });
+            }
+        }
+        kind if manifest::is_list(kind) => {
+            for (item, at) in manifest::list_items(w, ctx, map, kind, path) {
+                object(w, ctx, &item, &at);
+            }
+        }
+        kind => match WorkloadKind::parse(kind) {
+            Some(workload) => workload::read(w, ctx, value, workload, path),
+            None => manifest::skipped(w, ctx, map, kind, path),
+        },
     }
+}
+
+/// A Kubernetes object needs `apiVersion` (the API server answers "Object 'apiVersion' is
+/// missing"); without it the object is left out.
+fn has_api_version(
+    w: &mut Writer<'_>,
+    ctx: &Ctx<'_>,
+    map: &Mapping,
+    kind: &str,
+    path: &FieldPath,
+) -> bool {
+    let present = match map.get("apiVersion") {
+        None | Some(Value::Null) => false,
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(_) => true,
+    };
+    if !present {
+        let hint = match api_version_of(kind) {
+            Some(v) => format!(" (a {kind} has apiVersion: {v})"),
+            None => String::new(),
+        };
+        w.push(
+            ctx,
+            PathDiag::error(
+                path.key("kind"),
+                "required",
+                format!("apiVersion: Required value: Object 'apiVersion' is missing{hint}"),
+            ),
+        );
+    }
+    present
+}
+
+fn typed_error(
+    w: &mut Writer<'_>,
+    ctx: &Ctx<'_>,
+    kind: &str,
+    path: &FieldPath,
+    (p, msg): (FieldPath, String),
+) {
+    let shown = if p.0.is_empty() {
+        String::new()
+    } else {
+        format!("{p}: ")
+    };
+    let at = FieldPath(path.0.iter().chain(p.0.iter()).cloned().collect());
+    w.push(
+        ctx,
+        PathDiag::error(at, "invalid-type", format!("{kind} {shown}{msg}")),
+    );
 }
 
 #[cfg(test)]

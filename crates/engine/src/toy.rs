@@ -1,54 +1,22 @@
 //! The toy cluster format (see `docs/toy-format.md`): namespaces, pods and externals in a few
 //! lines of YAML.
 //!
-//! [`parse`] reads one document into a plain [`ToyCluster`]; the parser positions it and merges
-//! it into the model (declared twice, IP assignment).
+//! [`read`] reads one document and hands each namespace, pod and external to the writer as it
+//! goes (a 10 MB toy cluster is never held twice); the builder merges them into the model
+//! (declared twice, IP assignment).
 
 use std::net::IpAddr;
 
 use serde_yaml::{Mapping, Value};
 
+use crate::builder::Ctx;
 use crate::diag::{quote, shown, FieldPath, PathDiag};
+use crate::effects::{Effect, Writer};
 use crate::meta;
-use crate::model::{ContainerPort, Labels, Protocol, NAMESPACE_NAME_LABEL};
+use crate::model::{
+    ContainerPort, External, Labels, Namespace, Pod, Protocol, WorkloadKind, NAMESPACE_NAME_LABEL,
+};
 use crate::validate;
-
-/// A toy cluster document: what it declares, in order, with the field path of each entry, and
-/// the problems found (entries with errors are left out).
-#[derive(Debug, Default)]
-pub(crate) struct ToyCluster {
-    pub namespaces: Vec<ToyNamespace>,
-    pub externals: Vec<ToyExternal>,
-    pub diags: Vec<PathDiag>,
-}
-
-#[derive(Debug)]
-pub(crate) struct ToyNamespace {
-    pub name: String,
-    /// With `kubernetes.io/metadata.name`.
-    pub labels: Labels,
-    pub path: FieldPath,
-    pub pods: Vec<ToyPod>,
-}
-
-#[derive(Debug)]
-pub(crate) struct ToyPod {
-    pub name: String,
-    pub labels: Labels,
-    /// Declared IPs; empty when the IP is to be assigned.
-    pub ips: Vec<IpAddr>,
-    pub ports: Vec<ContainerPort>,
-    pub path: FieldPath,
-    /// The pod's place among its namespace's pods (0-based, counting invalid ones).
-    pub ordinal: usize,
-}
-
-#[derive(Debug)]
-pub(crate) struct ToyExternal {
-    pub name: String,
-    pub ip: IpAddr,
-    pub path: FieldPath,
-}
 
 fn scalar_text(v: &Value) -> Option<String> {
     match v {
@@ -273,16 +241,17 @@ fn pod_spec(v: &Value, path: &FieldPath, diags: &mut Vec<PathDiag>) -> PodSpec {
     spec
 }
 
-/// Reads a toy cluster document (a mapping with `namespaces`, `externals`, `ports`).
-pub(crate) fn parse(value: &Value) -> ToyCluster {
+/// Reads a toy cluster document (a mapping with `namespaces`, `externals`, `ports`): its
+/// problems (entries with errors are left out), then what it declares, in order.
+pub(crate) fn read(w: &mut Writer<'_>, ctx: &Ctx<'_>, value: &Value) {
+    w.add(Effect::ToyStart);
     let root = FieldPath::root();
-    let mut toy = ToyCluster::default();
-    let diags = &mut toy.diags;
+    let mut diags = Vec::new();
     let empty = Mapping::new();
     let map = value.as_mapping().unwrap_or(&empty);
     let default_ports = map
         .get("ports")
-        .map(|v| ports(v, &root.key("ports"), diags));
+        .map(|v| ports(v, &root.key("ports"), &mut diags));
     match map.get("namespaces") {
         None | Some(Value::Null) => {}
         Some(Value::Mapping(nss)) => {
@@ -290,11 +259,9 @@ pub(crate) fn parse(value: &Value) -> ToyCluster {
                 let name = scalar_text(k).unwrap_or_default();
                 let npath = root.key("namespaces").key(&name);
                 let errors = validate::dns1123_label_errors(&name);
-                if !meta::check_toy_name("namespace name", &name, errors, &npath, diags) {
-                    continue;
-                }
-                if let Some(ns) = namespace(&name, v, npath, default_ports.as_deref(), diags) {
-                    toy.namespaces.push(ns);
+                if meta::check_toy_name("namespace name", &name, errors, &npath, &mut diags) {
+                    let ns = Toy { w, ctx, diags };
+                    diags = namespace(ns, &name, v, npath, default_ports.as_deref());
                 }
             }
         }
@@ -311,7 +278,7 @@ pub(crate) fn parse(value: &Value) -> ToyCluster {
                 let name = scalar_text(k).unwrap_or_default();
                 let epath = root.key("externals").key(&name);
                 let errors = validate::dns1123_subdomain_errors(&name);
-                if !meta::check_toy_name("external name", &name, errors, &epath, diags) {
+                if !meta::check_toy_name("external name", &name, errors, &epath, &mut diags) {
                     continue;
                 }
                 let ip = scalar_text(v).and_then(|t| t.trim().parse::<IpAddr>().ok());
@@ -319,11 +286,8 @@ pub(crate) fn parse(value: &Value) -> ToyCluster {
                     diags.push(PathDiag::error(epath, "invalid-value", format!("external {name}: expected an IP address such as 8.8.8.8 or 2001:db8::1")));
                     continue;
                 };
-                toy.externals.push(ToyExternal {
-                    name,
-                    ip,
-                    path: epath,
-                });
+                let span = ctx.span(&epath);
+                w.add(Effect::ToyExternal(External { name, ip, span }));
             }
         }
         Some(_) => diags.push(PathDiag::error(
@@ -332,17 +296,37 @@ pub(crate) fn parse(value: &Value) -> ToyCluster {
             "externals must be a mapping of name to IP, e.g. {google-dns: 8.8.8.8}",
         )),
     }
-    toy
+    w.push_all(ctx, diags);
+    w.add(Effect::ToyEnd);
 }
 
-/// One namespace entry (its name already checked) and its pods.
+/// Where a toy namespace's entries go, and the problems found so far (handed to the writer
+/// after each pod, so that a namespace of many invalid pods is not held whole).
+struct Toy<'a, 'w, 'c> {
+    w: &'a mut Writer<'w>,
+    ctx: &'a Ctx<'c>,
+    diags: Vec<PathDiag>,
+}
+
+impl Toy<'_, '_, '_> {
+    fn flush(&mut self) -> &mut Vec<PathDiag> {
+        for d in self.diags.drain(..) {
+            self.w.push(self.ctx, d);
+        }
+        &mut self.diags
+    }
+}
+
+/// One namespace entry (its name already checked) and its pods; returns the problems not yet
+/// handed to the writer.
 fn namespace(
+    mut toy: Toy<'_, '_, '_>,
     name: &str,
     v: &Value,
     npath: FieldPath,
     default_ports: Option<&[ContainerPort]>,
-    diags: &mut Vec<PathDiag>,
-) -> Option<ToyNamespace> {
+) -> Vec<PathDiag> {
+    let diags = &mut toy.diags;
     let mut labels = Labels::new();
     let mut pods: Option<&Value> = None;
     match v {
@@ -372,46 +356,47 @@ fn namespace(
                     "namespace {name}: expected a mapping like {{labels: {{..}}, pods: {{..}}}}"
                 ),
             ));
-            return None;
+            return toy.diags;
         }
     }
     let lpath = npath.key("labels");
     if !meta::check_labels(&labels, &lpath, &lpath, diags) {
-        return None;
+        return toy.diags;
     }
     labels.insert(NAMESPACE_NAME_LABEL.to_string(), name.to_string());
-    let mut ns = ToyNamespace {
+    toy.w.add(Effect::ToyNamespace(Namespace {
         name: name.to_string(),
         labels,
-        pods: Vec::new(),
-        path: npath,
-    };
+        span: Some(toy.ctx.span(&npath)),
+    }));
     let Some(pods) = pods else {
-        return Some(ns);
+        return toy.diags;
     };
     let Value::Mapping(pods) = pods else {
         if !pods.is_null() {
-            diags.push(PathDiag::error(
-                ns.path.key("pods"),
+            toy.diags.push(PathDiag::error(
+                npath.key("pods"),
                 "invalid-type",
                 "pods must be a mapping of pod name to labels, e.g. {web: app=web}",
             ));
         }
-        return Some(ns);
+        return toy.diags;
     };
+    let pods_path = npath.key("pods");
     for (ordinal, (pk, pv)) in pods.iter().enumerate() {
+        let diags = toy.flush();
         let pname = scalar_text(pk).unwrap_or_default();
-        let ppath = ns.path.key("pods").key(&pname);
+        let ppath = pods_path.key(&pname);
         let errors = validate::dns1123_subdomain_errors(&pname);
         if !meta::check_toy_name("pod name", &pname, errors, &ppath, diags) {
             continue;
         }
-        let before = diags.len();
         let spec = pod_spec(pv, &ppath, diags);
-        if diags.len() > before || !meta::check_labels(&spec.labels, &ppath, &ppath, diags) {
+        if !diags.is_empty() || !meta::check_labels(&spec.labels, &ppath, &ppath, diags) {
             continue;
         }
-        ns.pods.push(ToyPod {
+        let pod = Pod {
+            namespace: name.to_string(),
             name: pname,
             labels: spec.labels,
             ips: spec.ips,
@@ -419,9 +404,14 @@ fn namespace(
                 .ports
                 .or_else(|| default_ports.map(<[_]>::to_vec))
                 .unwrap_or_default(),
-            path: ppath,
+            span: toy.ctx.span(&ppath),
+            kind: WorkloadKind::Pod,
+        };
+        toy.w.add(Effect::ToyPod {
+            auto_ip: pod.ips.is_empty(),
+            pod,
             ordinal,
         });
     }
-    Some(ns)
+    toy.diags
 }

@@ -10,16 +10,17 @@ use k8s_openapi::api::core::v1 as core;
 use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 
-use crate::builder::{deserialize, Builder, Ctx};
+use crate::builder::{deserialize, Ctx};
 use crate::diag::{FieldPath, PathDiag};
+use crate::effects::{Effect, Writer};
 use crate::manifest;
-use crate::model::{Pod, WorkloadKind};
+use crate::model::WorkloadKind;
 use crate::validate::{self, Selector, Workload};
 use crate::wire;
 
 /// Reads a workload object of `kind` at `path` and adds its endpoint.
 pub(crate) fn read(
-    b: &mut Builder,
+    b: &mut Writer<'_>,
     ctx: &Ctx<'_>,
     value: &Value,
     kind: WorkloadKind,
@@ -156,58 +157,22 @@ pub(crate) fn read(
     }
 }
 
-fn add(b: &mut Builder, ctx: &Ctx<'_>, w: &Workload<'_>, path: &FieldPath) {
+/// Reports the workload's diagnostics and adds its endpoint (unless an endpoint of that name
+/// exists, which the builder reports).
+fn add(b: &mut Writer<'_>, ctx: &Ctx<'_>, w: &Workload<'_>, path: &FieldPath) {
     let (pod, diags) = validate::workload(w, path, &|p| ctx.span(p));
-    let added = b.model.pods.len();
-    push(b, ctx, pod, diags, path);
-    if b.model.pods.len() > added {
-        manifest::owned_added(b, w.metadata, added);
-    }
-}
-
-/// Reports the diagnostics and adds the endpoint, unless an endpoint of that name exists: a
-/// second object of the same kind and name is an error (the API server would refuse it), an
-/// object of another kind with the same name is left out with a warning.
-fn push(b: &mut Builder, ctx: &Ctx<'_>, pod: Option<Pod>, diags: Vec<PathDiag>, path: &FieldPath) {
-    for d in diags {
-        b.push(ctx, d);
-    }
+    b.push_all(ctx, diags);
     let Some(pod) = pod else { return };
-    let name_path = path.key("metadata").key("name");
-    let prev = b
-        .model
-        .pods
-        .iter()
-        .find(|p| p.namespace == pod.namespace && p.name == pod.name);
-    if let Some(prev) = prev {
-        let at = format!("{}:{}", b.model.files[prev.span.file], prev.span.line);
-        let d = if prev.kind == pod.kind {
-            let msg = format!(
-                "{} {} is defined twice (first at {at}); this one is ignored",
-                pod.kind,
-                pod.id()
-            );
-            PathDiag::error(name_path, "duplicate", msg)
-        } else {
-            let msg = format!(
-                "{} {} is left out: the endpoint {} is already {} {} (at {at}), and endpoints are named namespace/name",
-                pod.kind,
-                pod.name,
-                pod.id(),
-                prev.kind,
-                prev.name
-            );
-            PathDiag::warning(name_path, "duplicate", msg)
-        };
-        b.push(ctx, d);
-        return;
-    }
-    b.model.pods.push(pod);
+    b.add(Effect::Workload {
+        pod,
+        name_at: ctx.span(&path.key("metadata").key("name")),
+        owner: manifest::owner(w.metadata),
+    });
 }
 
 /// The typed object, or `None` after reporting where it does not fit the schema.
 fn typed<W: DeserializeOwned + Into<T>, T>(
-    b: &mut Builder,
+    b: &mut Writer<'_>,
     ctx: &Ctx<'_>,
     value: &Value,
     kind: WorkloadKind,

@@ -1,14 +1,10 @@
-//! Adding tiered objects to the model while the inputs are read: validation, then the checks
-//! that compare an object with what was read before it (names given twice), and at the end the
-//! checks that need the whole input.
-
-use serde_yaml::Value;
+//! Adding tiered objects to the model while the inputs are read: the checks that compare an
+//! object with what was read before it (names given twice), and at the end the checks that
+//! need the whole input.
 
 use super::checks::nodes_without_nodes;
-use super::node::node;
-use super::parse::cluster_policy;
-use crate::diag::{Diagnostic, FieldPath, PathDiag, Severity};
-use crate::model::{Model, Span};
+use crate::diag::{Diagnostic, Severity};
+use crate::model::{ClusterPolicy, Model, Node, Span};
 
 /// Where a span points, as `file:line`.
 fn at(model: &Model, span: Span) -> String {
@@ -16,63 +12,36 @@ fn at(model: &Model, span: Span) -> String {
     format!("{file}:{}", span.line)
 }
 
-/// `path` + `metadata.name`.
-fn name_path(path: &FieldPath) -> FieldPath {
-    path.key("metadata").key("name")
-}
-
-/// Validates an `AdminNetworkPolicy`, `BaselineAdminNetworkPolicy` or `ClusterNetworkPolicy` at
-/// `path` and adds it to `model` unless it has an error or its kind and name were seen before.
-pub(crate) fn add_cluster_policy(
-    model: &mut Model,
-    value: &Value,
-    path: &FieldPath,
-    loc: &dyn Fn(&FieldPath) -> Span,
-) -> Vec<PathDiag> {
-    let (policy, mut diags) = cluster_policy(value, path, loc);
-    let Some(policy) = policy else {
-        return diags;
-    };
+/// Adds a validated `AdminNetworkPolicy`, `BaselineAdminNetworkPolicy` or
+/// `ClusterNetworkPolicy` to `model` unless its kind and name were seen before; then the error
+/// is returned.
+pub(crate) fn add_cluster_policy(model: &mut Model, policy: ClusterPolicy) -> Result<(), String> {
     let id = policy.id();
     match model.cluster_policies.iter().find(|p| p.id() == id) {
-        Some(prev) => diags.push(PathDiag::error(
-            name_path(path),
-            "duplicate",
-            format!(
-                "{id} is defined twice (first at {}); this one is ignored",
-                at(model, prev.span)
-            ),
+        Some(prev) => Err(format!(
+            "{id} is defined twice (first at {}); this one is ignored",
+            at(model, prev.span)
         )),
-        None => model.cluster_policies.push(policy),
+        None => {
+            model.cluster_policies.push(policy);
+            Ok(())
+        }
     }
-    diags
 }
 
-/// Reads a `kind: Node` at `path` and adds it to `model` unless it has an error or its name was
-/// seen before.
-pub(crate) fn add_node(
-    model: &mut Model,
-    value: &Value,
-    path: &FieldPath,
-    loc: &dyn Fn(&FieldPath) -> Span,
-) -> Vec<PathDiag> {
-    let (read, mut diags) = node(value, path, loc);
-    let Some(read) = read else {
-        return diags;
-    };
+/// Adds a `kind: Node` to `model` unless its name was seen before; then the error is returned.
+pub(crate) fn add_node(model: &mut Model, read: Node) -> Result<(), String> {
     match model.nodes.iter().find(|n| n.name == read.name) {
-        Some(prev) => diags.push(PathDiag::error(
-            name_path(path),
-            "duplicate",
-            format!(
-                "node {} is defined twice (first at {}); this one is ignored",
-                read.name,
-                at(model, prev.span)
-            ),
+        Some(prev) => Err(format!(
+            "node {} is defined twice (first at {}); this one is ignored",
+            read.name,
+            at(model, prev.span)
         )),
-        None => model.nodes.push(read),
+        None => {
+            model.nodes.push(read);
+            Ok(())
+        }
     }
-    diags
 }
 
 /// The checks made once every input is read: a node named like an external endpoint is left
