@@ -3,10 +3,12 @@
 //! Text renderers return lines for the output edge (`output.rs`). The JSON keys of these
 //! commands have always been in alphabetical order; the report types keep that order.
 
-use netpol_engine::diff::{FlowChange, PortFlows};
-use netpol_engine::VariantKind;
+use netpol_engine::diff::PortFlows;
+use std::io::{self, Write as _};
+
 use netpol_engine::{
-    Compiled, Diff, EndpointId, Explanation, GoalResult, PolicyType, PortProto, Protocol, Variant,
+    AndOr, Compiled, EndpointId, Explanation, GoalResult, PolicyType, PortChanges, PortProto,
+    Protocol, VariantFlows, VariantKind, VariantSite,
 };
 use serde::Serialize;
 
@@ -52,26 +54,6 @@ fn changes_text(index: &Compiled, ports: &[PortFlows], mut emit: impl FnMut(&str
     }
 }
 
-/// The flows of a diff without its explanations.
-fn flow_pairs(diff: &Diff) -> Vec<PortFlows> {
-    let pairs = |list: &[FlowChange]| {
-        list.iter()
-            .map(|f| (f.from.index(), f.to.index()))
-            .collect()
-    };
-    diff.ports
-        .iter()
-        .map(|p| PortFlows {
-            port: p.port,
-            first: p.first,
-            last: p.last,
-            gained: pairs(&p.gained),
-            lost: pairs(&p.lost),
-            unchanged: p.unchanged,
-        })
-        .collect()
-}
-
 /// One flow gained or lost, with its explanations when the diff has them.
 #[derive(Serialize)]
 struct ChangeReport<'a> {
@@ -79,44 +61,6 @@ struct ChangeReport<'a> {
     before: Option<Vec<String>>,
     from: &'a str,
     to: &'a str,
-}
-
-/// One port range of a diff.
-#[derive(Serialize)]
-struct PortRangeReport<'a> {
-    gained: Vec<ChangeReport<'a>>,
-    lost: Vec<ChangeReport<'a>>,
-    /// The port shown for the range.
-    port: u16,
-    /// The range, inclusive: `[first, last]`.
-    ports: [u16; 2],
-    protocol: Protocol,
-    unchanged: usize,
-}
-
-fn changes_report<'a>(index: &'a Compiled, list: &[FlowChange]) -> Vec<ChangeReport<'a>> {
-    list.iter()
-        .map(|f| ChangeReport {
-            after: f.after.as_ref().map(|e| e.sentences()),
-            before: f.before.as_ref().map(|e| e.sentences()),
-            from: name(index, f.from),
-            to: name(index, f.to),
-        })
-        .collect()
-}
-
-fn ports_report<'a>(index: &'a Compiled, diff: &Diff) -> Vec<PortRangeReport<'a>> {
-    diff.ports
-        .iter()
-        .map(|p| PortRangeReport {
-            gained: changes_report(index, &p.gained),
-            lost: changes_report(index, &p.lost),
-            port: p.port.port,
-            ports: [p.first, p.last],
-            protocol: p.port.protocol,
-            unchanged: p.unchanged,
-        })
-        .collect()
 }
 
 /// `netpol diff` in text: equivalent, or the number of changes and every changed flow.
@@ -137,7 +81,7 @@ struct DiffReport<'a> {
     ports: Vec<LazyPortRange<'a>>,
 }
 
-/// One port range of `netpol diff --format json`, the fields of [`PortRangeReport`].
+/// One port range of `netpol diff --format json`, the fields of a port range of `netpol diff --format json`.
 #[derive(Serialize)]
 struct LazyPortRange<'a> {
     gained: LazyChanges<'a>,
@@ -242,7 +186,7 @@ fn side_by_side(left: &str, right: &str, titles: (&str, &str)) -> Vec<String> {
 
 /// What a variant changes, in words: `from[0] has both selectors (AND); …`, or for a split
 /// rule `this rule has only `from` and ingress[1] only `ports` …`.
-fn variant_kind_text(v: &Variant) -> String {
+fn variant_kind_text(v: &VariantSite) -> String {
     let list = if v.direction == PolicyType::Ingress {
         "from"
     } else {
@@ -277,12 +221,13 @@ fn variant_kind_text(v: &Variant) -> String {
 }
 
 /// `netpol and-or` in text: per variant, where it is, both fragments side by side, both
-/// meanings and the flows that change.
-pub(crate) fn and_or_text(index: &Compiled, variants: &[Variant], out: &mut Stream) {
-    if variants.is_empty() {
+/// meanings and the flows that change. Each variant's flows are listed as they are computed.
+pub(crate) fn and_or_text(index: &Compiled, variants: &AndOr<'_>, out: &mut Stream) {
+    if variants.sites().is_empty() {
         out.line("no `from`/`to` item where the AND/OR reading matters");
     }
-    for v in variants {
+    let mut line = String::new();
+    for (i, v) in variants.sites().iter().enumerate() {
         let mut lines = vec![format!(
             "{} {}[{}]: {}",
             v.policy_id,
@@ -298,10 +243,33 @@ pub(crate) fn and_or_text(index: &Compiled, variants: &[Variant], out: &mut Stre
         lines.push(format!("  now:     {}", v.current_meaning));
         lines.push(format!("  variant: {}", v.variant_meaning));
         lines.iter().for_each(|l| out.line(l));
-        if v.no_effect() {
+        let flows = variants.flows(i);
+        if flows.is_empty() {
             out.line("  no effect on this cluster: both readings allow the same flows");
-        } else {
-            changes_text(index, &flow_pairs(&v.diff), |l| out.line(&format!("  {l}")));
+        }
+        // The port ranges with changes: a summary line each, then `+ FROM -> TO` per flow
+        // gained and `- FROM -> TO` per flow lost, as `changes_text` writes them.
+        for p in flows.ports().iter().filter(|p| p.gained + p.lost > 0) {
+            out.line(&format!(
+                "  {} (shown as {}): {} gained, {} lost, {} unchanged",
+                range(p.port.protocol, p.first, p.last),
+                p.port,
+                p.gained,
+                p.lost,
+                p.unchanged
+            ));
+            for (sign, gained) in [("+", true), ("-", false)] {
+                flows.for_each_flow(p, gained, |from, to| {
+                    line.clear();
+                    line.push_str("    ");
+                    line.push_str(sign);
+                    line.push(' ');
+                    line.push_str(name(index, from));
+                    line.push_str(" -> ");
+                    line.push_str(name(index, to));
+                    out.line(&line);
+                });
+            }
         }
         out.line("");
     }
@@ -317,29 +285,135 @@ struct VariantReport<'a> {
     no_effect: bool,
     /// The policy's `namespace/name`.
     policy: &'a str,
-    ports: Vec<PortRangeReport<'a>>,
+    ports: VariantPorts<'a>,
     rule: usize,
     variant_meaning: &'a str,
     variant_yaml: &'a str,
 }
 
-pub(crate) fn and_or_json(index: &Compiled, variants: &[Variant]) -> String {
-    let reports: Vec<VariantReport<'_>> = variants
-        .iter()
-        .map(|v| VariantReport {
-            current_meaning: &v.current_meaning,
-            current_yaml: &v.current_yaml,
-            direction: v.direction.as_str(),
-            kind: v.kind,
-            no_effect: v.no_effect(),
-            policy: &v.policy_id,
-            ports: ports_report(index, &v.diff),
-            rule: v.rule,
-            variant_meaning: &v.variant_meaning,
-            variant_yaml: &v.variant_yaml,
-        })
-        .collect();
-    json::pretty(&reports)
+/// The variants of `netpol and-or --format json`, each variant's flows computed when it is
+/// written.
+struct Variants<'a> {
+    index: &'a Compiled,
+    variants: &'a AndOr<'a>,
+}
+
+impl Serialize for Variants<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let sites = self.variants.sites();
+        let mut seq = s.serialize_seq(Some(sites.len()))?;
+        for (i, v) in sites.iter().enumerate() {
+            let flows = self.variants.flows(i);
+            seq.serialize_element(&VariantReport {
+                current_meaning: &v.current_meaning,
+                current_yaml: &v.current_yaml,
+                direction: v.direction.as_str(),
+                kind: v.kind,
+                no_effect: flows.is_empty(),
+                policy: &v.policy_id,
+                ports: VariantPorts {
+                    index: self.index,
+                    flows: &flows,
+                },
+                rule: v.rule,
+                variant_meaning: &v.variant_meaning,
+                variant_yaml: &v.variant_yaml,
+            })?;
+        }
+        seq.end()
+    }
+}
+
+/// The port ranges of one variant, each with the fields of a port range of `netpol diff --format json`.
+struct VariantPorts<'a> {
+    index: &'a Compiled,
+    flows: &'a VariantFlows,
+}
+
+impl Serialize for VariantPorts<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let ports = self.flows.ports();
+        let mut seq = s.serialize_seq(Some(ports.len()))?;
+        for p in ports {
+            let flows = |gained| VariantChanges {
+                ports: self,
+                port: p,
+                gained,
+            };
+            seq.serialize_element(&VariantPortReport {
+                gained: flows(true),
+                lost: flows(false),
+                port: p.port.port,
+                ports: [p.first, p.last],
+                protocol: p.port.protocol,
+                unchanged: p.unchanged,
+            })?;
+        }
+        seq.end()
+    }
+}
+
+/// One port range of a variant, the fields of a port range of `netpol diff --format json`.
+#[derive(Serialize)]
+struct VariantPortReport<'a> {
+    gained: VariantChanges<'a>,
+    lost: VariantChanges<'a>,
+    port: u16,
+    ports: [u16; 2],
+    protocol: Protocol,
+    unchanged: usize,
+}
+
+/// The flows one port range of a variant gains or loses, as [`ChangeReport`]s without
+/// explanations.
+struct VariantChanges<'a> {
+    ports: &'a VariantPorts<'a>,
+    port: &'a PortChanges,
+    gained: bool,
+}
+
+impl Serialize for VariantChanges<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let count = if self.gained {
+            self.port.gained
+        } else {
+            self.port.lost
+        };
+        let mut seq = Some(s.serialize_seq(Some(count))?);
+        let mut failed = None;
+        self.ports
+            .flows
+            .for_each_flow(self.port, self.gained, |from, to| {
+                let Some(s) = seq.as_mut().filter(|_| failed.is_none()) else {
+                    return;
+                };
+                let change = ChangeReport {
+                    after: None,
+                    before: None,
+                    from: name(self.ports.index, from),
+                    to: name(self.ports.index, to),
+                };
+                if let Err(e) = s.serialize_element(&change) {
+                    failed = Some(e.to_string());
+                }
+            });
+        if let Some(e) = failed {
+            return Err(S::Error::custom(e));
+        }
+        seq.take().map_or_else(|| Err(S::Error::custom("unreachable")), SerializeSeq::end)
+    }
+}
+
+/// `netpol and-or --format json`, written as it is serialized.
+pub(crate) fn and_or_json(index: &Compiled, variants: &AndOr<'_>, out: &mut Stream) {
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, &mut *out);
+    let _ = serde_json::to_writer_pretty(&mut buffered, &Variants { index, variants });
+    let _ = buffered.flush();
+    drop(buffered);
+    out.json("\n");
 }
 
 /// `netpol exercise check` in text: the title, every goal with ✓ or ✗ (and why for a failing

@@ -69,7 +69,10 @@ mod wire;
 mod workload;
 mod yaml;
 
-pub use andor::{and_or_variants, apply_variant_text, Variant, VariantKind};
+pub use andor::{
+    and_or_variants, apply_variant_text, AndOr, PortChanges, Variant, VariantFlows, VariantKind,
+    VariantSite,
+};
 pub use diag::{has_errors, Diagnostic, Severity};
 pub use diff::{diff, diff_models, with_policies, Diff, DiffError};
 pub use eval::{compile, Cell, Compiled, Connection, Endpoint, EndpointKind, Matrix};

@@ -14,9 +14,8 @@ use std::collections::BTreeSet;
 pub use finding::Lint;
 use finding::{list, list_first, MAX_LISTED};
 
-use crate::andor::{merge_variants, VariantKind};
+use crate::andor::{AndOr, VariantKind};
 use crate::diag::Severity;
-use crate::diff::Diff;
 use crate::eval::{Bits, Compiled, EndpointKind};
 use crate::explain::render::describe_peer;
 use crate::ids::EndpointId;
@@ -69,7 +68,8 @@ pub fn lint(c: &Compiled, texts: &[&str]) -> Vec<Lint> {
 
 fn or_bug(c: &Compiled, out: &mut Vec<Lint>) {
     let m = c.model();
-    for v in merge_variants(m) {
+    let merges = AndOr::merges(c);
+    for (i, v) in merges.sites().iter().enumerate() {
         let VariantKind::MergeOr {
             namespace_peer,
             pod_peer,
@@ -83,7 +83,13 @@ fn or_bug(c: &Compiled, out: &mut Vec<Lint>) {
             PolicyType::Ingress => "from",
             PolicyType::Egress => "to",
         };
-        let (first, total) = first_lost_flows(c, &v.diff);
+        let mut lost = Vec::new();
+        let mut total = 0;
+        merges.flows(i).lost_flows().for_each(|from, to| {
+            total += 1;
+            keep_first_by_text(c, &mut lost, (from, to));
+        });
+        let first = texts(c, &lost);
         let consequence = if total == 0 {
             "on this cluster both readings allow the same flows".to_string()
         } else {
@@ -108,36 +114,30 @@ fn or_bug(c: &Compiled, out: &mut Vec<Lint>) {
     }
 }
 
-/// The distinct flows `diff` loses, as `from → to` in text order: the first [`MAX_LISTED`] of
-/// them and how many there are. Only the listed ones are formatted: a variant can lose
-/// millions of flows.
-fn first_lost_flows(c: &Compiled, diff: &Diff) -> (Vec<String>, usize) {
+/// The text of a flow, `from → to`, as bytes, for comparing flows without formatting them.
+fn flow_text(c: &Compiled, (s, d): (usize, usize)) -> impl Iterator<Item = u8> + '_ {
     let eps = c.endpoints();
-    let mut lost: Vec<(usize, usize)> = diff
-        .ports
-        .iter()
-        .flat_map(|p| p.lost.iter())
-        .map(|f| (f.from.index(), f.to.index()))
-        .collect();
-    lost.sort_unstable();
-    lost.dedup();
-    // The order of the texts `from → to`, compared without building them.
-    let text = |&(s, d): &(usize, usize)| {
-        let (from, to) = (eps[s].name.as_bytes(), eps[d].name.as_bytes());
-        from.iter().chain(" → ".as_bytes()).chain(to).copied()
-    };
-    let by_text = |a: &(usize, usize), b: &(usize, usize)| text(a).cmp(text(b));
-    let total = lost.len();
-    if total > MAX_LISTED {
-        lost.select_nth_unstable_by(MAX_LISTED - 1, by_text);
-        lost.truncate(MAX_LISTED);
+    let (from, to) = (eps[s].name.as_bytes(), eps[d].name.as_bytes());
+    from.iter().chain(" → ".as_bytes()).chain(to).copied()
+}
+
+/// Adds `flow` to `first`, the [`MAX_LISTED`] flows that come first in text order (`from →
+/// to`) among those seen so far, kept sorted. A variant can lose millions of flows: only these
+/// are formatted.
+fn keep_first_by_text(c: &Compiled, first: &mut Vec<(usize, usize)>, flow: (usize, usize)) {
+    let at = first.partition_point(|&f| flow_text(c, f).cmp(flow_text(c, flow)).is_lt());
+    if at < MAX_LISTED {
+        first.insert(at, flow);
+        first.truncate(MAX_LISTED);
     }
-    lost.sort_unstable_by(by_text);
-    let first = lost
+}
+
+fn texts(c: &Compiled, flows: &[(usize, usize)]) -> Vec<String> {
+    let eps = c.endpoints();
+    flows
         .iter()
         .map(|&(s, d)| format!("{} → {}", eps[s].name, eps[d].name))
-        .collect();
-    (first, total)
+        .collect()
 }
 
 fn ignored_rules(m: &Model, out: &mut Vec<Lint>) {
@@ -618,13 +618,12 @@ fn policy_namespace(c: &Compiled, out: &mut Vec<Lint>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diff::{FlowChange, PortDiff};
     use crate::{compile, parse, Input};
 
-    /// Lost flows are listed as their texts sort (not as their endpoint indices do), each once,
-    /// with the count of all of them.
+    /// Lost flows are listed as their texts sort (not as their endpoint indices do, nor in the
+    /// order they come), the first four of them.
     #[test]
-    fn first_lost_flows_sorts_texts_and_counts_distinct_flows() {
+    fn first_lost_flows_sort_by_text() {
         // The external `a-web` comes after every pod in endpoint order, first in text order.
         let cluster = "namespaces:\n  x:\n    pods: {a: p=a, a-b: p=ab, b: p=b, c: p=c, d: p=d}\nexternals:\n  a-web: 192.0.2.1\n";
         let (model, diags) = parse(&[Input {
@@ -633,44 +632,25 @@ mod tests {
         }]);
         assert!(diags.is_empty(), "{diags:?}");
         let c = compile(model);
-        let id = |name: &str| c.endpoint(name).unwrap();
-        let flow = |from: &str, to: &str| FlowChange {
-            from: id(from),
-            to: id(to),
-            before: None,
-            after: None,
-        };
-        let port = |lost: Vec<FlowChange>| PortDiff {
-            port: PortProto::parse("80/TCP").unwrap(),
-            first: 80,
-            last: 80,
-            gained: vec![],
-            lost,
-            unchanged: 0,
-        };
-        let diff = Diff {
-            ports: vec![
-                port(vec![
-                    flow("x/d", "x/a"),
-                    flow("x/a-b", "x/c"),
-                    flow("x/a", "x/d"),
-                ]),
-                port(vec![
-                    flow("x/a", "x/d"),
-                    flow("x/c", "x/a"),
-                    flow("a-web", "x/b"),
-                ]),
-            ],
-        };
-        let (first, total) = first_lost_flows(&c, &diff);
+        let id = |name: &str| c.endpoint(name).unwrap().index();
+        let mut first = Vec::new();
+        for (from, to) in [
+            ("x/d", "x/a"),
+            ("x/a-b", "x/c"),
+            ("x/a", "x/d"),
+            ("x/c", "x/a"),
+            ("a-web", "x/b"),
+        ] {
+            keep_first_by_text(&c, &mut first, (id(from), id(to)));
+        }
         // "x/a → …" sorts before "x/a-b → …": ' ' is below '-'.
+        let first = texts(&c, &first);
         assert_eq!(
             first,
             ["a-web → x/b", "x/a → x/d", "x/a-b → x/c", "x/c → x/a"]
         );
-        assert_eq!(total, 5);
         assert_eq!(
-            list_first(&first, total),
+            list_first(&first, 5),
             "a-web → x/b, x/a → x/d, x/a-b → x/c, x/c → x/a and 1 more"
         );
     }

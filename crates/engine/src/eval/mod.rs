@@ -24,7 +24,7 @@ use compiled::{
     NamespaceIndex, TieredIndex,
 };
 pub use compiled::{Compiled, Endpoint, EndpointKind};
-pub(crate) use variant::RuleChange;
+pub(crate) use variant::{ChangedRows, LostFlows, RuleChange, VariantPorts};
 
 use crate::explain::Verdict;
 use crate::ids::EndpointId;

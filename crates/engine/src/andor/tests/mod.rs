@@ -302,7 +302,7 @@ fn merge_variants_are_the_merges_of_all_variants() {
         .into_iter()
         .filter(|v| matches!(v.kind, VariantKind::MergeOr { .. }))
         .collect();
-    assert_eq!(merge_variants(&m), merges);
+    assert_eq!(AndOr::merges(&compile(m.clone())).into_variants(), merges);
 }
 
 mod merge_rules;
