@@ -69,6 +69,7 @@ pub fn lint(c: &Compiled, texts: &[&str]) -> Vec<Lint> {
 fn or_bug(c: &Compiled, out: &mut Vec<Lint>) {
     let m = c.model();
     let merges = AndOr::merges(c);
+    let order = TextOrder::new(c);
     for (i, v) in merges.sites().iter().enumerate() {
         let VariantKind::MergeOr {
             namespace_peer,
@@ -87,7 +88,7 @@ fn or_bug(c: &Compiled, out: &mut Vec<Lint>) {
         let mut total = 0;
         merges.flows(i).lost_flows().for_each(|from, to| {
             total += 1;
-            keep_first_by_text(c, &mut lost, (from, to));
+            order.keep_first(c, &mut lost, (from, to));
         });
         let first = texts(c, &lost);
         let consequence = if total == 0 {
@@ -114,19 +115,64 @@ fn or_bug(c: &Compiled, out: &mut Vec<Lint>) {
     }
 }
 
-/// The text of a flow, `from → to`, as bytes, for comparing flows without formatting them.
-fn flow_text(c: &Compiled, (s, d): (usize, usize)) -> impl Iterator<Item = u8> + '_ {
-    let eps = c.endpoints();
-    let (from, to) = (eps[s].name.as_bytes(), eps[d].name.as_bytes());
-    from.iter().chain(" → ".as_bytes()).chain(to).copied()
+/// Flows in the order of their texts `from → to`, compared without building them.
+enum TextOrder {
+    /// Per endpoint, the rank of `name → ` among all of them, and of `name`: when no name
+    /// holds ` → `, one such text is never a proper prefix of another, so comparing the two
+    /// ranks compares the texts.
+    Ranks(Vec<usize>, Vec<usize>),
+    /// Compare the texts byte by byte.
+    Bytes,
 }
 
-/// Adds `flow` to `first`, the [`MAX_LISTED`] flows that come first in text order (`from →
-/// to`) among those seen so far, kept sorted. A variant can lose millions of flows: only these
-/// are formatted.
-fn keep_first_by_text(c: &Compiled, first: &mut Vec<(usize, usize)>, flow: (usize, usize)) {
-    let at = first.partition_point(|&f| flow_text(c, f).cmp(flow_text(c, flow)).is_lt());
-    if at < MAX_LISTED {
+const ARROW: &str = " → ";
+
+impl TextOrder {
+    fn new(c: &Compiled) -> Self {
+        let eps = c.endpoints();
+        if eps.iter().any(|e| e.name.contains(ARROW)) {
+            return TextOrder::Bytes;
+        }
+        let rank = |key: &dyn Fn(usize) -> Vec<u8>| {
+            let mut order: Vec<usize> = (0..eps.len()).collect();
+            order.sort_by_cached_key(|&e| key(e));
+            let mut rank = vec![0; eps.len()];
+            for (r, e) in order.into_iter().enumerate() {
+                rank[e] = r;
+            }
+            rank
+        };
+        let from = rank(&|e| [eps[e].name.as_bytes(), ARROW.as_bytes()].concat());
+        let to = rank(&|e| eps[e].name.as_bytes().to_vec());
+        TextOrder::Ranks(from, to)
+    }
+
+    fn cmp(&self, c: &Compiled, a: (usize, usize), b: (usize, usize)) -> std::cmp::Ordering {
+        match self {
+            TextOrder::Ranks(from, to) => (from[a.0], to[a.1]).cmp(&(from[b.0], to[b.1])),
+            TextOrder::Bytes => {
+                let eps = c.endpoints();
+                let text = |(s, d): (usize, usize)| {
+                    let (from, to) = (eps[s].name.as_bytes(), eps[d].name.as_bytes());
+                    from.iter().chain(ARROW.as_bytes()).chain(to).copied()
+                };
+                text(a).cmp(text(b))
+            }
+        }
+    }
+
+    /// Adds `flow` to `first`, the [`MAX_LISTED`] flows that come first in text order among
+    /// those seen so far, kept sorted. A variant can lose millions of flows: only these are
+    /// formatted.
+    fn keep_first(&self, c: &Compiled, first: &mut Vec<(usize, usize)>, flow: (usize, usize)) {
+        if first.len() == MAX_LISTED
+            && first
+                .last()
+                .is_some_and(|&last| self.cmp(c, flow, last).is_ge())
+        {
+            return;
+        }
+        let at = first.partition_point(|&f| self.cmp(c, f, flow).is_lt());
         first.insert(at, flow);
         first.truncate(MAX_LISTED);
     }
@@ -621,7 +667,7 @@ mod tests {
     use crate::{compile, parse, Input};
 
     /// Lost flows are listed as their texts sort (not as their endpoint indices do, nor in the
-    /// order they come), the first four of them.
+    /// order they come), the first four of them, by ranks and by bytes alike.
     #[test]
     fn first_lost_flows_sort_by_text() {
         // The external `a-web` comes after every pod in endpoint order, first in text order.
@@ -633,25 +679,30 @@ mod tests {
         assert!(diags.is_empty(), "{diags:?}");
         let c = compile(model);
         let id = |name: &str| c.endpoint(name).unwrap().index();
-        let mut first = Vec::new();
-        for (from, to) in [
-            ("x/d", "x/a"),
-            ("x/a-b", "x/c"),
-            ("x/a", "x/d"),
-            ("x/c", "x/a"),
-            ("a-web", "x/b"),
-        ] {
-            keep_first_by_text(&c, &mut first, (id(from), id(to)));
+        // No name holds an arrow, so the ranks decide; both ways give the same order.
+        assert!(matches!(TextOrder::new(&c), TextOrder::Ranks(..)));
+        for order in [TextOrder::new(&c), TextOrder::Bytes] {
+            let mut first = Vec::new();
+            for (from, to) in [
+                ("x/d", "x/a"),
+                ("x/a-b", "x/c"),
+                ("x/a", "x/d"),
+                ("x/c", "x/a"),
+                ("x/a", "x/b"),
+                ("a-web", "x/b"),
+            ] {
+                order.keep_first(&c, &mut first, (id(from), id(to)));
+            }
+            // "x/a → …" sorts before "x/a-b → …": ' ' is below '-'.
+            let first = texts(&c, &first);
+            assert_eq!(
+                first,
+                ["a-web → x/b", "x/a → x/b", "x/a → x/d", "x/a-b → x/c"]
+            );
+            assert_eq!(
+                list_first(&first, 6),
+                "a-web → x/b, x/a → x/b, x/a → x/d, x/a-b → x/c and 2 more"
+            );
         }
-        // "x/a → …" sorts before "x/a-b → …": ' ' is below '-'.
-        let first = texts(&c, &first);
-        assert_eq!(
-            first,
-            ["a-web → x/b", "x/a → x/d", "x/a-b → x/c", "x/c → x/a"]
-        );
-        assert_eq!(
-            list_first(&first, 5),
-            "a-web → x/b, x/a → x/d, x/a-b → x/c, x/c → x/a and 1 more"
-        );
     }
 }

@@ -8,9 +8,12 @@
 //! policy selects, a bit per peer. The flows are listed from them only when they are printed.
 
 use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
 
 use super::bits::transpose;
-use super::compiled::{dir_index, Compiled, CompiledRule};
+use super::compiled::{
+    dir_index, rule_has_named_port, rule_ports_match, Compiled, CompiledRule,
+};
 use super::Bits;
 use crate::model::{PolicyType, PortProto, Protocol, Rule};
 
@@ -60,6 +63,9 @@ impl VariantPorts {
 /// The current model's side sets at one port, for diffing many [`RuleChange`]s at that port.
 struct PortSides {
     pp: PortProto,
+    /// Per egress rule with a named port (by address: the model's rules and the changes'), the
+    /// destinations it allows at `pp`, shared by every change evaluated at this group.
+    named: Mutex<HashMap<usize, Bits>>,
     /// Per direction (0 ingress, 1 egress), per endpoint a change's policy selects (empty for
     /// the others): its side set, and the peers whose other side allows it (a column of the other
     /// direction's side sets).
@@ -183,7 +189,25 @@ impl Compiled {
         direction: PolicyType,
         rules: Vec<Rule>,
     ) -> RuleChange {
-        let compiled = self.compile_rules(&self.model.policies[policy], &rules);
+        let current = &self.model.policies[policy];
+        let di = dir_index(direction);
+        // A change rewrites one rule (or merges two): the peers of a rule it keeps as it is are
+        // already compiled.
+        let compiled = rules
+            .iter()
+            .map(|rule| {
+                let same = current.rules(direction).iter().position(|r| r.peers == rule.peers);
+                match same {
+                    Some(k) => CompiledRule {
+                        peers: self.rules[policy][di][k].peers.clone(),
+                    },
+                    None => {
+                        let mut one = self.compile_rules(current, std::slice::from_ref(rule));
+                        one.remove(0)
+                    }
+                }
+            })
+            .collect();
         RuleChange {
             policy,
             direction,
@@ -238,23 +262,33 @@ impl Compiled {
     /// the other direction.
     fn port_sides(&self, pp: PortProto, needed: &[Bits; 2]) -> PortSides {
         let n = self.endpoints.len();
-        let mut sides = [None, None];
-        for dir in [PolicyType::Ingress, PolicyType::Egress] {
-            let needed = &needed[dir_index(dir)];
-            if needed.is_empty() {
-                continue;
+        // Each direction's side sets, computed once: a change of ingress needs, per destination,
+        // its ingress side and the sources whose egress allows it (a column of the egress sides),
+        // and the other way round.
+        let ingress = self.side_sets(pp, PolicyType::Ingress);
+        let egress = self.side_sets(pp, PolicyType::Egress);
+        let keep = |mut rows: Vec<Bits>, needed: &Bits| {
+            for (e, row) in rows.iter_mut().enumerate() {
+                if !needed.get(e) {
+                    *row = Bits(Vec::new());
+                }
             }
-            let mut own = self.side_sets(pp, dir);
-            // A change of ingress needs, per destination, the sources whose egress allows it:
-            // the transpose of the egress sides (and the other way round).
-            let mut other = transpose(&self.side_sets(pp, other_direction(dir)), n);
-            for e in (0..n).filter(|&e| !needed.get(e)) {
-                own[e] = Bits(Vec::new());
-                other[e] = Bits(Vec::new());
-            }
-            sides[dir_index(dir)] = Some((own, other));
+            rows
+        };
+        let [needed_in, needed_eg] = needed;
+        let ingress_sides = (!needed_in.is_empty()).then(|| {
+            let columns = transpose(&egress, n);
+            (keep(ingress.clone(), needed_in), keep(columns, needed_in))
+        });
+        let egress_sides = (!needed_eg.is_empty()).then(|| {
+            let columns = transpose(&ingress, n);
+            (keep(egress, needed_eg), keep(columns, needed_eg))
+        });
+        PortSides {
+            pp,
+            named: Mutex::default(),
+            sides: [ingress_sides, egress_sides],
         }
-        PortSides { pp, sides }
     }
 
     /// The flows whose verdict at the ports of `group` differs once `change` is applied. Flows
@@ -274,7 +308,11 @@ impl Compiled {
         let Some((own, other_t)) = &sides.sides[dir_index(dir)] else {
             return out;
         };
-        let mut named = HashMap::new();
+        if self.same_contribution(change, sides.pp) {
+            return out;
+        }
+        let mut named = sides.named.lock().unwrap_or_else(PoisonError::into_inner);
+        let keys = self.share_named(change, sides.pp, &mut named);
         for e in self.policy_selects(&self.model.policies[change.policy]) {
             let before = &own[e];
             let mut after = self.network_policy_side(e, sides.pp, dir, Some(change), &mut named);
@@ -301,11 +339,79 @@ impl Compiled {
             out.lost += all - gained;
             out.rows.push((e, changed, after));
         }
+        for key in keys {
+            named.remove(&key);
+        }
         out.rows.sort_unstable_by_key(|(e, _, _)| *e);
         out
     }
+
+    /// True when the rules of `change` allow the same peers at `pp` as the rules they replace,
+    /// whatever the endpoint: then no side changes. Rules with a named port depend on the
+    /// endpoint, so they never count as the same.
+    fn same_contribution(&self, change: &RuleChange, pp: PortProto) -> bool {
+        let dir = change.direction;
+        let current = self.model.policies[change.policy].rules(dir);
+        let compiled = &self.rules[change.policy][dir_index(dir)];
+        let union = |rules: &[Rule], compiled: &[CompiledRule]| {
+            let mut allowed = Bits::empty(self.endpoints.len());
+            for (rule, c) in rules.iter().zip(compiled) {
+                if rule_has_named_port(rule) {
+                    return None;
+                }
+                if rule_ports_match(rule, pp, None) {
+                    allowed.union_with(&c.peers);
+                }
+            }
+            Some(allowed)
+        };
+        match union(current, compiled) {
+            Some(before) => union(&change.rules, &change.compiled) == Some(before),
+            None => false,
+        }
+    }
+
+    /// Puts into `named` (see `network_policy_side`) the destinations of each egress rule of
+    /// `change` with a named port that is one of the policy's own rules unchanged, from the
+    /// entry of that rule: so a change does not resolve the named ports of the rules it keeps
+    /// again. Returns the keys of the change's rules, to remove once the change is evaluated.
+    fn share_named(
+        &self,
+        change: &RuleChange,
+        pp: PortProto,
+        named: &mut HashMap<usize, Bits>,
+    ) -> Vec<usize> {
+        if change.direction != PolicyType::Egress {
+            return Vec::new();
+        }
+        let current = &self.model.policies[change.policy].egress;
+        let mut keys = Vec::new();
+        for rule in change.rules.iter().filter(|r| rule_has_named_port(r)) {
+            let key = std::ptr::from_ref(rule) as usize;
+            keys.push(key);
+            let Some(k) = current.iter().position(|r| r == rule) else {
+                continue;
+            };
+            let peers = &self.rules[change.policy][dir_index(PolicyType::Egress)][k].peers;
+            let targets = named
+                .entry(std::ptr::from_ref(&current[k]) as usize)
+                .or_insert_with(|| {
+                    let mut targets = Bits::empty(self.endpoints.len());
+                    for d in peers.ones() {
+                        if rule_ports_match(rule, pp, self.pod(d)) {
+                            targets.set(d);
+                        }
+                    }
+                    targets
+                })
+                .clone();
+            named.insert(key, targets);
+        }
+        keys
+    }
 }
 
+#[allow(dead_code)]
 fn other_direction(dir: PolicyType) -> PolicyType {
     match dir {
         PolicyType::Ingress => PolicyType::Egress,
