@@ -4,8 +4,8 @@ use std::io::{self, Read};
 
 use netpol_engine::diff::{diff_flow_pairs, with_policies};
 use netpol_engine::{
-    AndOr,     check_exercise, compile, decode, has_errors, lint, parse_exercise, parse_with,
-    Compiled, Diagnostic, EndpointId, EndpointKind, Input, Model, ParseOptions, PortProto,
+    check_exercise, compile, decode, has_errors, lint, parse_exercise, parse_with, AndOr, Compiled,
+    Diagnostic, EndpointId, EndpointKind, Input, Model, ParseOptions, PortProto,
 };
 
 use crate::args::{

@@ -403,7 +403,8 @@ impl Serialize for VariantChanges<'_> {
         if let Some(e) = failed {
             return Err(S::Error::custom(e));
         }
-        seq.take().map_or_else(|| Err(S::Error::custom("unreachable")), SerializeSeq::end)
+        seq.take()
+            .map_or_else(|| Err(S::Error::custom("unreachable")), SerializeSeq::end)
     }
 }
 

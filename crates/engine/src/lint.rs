@@ -555,13 +555,16 @@ fn ipblock_contains_pods(c: &Compiled, out: &mut Vec<Lint>) {
                     let Some(block) = &peer.ip_block else {
                         continue;
                     };
-                    let pods: Vec<String> = c
-                        .peer_set(pi, dir, ri, k)
-                        .ones()
-                        .filter(|&e| c.endpoints()[e].is_pod())
+                    // Only the listed names are copied: a wide block holds thousands of pods.
+                    let set = c.peer_set(pi, dir, ri, k);
+                    let mut pods = set.ones().filter(|&e| c.endpoints()[e].is_pod());
+                    let first: Vec<String> = pods
+                        .by_ref()
+                        .take(MAX_LISTED)
                         .map(|e| c.endpoints()[e].name.clone())
                         .collect();
-                    if !pods.is_empty() {
+                    let total = first.len() + pods.count();
+                    if total > 0 {
                         out.push(Lint {
                             code: "ipblock-contains-pods",
                             severity: Severity::Info,
@@ -569,7 +572,7 @@ fn ipblock_contains_pods(c: &Compiled, out: &mut Vec<Lint>) {
                             message: format!(
                                 "ipBlock {} contains the IPs of {}: whether pod traffic matches an ipBlock varies between network plugins (pod IPs are ephemeral; the API reference says ipBlock is meant for cluster-external IPs).",
                                 block.cidr_text,
-                                list(&pods)
+                                list_first(&first, total)
                             ),
                             fix: "select pods with podSelector/namespaceSelector, and keep ipBlock for addresses outside the cluster (or add the pod CIDR to except).".to_string(),
                         });

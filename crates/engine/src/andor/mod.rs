@@ -179,8 +179,7 @@ impl<'c> AndOr<'c> {
     /// split rules (see [`crate::lint`]'s `split-rule`), in the order of [`and_or_variants`].
     pub fn new(c: &'c Compiled) -> Self {
         let model = c.model();
-        let split: Vec<Vec<(PolicyType, usize)>> =
-            model.policies.iter().map(split_rules).collect();
+        let split: Vec<Vec<(PolicyType, usize)>> = model.policies.iter().map(split_rules).collect();
         let rewrites = rules(model)
             .flat_map(|at| {
                 let pair = split[at.policy].contains(&(at.direction, at.rule));

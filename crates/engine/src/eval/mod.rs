@@ -20,8 +20,8 @@ use serde::Serialize;
 
 pub(crate) use bits::Bits;
 use compiled::{
-    dir_index, port_matches, rule_has_named_port, rule_ports_match, CompiledRule,
-    NamespaceIndex, TieredIndex,
+    dir_index, port_matches, rule_has_named_port, rule_ports_match, CompiledRule, NamespaceIndex,
+    TieredIndex,
 };
 pub use compiled::{Compiled, Endpoint, EndpointKind};
 pub(crate) use variant::{ChangedRows, LostFlows, RuleChange, VariantPorts};
@@ -414,8 +414,8 @@ impl Compiled {
                 for port in &r.ports {
                     match &port.port {
                         Some(PortRef::Named(name)) => {
-                            named |= port.protocol == pp.protocol
-                                && resolving.contains(name.as_str());
+                            named |=
+                                port.protocol == pp.protocol && resolving.contains(name.as_str());
                         }
                         _ => sig.push(port_matches(port, pp, None)),
                     }

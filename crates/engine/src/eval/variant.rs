@@ -11,9 +11,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
 use super::bits::transpose;
-use super::compiled::{
-    dir_index, rule_has_named_port, rule_ports_match, Compiled, CompiledRule,
-};
+use super::compiled::{dir_index, rule_has_named_port, rule_ports_match, Compiled, CompiledRule};
 use super::Bits;
 use crate::model::{PolicyType, PortProto, Protocol, Rule};
 
@@ -196,7 +194,10 @@ impl Compiled {
         let compiled = rules
             .iter()
             .map(|rule| {
-                let same = current.rules(direction).iter().position(|r| r.peers == rule.peers);
+                let same = current
+                    .rules(direction)
+                    .iter()
+                    .position(|r| r.peers == rule.peers);
                 match same {
                     Some(k) => CompiledRule {
                         peers: self.rules[policy][di][k].peers.clone(),
@@ -228,7 +229,10 @@ impl Compiled {
         let mut groups = Vec::new();
         let mut by_signature: HashMap<Vec<bool>, usize> = HashMap::new();
         // The endpoints whose rows the changes read.
-        let mut needed = [Bits::empty(self.endpoints.len()), Bits::empty(self.endpoints.len())];
+        let mut needed = [
+            Bits::empty(self.endpoints.len()),
+            Bits::empty(self.endpoints.len()),
+        ];
         for change in changes {
             for e in self.policy_selects(&self.model.policies[change.policy]) {
                 needed[dir_index(change.direction)].set(e);
