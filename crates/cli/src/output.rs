@@ -42,7 +42,9 @@ pub(crate) fn escape(text: &str) -> Cow<'_, str> {
 /// bidirectional controls) written as JSON escapes. The value it parses to is unchanged: these
 /// characters can only occur inside strings.
 fn escape_json(json: &str) -> Cow<'_, str> {
-    if !json.chars().any(is_unsafe) {
+    // Printable ASCII and the layout's newlines, the common case, are checked a byte at a time.
+    let plain = |b: &u8| (b' '..=b'~').contains(b) || *b == b'\n';
+    if json.as_bytes().iter().all(plain) || !json.chars().any(is_unsafe) {
         return Cow::Borrowed(json);
     }
     let mut out = String::with_capacity(json.len() + 8);

@@ -4,11 +4,9 @@
 //! commands have always been in alphabetical order; the report types keep that order.
 
 use netpol_engine::diff::PortFlows;
-use std::io::{self, Write as _};
-
 use netpol_engine::{
-    AndOr, Compiled, EndpointId, Explanation, GoalResult, PolicyType, PortChanges, PortProto,
-    Protocol, VariantFlows, VariantKind, VariantSite,
+    AndOr, Compiled, EndpointId, Explanation, GoalResult, PolicyType, PortProto, Protocol,
+    VariantFlows, VariantKind, VariantSite,
 };
 use serde::Serialize;
 
@@ -275,9 +273,10 @@ pub(crate) fn and_or_text(index: &Compiled, variants: &AndOr<'_>, out: &mut Stre
     }
 }
 
-/// One variant of `netpol and-or --format json`.
+/// One variant of `netpol and-or --format json`, without its `ports`, which
+/// [`and_or_json`] writes itself.
 #[derive(Serialize)]
-struct VariantReport<'a> {
+struct VariantHead<'a> {
     current_meaning: &'a str,
     current_yaml: &'a str,
     direction: &'a str,
@@ -285,136 +284,110 @@ struct VariantReport<'a> {
     no_effect: bool,
     /// The policy's `namespace/name`.
     policy: &'a str,
-    ports: VariantPorts<'a>,
     rule: usize,
     variant_meaning: &'a str,
     variant_yaml: &'a str,
 }
 
-/// The variants of `netpol and-or --format json`, each variant's flows computed when it is
-/// written.
-struct Variants<'a> {
-    index: &'a Compiled,
-    variants: &'a AndOr<'a>,
-}
-
-impl Serialize for Variants<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let sites = self.variants.sites();
-        let mut seq = s.serialize_seq(Some(sites.len()))?;
-        for (i, v) in sites.iter().enumerate() {
-            let flows = self.variants.flows(i);
-            seq.serialize_element(&VariantReport {
-                current_meaning: &v.current_meaning,
-                current_yaml: &v.current_yaml,
-                direction: v.direction.as_str(),
-                kind: v.kind,
-                no_effect: flows.is_empty(),
-                policy: &v.policy_id,
-                ports: VariantPorts {
-                    index: self.index,
-                    flows: &flows,
-                },
-                rule: v.rule,
-                variant_meaning: &v.variant_meaning,
-                variant_yaml: &v.variant_yaml,
-            })?;
-        }
-        seq.end()
+/// `netpol and-or --format json`: an array of variants, each an object with the keys of
+/// [`VariantHead`] and `ports`, an array of port ranges like `netpol diff --format json`'s
+/// (`gained`, `lost`, `port`, `ports`, `protocol`, `unchanged`) without explanations (`after`
+/// and `before` are null), in serde_json's pretty layout.
+///
+/// Each variant's flows are computed when it is written, and the flows, which can run to
+/// gigabytes, are laid out by hand with each endpoint's name quoted once.
+pub(crate) fn and_or_json(index: &Compiled, variants: &AndOr<'_>, out: &mut Stream) {
+    let sites = variants.sites();
+    if sites.is_empty() {
+        out.json("[]\n");
+        return;
     }
-}
-
-/// The port ranges of one variant, each with the fields of a port range of `netpol diff --format json`.
-struct VariantPorts<'a> {
-    index: &'a Compiled,
-    flows: &'a VariantFlows,
-}
-
-impl Serialize for VariantPorts<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let ports = self.flows.ports();
-        let mut seq = s.serialize_seq(Some(ports.len()))?;
-        for p in ports {
-            let flows = |gained| VariantChanges {
-                ports: self,
-                port: p,
-                gained,
-            };
-            seq.serialize_element(&VariantPortReport {
-                gained: flows(true),
-                lost: flows(false),
-                port: p.port.port,
-                ports: [p.first, p.last],
-                protocol: p.port.protocol,
-                unchanged: p.unchanged,
-            })?;
+    let names: Vec<String> = index
+        .endpoints()
+        .iter()
+        .map(|e| json::compact(&e.name))
+        .collect();
+    let mut buf = String::with_capacity(1 << 17);
+    buf.push_str("[\n");
+    for (i, v) in sites.iter().enumerate() {
+        if i > 0 {
+            buf.push_str(",\n");
         }
-        seq.end()
+        let flows = variants.flows(i);
+        let head = json::pretty(&VariantHead {
+            current_meaning: &v.current_meaning,
+            current_yaml: &v.current_yaml,
+            direction: v.direction.as_str(),
+            kind: v.kind,
+            no_effect: flows.is_empty(),
+            policy: &v.policy_id,
+            rule: v.rule,
+            variant_meaning: &v.variant_meaning,
+            variant_yaml: &v.variant_yaml,
+        });
+        // The head's lines one level deeper, with `ports` after `policy` (keys are in
+        // alphabetical order). Strings hold no raw newline, so a line starting with two spaces
+        // and a key is a key of the variant itself.
+        for line in head.trim_end().lines() {
+            if line.starts_with("  \"rule\": ") {
+                write_ports(&names, &flows, &mut buf, out);
+            }
+            buf.push_str("  ");
+            buf.push_str(line);
+            buf.push('\n');
+        }
+        buf.pop();
+        if buf.len() >= 1 << 16 {
+            out.json(&buf);
+            buf.clear();
+        }
     }
+    buf.push_str("\n]\n");
+    out.json(&buf);
 }
 
-/// One port range of a variant, the fields of a port range of `netpol diff --format json`.
-#[derive(Serialize)]
-struct VariantPortReport<'a> {
-    gained: VariantChanges<'a>,
-    lost: VariantChanges<'a>,
-    port: u16,
-    ports: [u16; 2],
-    protocol: Protocol,
-    unchanged: usize,
-}
-
-/// The flows one port range of a variant gains or loses, as [`ChangeReport`]s without
-/// explanations.
-struct VariantChanges<'a> {
-    ports: &'a VariantPorts<'a>,
-    port: &'a PortChanges,
-    gained: bool,
-}
-
-impl Serialize for VariantChanges<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{Error, SerializeSeq};
-        let count = if self.gained {
-            self.port.gained
-        } else {
-            self.port.lost
-        };
-        let mut seq = Some(s.serialize_seq(Some(count))?);
-        let mut failed = None;
-        self.ports
-            .flows
-            .for_each_flow(self.port, self.gained, |from, to| {
-                let Some(s) = seq.as_mut().filter(|_| failed.is_none()) else {
-                    return;
-                };
-                let change = ChangeReport {
-                    after: None,
-                    before: None,
-                    from: name(self.ports.index, from),
-                    to: name(self.ports.index, to),
-                };
-                if let Err(e) = s.serialize_element(&change) {
-                    failed = Some(e.to_string());
+/// The `ports` member of one variant of [`and_or_json`], indented as a member of an object in
+/// the top array, ending with `,` and a newline. `buf` is written to `out` whenever it fills.
+fn write_ports(names: &[String], flows: &VariantFlows, buf: &mut String, out: &mut Stream) {
+    use std::fmt::Write as _;
+    if flows.ports().is_empty() {
+        buf.push_str("    \"ports\": [],\n");
+        return;
+    }
+    buf.push_str("    \"ports\": [\n");
+    for (k, p) in flows.ports().iter().enumerate() {
+        buf.push_str(if k > 0 { ",\n      {\n" } else { "      {\n" });
+        for (key, gained) in [("gained", true), ("lost", false)] {
+            let _ = write!(buf, "        \"{key}\": [");
+            let mut first = true;
+            flows.for_each_flow(p, gained, |from, to| {
+                buf.push_str(if first { "\n" } else { ",\n" });
+                first = false;
+                buf.push_str(
+                    "          {\n            \"after\": null,\n            \"before\": null,\n            \"from\": ",
+                );
+                buf.push_str(&names[from.index()]);
+                buf.push_str(",\n            \"to\": ");
+                buf.push_str(&names[to.index()]);
+                buf.push_str("\n          }");
+                if buf.len() >= 1 << 16 {
+                    out.json(buf);
+                    buf.clear();
                 }
             });
-        if let Some(e) = failed {
-            return Err(S::Error::custom(e));
+            buf.push_str(if first { "],\n" } else { "\n        ],\n" });
         }
-        seq.take()
-            .map_or_else(|| Err(S::Error::custom("unreachable")), SerializeSeq::end)
+        let _ = write!(
+            buf,
+            "        \"port\": {},\n        \"ports\": [\n          {},\n          {}\n        ],\n        \"protocol\": {},\n        \"unchanged\": {}\n      }}",
+            p.port.port,
+            p.first,
+            p.last,
+            json::compact(&p.port.protocol),
+            p.unchanged
+        );
     }
-}
-
-/// `netpol and-or --format json`, written as it is serialized.
-pub(crate) fn and_or_json(index: &Compiled, variants: &AndOr<'_>, out: &mut Stream) {
-    let mut buffered = io::BufWriter::with_capacity(1 << 16, &mut *out);
-    let _ = serde_json::to_writer_pretty(&mut buffered, &Variants { index, variants });
-    let _ = buffered.flush();
-    drop(buffered);
-    out.json("\n");
+    buf.push_str("\n    ],\n");
 }
 
 /// `netpol exercise check` in text: the title, every goal with ✓ or ✗ (and why for a failing
