@@ -11,7 +11,7 @@ use netpol_engine::{
 use serde::Serialize;
 
 use crate::json;
-use crate::output::Stream;
+use crate::output::{escape, Stream};
 
 fn name(index: &Compiled, e: EndpointId) -> &str {
     &index.endpoints()[e.index()].name
@@ -224,7 +224,12 @@ pub(crate) fn and_or_text(index: &Compiled, variants: &AndOr<'_>, out: &mut Stre
     if variants.sites().is_empty() {
         out.line("no `from`/`to` item where the AND/OR reading matters");
     }
-    let mut line = String::new();
+    // The names of the flows, escaped once.
+    let names: Vec<String> = index
+        .endpoints()
+        .iter()
+        .map(|e| escape(&e.name).into_owned())
+        .collect();
     for (i, v) in variants.sites().iter().enumerate() {
         let mut lines = vec![format!(
             "{} {}[{}]: {}",
@@ -256,16 +261,9 @@ pub(crate) fn and_or_text(index: &Compiled, variants: &AndOr<'_>, out: &mut Stre
                 p.lost,
                 p.unchanged
             ));
-            for (sign, gained) in [("+", true), ("-", false)] {
+            for (sign, gained) in [("    + ", true), ("    - ", false)] {
                 flows.for_each_flow(p, gained, |from, to| {
-                    line.clear();
-                    line.push_str("    ");
-                    line.push_str(sign);
-                    line.push(' ');
-                    line.push_str(name(index, from));
-                    line.push_str(" -> ");
-                    line.push_str(name(index, to));
-                    out.line(&line);
+                    out.escaped_line(&[sign, &names[from.index()], " -> ", &names[to.index()]]);
                 });
             }
         }
