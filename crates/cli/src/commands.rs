@@ -4,8 +4,8 @@ use std::io::{self, Read};
 
 use netpol_engine::diff::{diff_flow_pairs, with_policies};
 use netpol_engine::{
-    and_or_variants, check_exercise, compile, decode, has_errors, lint, parse_exercise, parse_with,
-    Compiled, Diagnostic, EndpointId, EndpointKind, Input, Model, ParseOptions, PortProto,
+    check_exercise, compile, decode, has_errors, lint, parse_exercise, parse_with, AndOr, Compiled,
+    Diagnostic, EndpointId, EndpointKind, Input, Model, ParseOptions, PortProto,
 };
 
 use crate::args::{
@@ -241,10 +241,10 @@ fn and_or(args: &AndOrArgs) -> u8 {
         return 2;
     };
     let index = compile(input.model);
-    let variants = and_or_variants(index.model());
+    let variants = AndOr::new(&index);
     match args.format {
         Format::Text => teach::and_or_text(&index, &variants, &mut Stream::stdout()),
-        Format::Json => print_json(&teach::and_or_json(&index, &variants)),
+        Format::Json => teach::and_or_json(&index, &variants, &mut Stream::stdout()),
     }
     status(&input.diags, 0)
 }

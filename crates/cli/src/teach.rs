@@ -3,15 +3,15 @@
 //! Text renderers return lines for the output edge (`output.rs`). The JSON keys of these
 //! commands have always been in alphabetical order; the report types keep that order.
 
-use netpol_engine::diff::{FlowChange, PortFlows};
-use netpol_engine::VariantKind;
+use netpol_engine::diff::PortFlows;
 use netpol_engine::{
-    Compiled, Diff, EndpointId, Explanation, GoalResult, PolicyType, PortProto, Protocol, Variant,
+    AndOr, Compiled, EndpointId, Explanation, GoalResult, PolicyType, PortProto, Protocol,
+    VariantFlows, VariantKind, VariantSite,
 };
 use serde::Serialize;
 
 use crate::json;
-use crate::output::Stream;
+use crate::output::{escape, Stream};
 
 fn name(index: &Compiled, e: EndpointId) -> &str {
     &index.endpoints()[e.index()].name
@@ -52,26 +52,6 @@ fn changes_text(index: &Compiled, ports: &[PortFlows], mut emit: impl FnMut(&str
     }
 }
 
-/// The flows of a diff without its explanations.
-fn flow_pairs(diff: &Diff) -> Vec<PortFlows> {
-    let pairs = |list: &[FlowChange]| {
-        list.iter()
-            .map(|f| (f.from.index(), f.to.index()))
-            .collect()
-    };
-    diff.ports
-        .iter()
-        .map(|p| PortFlows {
-            port: p.port,
-            first: p.first,
-            last: p.last,
-            gained: pairs(&p.gained),
-            lost: pairs(&p.lost),
-            unchanged: p.unchanged,
-        })
-        .collect()
-}
-
 /// One flow gained or lost, with its explanations when the diff has them.
 #[derive(Serialize)]
 struct ChangeReport<'a> {
@@ -79,44 +59,6 @@ struct ChangeReport<'a> {
     before: Option<Vec<String>>,
     from: &'a str,
     to: &'a str,
-}
-
-/// One port range of a diff.
-#[derive(Serialize)]
-struct PortRangeReport<'a> {
-    gained: Vec<ChangeReport<'a>>,
-    lost: Vec<ChangeReport<'a>>,
-    /// The port shown for the range.
-    port: u16,
-    /// The range, inclusive: `[first, last]`.
-    ports: [u16; 2],
-    protocol: Protocol,
-    unchanged: usize,
-}
-
-fn changes_report<'a>(index: &'a Compiled, list: &[FlowChange]) -> Vec<ChangeReport<'a>> {
-    list.iter()
-        .map(|f| ChangeReport {
-            after: f.after.as_ref().map(|e| e.sentences()),
-            before: f.before.as_ref().map(|e| e.sentences()),
-            from: name(index, f.from),
-            to: name(index, f.to),
-        })
-        .collect()
-}
-
-fn ports_report<'a>(index: &'a Compiled, diff: &Diff) -> Vec<PortRangeReport<'a>> {
-    diff.ports
-        .iter()
-        .map(|p| PortRangeReport {
-            gained: changes_report(index, &p.gained),
-            lost: changes_report(index, &p.lost),
-            port: p.port.port,
-            ports: [p.first, p.last],
-            protocol: p.port.protocol,
-            unchanged: p.unchanged,
-        })
-        .collect()
 }
 
 /// `netpol diff` in text: equivalent, or the number of changes and every changed flow.
@@ -137,7 +79,7 @@ struct DiffReport<'a> {
     ports: Vec<LazyPortRange<'a>>,
 }
 
-/// One port range of `netpol diff --format json`, the fields of [`PortRangeReport`].
+/// One port range of `netpol diff --format json`, the fields of a port range of `netpol diff --format json`.
 #[derive(Serialize)]
 struct LazyPortRange<'a> {
     gained: LazyChanges<'a>,
@@ -242,7 +184,7 @@ fn side_by_side(left: &str, right: &str, titles: (&str, &str)) -> Vec<String> {
 
 /// What a variant changes, in words: `from[0] has both selectors (AND); …`, or for a split
 /// rule `this rule has only `from` and ingress[1] only `ports` …`.
-fn variant_kind_text(v: &Variant) -> String {
+fn variant_kind_text(v: &VariantSite) -> String {
     let list = if v.direction == PolicyType::Ingress {
         "from"
     } else {
@@ -277,12 +219,18 @@ fn variant_kind_text(v: &Variant) -> String {
 }
 
 /// `netpol and-or` in text: per variant, where it is, both fragments side by side, both
-/// meanings and the flows that change.
-pub(crate) fn and_or_text(index: &Compiled, variants: &[Variant], out: &mut Stream) {
-    if variants.is_empty() {
+/// meanings and the flows that change. Each variant's flows are listed as they are computed.
+pub(crate) fn and_or_text(index: &Compiled, variants: &AndOr<'_>, out: &mut Stream) {
+    if variants.sites().is_empty() {
         out.line("no `from`/`to` item where the AND/OR reading matters");
     }
-    for v in variants {
+    // The names of the flows, escaped once.
+    let names: Vec<String> = index
+        .endpoints()
+        .iter()
+        .map(|e| escape(&e.name).into_owned())
+        .collect();
+    for (i, v) in variants.sites().iter().enumerate() {
         let mut lines = vec![format!(
             "{} {}[{}]: {}",
             v.policy_id,
@@ -298,18 +246,35 @@ pub(crate) fn and_or_text(index: &Compiled, variants: &[Variant], out: &mut Stre
         lines.push(format!("  now:     {}", v.current_meaning));
         lines.push(format!("  variant: {}", v.variant_meaning));
         lines.iter().for_each(|l| out.line(l));
-        if v.no_effect() {
+        let flows = variants.flows(i);
+        if flows.is_empty() {
             out.line("  no effect on this cluster: both readings allow the same flows");
-        } else {
-            changes_text(index, &flow_pairs(&v.diff), |l| out.line(&format!("  {l}")));
+        }
+        // The port ranges with changes: a summary line each, then `+ FROM -> TO` per flow
+        // gained and `- FROM -> TO` per flow lost, as `changes_text` writes them.
+        for p in flows.ports().iter().filter(|p| p.gained + p.lost > 0) {
+            out.line(&format!(
+                "  {} (shown as {}): {} gained, {} lost, {} unchanged",
+                range(p.port.protocol, p.first, p.last),
+                p.port,
+                p.gained,
+                p.lost,
+                p.unchanged
+            ));
+            for (sign, gained) in [("    + ", true), ("    - ", false)] {
+                flows.for_each_flow(p, gained, |from, to| {
+                    out.escaped_line(&[sign, &names[from.index()], " -> ", &names[to.index()]]);
+                });
+            }
         }
         out.line("");
     }
 }
 
-/// One variant of `netpol and-or --format json`.
+/// One variant of `netpol and-or --format json`, without its `ports`, which
+/// [`and_or_json`] writes itself.
 #[derive(Serialize)]
-struct VariantReport<'a> {
+struct VariantHead<'a> {
     current_meaning: &'a str,
     current_yaml: &'a str,
     direction: &'a str,
@@ -317,29 +282,110 @@ struct VariantReport<'a> {
     no_effect: bool,
     /// The policy's `namespace/name`.
     policy: &'a str,
-    ports: Vec<PortRangeReport<'a>>,
     rule: usize,
     variant_meaning: &'a str,
     variant_yaml: &'a str,
 }
 
-pub(crate) fn and_or_json(index: &Compiled, variants: &[Variant]) -> String {
-    let reports: Vec<VariantReport<'_>> = variants
+/// `netpol and-or --format json`: an array of variants, each an object with the keys of
+/// [`VariantHead`] and `ports`, an array of port ranges like `netpol diff --format json`'s
+/// (`gained`, `lost`, `port`, `ports`, `protocol`, `unchanged`) without explanations (`after`
+/// and `before` are null), in serde_json's pretty layout.
+///
+/// Each variant's flows are computed when it is written, and the flows, which can run to
+/// gigabytes, are laid out by hand with each endpoint's name quoted once.
+pub(crate) fn and_or_json(index: &Compiled, variants: &AndOr<'_>, out: &mut Stream) {
+    let sites = variants.sites();
+    if sites.is_empty() {
+        out.json("[]\n");
+        return;
+    }
+    let names: Vec<String> = index
+        .endpoints()
         .iter()
-        .map(|v| VariantReport {
+        .map(|e| json::compact(&e.name))
+        .collect();
+    let mut buf = String::with_capacity(1 << 17);
+    buf.push_str("[\n");
+    for (i, v) in sites.iter().enumerate() {
+        if i > 0 {
+            buf.push_str(",\n");
+        }
+        let flows = variants.flows(i);
+        let head = json::pretty(&VariantHead {
             current_meaning: &v.current_meaning,
             current_yaml: &v.current_yaml,
             direction: v.direction.as_str(),
             kind: v.kind,
-            no_effect: v.no_effect(),
+            no_effect: flows.is_empty(),
             policy: &v.policy_id,
-            ports: ports_report(index, &v.diff),
             rule: v.rule,
             variant_meaning: &v.variant_meaning,
             variant_yaml: &v.variant_yaml,
-        })
-        .collect();
-    json::pretty(&reports)
+        });
+        // The head's lines one level deeper, with `ports` after `policy` (keys are in
+        // alphabetical order). Strings hold no raw newline, so a line starting with two spaces
+        // and a key is a key of the variant itself.
+        for line in head.trim_end().lines() {
+            if line.starts_with("  \"rule\": ") {
+                write_ports(&names, &flows, &mut buf, out);
+            }
+            buf.push_str("  ");
+            buf.push_str(line);
+            buf.push('\n');
+        }
+        buf.pop();
+        if buf.len() >= 1 << 16 {
+            out.json(&buf);
+            buf.clear();
+        }
+    }
+    buf.push_str("\n]\n");
+    out.json(&buf);
+}
+
+/// The `ports` member of one variant of [`and_or_json`], indented as a member of an object in
+/// the top array, ending with `,` and a newline. `buf` is written to `out` whenever it fills.
+fn write_ports(names: &[String], flows: &VariantFlows, buf: &mut String, out: &mut Stream) {
+    use std::fmt::Write as _;
+    if flows.ports().is_empty() {
+        buf.push_str("    \"ports\": [],\n");
+        return;
+    }
+    buf.push_str("    \"ports\": [\n");
+    for (k, p) in flows.ports().iter().enumerate() {
+        buf.push_str(if k > 0 { ",\n      {\n" } else { "      {\n" });
+        for (key, gained) in [("gained", true), ("lost", false)] {
+            let _ = write!(buf, "        \"{key}\": [");
+            let mut first = true;
+            flows.for_each_flow(p, gained, |from, to| {
+                buf.push_str(if first { "\n" } else { ",\n" });
+                first = false;
+                buf.push_str(
+                    "          {\n            \"after\": null,\n            \"before\": null,\n            \"from\": ",
+                );
+                buf.push_str(&names[from.index()]);
+                buf.push_str(",\n            \"to\": ");
+                buf.push_str(&names[to.index()]);
+                buf.push_str("\n          }");
+                if buf.len() >= 1 << 16 {
+                    out.json(buf);
+                    buf.clear();
+                }
+            });
+            buf.push_str(if first { "],\n" } else { "\n        ],\n" });
+        }
+        let _ = write!(
+            buf,
+            "        \"port\": {},\n        \"ports\": [\n          {},\n          {}\n        ],\n        \"protocol\": {},\n        \"unchanged\": {}\n      }}",
+            p.port.port,
+            p.first,
+            p.last,
+            json::compact(&p.port.protocol),
+            p.unchanged
+        );
+    }
+    buf.push_str("\n    ],\n");
 }
 
 /// `netpol exercise check` in text: the title, every goal with ✓ or ✗ (and why for a failing

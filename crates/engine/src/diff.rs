@@ -10,7 +10,7 @@ use serde::Serialize;
 
 // The old paths of the AND/OR items, kept for compatibility (a re-export only: this module uses
 // nothing of `andor`). New code imports them from the crate root.
-use crate::eval::{compile, Compiled, RuleChange};
+use crate::eval::{compile, Compiled};
 use crate::explain::Explanation;
 use crate::ids::EndpointId;
 use crate::model::{Model, PortProto, Protocol, Span};
@@ -327,62 +327,6 @@ fn port_flows(b: &Compiled, a: &Compiled) -> Vec<PortFlows> {
             d.unchanged = n * n - externals * externals - changed;
             if !d.gained.is_empty() || !d.lost.is_empty() || matters.is_some() {
                 out.push(d);
-            }
-        }
-    }
-    out
-}
-
-/// The diff of `c` against each change of one policy's rules, as [`diff_flows`] of `c` against
-/// the model with that change, compiled again, would give; but the current model's sides are
-/// computed once per port range for every change, and a change only costs the endpoints its
-/// policy selects.
-pub(crate) fn diff_changes(c: &Compiled, changes: &[RuleChange]) -> Vec<Diff> {
-    let mut out: Vec<Diff> = changes.iter().map(|_| Diff::default()).collect();
-    if changes.is_empty() {
-        return out;
-    }
-    // A change regroups ports and peers but names no new port: the ranges and the ports that
-    // matter are the current model's.
-    let matter = c.ports_that_matter();
-    let n = c.endpoints().len();
-    let externals = c.endpoints().iter().filter(|e| !e.is_pod()).count();
-    for protocol in Protocol::ALL {
-        let cuts = c.breakpoints(protocol);
-        for (i, &lo) in cuts.iter().enumerate() {
-            let hi = cuts.get(i + 1).map_or(u16::MAX, |next| next - 1);
-            let matters = matter
-                .iter()
-                .find(|m| m.protocol == protocol && lo <= m.port && m.port <= hi);
-            let pp = matters.copied().unwrap_or(PortProto::new(lo, protocol));
-            let sides = c.port_sides(pp, changes);
-            for (change, diff) in changes.iter().zip(&mut out) {
-                let mut d = PortDiff {
-                    port: pp,
-                    first: lo,
-                    last: hi,
-                    gained: vec![],
-                    lost: vec![],
-                    unchanged: 0,
-                };
-                let flows = c.changed_flows(&sides, change);
-                for &(from, to, allowed) in &flows {
-                    let f = FlowChange {
-                        from: EndpointId(from),
-                        to: EndpointId(to),
-                        before: None,
-                        after: None,
-                    };
-                    if allowed {
-                        d.gained.push(f);
-                    } else {
-                        d.lost.push(f);
-                    }
-                }
-                d.unchanged = n * n - externals * externals - flows.len();
-                if !flows.is_empty() || matters.is_some() {
-                    diff.ports.push(d);
-                }
             }
         }
     }

@@ -71,7 +71,10 @@ mod wire;
 mod workload;
 mod yaml;
 
-pub use andor::{and_or_variants, apply_variant_text, Variant, VariantKind};
+pub use andor::{
+    and_or_variants, apply_variant_text, AndOr, PortChanges, Variant, VariantFlows, VariantKind,
+    VariantSite,
+};
 pub use cache::{parse_cached, ParseCache, MAX_KEPT_DOCUMENT_BYTES};
 pub use diag::{has_errors, Diagnostic, Severity};
 pub use diff::{diff, diff_models, with_policies, Diff, DiffError};

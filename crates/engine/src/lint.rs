@@ -14,9 +14,8 @@ use std::collections::BTreeSet;
 pub use finding::Lint;
 use finding::{list, list_first, MAX_LISTED};
 
-use crate::andor::{merge_variants, VariantKind};
+use crate::andor::{AndOr, VariantKind};
 use crate::diag::Severity;
-use crate::diff::Diff;
 use crate::eval::{Bits, Compiled, EndpointKind};
 use crate::explain::render::describe_peer;
 use crate::ids::EndpointId;
@@ -69,7 +68,9 @@ pub fn lint(c: &Compiled, texts: &[&str]) -> Vec<Lint> {
 
 fn or_bug(c: &Compiled, out: &mut Vec<Lint>) {
     let m = c.model();
-    for v in merge_variants(m) {
+    let merges = AndOr::merges(c);
+    let order = TextOrder::new(c);
+    for (i, v) in merges.sites().iter().enumerate() {
         let VariantKind::MergeOr {
             namespace_peer,
             pod_peer,
@@ -83,7 +84,13 @@ fn or_bug(c: &Compiled, out: &mut Vec<Lint>) {
             PolicyType::Ingress => "from",
             PolicyType::Egress => "to",
         };
-        let (first, total) = first_lost_flows(c, &v.diff);
+        let mut lost = Vec::new();
+        let mut total = 0;
+        merges.flows(i).lost_flows().for_each(|from, to| {
+            total += 1;
+            order.keep_first(c, &mut lost, (from, to));
+        });
+        let first = texts(c, &lost);
         let consequence = if total == 0 {
             "on this cluster both readings allow the same flows".to_string()
         } else {
@@ -108,36 +115,75 @@ fn or_bug(c: &Compiled, out: &mut Vec<Lint>) {
     }
 }
 
-/// The distinct flows `diff` loses, as `from → to` in text order: the first [`MAX_LISTED`] of
-/// them and how many there are. Only the listed ones are formatted: a variant can lose
-/// millions of flows.
-fn first_lost_flows(c: &Compiled, diff: &Diff) -> (Vec<String>, usize) {
-    let eps = c.endpoints();
-    let mut lost: Vec<(usize, usize)> = diff
-        .ports
-        .iter()
-        .flat_map(|p| p.lost.iter())
-        .map(|f| (f.from.index(), f.to.index()))
-        .collect();
-    lost.sort_unstable();
-    lost.dedup();
-    // The order of the texts `from → to`, compared without building them.
-    let text = |&(s, d): &(usize, usize)| {
-        let (from, to) = (eps[s].name.as_bytes(), eps[d].name.as_bytes());
-        from.iter().chain(" → ".as_bytes()).chain(to).copied()
-    };
-    let by_text = |a: &(usize, usize), b: &(usize, usize)| text(a).cmp(text(b));
-    let total = lost.len();
-    if total > MAX_LISTED {
-        lost.select_nth_unstable_by(MAX_LISTED - 1, by_text);
-        lost.truncate(MAX_LISTED);
+/// Flows in the order of their texts `from → to`, compared without building them.
+enum TextOrder {
+    /// Per endpoint, the rank of `name → ` among all of them, and of `name`: when no name
+    /// holds ` → `, one such text is never a proper prefix of another, so comparing the two
+    /// ranks compares the texts.
+    Ranks(Vec<usize>, Vec<usize>),
+    /// Compare the texts byte by byte.
+    Bytes,
+}
+
+const ARROW: &str = " → ";
+
+impl TextOrder {
+    fn new(c: &Compiled) -> Self {
+        let eps = c.endpoints();
+        if eps.iter().any(|e| e.name.contains(ARROW)) {
+            return TextOrder::Bytes;
+        }
+        let rank = |key: &dyn Fn(usize) -> Vec<u8>| {
+            let mut order: Vec<usize> = (0..eps.len()).collect();
+            order.sort_by_cached_key(|&e| key(e));
+            let mut rank = vec![0; eps.len()];
+            for (r, e) in order.into_iter().enumerate() {
+                rank[e] = r;
+            }
+            rank
+        };
+        let from = rank(&|e| [eps[e].name.as_bytes(), ARROW.as_bytes()].concat());
+        let to = rank(&|e| eps[e].name.as_bytes().to_vec());
+        TextOrder::Ranks(from, to)
     }
-    lost.sort_unstable_by(by_text);
-    let first = lost
+
+    fn cmp(&self, c: &Compiled, a: (usize, usize), b: (usize, usize)) -> std::cmp::Ordering {
+        match self {
+            TextOrder::Ranks(from, to) => (from[a.0], to[a.1]).cmp(&(from[b.0], to[b.1])),
+            TextOrder::Bytes => {
+                let eps = c.endpoints();
+                let text = |(s, d): (usize, usize)| {
+                    let (from, to) = (eps[s].name.as_bytes(), eps[d].name.as_bytes());
+                    from.iter().chain(ARROW.as_bytes()).chain(to).copied()
+                };
+                text(a).cmp(text(b))
+            }
+        }
+    }
+
+    /// Adds `flow` to `first`, the [`MAX_LISTED`] flows that come first in text order among
+    /// those seen so far, kept sorted. A variant can lose millions of flows: only these are
+    /// formatted.
+    fn keep_first(&self, c: &Compiled, first: &mut Vec<(usize, usize)>, flow: (usize, usize)) {
+        if first.len() == MAX_LISTED
+            && first
+                .last()
+                .is_some_and(|&last| self.cmp(c, flow, last).is_ge())
+        {
+            return;
+        }
+        let at = first.partition_point(|&f| self.cmp(c, f, flow).is_lt());
+        first.insert(at, flow);
+        first.truncate(MAX_LISTED);
+    }
+}
+
+fn texts(c: &Compiled, flows: &[(usize, usize)]) -> Vec<String> {
+    let eps = c.endpoints();
+    flows
         .iter()
         .map(|&(s, d)| format!("{} → {}", eps[s].name, eps[d].name))
-        .collect();
-    (first, total)
+        .collect()
 }
 
 fn ignored_rules(m: &Model, out: &mut Vec<Lint>) {
@@ -509,13 +555,16 @@ fn ipblock_contains_pods(c: &Compiled, out: &mut Vec<Lint>) {
                     let Some(block) = &peer.ip_block else {
                         continue;
                     };
-                    let pods: Vec<String> = c
-                        .peer_set(pi, dir, ri, k)
-                        .ones()
-                        .filter(|&e| c.endpoints()[e].is_pod())
+                    // Only the listed names are copied: a wide block holds thousands of pods.
+                    let set = c.peer_set(pi, dir, ri, k);
+                    let mut pods = set.ones().filter(|&e| c.endpoints()[e].is_pod());
+                    let first: Vec<String> = pods
+                        .by_ref()
+                        .take(MAX_LISTED)
                         .map(|e| c.endpoints()[e].name.clone())
                         .collect();
-                    if !pods.is_empty() {
+                    let total = first.len() + pods.count();
+                    if total > 0 {
                         out.push(Lint {
                             code: "ipblock-contains-pods",
                             severity: Severity::Info,
@@ -523,7 +572,7 @@ fn ipblock_contains_pods(c: &Compiled, out: &mut Vec<Lint>) {
                             message: format!(
                                 "ipBlock {} contains the IPs of {}: whether pod traffic matches an ipBlock varies between network plugins (pod IPs are ephemeral; the API reference says ipBlock is meant for cluster-external IPs).",
                                 block.cidr_text,
-                                list(&pods)
+                                list_first(&first, total)
                             ),
                             fix: "select pods with podSelector/namespaceSelector, and keep ipBlock for addresses outside the cluster (or add the pod CIDR to except).".to_string(),
                         });
@@ -618,13 +667,12 @@ fn policy_namespace(c: &Compiled, out: &mut Vec<Lint>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diff::{FlowChange, PortDiff};
     use crate::{compile, parse, Input};
 
-    /// Lost flows are listed as their texts sort (not as their endpoint indices do), each once,
-    /// with the count of all of them.
+    /// Lost flows are listed as their texts sort (not as their endpoint indices do, nor in the
+    /// order they come), the first four of them, by ranks and by bytes alike.
     #[test]
-    fn first_lost_flows_sorts_texts_and_counts_distinct_flows() {
+    fn first_lost_flows_sort_by_text() {
         // The external `a-web` comes after every pod in endpoint order, first in text order.
         let cluster = "namespaces:\n  x:\n    pods: {a: p=a, a-b: p=ab, b: p=b, c: p=c, d: p=d}\nexternals:\n  a-web: 192.0.2.1\n";
         let (model, diags) = parse(&[Input {
@@ -633,45 +681,31 @@ mod tests {
         }]);
         assert!(diags.is_empty(), "{diags:?}");
         let c = compile(model);
-        let id = |name: &str| c.endpoint(name).unwrap();
-        let flow = |from: &str, to: &str| FlowChange {
-            from: id(from),
-            to: id(to),
-            before: None,
-            after: None,
-        };
-        let port = |lost: Vec<FlowChange>| PortDiff {
-            port: PortProto::parse("80/TCP").unwrap(),
-            first: 80,
-            last: 80,
-            gained: vec![],
-            lost,
-            unchanged: 0,
-        };
-        let diff = Diff {
-            ports: vec![
-                port(vec![
-                    flow("x/d", "x/a"),
-                    flow("x/a-b", "x/c"),
-                    flow("x/a", "x/d"),
-                ]),
-                port(vec![
-                    flow("x/a", "x/d"),
-                    flow("x/c", "x/a"),
-                    flow("a-web", "x/b"),
-                ]),
-            ],
-        };
-        let (first, total) = first_lost_flows(&c, &diff);
-        // "x/a → …" sorts before "x/a-b → …": ' ' is below '-'.
-        assert_eq!(
-            first,
-            ["a-web → x/b", "x/a → x/d", "x/a-b → x/c", "x/c → x/a"]
-        );
-        assert_eq!(total, 5);
-        assert_eq!(
-            list_first(&first, total),
-            "a-web → x/b, x/a → x/d, x/a-b → x/c, x/c → x/a and 1 more"
-        );
+        let id = |name: &str| c.endpoint(name).unwrap().index();
+        // No name holds an arrow, so the ranks decide; both ways give the same order.
+        assert!(matches!(TextOrder::new(&c), TextOrder::Ranks(..)));
+        for order in [TextOrder::new(&c), TextOrder::Bytes] {
+            let mut first = Vec::new();
+            for (from, to) in [
+                ("x/d", "x/a"),
+                ("x/a-b", "x/c"),
+                ("x/a", "x/d"),
+                ("x/c", "x/a"),
+                ("x/a", "x/b"),
+                ("a-web", "x/b"),
+            ] {
+                order.keep_first(&c, &mut first, (id(from), id(to)));
+            }
+            // "x/a → …" sorts before "x/a-b → …": ' ' is below '-'.
+            let first = texts(&c, &first);
+            assert_eq!(
+                first,
+                ["a-web → x/b", "x/a → x/b", "x/a → x/d", "x/a-b → x/c"]
+            );
+            assert_eq!(
+                list_first(&first, 6),
+                "a-web → x/b, x/a → x/b, x/a → x/d, x/a-b → x/c and 2 more"
+            );
+        }
     }
 }

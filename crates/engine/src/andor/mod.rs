@@ -10,6 +10,7 @@
 //! written ([`edit`]).
 
 mod edit;
+mod flows;
 /// YAML fragments; its [`fragment::scalar`] quoting is shared with the split-rule lint.
 pub(crate) mod fragment;
 pub(crate) mod split;
@@ -17,12 +18,13 @@ mod words;
 
 use serde::Serialize;
 
-use crate::diff::{diff_changes, Diff};
-use crate::eval::{compile, RuleChange};
+use crate::diff::Diff;
+use crate::eval::{compile, Compiled, RuleChange, VariantPorts};
 use crate::ids::PolicyId;
 use crate::model::{
     LabelSelector, Model, NetworkPolicy, NetworkPolicyPeer, PolicyType, Rule, Span,
 };
+pub use flows::{PortChanges, VariantFlows};
 use split::split_rules;
 use words::{and_meaning, merged_rule_meaning, or_meaning, split_rules_meaning};
 
@@ -101,27 +103,168 @@ impl Variant {
     }
 }
 
-/// Every place in `model`'s policies where the AND/OR reading matters, each with the policy set
-/// that has just that change and the flow diff it causes: items of a rule, and split rules (see
-/// [`crate::lint`]'s `split-rule`). Variants without effect are listed too.
-pub fn and_or_variants(model: &Model) -> Vec<Variant> {
-    let split: Vec<Vec<(PolicyType, usize)>> = model.policies.iter().map(split_rules).collect();
-    let rewrites = rules(model)
-        .flat_map(|at| {
-            let pair = split[at.policy].contains(&(at.direction, at.rule));
-            splits(model, at)
-                .into_iter()
-                .chain(merges(model, at))
-                .chain(pair.then(|| merge_rules(model, at)))
-        })
-        .collect();
-    evaluate(model, rewrites)
+/// A [`Variant`] without its flows: where it is and what it changes. [`AndOr::flows`] gives
+/// its flows.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct VariantSite {
+    /// The policy the variant changes.
+    pub policy: PolicyId,
+    /// The policy's `namespace/name`.
+    pub policy_id: String,
+    /// The direction of the rule the variant changes.
+    pub direction: PolicyType,
+    /// The rule (for [`VariantKind::MergeRules`], the first of the two rules).
+    pub rule: usize,
+    /// Which reading the variant switches to.
+    pub kind: VariantKind,
+    /// Where the items (for [`VariantKind::MergeRules`], the two rules) are written.
+    pub spans: Vec<Span>,
+    /// The items (or rules) as written now, as a YAML list fragment.
+    pub current_yaml: String,
+    /// The variant as YAML, to paste in place of the original.
+    pub variant_yaml: String,
+    /// What the current reading selects, in words.
+    pub current_meaning: String,
+    /// What the variant means, in words.
+    pub variant_meaning: String,
+    /// The policy with just this change (the policy at index `policy`).
+    pub changed_policy: NetworkPolicy,
 }
 
-/// The OR→AND merges of [`and_or_variants`] alone.
-pub(crate) fn merge_variants(model: &Model) -> Vec<Variant> {
-    let rewrites = rules(model).flat_map(|at| merges(model, at)).collect();
-    evaluate(model, rewrites)
+impl Variant {
+    fn new(site: VariantSite, diff: Diff) -> Self {
+        let VariantSite {
+            policy,
+            policy_id,
+            direction,
+            rule,
+            kind,
+            spans,
+            current_yaml,
+            variant_yaml,
+            current_meaning,
+            variant_meaning,
+            changed_policy,
+        } = site;
+        Variant {
+            policy,
+            policy_id,
+            direction,
+            rule,
+            kind,
+            spans,
+            current_yaml,
+            variant_yaml,
+            current_meaning,
+            variant_meaning,
+            changed_policy,
+            diff,
+        }
+    }
+}
+
+/// The AND/OR variants of a compiled model, with their flows computed one variant at a time
+/// when asked ([`AndOr::flows`]), so that memory stays bounded whatever they change: the
+/// current model's side sets are computed once per group of ports with the same verdicts, and
+/// a variant costs only the endpoints its policy selects.
+pub struct AndOr<'c> {
+    compiled: &'c Compiled,
+    sites: Vec<VariantSite>,
+    changes: Vec<RuleChange>,
+    ports: VariantPorts,
+}
+
+impl<'c> AndOr<'c> {
+    /// Every place in `c`'s policies where the AND/OR reading matters: items of a rule, and
+    /// split rules (see [`crate::lint`]'s `split-rule`), in the order of [`and_or_variants`].
+    pub fn new(c: &'c Compiled) -> Self {
+        let model = c.model();
+        let split: Vec<Vec<(PolicyType, usize)>> = model.policies.iter().map(split_rules).collect();
+        let rewrites = rules(model)
+            .flat_map(|at| {
+                let pair = split[at.policy].contains(&(at.direction, at.rule));
+                splits(model, at)
+                    .into_iter()
+                    .chain(merges(model, at))
+                    .chain(pair.then(|| merge_rules(model, at)))
+            })
+            .collect();
+        Self::evaluate(c, rewrites)
+    }
+
+    /// The OR→AND merges alone.
+    pub(crate) fn merges(c: &'c Compiled) -> Self {
+        let model = c.model();
+        let rewrites = rules(model).flat_map(|at| merges(model, at)).collect();
+        Self::evaluate(c, rewrites)
+    }
+
+    /// Compiles each rewrite's changed rules; a rewrite only changes the rules of one direction
+    /// of one policy, which is all that is evaluated again.
+    fn evaluate(c: &'c Compiled, rewrites: Vec<Rewrite>) -> Self {
+        let model = c.model();
+        let changes: Vec<RuleChange> = rewrites
+            .iter()
+            .map(|r| {
+                let rules = r.policy.rules(r.at.direction).to_vec();
+                c.rule_change(r.at.policy, r.at.direction, rules)
+            })
+            .collect();
+        let ports = c.variant_ports(&changes);
+        let sites = rewrites
+            .into_iter()
+            .map(|r| VariantSite {
+                policy: PolicyId(r.at.policy),
+                policy_id: model.policies[r.at.policy].id(),
+                direction: r.at.direction,
+                rule: r.at.rule,
+                kind: r.kind,
+                spans: r.spans,
+                current_yaml: r.current.yaml,
+                variant_yaml: r.variant.yaml,
+                current_meaning: r.current.meaning,
+                variant_meaning: r.variant.meaning,
+                changed_policy: r.policy,
+            })
+            .collect();
+        AndOr {
+            compiled: c,
+            sites,
+            changes,
+            ports,
+        }
+    }
+
+    /// The variants, without their flows.
+    pub fn sites(&self) -> &[VariantSite] {
+        &self.sites
+    }
+
+    /// The flows variant `i` (an index into [`AndOr::sites`]) changes.
+    pub fn flows(&self, i: usize) -> VariantFlows {
+        VariantFlows::new(self.compiled, &self.ports, &self.changes[i])
+    }
+
+    /// Every variant with its flow diff.
+    pub fn into_variants(self) -> Vec<Variant> {
+        let diffs: Vec<Diff> = (0..self.sites.len())
+            .map(|i| self.flows(i).to_diff())
+            .collect();
+        self.sites
+            .into_iter()
+            .zip(diffs)
+            .map(|(site, diff)| Variant::new(site, diff))
+            .collect()
+    }
+}
+
+/// Every place in `model`'s policies where the AND/OR reading matters, each with the policy set
+/// that has just that change and the flow diff it causes: items of a rule, and split rules (see
+/// [`crate::lint`]'s `split-rule`). Variants without effect are listed too. The model is
+/// compiled once; on large clusters, [`AndOr`] lists the same variants with their flows one
+/// variant at a time.
+pub fn and_or_variants(model: &Model) -> Vec<Variant> {
+    AndOr::new(&compile(model.clone())).into_variants()
 }
 
 /// Applies a variant to the policies text it was computed from, keeping everything else as
@@ -352,39 +495,6 @@ fn merge_rules(model: &Model, at: RuleAt) -> Rewrite {
             meaning: merged_rule_meaning(at.direction, peers, ports, &policy.namespace),
         },
     }
-}
-
-/// The flow diff of each rewrite against `model`'s own policies. The model is compiled once; a
-/// rewrite only changes the rules of one direction of one policy, which is all that is evaluated
-/// again.
-fn evaluate(model: &Model, rewrites: Vec<Rewrite>) -> Vec<Variant> {
-    let current = compile(model.clone());
-    let changes: Vec<RuleChange> = rewrites
-        .iter()
-        .map(|r| {
-            let rules = r.policy.rules(r.at.direction).to_vec();
-            current.rule_change(r.at.policy, r.at.direction, rules)
-        })
-        .collect();
-    let diffs = diff_changes(&current, &changes);
-    rewrites
-        .into_iter()
-        .zip(diffs)
-        .map(|(r, diff)| Variant {
-            policy: PolicyId(r.at.policy),
-            policy_id: model.policies[r.at.policy].id(),
-            direction: r.at.direction,
-            rule: r.at.rule,
-            kind: r.kind,
-            spans: r.spans,
-            current_yaml: r.current.yaml,
-            variant_yaml: r.variant.yaml,
-            current_meaning: r.current.meaning,
-            variant_meaning: r.variant.meaning,
-            changed_policy: r.policy,
-            diff,
-        })
-        .collect()
 }
 
 #[cfg(test)]

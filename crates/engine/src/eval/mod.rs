@@ -13,18 +13,18 @@ mod tiered;
 mod variant;
 mod why;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use serde::Serialize;
 
 pub(crate) use bits::Bits;
 use compiled::{
-    dir_index, port_matches, resolves, rule_has_named_port, rule_ports_match, CompiledRule,
-    NamespaceIndex, TieredIndex,
+    dir_index, port_matches, rule_has_named_port, rule_ports_match, CompiledRule, NamespaceIndex,
+    TieredIndex,
 };
 pub use compiled::{Compiled, Endpoint, EndpointKind};
-pub(crate) use variant::RuleChange;
+pub(crate) use variant::{ChangedRows, LostFlows, RuleChange, VariantPorts};
 
 use crate::explain::Verdict;
 use crate::ids::EndpointId;
@@ -399,13 +399,23 @@ impl Compiled {
     fn signature(&self, pp: PortProto) -> Vec<bool> {
         let mut sig = Vec::new();
         let mut named = false;
+        // The port names that resolve to `pp` on some pod, gathered once (not once per named
+        // port of a policy).
+        let resolving: HashSet<&str> = self
+            .model
+            .pods
+            .iter()
+            .flat_map(|pod| &pod.ports)
+            .filter(|cp| cp.protocol == pp.protocol && cp.port == pp.port)
+            .filter_map(|cp| cp.name.as_deref())
+            .collect();
         for p in &self.model.policies {
             for r in p.ingress.iter().chain(&p.egress) {
                 for port in &r.ports {
                     match &port.port {
                         Some(PortRef::Named(name)) => {
-                            named |= port.protocol == pp.protocol
-                                && self.model.pods.iter().any(|pod| resolves(pod, name, pp));
+                            named |=
+                                port.protocol == pp.protocol && resolving.contains(name.as_str());
                         }
                         _ => sig.push(port_matches(port, pp, None)),
                     }
@@ -417,7 +427,7 @@ impl Compiled {
         named |= crate::tiered::ports::cuts(cluster, pp.protocol)
             .1
             .iter()
-            .any(|name| self.model.pods.iter().any(|pod| resolves(pod, name, pp)));
+            .any(|name| resolving.contains(name));
         if named {
             // A port some named port resolves to gets its own entry.
             sig.push(true);

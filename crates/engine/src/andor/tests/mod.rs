@@ -291,6 +291,40 @@ spec:
     );
 }
 
+/// A variant's flows, asked for one variant at a time: the same ranges and flows as its
+/// `Diff`, and each flow lost on several ranges (here every protocol: the rule names no port)
+/// counted once among the distinct lost flows.
+#[test]
+fn variant_flows_list_each_range_and_lose_each_flow_once() {
+    let m = model(OR);
+    let c = compile(m.clone());
+    let variants = AndOr::new(&c);
+    assert_eq!(variants.sites().len(), 1);
+    let flows = variants.flows(0);
+    assert!(!flows.is_empty());
+    let counts: Vec<(Protocol, usize, usize, usize)> = flows
+        .ports()
+        .iter()
+        .map(|p| (p.port.protocol, p.gained, p.lost, p.unchanged))
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            (Protocol::Tcp, 0, 2, 23),
+            (Protocol::Udp, 0, 2, 23),
+            (Protocol::Sctp, 0, 2, 23)
+        ]
+    );
+    assert_eq!(flows.to_diff(), and_or_variants(&m)[0].diff);
+    let name = |e: usize| c.endpoints()[e].name.clone();
+    let mut lost = Vec::new();
+    flows
+        .lost_flows()
+        .for_each(|from, to| lost.push(format!("{} -> {}", name(from), name(to))));
+    lost.sort();
+    assert_eq!(lost, ["app/frontend -> app/api", "web/cms -> app/api"]);
+}
+
 /// The merges alone are the `MergeOr` variants of all variants, in the same order.
 #[test]
 fn merge_variants_are_the_merges_of_all_variants() {
@@ -302,7 +336,7 @@ fn merge_variants_are_the_merges_of_all_variants() {
         .into_iter()
         .filter(|v| matches!(v.kind, VariantKind::MergeOr { .. }))
         .collect();
-    assert_eq!(merge_variants(&m), merges);
+    assert_eq!(AndOr::merges(&compile(m.clone())).into_variants(), merges);
 }
 
 mod merge_rules;
