@@ -5,10 +5,12 @@ use netpol_engine::explain::{render, DecidingTier, Explanation};
 use netpol_engine::model::{Action, Tier};
 use netpol_engine::{Cell, ClusterPolicyId, Compiled, EndpointId, PolicyId, PolicyType, PortProto};
 
+use serde::{Deserialize, Serialize};
+
 use super::evaluation::{Evaluation, Group, PortChoice};
 
 /// The verdict of a matrix cell as shown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Mark {
     Allow,
     Deny,
@@ -69,7 +71,7 @@ impl From<Cell> for Mark {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct HeaderVm {
     pub name: String,
     pub short: String,
@@ -85,7 +87,7 @@ pub struct HeaderVm {
     pub egress_isolated: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CellVm {
     pub mark: Mark,
     /// Tooltip / accessible name.
@@ -98,7 +100,7 @@ pub struct CellVm {
 /// Which tier decided a flow: the tier of the side that denied it (the source's egress
 /// first), or for an allowed flow the highest tier that decided one of its sides (Admin, then
 /// Baseline, then NetworkPolicy, else the default).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CellTier {
     pub tier: DecidingTier,
     /// `decided by the Admin tier: AdminNetworkPolicy/deny-x ingress rule 0 (Deny)`; empty when
@@ -164,7 +166,7 @@ fn flow_tier(
     explained_tier(&c.explain(ev.engine_index(from), ev.engine_index(to), pp))
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MatrixVm {
     pub headers: Vec<HeaderVm>,
     pub groups: Vec<Group>,
