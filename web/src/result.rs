@@ -298,7 +298,7 @@ pub fn matrix_view(p: &MatrixProps) -> Html {
         };
         let h = &vm.headers[r];
         let cells = win.cols.clone().map(|c| {
-            let cell = &vm.cells[r][c];
+            let cell = vm.cell(r, c);
             let sel = vm.selected == Some((r, c));
             let tab = if tab_cell == Some((r, c)) { "0" } else { "-1" };
             html! {

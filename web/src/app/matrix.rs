@@ -3,7 +3,7 @@
 
 use netpol_engine::explain::{render, DecidingTier, Explanation};
 use netpol_engine::model::{Action, Tier};
-use netpol_engine::{Cell, ClusterPolicyId, Compiled, EndpointId, PolicyId, PolicyType, PortProto};
+use netpol_engine::{Cell, ClusterPolicyId, Compiled, Matrix, PolicyId, PolicyType, PortProto};
 
 use serde::{Deserialize, Serialize};
 
@@ -87,6 +87,7 @@ pub struct HeaderVm {
     pub egress_isolated: bool,
 }
 
+/// One matrix cell as the page renders it; [`MatrixVm::cell`] builds it for the cells in view.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CellVm {
     pub mark: Mark,
@@ -132,50 +133,190 @@ pub fn explained_tier(ex: &Explanation) -> Option<CellTier> {
     render::flow_tier(ex).map(|(tier, text)| CellTier { tier, text })
 }
 
-/// The deciding tier of a flow on `pp`. Without tiered policies it is read off the isolation
-/// (no explanation needed); with them the flow is explained: the engine has no per-cell "decided
-/// by" query, and at workshop size explaining every cell is cheap. `c` is the compiled model
-/// when it has tiered policies.
 /// Past this many endpoints the matrix shows no tier marks (each needs an explanation).
 pub const MAX_TIER_MARK_ENDPOINTS: usize = 60;
 
-fn flow_tier(
-    ev: &Evaluation,
-    c: Option<&Compiled>,
-    from: usize,
-    to: usize,
-    pp: PortProto,
-) -> Option<CellTier> {
-    let Some(c) = c else {
-        if ev.cell(from, to, pp) == Cell::NotApplicable {
-            return None;
-        }
-        let isolated = ev.endpoints[from].egress_isolated_by.len()
-            + ev.endpoints[to].ingress_isolated_by.len()
-            > 0;
-        let tier = if isolated && from != to {
-            DecidingTier::NetworkPolicy
-        } else {
-            DecidingTier::Default
-        };
-        return Some(CellTier {
-            tier,
-            text: String::new(),
-        });
-    };
-    explained_tier(&c.explain(ev.engine_index(from), ev.engine_index(to), pp))
+/// The columns of one matrix row that hold a flow allowed on one port: bit `c % 32` of word
+/// `c / 32` for column `c`. 32-bit words, so that the numbers survive JavaScript too.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowBits(pub Vec<u32>);
+
+impl RowBits {
+    fn new(n: usize) -> RowBits {
+        RowBits(vec![0; n.div_ceil(32)])
+    }
+
+    pub fn get(&self, c: usize) -> bool {
+        self.0.get(c / 32).is_some_and(|w| w >> (c % 32) & 1 == 1)
+    }
+
+    fn set(&mut self, c: usize) {
+        self.0[c / 32] |= 1 << (c % 32);
+    }
 }
 
+/// Where the cells of a matrix get their deciding tier.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CellTiers {
+    /// No tiered policies: a cluster flow between two endpoints is decided by the
+    /// NetworkPolicies when one isolates its source for egress or its destination for ingress,
+    /// else by the default.
+    Isolation,
+    /// Tiered policies and more than [`MAX_TIER_MARK_ENDPOINTS`] endpoints: the cells carry no
+    /// tier (the Why? panel still walks the tiers of the selected flow).
+    Hidden,
+    /// Every cell explained: one letter per cell in each row (`a`dmin, `n`etworkPolicy,
+    /// `b`aseline, `d`efault, `-` for none), and the sentences, row by row.
+    Explained {
+        tiers: Vec<String>,
+        texts: Vec<String>,
+    },
+}
+
+fn tier_letter(t: Option<DecidingTier>) -> char {
+    match t {
+        Some(DecidingTier::Admin) => 'a',
+        Some(DecidingTier::NetworkPolicy) => 'n',
+        Some(DecidingTier::Baseline) => 'b',
+        Some(DecidingTier::Default) => 'd',
+        None => '-',
+    }
+}
+
+fn letter_tier(c: u8) -> Option<DecidingTier> {
+    Some(match c {
+        b'a' => DecidingTier::Admin,
+        b'n' => DecidingTier::NetworkPolicy,
+        b'b' => DecidingTier::Baseline,
+        b'd' => DecidingTier::Default,
+        _ => return None,
+    })
+}
+
+/// The flow matrix, compact: for each port shown, each row's allowed flows as bits. The mark,
+/// title and tier of a cell are built from them when the page renders the cell
+/// ([`MatrixVm::cell`]), so a large matrix costs a few bits per cell, not a string.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MatrixVm {
     pub headers: Vec<HeaderVm>,
     pub groups: Vec<Group>,
-    /// `cells[from][to]`.
-    pub cells: Vec<Vec<CellVm>>,
+    /// The port shown, or in all-ports mode every port checked (`80/TCP`).
+    pub ports: Vec<String>,
+    /// The all-ports summary (else one port).
+    pub all_ports: bool,
+    /// `rows[k][from]`: the destinations `from` may reach on `ports[k]`. A flow between two
+    /// endpoints that are not pods is not a cluster flow, and has no bit.
+    pub rows: Vec<Vec<RowBits>>,
+    pub tiers: CellTiers,
     pub port_label: String,
     pub selected: Option<(usize, usize)>,
     pub allowed: usize,
     pub denied: usize,
+}
+
+impl MatrixVm {
+    pub fn n(&self) -> usize {
+        self.headers.len()
+    }
+
+    /// The verdict of the flow `from` → `to`.
+    pub fn mark(&self, from: usize, to: usize) -> Mark {
+        if self.headers[from].external && self.headers[to].external {
+            return Mark::NotApplicable;
+        }
+        if !self.all_ports {
+            return match self.rows.first().is_some_and(|r| r[from].get(to)) {
+                true => Mark::Allow,
+                false => Mark::Deny,
+            };
+        }
+        let allowed = self.rows.iter().filter(|r| r[from].get(to)).count();
+        if allowed == self.ports.len() {
+            Mark::AllPorts
+        } else if allowed == 0 {
+            Mark::NoPorts
+        } else {
+            Mark::SomePorts
+        }
+    }
+
+    /// The tooltip of a flow: its verdict, and in all-ports mode the ports checked (all of them
+    /// when the verdict is the same on each, else the ports allowed and denied).
+    pub fn title(&self, from: usize, to: usize) -> String {
+        let (f, t) = (&self.headers[from].name, &self.headers[to].name);
+        let mark = self.mark(from, to);
+        if !self.all_ports {
+            let pp = self.ports.first().map_or("", String::as_str);
+            return format!("{f} → {t} on {pp}: {}", mark.word());
+        }
+        let list = |allowed: bool| {
+            let v: Vec<&str> = (self.ports.iter().zip(&self.rows))
+                .filter(|(_, r)| r[from].get(to) == allowed)
+                .map(|(p, _)| p.as_str())
+                .collect();
+            if v.is_empty() {
+                "none".to_string()
+            } else {
+                v.join(", ")
+            }
+        };
+        match mark {
+            Mark::AllPorts | Mark::NoPorts => {
+                format!("{f} → {t}: {} ({})", mark.word(), self.ports.join(", "))
+            }
+            Mark::SomePorts => format!(
+                "{f} → {t}: {} — allowed: {}; denied: {}",
+                mark.word(),
+                list(true),
+                list(false)
+            ),
+            _ => format!("{f} → {t}: {}", mark.word()),
+        }
+    }
+
+    /// The tier that decided the flow `from` → `to`.
+    pub fn tier(&self, from: usize, to: usize) -> Option<CellTier> {
+        match &self.tiers {
+            CellTiers::Hidden => None,
+            _ if self.ports.is_empty() => None,
+            CellTiers::Isolation => {
+                if self.mark(from, to) == Mark::NotApplicable {
+                    return None;
+                }
+                let isolated =
+                    self.headers[from].egress_isolated || self.headers[to].ingress_isolated;
+                let tier = if isolated && from != to {
+                    DecidingTier::NetworkPolicy
+                } else {
+                    DecidingTier::Default
+                };
+                Some(CellTier {
+                    tier,
+                    text: String::new(),
+                })
+            }
+            CellTiers::Explained { tiers, texts } => {
+                let tier = letter_tier(*tiers.get(from)?.as_bytes().get(to)?)?;
+                let text = texts.get(from * self.n() + to).cloned().unwrap_or_default();
+                Some(CellTier { tier, text })
+            }
+        }
+    }
+
+    /// A cell as the page renders it: its mark, its title (with the sentence of the tier that
+    /// decided it, if any) and its tier.
+    pub fn cell(&self, from: usize, to: usize) -> CellVm {
+        let tier = self.tier(from, to);
+        let mut title = self.title(from, to);
+        if let Some(t) = tier.as_ref().filter(|t| !t.text.is_empty()) {
+            title = format!("{title} — {}", t.text);
+        }
+        CellVm {
+            mark: self.mark(from, to),
+            title,
+            tier,
+        }
+    }
 }
 
 /// The short badge shown on the header of a workload endpoint of kind `kind`.
@@ -190,39 +331,6 @@ pub fn kind_badge(kind: &str) -> Option<&'static str> {
         "ReplicationController" => "RC",
         _ => return None,
     })
-}
-
-/// The verdict of a flow for a port choice, plus the ports it is allowed on (all-ports mode).
-pub fn flow_mark(
-    ev: &Evaluation,
-    from: usize,
-    to: usize,
-    choice: PortChoice,
-) -> (Mark, Vec<PortProto>) {
-    match choice {
-        PortChoice::One(pp) => (ev.cell(from, to, pp).into(), Vec::new()),
-        PortChoice::All => {
-            let mut allowed = Vec::new();
-            let mut na = false;
-            for (i, m) in ev.matrices.iter().enumerate() {
-                match m.cell(EndpointId(from), EndpointId(to)) {
-                    Cell::Allowed => allowed.push(ev.ports[i]),
-                    Cell::NotApplicable => na = true,
-                    Cell::Denied => {}
-                }
-            }
-            let mark = if na {
-                Mark::NotApplicable
-            } else if allowed.len() == ev.ports.len() {
-                Mark::AllPorts
-            } else if allowed.is_empty() {
-                Mark::NoPorts
-            } else {
-                Mark::SomePorts
-            };
-            (mark, allowed)
-        }
-    }
 }
 
 /// The ports the all-ports summary checks, e.g. `53/UDP, 80/TCP`: not every port, but the ones
@@ -241,47 +349,48 @@ fn all_ports_label(ports: &[PortProto]) -> String {
     }
 }
 
-/// The tooltip of a flow: its verdict, and in all-ports mode the ports checked (all of them
-/// when the verdict is the same on each, else the ports allowed and denied).
-pub fn cell_title(
-    ev: &Evaluation,
-    from: usize,
-    to: usize,
-    mark: Mark,
-    choice: PortChoice,
-    allowed: &[PortProto],
-) -> String {
-    let (f, t) = (&ev.endpoints[from].name, &ev.endpoints[to].name);
-    match choice {
-        PortChoice::One(pp) => format!("{f} → {t} on {pp}: {}", mark.word()),
-        PortChoice::All => {
-            let list = |v: Vec<String>| {
-                if v.is_empty() {
-                    "none".to_string()
-                } else {
-                    v.join(", ")
+/// The allowed flows of `m` (in the engine's order) as rows of bits in natural order.
+fn natural_rows(ev: &Evaluation, m: &Matrix) -> Vec<RowBits> {
+    let n = ev.n();
+    (0..n)
+        .map(|from| {
+            let mut row = RowBits::new(n);
+            let f = ev.engine_index(from);
+            for to in 0..n {
+                if m.allowed(f, ev.engine_index(to)) {
+                    row.set(to);
                 }
-            };
-            let denied: Vec<String> = ev
-                .ports
-                .iter()
-                .filter(|p| !allowed.contains(p))
-                .map(|p| p.to_string())
-                .collect();
-            match mark {
-                Mark::AllPorts | Mark::NoPorts => {
-                    format!("{f} → {t}: {} ({})", mark.word(), checked_ports(&ev.ports))
-                }
-                Mark::SomePorts => format!(
-                    "{f} → {t}: {} — allowed: {}; denied: {}",
-                    mark.word(),
-                    list(allowed.iter().map(|p| p.to_string()).collect()),
-                    list(denied)
-                ),
-                _ => format!("{f} → {t}: {}", mark.word()),
             }
+            row
+        })
+        .collect()
+}
+
+/// Every cell's tier, explained (models with tiered policies, up to
+/// [`MAX_TIER_MARK_ENDPOINTS`]): in all-ports mode the tier of the first port the flow is
+/// allowed on, else of the first port checked.
+fn explained_tiers(ev: &Evaluation, vm: &MatrixVm, ports: &[PortProto]) -> CellTiers {
+    let n = ev.n();
+    let mut tiers = Vec::with_capacity(n);
+    let mut texts = Vec::with_capacity(n * n);
+    for from in 0..n {
+        let mut row = String::with_capacity(n);
+        for to in 0..n {
+            let k = (0..ports.len())
+                .find(|&k| vm.rows[k][from].get(to))
+                .unwrap_or(0);
+            let tier = ports.get(k).and_then(|&pp| {
+                explained_tier(
+                    &ev.compiled
+                        .explain(ev.engine_index(from), ev.engine_index(to), pp),
+                )
+            });
+            row.push(tier_letter(tier.as_ref().map(|t| t.tier)));
+            texts.push(tier.map(|t| t.text).unwrap_or_default());
         }
+        tiers.push(row);
     }
+    CellTiers::Explained { tiers, texts }
 }
 
 pub fn matrix_vm(
@@ -290,43 +399,34 @@ pub fn matrix_vm(
     selected: Option<(usize, usize)>,
 ) -> MatrixVm {
     let n = ev.n();
+    let (ports, rows): (Vec<PortProto>, Vec<Vec<RowBits>>) = match choice {
+        PortChoice::One(pp) => {
+            let rows = match ev.port_index(pp) {
+                Some(i) => natural_rows(ev, &ev.matrices[i]),
+                None => natural_rows(ev, &ev.compiled.matrix(pp)),
+            };
+            (vec![pp], vec![rows])
+        }
+        PortChoice::All => (
+            ev.ports.clone(),
+            ev.matrices.iter().map(|m| natural_rows(ev, m)).collect(),
+        ),
+    };
+    // Allowed on some port: the union of the rows.
     let mut allowed = 0;
-    let mut denied = 0;
-    // Compiled only to explain flows, which only models with tiered policies need. Explaining
-    // every cell grows with the square of the endpoints, so past `MAX_TIER_MARK_ENDPOINTS` the
-    // cells carry no tier mark (the Why? panel still walks the tiers of the selected flow).
+    for from in 0..n {
+        let words = rows.first().map_or(0, |r| r[from].0.len());
+        allowed += (0..words)
+            .map(|w| {
+                rows.iter()
+                    .fold(0, |acc, r| acc | r[from].0[w])
+                    .count_ones() as usize
+            })
+            .sum::<usize>();
+    }
+    let externals = ev.endpoints.iter().filter(|e| e.external).count();
     let tiered = !ev.model.cluster_policies.is_empty();
-    let skip_tiers = tiered && n > MAX_TIER_MARK_ENDPOINTS;
-    let c = (tiered && !skip_tiers).then_some(&ev.compiled);
-    let cells = (0..n)
-        .map(|from| {
-            (0..n)
-                .map(|to| {
-                    let (mark, ports) = flow_mark(ev, from, to, choice);
-                    match mark {
-                        Mark::Allow | Mark::AllPorts | Mark::SomePorts => allowed += 1,
-                        Mark::Deny | Mark::NoPorts => denied += 1,
-                        Mark::NotApplicable => {}
-                    }
-                    // All-ports mode: the tier of the first port the flow is allowed on, else of
-                    // the first port checked.
-                    let pp = match choice {
-                        PortChoice::One(pp) => Some(pp),
-                        PortChoice::All => ports.first().or(ev.ports.first()).copied(),
-                    };
-                    let tier = pp
-                        .filter(|_| !skip_tiers)
-                        .and_then(|pp| flow_tier(ev, c, from, to, pp));
-                    let mut title = cell_title(ev, from, to, mark, choice, &ports);
-                    if let Some(t) = tier.as_ref().filter(|t| !t.text.is_empty()) {
-                        title = format!("{title} — {}", t.text);
-                    }
-                    CellVm { mark, title, tier }
-                })
-                .collect()
-        })
-        .collect();
-    MatrixVm {
+    let mut vm = MatrixVm {
         headers: ev
             .endpoints
             .iter()
@@ -342,15 +442,28 @@ pub fn matrix_vm(
             })
             .collect(),
         groups: ev.groups.clone(),
-        cells,
+        ports: ports.iter().map(ToString::to_string).collect(),
+        all_ports: choice == PortChoice::All,
+        rows,
+        tiers: if tiered {
+            CellTiers::Hidden
+        } else {
+            CellTiers::Isolation
+        },
         port_label: match choice {
             PortChoice::One(pp) => pp.to_string(),
             PortChoice::All => all_ports_label(&ev.ports),
         },
         selected,
         allowed,
-        denied,
+        denied: n * n - externals * externals - allowed,
+    };
+    // Explaining every cell grows with the square of the endpoints: past
+    // `MAX_TIER_MARK_ENDPOINTS` the cells carry no tier mark.
+    if tiered && n <= MAX_TIER_MARK_ENDPOINTS {
+        vm.tiers = explained_tiers(ev, &vm, &ports);
     }
+    vm
 }
 
 /// The flows (on the shown port, or on any port in all-ports mode) that `policy` contributes to
