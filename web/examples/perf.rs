@@ -125,9 +125,19 @@ fn main() {
     update(&mut s, Event::SelectView(View::Graph));
     keystrokes(&mut s, &policies, "graph");
     update(&mut s, Event::SelectView(View::Matrix));
-    let first = s.result.as_ref().and_then(|r| r.policies.first());
-    if let Some(id) = first.map(|p| p.id.clone()) {
+    // The policy that selects the most pods.
+    let widest = s
+        .result
+        .as_ref()
+        .and_then(|r| r.policies.iter().max_by_key(|p| p.selects.len()));
+    if let Some((id, pods)) = widest.map(|p| (p.id.clone(), p.selects.len())) {
         update(&mut s, Event::SelectPolicy(id));
+        let vm = view_model(&s);
+        println!(
+            "policy selecting {pods} pods: helps allow {} flows; highlight stylesheet {} bytes",
+            vm.policy_flows.len(),
+            netpol_web::result::highlight_css(vm.hover, &vm.policy_pods, &vm.policy_flows).len()
+        );
         keystrokes(&mut s, &policies, "policy selected");
     }
 }

@@ -1,9 +1,12 @@
 //! The flow matrix view model: one cell per (from, to) with its verdict on the shown port (or
 //! the all-ports summary), and the flows a selected policy helps allow.
 
-use netpol_engine::explain::{render, DecidingTier, Explanation};
+use netpol_engine::explain::{render, DecidingTier, Explanation, SideExplanation};
 use netpol_engine::model::{Action, Tier};
-use netpol_engine::{Cell, ClusterPolicyId, Compiled, Matrix, PolicyId, PolicyType, PortProto};
+use netpol_engine::{Cell, ClusterPolicyId, Matrix, PolicyId, PolicyType, PortProto};
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -466,21 +469,70 @@ pub fn matrix_vm(
     vm
 }
 
+/// The matrices of `choice`'s ports: the one port's (computed when it is not a listed port), or
+/// every listed one.
+fn choice_matrices(ev: &Evaluation, choice: PortChoice) -> Vec<Cow<'_, Matrix>> {
+    match choice {
+        PortChoice::One(pp) => vec![match ev.port_index(pp) {
+            Some(i) => Cow::Borrowed(&ev.matrices[i]),
+            None => Cow::Owned(ev.compiled.matrix(pp)),
+        }],
+        PortChoice::All => ev.matrices.iter().map(Cow::Borrowed).collect(),
+    }
+}
+
+/// For each endpoint (position), the `dir` rules of NetworkPolicy `policy` that select it as the
+/// peer: bit `r` for rule `r` (a rule without peers selects every one). `None` past 64 rules.
+fn peer_rules(ev: &Evaluation, policy: usize, dir: PolicyType) -> Option<Vec<u64>> {
+    let c = &ev.compiled;
+    let rules = ev.model.policies[policy].rules(dir);
+    if rules.len() > 64 {
+        return None;
+    }
+    let selects = |r: usize, rule: &netpol_engine::model::Rule, e| {
+        rule.peers.is_empty()
+            || (0..rule.peers.len()).any(|k| c.peer_selects(PolicyId(policy), dir, r, k, e))
+    };
+    let mask = |i: usize| {
+        let e = ev.engine_index(i);
+        (rules.iter().enumerate())
+            .filter(|&(r, rule)| selects(r, rule, e))
+            .fold(0, |m, (r, _)| m | 1 << r)
+    };
+    Some((0..ev.n()).map(mask).collect())
+}
+
 /// The flows (on the shown port, or on any port in all-ports mode) that `policy` contributes to
-/// allowing.
+/// allowing: the allowed flows whose explanation lists it among the policies allowing a side.
 pub fn policy_flows(ev: &Evaluation, policy: usize, choice: PortChoice) -> Vec<(usize, usize)> {
     let Some(info) = ev.policies.iter().find(|p| p.index == policy) else {
         return Vec::new();
     };
     let c = &ev.compiled;
+    let matrices = choice_matrices(ev, choice);
     if let Some(t) = info.tier {
-        return tiered_policy_flows(ev, c, &info.selects, t.cluster_index, choice);
+        return tiered_policy_flows(ev, &matrices, &info.selects, t.cluster_index);
     }
-    let ports: Vec<PortProto> = match choice {
-        PortChoice::One(pp) => vec![pp],
-        PortChoice::All => ev.ports.clone(),
+    // A side lists the policy only when the policy selects the side's pod and one of its rules
+    // selects the peer and the port. Whether a rule selects the port depends on the destination
+    // alone (where named ports resolve), so one explanation answers for every flow with the same
+    // destination and port whose peer the same rules select: egress sides are remembered by
+    // (destination, port), ingress sides by (rules selecting the source, destination, port).
+    let mut selects = vec![false; ev.n()];
+    for &s in &info.selects {
+        selects[s] = true;
+    }
+    let egress_rules = peer_rules(ev, policy, PolicyType::Egress);
+    let ingress_rules = peer_rules(ev, policy, PolicyType::Ingress);
+    let peer = |rules: &Option<Vec<u64>>, e: usize| rules.as_ref().map_or(u64::MAX, |m| m[e]);
+    let lists = |side: &Option<SideExplanation>| {
+        side.as_ref()
+            .is_some_and(|s| (s.allowed_by.iter()).any(|m| m.policy.index == PolicyId(policy)))
     };
+    let mut egress_known: HashMap<(usize, usize), bool> = HashMap::new();
+    let mut ingress_known: HashMap<(u64, usize, usize), bool> = HashMap::new();
     let mut out = Vec::new();
+    let mut found = HashSet::new();
     for &sel in &info.selects {
         for other in 0..ev.n() {
             if other == sel {
@@ -488,22 +540,43 @@ pub fn policy_flows(ev: &Evaluation, policy: usize, choice: PortChoice) -> Vec<(
             }
             let pairs = [(sel, other, info.egress), (other, sel, info.ingress)];
             for (from, to, applies) in pairs {
-                if !applies || out.contains(&(from, to)) {
+                let egress = selects[from] && peer(&egress_rules, to) != 0;
+                let ingress = selects[to] && peer(&ingress_rules, from) != 0;
+                if !applies || !(egress || ingress) || found.contains(&(from, to)) {
                     continue;
                 }
-                let hit = ports.iter().any(|&pp| {
-                    if ev.cell(from, to, pp) != Cell::Allowed {
+                let (f, t) = (ev.engine_index(from), ev.engine_index(to));
+                let hit = matrices.iter().enumerate().any(|(k, m)| {
+                    if m.cell(f, t) != Cell::Allowed {
                         return false;
                     }
-                    let ex = c.explain(ev.engine_index(from), ev.engine_index(to), pp);
-                    let hit = [&ex.egress, &ex.ingress].into_iter().flatten().any(|s| {
-                        s.allowed_by
-                            .iter()
-                            .any(|m| m.policy.index == PolicyId(policy))
-                    });
-                    hit
+                    let e_key = (to, k);
+                    let i_key = (peer(&ingress_rules, from), to, k);
+                    let e = if egress {
+                        egress_known.get(&e_key).copied()
+                    } else {
+                        Some(false)
+                    };
+                    let i = match (ingress, &ingress_rules) {
+                        (false, _) => Some(false),
+                        (true, Some(_)) => ingress_known.get(&i_key).copied(),
+                        (true, None) => None,
+                    };
+                    if let (Some(e), Some(i)) = (e, i) {
+                        return e || i;
+                    }
+                    let ex = c.explain(f, t, m.port);
+                    let (e, i) = (lists(&ex.egress), lists(&ex.ingress));
+                    if egress {
+                        egress_known.insert(e_key, e);
+                    }
+                    if ingress {
+                        ingress_known.insert(i_key, i);
+                    }
+                    e || i
                 });
                 if hit {
+                    found.insert((from, to));
                     out.push((from, to));
                 }
             }
@@ -516,16 +589,13 @@ pub fn policy_flows(ev: &Evaluation, policy: usize, choice: PortChoice) -> Vec<(
 /// (or on any port in all-ports mode).
 fn tiered_policy_flows(
     ev: &Evaluation,
-    c: &Compiled,
+    matrices: &[Cow<'_, Matrix>],
     selects: &[usize],
     cluster_index: usize,
-    choice: PortChoice,
 ) -> Vec<(usize, usize)> {
-    let ports: Vec<PortProto> = match choice {
-        PortChoice::One(pp) => vec![pp],
-        PortChoice::All => ev.ports.clone(),
-    };
+    let c = &ev.compiled;
     let mut out = Vec::new();
+    let mut found = HashSet::new();
     for &sel in selects {
         for other in 0..ev.n() {
             if other == sel {
@@ -535,14 +605,15 @@ fn tiered_policy_flows(
                 (sel, other, PolicyType::Egress),
                 (other, sel, PolicyType::Ingress),
             ] {
-                if out.contains(&(from, to)) {
+                if found.contains(&(from, to)) {
                     continue;
                 }
-                let hit = ports.iter().any(|&pp| {
-                    if ev.cell(from, to, pp) != Cell::Allowed {
+                let (f, t) = (ev.engine_index(from), ev.engine_index(to));
+                let hit = matrices.iter().any(|m| {
+                    if m.cell(f, t) != Cell::Allowed {
                         return false;
                     }
-                    let ex = c.explain(ev.engine_index(from), ev.engine_index(to), pp);
+                    let ex = c.explain(f, t, m.port);
                     let side = match dir {
                         PolicyType::Egress => ex.egress.as_ref(),
                         PolicyType::Ingress => ex.ingress.as_ref(),
@@ -561,6 +632,7 @@ fn tiered_policy_flows(
                     })
                 });
                 if hit {
+                    found.insert((from, to));
                     out.push((from, to));
                 }
             }
