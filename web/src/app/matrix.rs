@@ -649,3 +649,117 @@ pub fn tier_word(t: Option<Tier>) -> &'static str {
         None => "NetworkPolicy",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::evaluation::evaluate;
+
+    /// Pods whose natural order (`p-2` before `p-10`) is not the engine's, and an external.
+    const NATURAL_CLUSTER: &str = "\
+namespaces:
+  ns-2:
+    pods:
+      p-10: app=y
+      p-2: app=db ports=5432
+      p-1: app=x
+externals:
+  dns: 8.8.8.8
+";
+
+    /// Only ns-2/p-10 may reach the database.
+    const NATURAL_POLICIES: &str = "\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db, namespace: ns-2}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  ingress:
+  - from:
+    - podSelector: {matchLabels: {app: y}}
+";
+
+    /// Every example (and the natural-order cluster) evaluated, with the port choices its
+    /// result offers (each port, all) and a port it does not name.
+    fn examples() -> Vec<(String, Evaluation, Vec<PortChoice>)> {
+        let natural = ("natural order", NATURAL_POLICIES, NATURAL_CLUSTER);
+        (netpol_examples::all().iter())
+            .map(|ex| (ex.id.as_str(), ex.policies.as_str(), ex.cluster.as_str()))
+            .chain([natural])
+            .map(|(id, policies, cluster)| {
+                let ev = evaluate(policies, cluster).1.expect("a valid example");
+                let mut choices: Vec<PortChoice> =
+                    ev.ports.iter().copied().map(PortChoice::One).collect();
+                choices.push(PortChoice::All);
+                choices.push(PortChoice::One(PortProto::parse("9999/TCP").unwrap()));
+                (id.to_string(), ev, choices)
+            })
+            .collect()
+    }
+
+    /// The verdict of a flow straight from the evaluation's matrices.
+    fn expected_mark(ev: &Evaluation, from: usize, to: usize, choice: PortChoice) -> Mark {
+        let cells: Vec<Cell> = match choice {
+            PortChoice::One(pp) => return ev.cell(from, to, pp).into(),
+            PortChoice::All => ev.ports.iter().map(|&pp| ev.cell(from, to, pp)).collect(),
+        };
+        let allowed = cells.iter().filter(|&&c| c == Cell::Allowed).count();
+        if cells.contains(&Cell::NotApplicable) {
+            Mark::NotApplicable
+        } else if allowed == cells.len() {
+            Mark::AllPorts
+        } else if allowed == 0 {
+            Mark::NoPorts
+        } else {
+            Mark::SomePorts
+        }
+    }
+
+    #[test]
+    fn the_bits_of_a_row_give_every_cell_its_verdict_and_the_counts() {
+        for (id, ev, choices) in examples() {
+            for choice in choices {
+                let m = matrix_vm(&ev, choice, None);
+                let (mut allowed, mut denied) = (0, 0);
+                for from in 0..ev.n() {
+                    for to in 0..ev.n() {
+                        let mark = expected_mark(&ev, from, to, choice);
+                        assert_eq!(m.mark(from, to), mark, "{id} {choice:?} {from} → {to}");
+                        assert_eq!(m.cell(from, to).mark, mark);
+                        match mark {
+                            Mark::NotApplicable => {}
+                            m if m.allows() => allowed += 1,
+                            _ => denied += 1,
+                        }
+                    }
+                }
+                assert_eq!((m.allowed, m.denied), (allowed, denied), "{id} {choice:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_row_of_bits_reads_back_what_was_set() {
+        let mut row = RowBits::new(70);
+        for c in [0, 31, 32, 69] {
+            row.set(c);
+        }
+        let set: Vec<usize> = (0..72).filter(|&c| row.get(c)).collect();
+        assert_eq!(set, [0, 31, 32, 69]);
+        assert_eq!(row.0.len(), 3);
+    }
+
+    #[test]
+    fn explained_tiers_read_back_as_letters() {
+        let tiers = [
+            None,
+            Some(DecidingTier::Admin),
+            Some(DecidingTier::NetworkPolicy),
+            Some(DecidingTier::Baseline),
+            Some(DecidingTier::Default),
+        ];
+        for t in tiers {
+            assert_eq!(letter_tier(tier_letter(t) as u8), t);
+        }
+    }
+}
