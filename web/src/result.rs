@@ -2,7 +2,6 @@
 //! report clicks and hovers; highlighting on hover is done with a generated stylesheet (see
 //! `highlight_css`), so hovering never re-renders these (large) components.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
@@ -563,13 +562,15 @@ pub fn highlight_css(
         ));
     }
     // One rule per source row and view: a policy can help allow tens of thousands of flows.
-    let mut rows: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for &(f, t) in policy_flows {
-        rows.entry(f).or_default().push(t);
-    }
-    for (f, to) in rows {
+    let mut flows = policy_flows.to_vec();
+    flows.sort_by_key(|&(f, _)| f);
+    for row in flows.chunk_by(|a, b| a.0 == b.0) {
+        let f = row[0].0;
         let any = |attr: &str| {
-            let list: Vec<String> = to.iter().map(|t| format!("[{attr}=\"{t}\"]")).collect();
+            let list: Vec<String> = row
+                .iter()
+                .map(|(_, t)| format!("[{attr}=\"{t}\"]"))
+                .collect();
             list.join(",")
         };
         css.push_str(&format!(
