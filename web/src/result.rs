@@ -298,7 +298,7 @@ pub fn matrix_view(p: &MatrixProps) -> Html {
         };
         let h = &vm.headers[r];
         let cells = win.cols.clone().map(|c| {
-            let cell = &vm.cells[r][c];
+            let cell = vm.cell(r, c);
             let sel = vm.selected == Some((r, c));
             let tab = if tab_cell == Some((r, c)) { "0" } else { "-1" };
             html! {
@@ -561,10 +561,23 @@ pub fn highlight_css(
              .graph .node[data-i=\"{i}\"] .shape{{stroke:var(--accent);stroke-width:4}}"
         ));
     }
-    for &(f, t) in policy_flows {
+    // One rule per source row and view: a policy can help allow tens of thousands of flows.
+    let mut flows = policy_flows.to_vec();
+    flows.sort_by_key(|&(f, _)| f);
+    for row in flows.chunk_by(|a, b| a.0 == b.0) {
+        let f = row[0].0;
+        let any = |attr: &str| {
+            let list: Vec<String> = row
+                .iter()
+                .map(|(_, t)| format!("[{attr}=\"{t}\"]"))
+                .collect();
+            list.join(",")
+        };
         css.push_str(&format!(
-            ".matrix td[data-r=\"{f}\"][data-c=\"{t}\"] .cell{{box-shadow:0 0 0 2px var(--accent)}}\
-             .graph .edge[data-f=\"{f}\"][data-t=\"{t}\"] .line{{stroke:var(--accent);stroke-width:3}}"
+            ".matrix td[data-r=\"{f}\"]:is({}) .cell{{box-shadow:0 0 0 2px var(--accent)}}\
+             .graph .edge[data-f=\"{f}\"]:is({}) .line{{stroke:var(--accent);stroke-width:3}}",
+            any("data-c"),
+            any("data-t")
         ));
     }
     css
@@ -593,5 +606,26 @@ fn kind_badge(h: &HeaderVm) -> Html {
             <span class="kind-badge" title={h.kind} aria-hidden="true" data-testid="kind-badge">{ b }</span>
         },
         None => html! {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_flows_of_a_policy_are_highlighted_one_rule_per_row() {
+        let css = highlight_css(None, &[], &[(1, 5), (3, 4), (1, 2)]);
+        let rules = [
+            r#".matrix td[data-r="1"]:is([data-c="5"],[data-c="2"]) .cell{"#,
+            r#".graph .edge[data-f="1"]:is([data-t="5"],[data-t="2"]) .line{"#,
+            r#".matrix td[data-r="3"]:is([data-c="4"]) .cell{"#,
+            r#".graph .edge[data-f="3"]:is([data-t="4"]) .line{"#,
+        ];
+        for r in rules {
+            assert!(css.contains(r), "{r} in {css}");
+        }
+        assert_eq!(css.matches(".cell{").count(), 2);
+        assert!(highlight_css(None, &[], &[]).is_empty());
     }
 }

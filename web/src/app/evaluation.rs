@@ -1,6 +1,7 @@
 //! Evaluation: the two editor texts through the engine, into plain owned data the view models
 //! read ([`Evaluation`]). Every NetworkPolicy question is answered by `netpol-engine`.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use netpol_engine::model::{ClusterPolicy, Labels, Span, Subject, Tier};
@@ -104,7 +105,7 @@ pub struct EndpointInfo {
     pub egress_isolated_by: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Group {
     pub label: String,
     pub external: bool,
@@ -272,6 +273,7 @@ pub fn evaluate_with(
     }
     let model = Arc::new(model);
     let c = compile(Arc::clone(&model));
+    let policy_ids: Vec<String> = model.policies.iter().map(|p| p.id()).collect();
     let endpoints: Vec<EndpointInfo> = c
         .endpoints()
         .iter()
@@ -280,7 +282,7 @@ pub fn evaluate_with(
             let ids = |dir| {
                 c.isolated_by(EndpointId(i), dir)
                     .iter()
-                    .map(|p| model.policies[p.index()].id())
+                    .map(|p| policy_ids[p.index()].clone())
                     .collect()
             };
             let (short, detail, kind) = match e.kind {
@@ -366,7 +368,7 @@ pub fn evaluate_with(
         .iter()
         .enumerate()
         .map(|(i, p)| PolicyInfo {
-            id: p.id(),
+            id: policy_ids[i].clone(),
             index: i,
             kind: "NetworkPolicy",
             tier: None,
@@ -418,13 +420,12 @@ pub fn evaluate_with(
 /// The endpoints (pods) the subject of a tiered policy selects.
 fn subject_selects(model: &Model, c: &Compiled, p: &ClusterPolicy) -> Vec<usize> {
     let empty = Labels::new();
-    let ns_labels = |ns: &str| {
-        model
-            .namespaces
-            .iter()
-            .find(|n| n.name == ns)
-            .map_or(&empty, |n| &n.labels)
-    };
+    // The first namespace of each name, as a linear search would find it.
+    let mut by_name: HashMap<&str, &Labels> = HashMap::new();
+    for n in &model.namespaces {
+        by_name.entry(n.name.as_str()).or_insert(&n.labels);
+    }
+    let ns_labels = |ns: &str| by_name.get(ns).copied().unwrap_or(&empty);
     c.endpoints()
         .iter()
         .enumerate()

@@ -3,8 +3,8 @@
 //! would be unreadable: the graph becomes one node per namespace, with arrows that count the
 //! allowed flows between them.
 
-use super::evaluation::{natural_cmp, Evaluation, PortChoice};
-use super::matrix::{cell_title, flow_mark, Mark};
+use super::evaluation::{natural_cmp, Evaluation};
+use super::matrix::{Mark, MatrixVm};
 
 /// Node radius and layout constants of the graph (SVG user units).
 pub const NODE_R: f64 = 16.0;
@@ -71,12 +71,13 @@ pub struct GraphVm {
 
 /// Lays out namespaces as boxes on a grid (pods on a small grid inside each), externals in a last
 /// box, and draws every allowed flow (except a pod to itself) as a curved arrow.
-pub fn graph_vm(ev: &Evaluation, choice: PortChoice, selected: Option<(usize, usize)>) -> GraphVm {
+/// The verdicts and titles of the flows are the matrix's (`m`).
+pub fn graph_vm(ev: &Evaluation, m: &MatrixVm, selected: Option<(usize, usize)>) -> GraphVm {
     let groups = groups(ev);
     if ev.n() > MAX_POD_GRAPH {
-        return namespace_graph(ev, choice, &groups);
+        return namespace_graph(ev, m, &groups);
     }
-    pod_graph(ev, choice, selected, groups)
+    pod_graph(ev, m, selected, groups)
 }
 
 /// Every namespace (also empty ones, in natural order), then the externals: (label, external,
@@ -102,7 +103,7 @@ fn groups(ev: &Evaluation) -> Vec<(String, bool, Vec<usize>)> {
 
 fn pod_graph(
     ev: &Evaluation,
-    choice: PortChoice,
+    m: &MatrixVm,
     selected: Option<(usize, usize)>,
     groups: Vec<(String, bool, Vec<usize>)>,
 ) -> GraphVm {
@@ -200,18 +201,18 @@ fn pod_graph(
             if from == to {
                 continue;
             }
-            let (mark, ports) = flow_mark(ev, from, to, choice);
+            let mark = m.mark(from, to);
             if !mark.allows() {
                 continue;
             }
             let (a, b) = (pos[from], pos[to]);
-            let both = flow_mark(ev, to, from, choice).0.allows();
+            let both = m.mark(to, from).allows();
             edges.push(EdgeVm {
                 from,
                 to,
                 d: edge_path(a, b, both),
                 partial: mark == Mark::SomePorts,
-                title: cell_title(ev, from, to, mark, choice, &ports),
+                title: m.title(from, to),
                 flow: (
                     ev.endpoints[from].name.clone(),
                     ev.endpoints[to].name.clone(),
@@ -235,7 +236,7 @@ fn pod_graph(
 /// are numbered after the endpoints, so that the highlights of endpoints never pick one.
 fn namespace_graph(
     ev: &Evaluation,
-    choice: PortChoice,
+    m: &MatrixVm,
     groups: &[(String, bool, Vec<usize>)],
 ) -> GraphVm {
     let k = groups.len();
@@ -260,7 +261,7 @@ fn namespace_graph(
             if from == to {
                 continue;
             }
-            let (mark, _) = flow_mark(ev, from, to, choice);
+            let mark = m.mark(from, to);
             if mark == Mark::NotApplicable {
                 continue;
             }

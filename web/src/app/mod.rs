@@ -57,8 +57,8 @@ pub use learn::{
     ExerciseItem, Learn, LearnData, LearnEvent, Menu, Progress, Solution, StepItem, PROGRESS_KEY,
 };
 pub use matrix::{
-    kind_badge, tier_mark, tier_value, CellTier, CellVm, HeaderVm, Mark, MatrixVm,
-    MAX_TIER_MARK_ENDPOINTS,
+    kind_badge, tier_mark, tier_value, CellTier, CellTiers, CellVm, HeaderVm, Mark, MatrixVm,
+    RowBits, MAX_TIER_MARK_ENDPOINTS,
 };
 pub use startup::{start, Startup};
 pub use state::{EmbedParams, FlowSel, LineRange, Panel, Saved, State, View, STORAGE_KEY};

@@ -134,7 +134,8 @@ pub fn view_model(state: &State) -> ViewModel {
     });
     let matrix = r.map(|r| Rc::new(matrix_vm(r, choice, selected)));
     let graph = if state.view == View::Graph {
-        r.map(|r| Rc::new(graph_vm(r, choice, selected)))
+        r.zip(matrix.as_deref())
+            .map(|(r, m)| Rc::new(graph_vm(r, m, selected)))
     } else {
         None
     };

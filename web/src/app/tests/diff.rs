@@ -67,7 +67,7 @@ fn apply_and_undo() {
     let vm = view_model(&s);
     let m = vm.matrix.as_ref().unwrap();
     let i = |n: &str| m.headers.iter().position(|h| h.name == n).unwrap();
-    assert_eq!(m.cells[i("web/admin")][i("app/api")].mark, Mark::Allow);
+    assert_eq!(m.cell(i("web/admin"), i("app/api")).mark, Mark::Allow);
     // The applied text now has the OR reading: the reverse variant is a merge with a loss.
     let av = andor_vm(&s).unwrap();
     assert_eq!(av.variants.len(), 1);
@@ -82,7 +82,7 @@ fn apply_and_undo() {
     assert!(s.diff.undo.is_empty());
     let vm = view_model(&s);
     let m = vm.matrix.as_ref().unwrap();
-    assert_eq!(m.cells[i("web/admin")][i("app/api")].mark, Mark::Deny);
+    assert_eq!(m.cell(i("web/admin"), i("app/api")).mark, Mark::Deny);
     // Undo with an empty stack does nothing.
     update(&mut s, Event::Diff(DiffEvent::Undo));
     assert_eq!(s.policies, before);

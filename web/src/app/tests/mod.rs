@@ -34,5 +34,5 @@ fn verdict(vm: &ViewModel, from: &str, to: &str) -> &'static str {
             .position(|h| h.name == name)
             .unwrap_or_else(|| panic!("no {name}"))
     };
-    m.cells[i(from)][i(to)].mark.verdict()
+    m.cell(i(from), i(to)).mark.verdict()
 }

@@ -177,11 +177,11 @@ fn all_ports_summary() {
     assert_eq!(vm.port_value, "all");
     let m = vm.matrix.as_ref().unwrap();
     let i = |n: &str| m.headers.iter().position(|h| h.name == n).unwrap();
-    let cell = &m.cells[i("app/frontend")][i("app/api")];
+    let cell = m.cell(i("app/frontend"), i("app/api"));
     assert_eq!(cell.mark, Mark::SomePorts);
     assert!(cell.title.contains("8080/TCP"), "{}", cell.title);
-    assert_eq!(m.cells[i("app/db")][i("app/api")].mark, Mark::NoPorts);
-    assert_eq!(m.cells[i("app/api")][i("app/api")].mark, Mark::AllPorts);
+    assert_eq!(m.cell(i("app/db"), i("app/api")).mark, Mark::NoPorts);
+    assert_eq!(m.cell(i("app/api"), i("app/api")).mark, Mark::AllPorts);
     // Explaining in all-ports mode lists every port and explains the chosen one.
     run(
         &mut s,

@@ -189,7 +189,7 @@ fn the_all_ports_summary_says_which_ports_it_checked() {
     let checked = ports.join(", ");
     let m = vm.matrix.as_ref().unwrap();
     let i = |n: &str| m.headers.iter().position(|h| h.name == n).unwrap();
-    let title = |from: &str, to: &str| m.cells[i(from)][i(to)].title.clone();
+    let title = |from: &str, to: &str| m.cell(i(from), i(to)).title;
     assert_eq!(
         title("app/api", "app/api"),
         format!("app/api → app/api: allowed on every port checked ({checked})")
