@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use netpol_engine::model::{ClusterPolicy, Labels, Span, Subject, Tier};
 use netpol_engine::{
-    compile, parse_with, Cell, Compiled, Diagnostic, EndpointId, Input, Matrix, Model,
-    ParseOptions, PolicyId, PolicyType, PortProto,
+    compile, parse_cached, Cell, Compiled, Diagnostic, EndpointId, Input, Matrix, Model,
+    ParseCache, ParseOptions, PolicyId, PolicyType, PortProto,
 };
 use serde::{Deserialize, Serialize};
 
@@ -255,7 +255,20 @@ pub fn evaluate_with(
     cluster: &str,
     options: &ParseOptions,
 ) -> (Vec<Diagnostic>, Option<Evaluation>) {
-    let (model, diagnostics) = parse_with(
+    evaluate_cached(&mut ParseCache::default(), policies, cluster, options)
+}
+
+/// [`evaluate_with`] through the engine's per-document parse cache: the YAML documents whose
+/// text did not change since the last call are not read again (a keystroke re-reads one
+/// document). The result is exactly [`evaluate_with`]'s.
+pub fn evaluate_cached(
+    cache: &mut ParseCache,
+    policies: &str,
+    cluster: &str,
+    options: &ParseOptions,
+) -> (Vec<Diagnostic>, Option<Evaluation>) {
+    let (model, diagnostics) = parse_cached(
+        cache,
         &[
             Input {
                 name: POLICIES,

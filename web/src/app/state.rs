@@ -4,12 +4,12 @@
 use std::rc::Rc;
 
 use netpol_engine::exercise::Highlight;
-use netpol_engine::{Diagnostic, ParseOptions, PortProto};
+use netpol_engine::{Diagnostic, ParseCache, ParseOptions, PortProto};
 use netpol_examples::Example;
 use serde::{Deserialize, Serialize};
 
 use super::diff::{Current, DiffState, LintVm};
-use super::evaluation::{evaluate_with, Editor, Evaluation, PortChoice};
+use super::evaluation::{evaluate_cached, Editor, Evaluation, PortChoice};
 use super::learn::{Learn, Scenario};
 use super::matrix::policy_flows;
 use super::text::{block_lines, document_lines};
@@ -130,6 +130,9 @@ pub struct State {
     pub embed: Option<EmbedParams>,
     /// The playground's URL without query or fragment (the base of share links).
     pub page_url: String,
+    /// The engine's per-document parse cache: a keystroke re-reads only the document it
+    /// changed.
+    pub parse_cache: ParseCache,
 }
 
 impl State {
@@ -164,6 +167,7 @@ impl State {
             learn: Learn::new(),
             embed: None,
             page_url: String::new(),
+            parse_cache: ParseCache::default(),
         };
         s.reevaluate();
         s
@@ -229,7 +233,12 @@ impl State {
         let options = ParseOptions {
             group_replicas: self.group_replicas,
         };
-        let (diags, ev) = evaluate_with(&self.policies, &self.cluster, &options);
+        let (diags, ev) = evaluate_cached(
+            &mut self.parse_cache,
+            &self.policies,
+            &self.cluster,
+            &options,
+        );
         self.diagnostics = diags;
         match ev {
             Some(ev) => {

@@ -359,3 +359,47 @@ fn show_span_of_a_policy_highlights_its_document() {
     assert!(lines[h.end as usize - 1].contains("port: 53"));
     assert_eq!(lines[h.end as usize], "---");
 }
+
+/// The state reads its texts through the engine's per-document parse cache; after every kind of
+/// edit its diagnostics and evaluation must be exactly those of a fresh, uncached read.
+#[test]
+fn edits_through_the_parse_cache_evaluate_like_a_fresh_read() {
+    use crate::app::evaluation::evaluate_with;
+    use netpol_engine::ParseOptions;
+
+    for example in netpol_examples::all() {
+        let mut s = state();
+        update(&mut s, Event::LoadExample(example.id.clone()));
+        let policies = s.policies.clone();
+        let cluster = s.cluster.clone();
+        let edits: Vec<(Editor, String)> = vec![
+            // A character typed at the end of the first line (a name or a key changes).
+            (Editor::Policies, policies.replacen('\n', "x\n", 1)),
+            // The first document removed (every later document moves up).
+            (
+                Editor::Policies,
+                policies
+                    .split_once("\n---\n")
+                    .map(|(_, rest)| rest.to_string())
+                    .unwrap_or_default(),
+            ),
+            // Back to the start, then a blank line inserted before everything.
+            (Editor::Policies, policies.clone()),
+            (Editor::Policies, format!("\n{policies}")),
+            (Editor::Cluster, format!("{cluster}\n")),
+            (Editor::Cluster, cluster.clone()),
+        ];
+        for (editor, text) in edits {
+            update(&mut s, Event::Edit(editor, text));
+            let options = ParseOptions {
+                group_replicas: s.group_replicas,
+            };
+            let (diagnostics, fresh) = evaluate_with(&s.policies, &s.cluster, &options);
+            assert_eq!(s.diagnostics, diagnostics, "{}", example.id);
+            if let Some(fresh) = fresh {
+                assert!(!s.stale, "{}", example.id);
+                assert_eq!(s.result.as_deref(), Some(&fresh), "{}", example.id);
+            }
+        }
+    }
+}
