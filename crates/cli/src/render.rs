@@ -74,8 +74,8 @@ pub(crate) fn matrix_text(index: &Compiled, pp: PortProto, out: &mut Stream) {
     for (i, rl) in row_labels.iter().enumerate() {
         line.clear();
         let _ = write!(line, "{rl:<lw$}");
-        for j in 0..labels.len() {
-            line.push_str(match m.cell(EndpointId(i), EndpointId(j)) {
+        for cell in m.row(EndpointId(i)) {
+            line.push_str(match cell {
                 Cell::Allowed => &allowed,
                 Cell::Denied => &denied,
                 Cell::NotApplicable => &none,
@@ -121,24 +121,34 @@ pub(crate) fn matrix_json(index: &Compiled, pp: PortProto, out: &mut Stream) {
         out.json("[]");
     } else {
         let m = index.matrix(pp);
+        let octets = json_octets();
         let mut row = String::new();
         for i in 0..names.len() {
             row.clear();
             row.push_str(if i == 0 { "[\n    [" } else { ",\n    [" });
-            for j in 0..names.len() {
-                if j > 0 {
-                    row.push_str(", ");
+            let mut cells = m.row(EndpointId(i)).map(|c| c == Cell::Allowed);
+            row.push_str(if cells.next() == Some(true) {
+                "true"
+            } else {
+                "false"
+            });
+            // The other cells eight at a time, each octet written from the table.
+            let (mut octet, mut k) = (0, 0);
+            for allowed in cells {
+                octet |= usize::from(allowed) << k;
+                k += 1;
+                if k == 8 {
+                    row.push_str(&octets[octet]);
+                    (octet, k) = (0, 0);
                 }
-                row.push_str(if m.allowed(EndpointId(i), EndpointId(j)) {
-                    "true"
-                } else {
-                    "false"
-                });
+            }
+            for b in 0..k {
+                row.push_str(json_cell(octet >> b & 1 == 1));
             }
             row.push(']');
-            out.json(&row);
+            out.ascii(&row);
         }
-        out.json("\n  ]");
+        out.ascii("\n  ]");
     }
     if let Some(kinds) = kinds {
         let kinds: Vec<String> = kinds.iter().map(json::compact).collect();
@@ -148,6 +158,23 @@ pub(crate) fn matrix_json(index: &Compiled, pp: PortProto, out: &mut Stream) {
         ));
     }
     out.json("\n}\n");
+}
+
+/// A cell of `allowed` after the first in its row.
+fn json_cell(allowed: bool) -> &'static str {
+    if allowed {
+        ", true"
+    } else {
+        ", false"
+    }
+}
+
+/// The JSON of eight cells of `allowed` after the first in a row, by the octet of their
+/// verdicts (bit `k` set when cell `k` is allowed).
+fn json_octets() -> Vec<String> {
+    (0..256)
+        .map(|octet: usize| (0..8).map(|k| json_cell(octet >> k & 1 == 1)).collect())
+        .collect()
 }
 
 /// `SRC -> DST : PROTO N[-M]` lines, sorted bytewise as printed; without the flows of an

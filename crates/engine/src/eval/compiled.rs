@@ -74,6 +74,9 @@ pub(crate) struct NamespaceIndex {
     pub(super) label_set: Vec<usize>,
     /// Every distinct label set of the pods: a selector is matched once per set.
     pub(super) label_sets: Vec<Labels>,
+    /// Every address of every endpoint with the endpoint, ascending: an `ipBlock` selects a
+    /// run of it.
+    pub(super) ips: Vec<(IpAddr, usize)>,
 }
 
 pub(super) struct CompiledRule {

@@ -66,6 +66,22 @@ impl Matrix {
         self.cell(from, to) == Cell::Allowed
     }
 
+    /// The verdicts of every flow from endpoint `from`, by destination: the cells of one row, as
+    /// [`Matrix::cell`] gives them one at a time.
+    pub fn row(&self, from: EndpointId) -> impl ExactSizeIterator<Item = Cell> + '_ {
+        let bits = &self.rows[from.index()];
+        let source_is_pod = self.is_pod[from.index()];
+        self.is_pod.iter().enumerate().map(move |(to, &is_pod)| {
+            if !source_is_pod && !is_pod {
+                Cell::NotApplicable
+            } else if bits.get(to) {
+                Cell::Allowed
+            } else {
+                Cell::Denied
+            }
+        })
+    }
+
     /// [`Matrix::cell`] on bare indices.
     pub(crate) fn cell_at(&self, from: usize, to: usize) -> Cell {
         if !self.is_pod[from] && !self.is_pod[to] {
