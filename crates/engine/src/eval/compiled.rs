@@ -128,7 +128,7 @@ pub(super) fn port_matches(spec: &NetworkPolicyPort, pp: PortProto, dst: Option<
 /// Whether `pod` has a container port called `name` that is `pp`.
 pub(super) fn resolves(pod: &Pod, name: &str, pp: PortProto) -> bool {
     pod.ports.iter().any(|cp| {
-        cp.name.as_deref() == Some(name) && cp.protocol == pp.protocol && cp.port == pp.port
+        cp.port == pp.port && cp.protocol == pp.protocol && cp.name.as_deref() == Some(name)
     })
 }
 

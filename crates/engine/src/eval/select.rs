@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use super::compiled::{Compiled, NamespaceIndex};
 use super::Bits;
-use crate::model::{Cidr, IpBlock, Labels, NetworkPolicy, NetworkPolicyPeer};
+use crate::model::{Cidr, IpBlock, LabelSelector, Labels, NetworkPolicy, NetworkPolicyPeer};
 
 impl NamespaceIndex {
     /// Indexes the pods of `c` by namespace.
@@ -92,6 +92,19 @@ impl NamespaceIndex {
         bits
     }
 
+    /// Whether `selector` matches the labels of pod `e`, matched once per distinct label set
+    /// (the first time a pod with that set is asked about).
+    fn label_set_matcher<'a>(
+        &'a self,
+        selector: &'a LabelSelector,
+    ) -> impl FnMut(usize) -> bool + 'a {
+        let mut known: Vec<Option<bool>> = vec![None; self.label_sets.len()];
+        move |e| {
+            let set = self.label_set[e];
+            *known[set].get_or_insert_with(|| selector.matches(&self.label_sets[set]))
+        }
+    }
+
     /// The pods (endpoint indices) of namespace `ns`.
     pub(super) fn pods(&self, ns: &str) -> &[usize] {
         self.by_name
@@ -109,14 +122,14 @@ impl Compiled {
         if let Some(block) = &peer.ip_block {
             return index.ip_block_bits(block, n);
         }
-        // The podSelector, matched once per distinct label set.
-        let labels_ok: Option<Vec<bool>> = peer
+        // The podSelector, matched once per distinct label set it meets.
+        let mut matches = peer
             .pod_selector
             .as_ref()
-            .map(|s| index.label_sets.iter().map(|l| s.matches(l)).collect());
+            .map(|s| index.label_set_matcher(s));
         let mut add = |pods: &[usize]| {
             for &e in pods {
-                if labels_ok.as_ref().is_none_or(|ok| ok[index.label_set[e]]) {
+                if matches.as_mut().is_none_or(|m| m(e)) {
                     bits.set(e);
                 }
             }
@@ -135,16 +148,17 @@ impl Compiled {
     }
 
     /// The pods `policy`'s podSelector selects (whatever its policyTypes).
-    pub(crate) fn policy_selects(
-        &self,
-        policy: &NetworkPolicy,
-    ) -> impl Iterator<Item = usize> + '_ {
-        let selector = policy.pod_selector.clone();
-        self.namespace_index
+    pub(crate) fn policy_selects<'a>(
+        &'a self,
+        policy: &'a NetworkPolicy,
+    ) -> impl Iterator<Item = usize> + 'a {
+        let index = &self.namespace_index;
+        let mut matches = index.label_set_matcher(&policy.pod_selector);
+        index
             .pods(&policy.namespace)
             .iter()
             .copied()
-            .filter(move |&e| self.pod(e).is_some_and(|p| selector.matches(&p.labels)))
+            .filter(move |&e| matches(e))
     }
 }
 
