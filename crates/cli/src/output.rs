@@ -120,6 +120,14 @@ impl Stream {
         self.write("\n");
     }
 
+    /// Prints one line of text output made only of [`escape`]d text, which escaping would not
+    /// change.
+    pub(crate) fn escaped_line(&mut self, line: &str) {
+        debug_assert!(matches!(escape(line), Cow::Borrowed(_)));
+        self.write(line);
+        self.write("\n");
+    }
+
     /// Prints a piece of output made of printable ASCII and line feeds only (JSON punctuation,
     /// literals and numbers), which needs no escaping.
     pub(crate) fn ascii(&mut self, piece: &str) {
