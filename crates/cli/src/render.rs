@@ -124,9 +124,11 @@ pub(crate) fn matrix_json(index: &Compiled, pp: PortProto, out: &mut Stream) {
         let m = index.matrix(pp);
         let octets = octets(", true", ", false");
         let mut row = String::new();
+        // Each row ends with its line feed, so stdout (line-buffered) passes whole writes on.
+        out.ascii("[\n");
         for i in 0..names.len() {
             row.clear();
-            row.push_str(if i == 0 { "[\n    [" } else { ",\n    [" });
+            row.push_str("    [");
             let mut cells = m.row(EndpointId(i));
             row.push_str(if cells.next() == Some(Cell::Allowed) {
                 "true"
@@ -134,10 +136,10 @@ pub(crate) fn matrix_json(index: &Compiled, pp: PortProto, out: &mut Stream) {
                 "false"
             });
             push_cells(&mut row, cells, &octets, [", true", ", false", ", false"]);
-            row.push(']');
+            row.push_str(if i + 1 < names.len() { "],\n" } else { "]\n" });
             out.ascii(&row);
         }
-        out.ascii("\n  ]");
+        out.ascii("  ]");
     }
     if let Some(kinds) = kinds {
         let kinds: Vec<String> = kinds.iter().map(json::compact).collect();
