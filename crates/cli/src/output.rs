@@ -134,6 +134,15 @@ impl Stream {
         self.write("\n");
     }
 
+    /// Prints a piece of output made of printable ASCII and line feeds only (JSON punctuation,
+    /// literals and numbers), which needs no escaping.
+    pub(crate) fn ascii(&mut self, piece: &str) {
+        debug_assert!(piece
+            .bytes()
+            .all(|b| b == b'\n' || (b' '..=b'~').contains(&b)));
+        self.write(piece);
+    }
+
     /// Prints a piece of one JSON document, escaped like [`print_json`] escapes a whole one.
     pub(crate) fn json(&mut self, piece: &str) {
         self.write(&escape_json(piece));

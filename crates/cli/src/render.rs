@@ -71,17 +71,18 @@ pub(crate) fn matrix_text(index: &Compiled, pp: PortProto, out: &mut Stream) {
     out.line(line.trim_end());
     // Each cell printed once, padded to the column width.
     let [allowed, denied, none] = ['.', 'X', '-'].map(|c| format!(" {c:>width$}"));
+    let octets = octets(&allowed, &denied);
     for (i, rl) in row_labels.iter().enumerate() {
         line.clear();
         let _ = write!(line, "{rl:<lw$}");
-        for j in 0..labels.len() {
-            line.push_str(match m.cell(EndpointId(i), EndpointId(j)) {
-                Cell::Allowed => &allowed,
-                Cell::Denied => &denied,
-                Cell::NotApplicable => &none,
-            });
-        }
-        out.line(line.trim_end());
+        push_cells(
+            &mut line,
+            m.row(EndpointId(i)),
+            &octets,
+            [&allowed, &denied, &none],
+        );
+        // The names were escaped above, so the line is printed as it is.
+        out.escaped_line(&[line.trim_end()]);
     }
 }
 
@@ -121,24 +122,24 @@ pub(crate) fn matrix_json(index: &Compiled, pp: PortProto, out: &mut Stream) {
         out.json("[]");
     } else {
         let m = index.matrix(pp);
+        let octets = octets(", true", ", false");
         let mut row = String::new();
+        // Each row ends with its line feed, so stdout (line-buffered) passes whole writes on.
+        out.ascii("[\n");
         for i in 0..names.len() {
             row.clear();
-            row.push_str(if i == 0 { "[\n    [" } else { ",\n    [" });
-            for j in 0..names.len() {
-                if j > 0 {
-                    row.push_str(", ");
-                }
-                row.push_str(if m.allowed(EndpointId(i), EndpointId(j)) {
-                    "true"
-                } else {
-                    "false"
-                });
-            }
-            row.push(']');
-            out.json(&row);
+            row.push_str("    [");
+            let mut cells = m.row(EndpointId(i));
+            row.push_str(if cells.next() == Some(Cell::Allowed) {
+                "true"
+            } else {
+                "false"
+            });
+            push_cells(&mut row, cells, &octets, [", true", ", false", ", false"]);
+            row.push_str(if i + 1 < names.len() { "],\n" } else { "]\n" });
+            out.ascii(&row);
         }
-        out.json("\n  ]");
+        out.ascii("  ]");
     }
     if let Some(kinds) = kinds {
         let kinds: Vec<String> = kinds.iter().map(json::compact).collect();
@@ -148,6 +149,51 @@ pub(crate) fn matrix_json(index: &Compiled, pp: PortProto, out: &mut Stream) {
         ));
     }
     out.json("\n}\n");
+}
+
+/// The text of eight cells by their octet (bit `k` set when cell `k` is allowed), none of them
+/// `NotApplicable`.
+fn octets(allowed: &str, denied: &str) -> Vec<String> {
+    (0..256)
+        .map(|octet: usize| {
+            (0..8)
+                .map(|k| if octet >> k & 1 == 1 { allowed } else { denied })
+                .collect()
+        })
+        .collect()
+}
+
+/// Appends the text of each cell (`text` is the text of an allowed, a denied and a
+/// not-applicable cell), eight at a time from `octets` when none of the eight is
+/// `NotApplicable`. Matrices are large: this is their one loop over cells.
+fn push_cells(
+    row: &mut String,
+    cells: impl Iterator<Item = Cell>,
+    octets: &[String],
+    text: [&str; 3],
+) {
+    let cell_text = |cell: Cell| match cell {
+        Cell::Allowed => text[0],
+        Cell::Denied => text[1],
+        Cell::NotApplicable => text[2],
+    };
+    let mut group = [Cell::Denied; 8];
+    let (mut octet, mut k, mut applicable) = (0, 0, true);
+    for cell in cells {
+        group[k] = cell;
+        octet |= usize::from(cell == Cell::Allowed) << k;
+        applicable &= cell != Cell::NotApplicable;
+        k += 1;
+        if k == 8 {
+            if applicable {
+                row.push_str(&octets[octet]);
+            } else {
+                group.iter().for_each(|&c| row.push_str(cell_text(c)));
+            }
+            (octet, k, applicable) = (0, 0, true);
+        }
+    }
+    group[..k].iter().for_each(|&c| row.push_str(cell_text(c)));
 }
 
 /// `SRC -> DST : PROTO N[-M]` lines, sorted bytewise as printed; without the flows of an

@@ -64,6 +64,11 @@ fn benches(c: &mut Criterion) {
             b.iter(|| compile(black_box(m.clone())).matrix(port).len())
         });
     }
+    // The matrix target counts the parse too (`netpol matrix` reads the file).
+    let text = gen::generate(gen::LINTS_5K).combined();
+    group.bench_function("parse+compile+matrix 5k x 2000", |b| {
+        b.iter(|| compile(model(&[black_box(&text)])).matrix(port).len())
+    });
     let pods = gen::toy_pods(2_000);
     let m = model(&[&pods]);
     group.bench_function("connectivity 2k pods no policies", |b| {

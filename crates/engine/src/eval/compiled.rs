@@ -74,6 +74,8 @@ pub(crate) struct NamespaceIndex {
     pub(super) label_set: Vec<usize>,
     /// Every distinct label set of the pods: a selector is matched once per set.
     pub(super) label_sets: Vec<Labels>,
+    /// Every address of every endpoint with the endpoint, in one list for `ipBlock`s to scan.
+    pub(super) ips: Vec<(IpAddr, usize)>,
 }
 
 pub(super) struct CompiledRule {
@@ -125,7 +127,7 @@ pub(super) fn port_matches(spec: &NetworkPolicyPort, pp: PortProto, dst: Option<
 /// Whether `pod` has a container port called `name` that is `pp`.
 pub(super) fn resolves(pod: &Pod, name: &str, pp: PortProto) -> bool {
     pod.ports.iter().any(|cp| {
-        cp.name.as_deref() == Some(name) && cp.protocol == pp.protocol && cp.port == pp.port
+        cp.port == pp.port && cp.protocol == pp.protocol && cp.name.as_deref() == Some(name)
     })
 }
 
@@ -276,11 +278,13 @@ impl Compiled {
         match self.model.namespace(ns) {
             Some(n) => std::borrow::Cow::Borrowed(&n.labels),
             // Parsing declares every referenced namespace; a hand-built model may not.
-            None => std::borrow::Cow::Owned(
-                [(NAMESPACE_NAME_LABEL.to_string(), ns.to_string())]
-                    .into_iter()
-                    .collect(),
-            ),
+            None => {
+                // Inserted rather than collected: collecting a map sorts, and a sort's code is
+                // copied into the wasm for each type it sorts.
+                let mut labels = Labels::new();
+                labels.insert(NAMESPACE_NAME_LABEL.to_string(), ns.to_string());
+                std::borrow::Cow::Owned(labels)
+            }
         }
     }
 

@@ -66,6 +66,22 @@ impl Matrix {
         self.cell(from, to) == Cell::Allowed
     }
 
+    /// The verdicts of every flow from endpoint `from`, by destination: the cells of one row, as
+    /// [`Matrix::cell`] gives them one at a time.
+    pub fn row(&self, from: EndpointId) -> impl ExactSizeIterator<Item = Cell> + '_ {
+        let bits = &self.rows[from.index()];
+        let source_is_pod = self.is_pod[from.index()];
+        self.is_pod.iter().enumerate().map(move |(to, &is_pod)| {
+            if !source_is_pod && !is_pod {
+                Cell::NotApplicable
+            } else if bits.get(to) {
+                Cell::Allowed
+            } else {
+                Cell::Denied
+            }
+        })
+    }
+
     /// [`Matrix::cell`] on bare indices.
     pub(crate) fn cell_at(&self, from: usize, to: usize) -> Cell {
         if !self.is_pod[from] && !self.is_pod[to] {
@@ -102,38 +118,38 @@ pub struct Connection {
 pub fn compile(model: impl Into<Arc<Model>>) -> Compiled {
     let shared: Arc<Model> = model.into();
     let model: &Model = &shared;
-    let mut pods: Vec<usize> = (0..model.pods.len()).collect();
-    pods.sort_by(|&a, &b| {
-        let (pa, pb) = (&model.pods[a], &model.pods[b]);
-        (&pa.namespace, &pa.name).cmp(&(&pb.namespace, &pb.name))
+    // One sort for every endpoint (one copy of the sort's code in the wasm): pods by
+    // `namespace/name` first, then externals and nodes by name. Stable, so equal keys keep the
+    // model's order.
+    let pods = model.pods.iter().enumerate().map(|(i, p)| {
+        let key = (false, p.namespace.as_str(), p.name.as_str());
+        (key, EndpointKind::Pod { pod: i })
     });
-    let mut others: Vec<(&str, EndpointKind)> = model
-        .externals
-        .iter()
-        .enumerate()
-        .map(|(i, x)| (x.name.as_str(), EndpointKind::External { external: i }))
-        .chain(
-            model
-                .nodes
-                .iter()
-                .enumerate()
-                .map(|(i, n)| (n.name.as_str(), EndpointKind::Node { node: i })),
-        )
-        .collect();
-    others.sort_by(|a, b| a.0.cmp(b.0));
-    let mut endpoints: Vec<Endpoint> = pods
-        .iter()
-        .map(|&i| Endpoint {
-            name: model.pods[i].id(),
-            kind: EndpointKind::Pod { pod: i },
-            namespace: Some(model.pods[i].namespace.clone()),
+    let externals = model.externals.iter().enumerate().map(|(i, x)| {
+        let key = (true, "", x.name.as_str());
+        (key, EndpointKind::External { external: i })
+    });
+    let nodes = model.nodes.iter().enumerate().map(|(i, n)| {
+        let key = (true, "", n.name.as_str());
+        (key, EndpointKind::Node { node: i })
+    });
+    let mut order: Vec<_> = pods.chain(externals).chain(nodes).collect();
+    order.sort_by(|a, b| a.0.cmp(&b.0));
+    let endpoints: Vec<Endpoint> = order
+        .into_iter()
+        .map(|((_, _, name), kind)| match kind {
+            EndpointKind::Pod { pod } => Endpoint {
+                name: model.pods[pod].id(),
+                kind,
+                namespace: Some(model.pods[pod].namespace.clone()),
+            },
+            EndpointKind::External { .. } | EndpointKind::Node { .. } => Endpoint {
+                name: name.to_string(),
+                kind,
+                namespace: None,
+            },
         })
         .collect();
-    endpoints.extend(others.into_iter().map(|(name, kind)| Endpoint {
-        name: name.to_string(),
-        kind,
-        namespace: None,
-    }));
     let by_name = endpoints
         .iter()
         .enumerate()
@@ -357,7 +373,8 @@ impl Compiled {
 
     /// The first port of every interval of `protocol` within which no verdict can change.
     pub(crate) fn breakpoints(&self, protocol: Protocol) -> Vec<u16> {
-        let mut cuts: BTreeSet<u32> = BTreeSet::from([1]);
+        let mut cuts: BTreeSet<u32> = BTreeSet::new();
+        cuts.insert(1);
         let mut named: BTreeSet<&str> = BTreeSet::new();
         for p in &self.model.policies {
             for r in p.ingress.iter().chain(&p.egress) {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::compiled::{ip_block_contains, Compiled, NamespaceIndex};
 use super::Bits;
-use crate::model::{Labels, NetworkPolicy, NetworkPolicyPeer};
+use crate::model::{IpBlock, LabelSelector, Labels, NetworkPolicy, NetworkPolicyPeer};
 
 impl NamespaceIndex {
     /// Indexes the pods of `c` by namespace.
@@ -17,6 +17,7 @@ impl NamespaceIndex {
         };
         let mut sets: HashMap<&Labels, usize> = HashMap::new();
         for e in 0..c.endpoints.len() {
+            index.ips.extend(c.ips(e).iter().map(|&ip| (ip, e)));
             let Some(pod) = c.pod(e) else { continue };
             let next = sets.len();
             let set = *sets.entry(&pod.labels).or_insert(next);
@@ -40,6 +41,30 @@ impl NamespaceIndex {
         index
     }
 
+    /// The endpoints with an address in `block`.
+    fn ip_block_bits(&self, block: &IpBlock, n: usize) -> Bits {
+        let mut bits = Bits::empty(n);
+        for (ip, e) in &self.ips {
+            if ip_block_contains(block, ip) {
+                bits.set(*e);
+            }
+        }
+        bits
+    }
+
+    /// Whether `selector` matches the labels of pod `e`, matched once per distinct label set
+    /// (the first time a pod with that set is asked about).
+    fn label_set_matcher<'a>(
+        &'a self,
+        selector: &'a LabelSelector,
+    ) -> impl FnMut(usize) -> bool + 'a {
+        let mut known: Vec<Option<bool>> = vec![None; self.label_sets.len()];
+        move |e| {
+            let set = self.label_set[e];
+            *known[set].get_or_insert_with(|| selector.matches(&self.label_sets[set]))
+        }
+    }
+
     /// The pods (endpoint indices) of namespace `ns`.
     pub(super) fn pods(&self, ns: &str) -> &[usize] {
         self.by_name
@@ -53,23 +78,18 @@ impl Compiled {
     pub(crate) fn peer_bits(&self, policy: &NetworkPolicy, peer: &NetworkPolicyPeer) -> Bits {
         let n = self.endpoints.len();
         let mut bits = Bits::empty(n);
-        if let Some(block) = &peer.ip_block {
-            for e in 0..n {
-                if self.ips(e).iter().any(|ip| ip_block_contains(block, ip)) {
-                    bits.set(e);
-                }
-            }
-            return bits;
-        }
         let index = &self.namespace_index;
-        // The podSelector, matched once per distinct label set.
-        let labels_ok: Option<Vec<bool>> = peer
+        if let Some(block) = &peer.ip_block {
+            return index.ip_block_bits(block, n);
+        }
+        // The podSelector, matched once per distinct label set it meets.
+        let mut matches = peer
             .pod_selector
             .as_ref()
-            .map(|s| index.label_sets.iter().map(|l| s.matches(l)).collect());
+            .map(|s| index.label_set_matcher(s));
         let mut add = |pods: &[usize]| {
             for &e in pods {
-                if labels_ok.as_ref().is_none_or(|ok| ok[index.label_set[e]]) {
+                if matches.as_mut().is_none_or(|m| m(e)) {
                     bits.set(e);
                 }
             }
@@ -88,15 +108,16 @@ impl Compiled {
     }
 
     /// The pods `policy`'s podSelector selects (whatever its policyTypes).
-    pub(crate) fn policy_selects(
-        &self,
-        policy: &NetworkPolicy,
-    ) -> impl Iterator<Item = usize> + '_ {
-        let selector = policy.pod_selector.clone();
-        self.namespace_index
+    pub(crate) fn policy_selects<'a>(
+        &'a self,
+        policy: &'a NetworkPolicy,
+    ) -> impl Iterator<Item = usize> + 'a {
+        let index = &self.namespace_index;
+        let mut matches = index.label_set_matcher(&policy.pod_selector);
+        index
             .pods(&policy.namespace)
             .iter()
             .copied()
-            .filter(move |&e| self.pod(e).is_some_and(|p| selector.matches(&p.labels)))
+            .filter(move |&e| matches(e))
     }
 }

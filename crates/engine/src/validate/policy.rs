@@ -164,7 +164,7 @@ pub(super) fn object_meta(
     };
 
     if let Some(labels) = &meta.labels {
-        validate_labels(labels, &path.key("labels"), sink);
+        labels_at(labels, &|| path.key("labels"), sink);
     }
     if let Some(annotations) = &meta.annotations {
         let p = path.key("annotations");
@@ -190,13 +190,25 @@ pub(super) fn validate_labels(
     path: &FieldPath,
     sink: &mut Sink<'_>,
 ) {
+    labels_at(labels, &|| path.clone(), sink);
+}
+
+/// [`validate_labels`] with the map's path built only when a label is invalid (most are valid,
+/// and a path is a few allocations).
+fn labels_at(labels: &BTreeMap<String, String>, path: &dyn Fn() -> FieldPath, sink: &mut Sink<'_>) {
     for (k, v) in labels {
-        let at = path.key(k);
-        for msg in label_key_errors(k) {
-            sink.invalid_at(path, &at, &go_quote(k), &msg);
+        let key_errors = label_key_errors(k);
+        let value_errors = label_value_errors(v);
+        if key_errors.is_empty() && value_errors.is_empty() {
+            continue;
         }
-        for msg in label_value_errors(v) {
-            sink.invalid_at(path, &at, &go_quote(v), &msg);
+        let path = path();
+        let at = path.key(k);
+        for msg in key_errors {
+            sink.invalid_at(&path, &at, &go_quote(k), &msg);
+        }
+        for msg in value_errors {
+            sink.invalid_at(&path, &at, &go_quote(v), &msg);
         }
     }
 }
@@ -209,11 +221,11 @@ pub(super) fn selector(
 ) -> model::LabelSelector {
     let mut out = model::LabelSelector::default();
     if let Some(labels) = &sel.match_labels {
-        validate_labels(labels, &path.key("matchLabels"), sink);
+        labels_at(labels, &|| path.key("matchLabels"), sink);
         out.match_labels = labels.clone();
     }
     for (i, expr) in sel.match_expressions.iter().flatten().enumerate() {
-        let p = path.key("matchExpressions").index(i);
+        let p = || path.key("matchExpressions").index(i);
         let values = expr.values.as_deref().unwrap_or(&[]);
         let operator = match expr.operator.as_str() {
             "In" => Some(model::Operator::In),
@@ -226,7 +238,7 @@ pub(super) fn selector(
             Some(model::Operator::In | model::Operator::NotIn) => {
                 if values.is_empty() {
                     sink.required(
-                        &p.key("values"),
+                        &p().key("values"),
                         "must be specified when `operator` is 'In' or 'NotIn'",
                     );
                 }
@@ -234,23 +246,23 @@ pub(super) fn selector(
             Some(model::Operator::Exists | model::Operator::DoesNotExist) => {
                 if !values.is_empty() {
                     sink.forbidden(
-                        &p.key("values"),
+                        &p().key("values"),
                         "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
                     );
                 }
             }
             None => sink.invalid(
-                &p.key("operator"),
+                &p().key("operator"),
                 &go_quote(&expr.operator),
                 "not a valid selector operator",
             ),
         }
         for msg in label_key_errors(&expr.key) {
-            sink.invalid(&p.key("key"), &go_quote(&expr.key), &msg);
+            sink.invalid(&p().key("key"), &go_quote(&expr.key), &msg);
         }
         for (vi, v) in values.iter().enumerate() {
             for msg in label_value_errors(v) {
-                sink.invalid(&p.key("values").index(vi), &go_quote(v), &msg);
+                sink.invalid(&p().key("values").index(vi), &go_quote(v), &msg);
             }
         }
         if let Some(operator) = operator {
@@ -319,26 +331,26 @@ fn network_policy_port(
             parsed
         }
     };
-    let port_path = path.key("port");
-    let end_path = path.key("endPort");
+    let port_path = || path.key("port");
+    let end_path = || path.key("endPort");
     let mut end_port = None;
     let port_ref = match &port.port {
         Some(IntOrString::Int(n)) => {
             let number = valid_port_number(*n);
             if number.is_none() {
-                sink.invalid(&port_path, &n.to_string(), PORT_RANGE);
+                sink.invalid(&port_path(), &n.to_string(), PORT_RANGE);
             }
             if let Some(end) = port.end_port {
                 if end < *n {
                     sink.invalid(
-                        &end_path,
+                        &end_path(),
                         &end.to_string(),
                         "must be greater than or equal to `port`",
                     );
                 }
                 match valid_port_number(end) {
                     Some(e) => end_port = Some(e),
-                    None => sink.invalid(&end_path, &end.to_string(), PORT_RANGE),
+                    None => sink.invalid(&end_path(), &end.to_string(), PORT_RANGE),
                 }
             }
             number.map(model::PortRef::Number)
@@ -346,20 +358,20 @@ fn network_policy_port(
         Some(IntOrString::String(s)) => {
             if let Some(end) = port.end_port {
                 sink.invalid(
-                    &end_path,
+                    &end_path(),
                     &end.to_string(),
                     "may not be specified when `port` is non-numeric",
                 );
             }
             for msg in port_name_errors(s) {
-                sink.invalid(&port_path, &go_quote(s), &msg);
+                sink.invalid(&port_path(), &go_quote(s), &msg);
             }
             Some(model::PortRef::Named(s.clone()))
         }
         None => {
             if let Some(end) = port.end_port {
                 sink.invalid(
-                    &end_path,
+                    &end_path(),
                     &end.to_string(),
                     "may not be specified when `port` is not specified",
                 );

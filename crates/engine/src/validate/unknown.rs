@@ -2,6 +2,7 @@
 //! (`unknown field "spec.ingress[0].form"`) but as warnings, with a "did you mean" for a close
 //! known field and a longer hint for `from`/`to` in the wrong kind of rule.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde_yaml::Value;
@@ -111,24 +112,28 @@ fn untag(v: &Value) -> &Value {
     v
 }
 
-fn key_text(k: &Value) -> String {
+fn key_text(k: &Value) -> Cow<'_, str> {
     match untag(k) {
-        Value::String(s) => s.clone(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::Null => "null".to_string(),
-        other => serde_yaml::to_string(other)
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default(),
+        Value::String(s) => Cow::Borrowed(s),
+        Value::Bool(b) => Cow::Owned(b.to_string()),
+        Value::Number(n) => Cow::Owned(n.to_string()),
+        Value::Null => Cow::Borrowed("null"),
+        other => Cow::Owned(
+            serde_yaml::to_string(other)
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default(),
+        ),
     }
 }
 
 /// Warns about every field of the NetworkPolicy `value` that the schema does not know.
 pub(super) fn unknown_fields(value: &Value, sink: &mut Sink<'_>) {
-    walk(value, Node::Root, &FieldPath::root(), sink);
+    walk(value, Node::Root, &mut FieldPath::root(), sink);
 }
 
-fn walk(value: &Value, node: Node, path: &FieldPath, sink: &mut Sink<'_>) {
+/// Walks the fields of `value` at `path`, extending `path` while it visits a child and
+/// restoring it after.
+fn walk(value: &Value, node: Node, path: &mut FieldPath, sink: &mut Sink<'_>) {
     if node == Node::Any {
         return;
     }
@@ -137,8 +142,8 @@ fn walk(value: &Value, node: Node, path: &FieldPath, sink: &mut Sink<'_>) {
     };
     for (k, v) in map {
         let key = key_text(k);
-        let p = path.key(&key);
-        if !node.fields().contains(&key.as_str()) {
+        if !node.fields().contains(&&*key) {
+            let p = path.key(&key);
             let message = unknown_field_message(node, &key, &p, map);
             sink.warning(&p, UNKNOWN_FIELD, message);
             continue;
@@ -147,15 +152,19 @@ fn walk(value: &Value, node: Node, path: &FieldPath, sink: &mut Sink<'_>) {
         if child == Node::Any {
             continue;
         }
+        path.0.push(Seg::Key(key.into_owned()));
         match (is_list, untag(v)) {
             (true, Value::Sequence(items)) => {
                 for (i, item) in items.iter().enumerate() {
-                    walk(item, child, &p.index(i), sink);
+                    path.0.push(Seg::Index(i));
+                    walk(item, child, path, sink);
+                    path.0.pop();
                 }
             }
-            (false, _) => walk(v, child, &p, sink),
+            (false, _) => walk(v, child, path, sink),
             _ => {}
         }
+        path.0.pop();
     }
 }
 
