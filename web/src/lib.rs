@@ -49,8 +49,8 @@ use yew::prelude::*;
 
 use crate::andor::AndOrPanel;
 use crate::app::{
-    andor_vm, compare_vm, lint_diags, utf16_offset, view_model, DiffEvent, Editor, Effect,
-    Event as Ev, LinkVm, Startup, State, View, IDLE_MS, PROGRESS_KEY, STORAGE_KEY,
+    utf16_offset, DiffEvent, Editor, Effect, Event as Ev, LinkVm, Page, Startup, State, View,
+    IDLE_MS, PROGRESS_KEY, STORAGE_KEY,
 };
 use crate::browser::now;
 use crate::compare::ComparePanel;
@@ -91,6 +91,8 @@ impl Default for AppProps {
 /// effects it returns.
 pub struct App {
     state: State,
+    /// What the components render, built from the state after each event.
+    page: Rc<Page>,
     hooks: Hooks,
     time_ref: NodeRef,
     /// When the pending evaluation started (performance.now()).
@@ -187,12 +189,12 @@ impl App {
     fn diff_tab(&self) -> Html {
         let on_event = self.hooks.on_event.clone();
         let policies_ref = self.hooks.policies_ref.clone();
-        if self.state.view == View::Compare {
-            let vm = Rc::new(compare_vm(&self.state));
+        if let Some(vm) = &self.page.compare {
+            let vm = Rc::clone(vm);
             return html! { <ComparePanel {vm} {on_event} {policies_ref} /> };
         }
-        match andor_vm(&self.state) {
-            Some(vm) => html! { <AndOrPanel vm={Rc::new(vm)} {on_event} {policies_ref} /> },
+        match &self.page.andor {
+            Some(vm) => html! { <AndOrPanel vm={Rc::clone(vm)} {on_event} {policies_ref} /> },
             None => html! { <p class="no-result">{ "Looking for AND/OR decisions…" }</p> },
         }
     }
@@ -217,6 +219,7 @@ impl Component for App {
         state.diff.lazy = true;
         let link = ctx.link();
         let mut app = App {
+            page: Rc::new(app::page(&state)),
             state,
             hooks: Hooks {
                 on_event: link.callback(|e| e),
@@ -250,17 +253,18 @@ impl Component for App {
             self.t0 = Some(now());
         }
         if let Ev::Hover(h) = &ev {
-            if self.state.hover == *h {
+            if self.page.hover == *h {
                 return false;
             }
         }
         let effects = app::update(&mut self.state, ev);
+        self.page = Rc::new(app::page(&self.state));
         self.perform(ctx, effects);
         true
     }
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
-        embed::rendered(&self.state, &self.hooks);
+        embed::rendered(&self.page, &self.hooks);
         if let Some(t0) = self.t0.take() {
             let ms = now() - t0;
             if let Some(el) = self.time_ref.cast::<HtmlElement>() {
@@ -278,8 +282,9 @@ impl Component for App {
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
-        let vm = view_model(&self.state);
-        if let Some(h) = embed::view(&self.state, &vm, &self.hooks) {
+        let page = &self.page;
+        let vm = &page.vm;
+        if let Some(h) = embed::view(page, &self.hooks) {
             return h;
         }
         let link = ctx.link();
@@ -322,8 +327,8 @@ impl Component for App {
             vm.diagnostics
                 .iter()
                 .filter(|d| d.editor == e)
+                .chain(page.lint_diags(e))
                 .cloned()
-                .chain(lint_diags(&self.state, e))
                 .collect::<Vec<_>>()
         };
         let hl_for = |e: Editor| {
@@ -450,7 +455,7 @@ impl Component for App {
                             <span class="ctl-label">{ "Example" }</span>
                             <select data-testid="examples" aria-label="Example scenario" onchange={on_example}>{ for examples }</select>
                         </label>
-                        if self.state.learn.exercise.is_some() {
+                        if page.learn.exercise.is_some() {
                             <button type="button" class="btn" onclick={on_reset} disabled={!vm.modified}
                                 title="Throw away your edits and load the exercise's starting texts (undoable)" aria-label="Reset the exercise" data-testid="reset"><span class="wide-only">{ "Reset exercise" }</span><span class="narrow-only" aria-hidden="true">{ "↺ Reset" }</span></button>
                         } else {
@@ -468,17 +473,17 @@ impl Component for App {
                             { tab(View::Compare, "Compare") }
                         </div>
                     </div>
-                    { learn::header(&self.state, &self.hooks) }
+                    { learn::header(&page.learn, &self.hooks) }
                 </header>
-                { learn::banner(&self.state, &self.hooks) }
-                { panels::pane_switch(learn::is_open(&self.state)) }
-                <main class={classes!("layout", learn::is_open(&self.state).then_some("learning"))}>
-                    { learn::aside(&self.state, &self.hooks) }
+                { learn::banner(&page.learn, &self.hooks) }
+                { panels::pane_switch(page.learn_open()) }
+                <main class={classes!("layout", page.learn_open().then_some("learning"))}>
+                    { learn::aside(page, &self.hooks) }
                     <div class="left">
                         <div class="left-head">
                             <p class="drop-hint" data-testid="drop-hint">{ "Drop manifests here — policies and workloads can go in either editor" }</p>
                             <label class="ctl toggle" title="Pods with the same controller owner and labels (kubectl get pods output) become one endpoint named after the owner, e.g. its Deployment">
-                                <input type="checkbox" data-testid="group-replicas" checked={self.state.group_replicas} onchange={on_group} />
+                                <input type="checkbox" data-testid="group-replicas" checked={page.group_replicas} onchange={on_group} />
                                 <span class="toggle-label">{ "Group replicas" }</span>
                             </label>
                         </div>
@@ -491,7 +496,7 @@ impl Component for App {
                         <p id="editor-keys-hint" class="editor-keys-hint" data-testid="editor-keys-hint">
                             <kbd>{ "Tab" }</kbd>{ " inserts two spaces; " }<kbd>{ "Esc" }</kbd>{ " then " }<kbd>{ "Tab" }</kbd>{ " moves on." }
                         </p>
-                        <Diagnostics diagnostics={vm.diagnostics.clone()} {on_pick} lints={self.state.lints().to_vec()} />
+                        <Diagnostics diagnostics={vm.diagnostics.clone()} {on_pick} lints={page.lints.clone()} />
                     </div>
                     <div class={classes!("right", matches!(vm.view, View::AndOr | View::Compare).then_some("diff-view"), vm.explanation.is_some().then_some("has-flow"))}>
                         <section class="panel result" aria-labelledby="result-title">
@@ -513,7 +518,7 @@ impl Component for App {
                         </section>
                         <div class="lower">
                             <WhyPanel explanation={vm.explanation.clone()} on_link={on_link.clone()} on_port={on_port_explain} {on_close}
-                                example_title={if learn::is_open(&self.state) { String::new() } else { vm.example_title.clone() }} example_summary={vm.example_summary.clone()}
+                                example_title={if page.learn_open() { String::new() } else { vm.example_title.clone() }} example_summary={vm.example_summary.clone()}
                                 example_description={vm.example_description.clone()} modified={vm.modified}
                                 panel_ref={self.hooks.why_ref.clone()} />
                             <PoliciesList policies={vm.policy_list.clone()} on_select={on_policy} {on_link} />

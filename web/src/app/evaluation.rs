@@ -104,7 +104,7 @@ pub struct EndpointInfo {
     pub egress_isolated_by: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Group {
     pub label: String,
     pub external: bool,

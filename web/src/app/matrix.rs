@@ -1,6 +1,9 @@
 //! The flow matrix view model: one cell per (from, to) with its verdict on the shown port (or
 //! the all-ports summary), and the flows a selected policy helps allow.
 
+use serde::{Deserialize, Serialize};
+
+use super::interned::Word;
 use netpol_engine::explain::{render, DecidingTier, Explanation};
 use netpol_engine::model::{Action, Tier};
 use netpol_engine::{Cell, ClusterPolicyId, Compiled, EndpointId, PolicyId, PolicyType, PortProto};
@@ -8,7 +11,7 @@ use netpol_engine::{Cell, ClusterPolicyId, Compiled, EndpointId, PolicyId, Polic
 use super::evaluation::{Evaluation, Group, PortChoice};
 
 /// The verdict of a matrix cell as shown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Mark {
     Allow,
     Deny,
@@ -69,7 +72,7 @@ impl From<Cell> for Mark {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeaderVm {
     pub name: String,
     pub short: String,
@@ -77,15 +80,17 @@ pub struct HeaderVm {
     pub external: bool,
     /// The endpoint's kind (`Pod`, `Deployment`, …, `External`, `Node`): the `data-kind` hook
     /// and the badge's title.
-    pub kind: &'static str,
+    #[serde(deserialize_with = "super::interned::word")]
+    pub kind: Word,
     /// The short kind badge of a workload endpoint (`Deploy`, `STS`, …); `None` for pods,
     /// externals and nodes.
-    pub badge: Option<&'static str>,
+    #[serde(deserialize_with = "super::interned::opt_word")]
+    pub badge: Option<Word>,
     pub ingress_isolated: bool,
     pub egress_isolated: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CellVm {
     pub mark: Mark,
     /// Tooltip / accessible name.
@@ -98,7 +103,7 @@ pub struct CellVm {
 /// Which tier decided a flow: the tier of the side that denied it (the source's egress
 /// first), or for an allowed flow the highest tier that decided one of its sides (Admin, then
 /// Baseline, then NetworkPolicy, else the default).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CellTier {
     pub tier: DecidingTier,
     /// `decided by the Admin tier: AdminNetworkPolicy/deny-x ingress rule 0 (Deny)`; empty when
@@ -164,7 +169,7 @@ fn flow_tier(
     explained_tier(&c.explain(ev.engine_index(from), ev.engine_index(to), pp))
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MatrixVm {
     pub headers: Vec<HeaderVm>,
     pub groups: Vec<Group>,

@@ -18,7 +18,9 @@
 //! - `share` — [`State`] ⇄ share link, the embed query, the iframe snippet;
 //! - `update` — [`Event`], [`Effect`], [`update`];
 //! - `startup` — the first state from storage, the share link and the embed query;
-//! - `view`, `diff_view` — the view model of the page and of the diff tabs.
+//! - `view`, `diff_view` — the view model of the page and of the diff tabs;
+//! - `page` — [`Page`], everything the shell renders, serialisable (the core may run in a
+//!   worker); `interned` reads its `&'static str` words.
 
 mod diff;
 mod diff_view;
@@ -26,8 +28,10 @@ mod evaluation;
 mod files;
 mod graph;
 mod grid;
+mod interned;
 mod learn;
 mod matrix;
+mod page;
 pub mod share;
 mod startup;
 mod state;
@@ -59,6 +63,9 @@ pub use learn::{
 pub use matrix::{
     kind_badge, tier_mark, tier_value, CellTier, CellVm, HeaderVm, Mark, MatrixVm,
     MAX_TIER_MARK_ENDPOINTS,
+};
+pub use page::{
+    page, EmbedVm, ExerciseItemVm, ExerciseVm, GoalVm, LearnVm, Page, StepItemVm, TutorialVm,
 };
 pub use startup::{start, Startup};
 pub use state::{EmbedParams, FlowSel, LineRange, Panel, Saved, State, View, STORAGE_KEY};
