@@ -20,7 +20,8 @@
 //! - `startup` — the first state from storage, the share link and the embed query;
 //! - `view`, `diff_view` — the view model of the page and of the diff tabs;
 //! - `page` — [`Page`], everything the shell renders, serialisable (the core may run in a
-//!   worker); `interned` reads its `&'static str` words.
+//!   worker); `interned` reads its `&'static str` words;
+//! - `protocol` — the messages between the page and the worker, and the worker's side of them.
 
 mod diff;
 mod diff_view;
@@ -32,6 +33,7 @@ mod interned;
 mod learn;
 mod matrix;
 mod page;
+mod protocol;
 pub mod share;
 mod startup;
 mod state;
@@ -67,6 +69,7 @@ pub use matrix::{
 pub use page::{
     page, EmbedVm, ExerciseItemVm, ExerciseVm, GoalVm, LearnVm, Page, StepItemVm, TutorialVm,
 };
+pub use protocol::{encode, enqueue, serve_start, FromWorker, Reply, Served, ToWorker};
 pub use startup::{start, Startup};
 pub use state::{EmbedParams, FlowSel, LineRange, Panel, Saved, State, View, STORAGE_KEY};
 pub use text::{block_lines, document_lines, inline_markup, utf16_offset, Inline};
