@@ -218,6 +218,7 @@ impl App {
 
     /// Posts a batch and starts its timers.
     fn post(&mut self, ctx: &Context<Self>, batch: Option<(u32, String)>) {
+        browser::set_busy(self.in_flight().is_some());
         let Some((seq, json)) = batch else {
             return;
         };
@@ -260,6 +261,7 @@ impl App {
         match serde_json::from_str::<FromWorker>(&json) {
             Ok(FromWorker::Ready) => {
                 client.post(remote.start(startup, now()));
+                browser::set_busy(true);
                 false
             }
             Ok(FromWorker::Reply(reply)) => {

@@ -15,8 +15,8 @@ pub struct Remote {
     in_flight: Option<u32>,
     /// Per editor (policies, cluster): the number and text of the last local edit.
     typed: [Option<(u32, String)>; 2],
-    /// When the earliest event not yet shown happened (`performance.now()`), and its number.
-    t0: Option<(f64, u32)>,
+    /// When the timed events not yet shown happened (`performance.now()`), with their numbers.
+    unshown: Vec<(f64, u32)>,
 }
 
 /// What a reply means for the page.
@@ -55,7 +55,7 @@ impl Remote {
     /// The worker reads messages: the start message to post (its reply is awaited like a batch).
     pub fn start(&mut self, startup: &Startup, now: f64) -> String {
         self.in_flight = Some(0);
-        self.t0 = Some((now, 0));
+        self.unshown.push((now, 0));
         encode(&ToWorker::Start(startup.clone()))
     }
 
@@ -68,8 +68,8 @@ impl Remote {
     pub fn push(&mut self, ev: Event, now: f64) -> Option<(u32, String)> {
         self.next_seq += 1;
         let seq = self.next_seq;
-        if timed(&ev) && self.t0.is_none() {
-            self.t0 = Some((now, seq));
+        if timed(&ev) {
+            self.unshown.push((now, seq));
         }
         if let Event::Edit(e, text) = &ev {
             self.typed[slot(*e)] = Some((seq, text.clone()));
@@ -112,13 +112,8 @@ impl Remote {
                 }
             }
         }
-        let t0 = match self.t0 {
-            Some((t, s)) if seq >= s => {
-                self.t0 = None;
-                Some(t)
-            }
-            _ => None,
-        };
+        let shown = self.unshown.iter().take_while(|(_, s)| *s <= seq).count();
+        let t0 = self.unshown.drain(..shown).next().map(|(t, _)| t);
         Replied {
             page,
             effects,
@@ -133,5 +128,92 @@ impl Remote {
         let next_seq = self.next_seq;
         *self = Remote::default();
         self.next_seq = next_seq;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Remote;
+    use crate::app::{serve_start, Editor, Event, FromWorker, Startup, ToWorker};
+
+    fn sent(json: &str) -> Vec<(u32, Event)> {
+        match serde_json::from_str(json) {
+            Ok(ToWorker::Events(b)) => b,
+            other => panic!("not a batch: {other:?}"),
+        }
+    }
+
+    fn edit(text: &str) -> Event {
+        Event::Edit(Editor::Policies, text.to_string())
+    }
+
+    /// The page and the core in one: what the worker answers, through JSON both ways.
+    #[test]
+    fn typing_while_a_batch_runs_keeps_the_newest_text() {
+        let mut remote = Remote::default();
+        let start = remote.start(&Startup::default(), 0.0);
+        let Ok(ToWorker::Start(startup)) = serde_json::from_str(&start) else {
+            panic!("not a start: {start}");
+        };
+        let (mut core, first, _) = serve_start(startup);
+        let first = remote.reply(first);
+        assert!(first.done);
+        assert_eq!(first.t0, Some(0.0));
+        let base = first.page.vm.policies_text.clone();
+
+        // The first keystroke goes at once; the next ones wait, and collapse into the last.
+        let (seq, json) = remote.push(edit(&format!("{base}#a")), 1.0).expect("sent");
+        assert_eq!(remote.push(edit(&format!("{base}#ab")), 2.0), None);
+        assert_eq!(remote.push(Event::Hover(Some("app/api".into())), 3.0), None);
+        assert_eq!(remote.push(edit(&format!("{base}#abc")), 4.0), None);
+        assert_eq!(remote.in_flight(), Some(seq));
+
+        // The answer to the first keystroke keeps the text typed since, and is timed from it.
+        let (reply, timers) = core.serve(sent(&json));
+        assert!(!timers.is_empty(), "a keystroke defers the lints");
+        let json = serde_json::to_string(&FromWorker::Reply(Box::new(reply))).unwrap();
+        let Ok(FromWorker::Reply(reply)) = serde_json::from_str(&json) else {
+            panic!("not a reply");
+        };
+        let r = remote.reply(*reply);
+        assert!(r.done);
+        assert_eq!(r.t0, Some(1.0));
+        assert_eq!(r.page.vm.policies_text, format!("{base}#abc"));
+
+        // The queued events go as one batch: the edit, the hover, the last edit.
+        let (_, json) = remote.flush().expect("the queued events");
+        let batch = sent(&json);
+        assert_eq!(
+            batch.iter().map(|(_, e)| e.clone()).collect::<Vec<_>>(),
+            vec![
+                edit(&format!("{base}#ab")),
+                Event::Hover(Some("app/api".into())),
+                edit(&format!("{base}#abc")),
+            ]
+        );
+        let (reply, timers) = core.serve(batch);
+        let r = remote.reply(reply);
+        assert!(r.done && remote.in_flight().is_none());
+        assert_eq!(r.page.vm.policies_text, format!("{base}#abc"));
+        assert_eq!(r.t0, Some(2.0));
+
+        // A timer of an earlier keystroke does nothing; the last one computes the lints.
+        let last = *timers.last().expect("a timer");
+        assert!(core.idle(last.wrapping_sub(1)).is_none());
+        let (idle, more) = core.idle(last).expect("the deferred work");
+        assert!(more.is_empty());
+        let r = remote.reply(idle);
+        assert!(!r.done, "the worker's own reply finishes no batch");
+    }
+
+    #[test]
+    fn a_stop_forgets_the_queue_and_the_texts_typed() {
+        let mut remote = Remote::default();
+        remote.start(&Startup::default(), 0.0);
+        assert_eq!(remote.push(edit("a"), 1.0), None);
+        remote.reset();
+        assert_eq!(remote.in_flight(), None);
+        let (seq, _) = remote.push(edit("b"), 2.0).expect("sent at once");
+        assert!(seq > 1, "numbers keep increasing across workers");
     }
 }
