@@ -117,7 +117,7 @@ enum Core {
     InPage(Box<State>),
     /// In a Web Worker (the release page, which never links the engine).
     #[cfg_attr(feature = "in-page-core", allow(dead_code))]
-    Worker(WorkerCore),
+    Worker(Box<WorkerCore>),
 }
 
 /// The page's side of the core in a worker.
@@ -131,7 +131,7 @@ struct WorkerCore {
 impl Core {
     fn worker(&mut self) -> Option<&mut WorkerCore> {
         match self {
-            Core::Worker(w) => Some(w),
+            Core::Worker(w) => Some(w.as_mut()),
             #[cfg(feature = "in-page-core")]
             Core::InPage(_) => None,
         }
@@ -398,11 +398,11 @@ impl Component for App {
         };
         #[cfg(not(feature = "in-page-core"))]
         let (core, page, effects) = (
-            Core::Worker(WorkerCore {
+            Core::Worker(Box::new(WorkerCore {
                 client: None,
                 remote: Remote::default(),
                 startup,
-            }),
+            })),
             None,
             Vec::new(),
         );

@@ -4,7 +4,7 @@
 //! reply for older text never overwrites what was typed since: the page keeps each editor's text
 //! with the number of its last local edit.
 
-use crate::app::{encode, enqueue, Editor, Event, Page, Reply, Startup, ToWorker};
+use crate::app::{encode, enqueue, Editor, Event, Page, Parts, Reply, Startup, ToWorker};
 
 /// The page's side of the protocol.
 #[derive(Debug, Default)]
@@ -17,6 +17,8 @@ pub struct Remote {
     typed: [Option<(u32, String)>; 2],
     /// When the timed events not yet shown happened (`performance.now()`), with their numbers.
     unshown: Vec<(f64, u32)>,
+    /// The big parts of the last page (a reply leaves out those that did not change).
+    parts: Parts,
 }
 
 /// What a reply means for the page.
@@ -56,7 +58,7 @@ impl Remote {
     pub fn start(&mut self, startup: &Startup, now: f64) -> String {
         self.in_flight = Some(0);
         self.unshown.push((now, 0));
-        encode(&ToWorker::Start(startup.clone()))
+        encode(&ToWorker::Start(Box::new(startup.clone())))
     }
 
     /// The number of the last event of the batch in flight.
@@ -95,7 +97,9 @@ impl Remote {
             seq,
             mut page,
             effects,
+            same,
         } = r;
+        self.parts.restore(&mut page, &same);
         let done = self.in_flight.is_some_and(|f| seq >= f);
         if done {
             self.in_flight = None;
@@ -134,7 +138,7 @@ impl Remote {
 #[cfg(test)]
 mod tests {
     use super::Remote;
-    use crate::app::{serve_start, Editor, Event, FromWorker, Startup, ToWorker};
+    use crate::app::{serve_start, Editor, Event, FromWorker, Part, Startup, ToWorker};
 
     fn sent(json: &str) -> Vec<(u32, Event)> {
         match serde_json::from_str(json) {
@@ -155,7 +159,7 @@ mod tests {
         let Ok(ToWorker::Start(startup)) = serde_json::from_str(&start) else {
             panic!("not a start: {start}");
         };
-        let (mut core, first, _) = serve_start(startup);
+        let (mut core, first, _) = serve_start(*startup);
         let first = remote.reply(first);
         assert!(first.done);
         assert_eq!(first.t0, Some(0.0));
@@ -171,6 +175,8 @@ mod tests {
         // The answer to the first keystroke keeps the text typed since, and is timed from it.
         let (reply, timers) = core.serve(sent(&json));
         assert!(!timers.is_empty(), "a keystroke defers the lints");
+        // A comment changes no flow: the matrix is not sent again, and the page keeps it.
+        assert!(reply.same.contains(&Part::Matrix) && reply.page.vm.matrix.is_none());
         let json = serde_json::to_string(&FromWorker::Reply(Box::new(reply))).unwrap();
         let Ok(FromWorker::Reply(reply)) = serde_json::from_str(&json) else {
             panic!("not a reply");
@@ -179,6 +185,7 @@ mod tests {
         assert!(r.done);
         assert_eq!(r.t0, Some(1.0));
         assert_eq!(r.page.vm.policies_text, format!("{base}#abc"));
+        assert_eq!(r.page.vm.matrix, first.page.vm.matrix);
 
         // The queued events go as one batch: the edit, the hover, the last edit.
         let (_, json) = remote.flush().expect("the queued events");

@@ -69,7 +69,9 @@ pub use matrix::{
 pub use page::{
     page, EmbedVm, ExerciseItemVm, ExerciseVm, GoalVm, LearnVm, Page, StepItemVm, TutorialVm,
 };
-pub use protocol::{encode, enqueue, serve_start, FromWorker, Reply, Served, ToWorker};
+pub use protocol::{
+    encode, enqueue, serve_start, FromWorker, Part, Parts, Reply, Served, ToWorker,
+};
 pub use startup::{start, Startup};
 pub use state::{EmbedParams, FlowSel, LineRange, Panel, Saved, State, View, STORAGE_KEY};
 pub use text::{block_lines, document_lines, inline_markup, utf16_offset, Inline};

@@ -7,9 +7,14 @@
 //! [`serve`] is the worker's side without the browser: it applies a batch to the state and keeps
 //! the timers (`Effect::WaitForIdle`) for the worker, which feeds `DiffEvent::IdleAt` back in.
 
+use std::rc::Rc;
+
 use serde::{Deserialize, Serialize};
 
 use super::diff::DiffEvent;
+use super::diff_view::{AndOrVm, CompareVm};
+use super::graph::GraphVm;
+use super::matrix::MatrixVm;
 use super::page::{page, Page};
 use super::startup::{start, Startup};
 use super::state::State;
@@ -19,7 +24,7 @@ use super::update::{update, Effect, Event};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
     /// The first message: what the page read before starting.
-    Start(Startup),
+    Start(Box<Startup>),
     /// Events in the order they happened, each with its number (increasing).
     Events(Vec<(u32, Event)>),
 }
@@ -38,9 +43,86 @@ pub enum FromWorker {
 pub struct Reply {
     /// The number of the last event applied (0 before any).
     pub seq: u32,
+    /// The page, without the parts in `same`.
     pub page: Page,
     /// The effects for the page (never `WaitForIdle`, which the worker performs).
     pub effects: Vec<Effect>,
+    /// The big parts equal to those of the previous reply, left out of `page` (a keystroke
+    /// that changes no flow does not send the matrix again).
+    #[serde(default)]
+    pub same: Vec<Part>,
+}
+
+/// A big part of a page, sent only when it changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Part {
+    Matrix,
+    Graph,
+    AndOr,
+    Compare,
+}
+
+/// The big parts of a page (each an `Rc`: copies are cheap).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Parts {
+    matrix: Option<Rc<MatrixVm>>,
+    graph: Option<Rc<GraphVm>>,
+    andor: Option<Rc<AndOrVm>>,
+    compare: Option<Rc<CompareVm>>,
+}
+
+/// Equal contents (the same `Rc` first, which is cheap).
+fn same<T: PartialEq>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => Rc::ptr_eq(a, b) || a == b,
+        _ => false,
+    }
+}
+
+impl Parts {
+    fn of(page: &Page) -> Parts {
+        Parts {
+            matrix: page.vm.matrix.clone(),
+            graph: page.vm.graph.clone(),
+            andor: page.andor.clone(),
+            compare: page.compare.clone(),
+        }
+    }
+
+    /// Leaves out of `page` the parts equal to these; returns which.
+    fn strip(&self, page: &mut Page) -> Vec<Part> {
+        let mut out = Vec::new();
+        if same(&self.matrix, &page.vm.matrix) {
+            page.vm.matrix = None;
+            out.push(Part::Matrix);
+        }
+        if same(&self.graph, &page.vm.graph) {
+            page.vm.graph = None;
+            out.push(Part::Graph);
+        }
+        if same(&self.andor, &page.andor) {
+            page.andor = None;
+            out.push(Part::AndOr);
+        }
+        if same(&self.compare, &page.compare) {
+            page.compare = None;
+            out.push(Part::Compare);
+        }
+        out
+    }
+
+    /// Puts the parts `same` names back into a page read (and remembers the page's parts).
+    pub fn restore(&mut self, page: &mut Page, same: &[Part]) {
+        for p in same {
+            match p {
+                Part::Matrix => page.vm.matrix.clone_from(&self.matrix),
+                Part::Graph => page.vm.graph.clone_from(&self.graph),
+                Part::AndOr => page.andor.clone_from(&self.andor),
+                Part::Compare => page.compare.clone_from(&self.compare),
+            }
+        }
+        *self = Parts::of(page);
+    }
 }
 
 /// The core as the worker runs it.
@@ -49,6 +131,8 @@ pub struct Served {
     pub state: State,
     /// The number of the last event applied.
     pub seq: u32,
+    /// The big parts of the last page sent.
+    sent: Parts,
 }
 
 /// Starts the core; returns it, the first reply and the timers to start.
@@ -56,7 +140,11 @@ pub fn serve_start(startup: Startup) -> (Served, Reply, Vec<u32>) {
     let (mut state, effects) = start(netpol_examples::all(), startup);
     // Lints, AND/OR variants and the compare diff wait for a pause in typing.
     state.diff.lazy = true;
-    let served = Served { state, seq: 0 };
+    let mut served = Served {
+        state,
+        seq: 0,
+        sent: Parts::default(),
+    };
     let (reply, timers) = served.reply(effects);
     (served, reply, timers)
 }
@@ -82,7 +170,7 @@ impl Served {
         Some(self.reply(effects))
     }
 
-    fn reply(&self, effects: Vec<Effect>) -> (Reply, Vec<u32>) {
+    fn reply(&mut self, effects: Vec<Effect>) -> (Reply, Vec<u32>) {
         let mut timers = Vec::new();
         let effects = effects
             .into_iter()
@@ -94,10 +182,15 @@ impl Served {
                 _ => true,
             })
             .collect();
+        let mut page = page(&self.state);
+        let parts = Parts::of(&page);
+        let same = self.sent.strip(&mut page);
+        self.sent = parts;
         let reply = Reply {
             seq: self.seq,
-            page: page(&self.state),
+            page,
             effects,
+            same,
         };
         (reply, timers)
     }

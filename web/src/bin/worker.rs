@@ -47,7 +47,7 @@ mod run {
                 let mut c = c.borrow_mut();
                 match msg {
                     ToWorker::Start(startup) => {
-                        let (served, reply, timers) = serve_start(startup);
+                        let (served, reply, timers) = serve_start(*startup);
                         *c = Some(served);
                         Some((reply, timers))
                     }
