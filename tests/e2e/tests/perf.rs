@@ -68,9 +68,13 @@ const TYPE: &str = "const [n, gap] = arguments;
     const t = document.querySelector('[data-testid=policies-editor]');
     const start = performance.now();
     let k = 0;
+    const keys = [];
     const key = () => {
-      t.value = t.value + 'x';
+      const t0 = performance.now();
+      t.setRangeText('x', t.value.length, t.value.length, 'end');
+      const t1 = performance.now();
       t.dispatchEvent(new Event('input', { bubbles: true }));
+      keys.push([t1 - t0, performance.now() - t1]);
       k += 1;
       if (k < n) { setTimeout(key, gap); return; }
       const done = () => {
@@ -78,7 +82,7 @@ const TYPE: &str = "const [n, gap] = arguments;
         // One more frame, so that the last page is rendered and its figure recorded.
         requestAnimationFrame(() => setTimeout(() => {
           seen.disconnect();
-          window.__perf = { ms, long: long.filter(([s]) => s >= start).map(([, d]) => d) };
+          window.__perf = { ms, keys, long: long.filter(([s]) => s >= start).map(([, d]) => d) };
         }, 0));
       };
       done();
@@ -104,6 +108,9 @@ fn numbers(v: &Value) -> Vec<f64> {
 struct Typed {
     ms: Vec<f64>,
     long: Vec<f64>,
+    /// Per keystroke: the textarea's edit, and the page's input handler (ms).
+    edit: Vec<f64>,
+    handler: Vec<f64>,
 }
 
 async fn type_keys(c: &Client) -> Result<Typed, String> {
@@ -116,21 +123,32 @@ async fn type_keys(c: &Client) -> Result<Typed, String> {
         vec![],
     )
     .await?;
+    let keys = r["keys"].as_array().cloned().unwrap_or_default();
+    let col = |i: usize| {
+        keys.iter()
+            .filter_map(|k| k[i].as_f64())
+            .collect::<Vec<_>>()
+    };
     Ok(Typed {
         ms: numbers(&r["ms"]),
         long: numbers(&r["long"]),
+        edit: col(0),
+        handler: col(1),
     })
 }
 
 fn report(what: &str, t: &Typed) -> String {
     format!(
-        "{what}: keystroke → updated matrix median {:.1} ms, max {:.1} ms over {} updates ({KEYSTROKES} keystrokes, 100 ms apart): {:?}; main-thread long tasks while typing: {} (longest {:.1} ms)",
+        "{what}: keystroke → updated matrix median {:.1} ms, max {:.1} ms over {} updates ({KEYSTROKES} keystrokes, 100 ms apart): {:?}; main-thread long tasks while typing: {} (longest {:.1} ms); per keystroke, the textarea's own edit median {:.1} ms and the page's input handler median {:.1} ms, max {:.1} ms",
         median(&t.ms),
         t.ms.iter().copied().fold(0.0, f64::max),
         t.ms.len(),
         t.ms.iter().map(|m| (m * 10.0).round() / 10.0).collect::<Vec<_>>(),
         t.long.len(),
         t.long.iter().copied().fold(0.0, f64::max),
+        median(&t.edit),
+        median(&t.handler),
+        t.handler.iter().copied().fold(0.0, f64::max),
     )
 }
 
