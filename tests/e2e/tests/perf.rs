@@ -237,6 +237,7 @@ async fn steps(c: &Client, base: &str) -> Result<Vec<String>, String> {
             median(&large.ms)
         ));
     }
+    stop(c, &mut failures).await?;
     for (what, t, bound) in [
         ("default example", &small, TARGET_LONG_TASK_MS),
         ("large", &large, REACHED_LONG_TASK_MS),
@@ -252,6 +253,50 @@ async fn steps(c: &Client, base: &str) -> Result<Vec<String>, String> {
         }
     }
     Ok(failures)
+}
+
+/// A keystroke whose evaluation runs past a second offers Stop; Stop ends the worker, says so,
+/// and a new worker shows the last saved work (the large scenario: its evaluation takes seconds
+/// here, see the figures above).
+async fn stop(c: &Client, failures: &mut Vec<String>) -> Result<(), String> {
+    js(
+        c,
+        "const t = document.querySelector('[data-testid=policies-editor]');
+         t.setRangeText('\\n# stop', t.value.length, t.value.length, 'end');
+         t.dispatchEvent(new Event('input', { bubbles: true }));
+         return true;",
+        vec![],
+    )
+    .await?;
+    let offered = wait_js(
+        c,
+        "the Stop button",
+        Duration::from_secs(20),
+        "const b = document.querySelector('[data-testid=stop-evaluation]');
+         if (b) { b.click(); return true; }
+         return document.documentElement.getAttribute('data-busy') === 'true' ? null : 'answered';",
+        vec![],
+    )
+    .await?;
+    if offered != json!(true) {
+        println!("stop: the keystroke was answered within a second, so no Stop was offered");
+        return Ok(());
+    }
+    let notice = wait_js(
+        c,
+        "the notice after Stop and a page from the new worker",
+        T,
+        "const n = document.querySelector('[data-testid=worker-notice]');
+         return n && document.documentElement.getAttribute('data-busy') === 'false'
+           && document.querySelector('[data-testid=policies-editor]') ? n.textContent : null;",
+        vec![],
+    )
+    .await?;
+    println!("stop: offered after a second, clicked; the page says: {notice}");
+    if !notice.as_str().is_some_and(|n| n.contains("not evaluated")) {
+        failures.push(format!("stop: unexpected notice {notice}"));
+    }
+    Ok(())
 }
 
 #[tokio::test(flavor = "current_thread")]
