@@ -64,7 +64,7 @@ use crate::hooks::Hooks;
 use crate::panels::{Diagnostics, PoliciesList, WhyPanel};
 use crate::remote::Remote;
 use crate::result::{highlight_css, GraphView, MatrixView};
-use crate::worker_client::{WorkerClient, WorkerMsg};
+use crate::worker_client::{worker_error, WorkerClient, WorkerMsg};
 
 /// Mounts the app into `<div id="app">` (replacing its placeholder) or the body.
 pub fn start() {
@@ -771,18 +771,6 @@ impl Component for App {
                 </footer>
             </div>
         }
-    }
-}
-
-/// The page without its worker: what happened and what to do, instead of a blank page.
-fn worker_error(detail: &str) -> Html {
-    html! {
-        <p class="loading load-error" role="alert" data-testid="worker-error">
-            { format!("The playground cannot evaluate anything: {detail}. ") }
-            { "It needs to be served over http(s) (a page opened from a file:// address cannot start \
-               Web Workers): run scripts/serve.sh, or host every file of the build next to index.html, \
-               then reload the page." }
-        </p>
     }
 }
 

@@ -5,7 +5,7 @@
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
-use yew::Callback;
+use yew::prelude::*;
 
 /// The worker's loader script (Trunk's `data-loader-shim`), relative to the page.
 pub const WORKER_URL: &str = "./netpol-worker_loader.js";
@@ -68,5 +68,17 @@ impl Drop for WorkerClient {
         self.worker.set_onmessage(None);
         self.worker.set_onerror(None);
         self.worker.terminate();
+    }
+}
+
+/// The page without its worker: what happened and what to do, instead of a blank page.
+pub fn worker_error(detail: &str) -> Html {
+    html! {
+        <p class="loading load-error" role="alert" data-testid="worker-error">
+            { format!("The playground cannot evaluate anything: {detail}. ") }
+            { "It needs to be served over http(s) (a page opened from a file:// address cannot start \
+               Web Workers): run scripts/serve.sh, or host every file of the build next to index.html, \
+               then reload the page." }
+        </p>
     }
 }
