@@ -59,12 +59,17 @@ live/build.sh
 step "cargo test (netpol-web, $WASM_TARGET, headless Chromium)"
 cargo test -p netpol-web --target "$WASM_TARGET"
 
-step "cargo clippy (netpol-web, $WASM_TARGET)"
+step "cargo clippy (netpol-web, $WASM_TARGET; with the in-page core and without: the release page)"
 cargo clippy -p netpol-web --target "$WASM_TARGET" --all-targets -- -D warnings
+cargo clippy -p netpol-web --target "$WASM_TARGET" --no-default-features -- -D warnings
 
 step "trunk build --release"
 trunk build --release
 print_wasm_sizes "$NETPOL_ROOT/dist"
+# The page and the worker that runs its core (index.html has a trunk link for each).
+for f in netpol-worker_bg.wasm netpol-worker_loader.js; do
+    [ -e "$NETPOL_ROOT/dist/$f" ] || die "dist/$f is missing: the playground's worker was not built"
+done
 
 step "end-to-end tests (netpol-e2e: dist/ in headless Chromium)"
 NETPOL_DIST="$NETPOL_ROOT/dist" cargo test -p netpol-e2e -- --nocapture

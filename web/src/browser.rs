@@ -114,3 +114,14 @@ pub fn on_hash_change(f: impl Fn(String) + 'static) {
         cb.forget();
     }
 }
+
+/// Marks the page busy while the core has events to answer (`data-busy` on `<html>`), so that
+/// tests can wait for the page to settle after an action.
+pub fn set_busy(busy: bool) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = el.set_attribute("data-busy", if busy { "true" } else { "false" });
+    }
+}

@@ -2,6 +2,7 @@
 //! syntax-highlighted, plus a line-number gutter with diagnostic markers. Scrolling is synced.
 
 use std::cell::Cell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
@@ -160,20 +161,23 @@ pub fn code_editor(p: &EditorProps) -> Html {
     let in_hl = |n: u32| p.highlight.is_some_and(|(a, b)| a <= n && n <= b);
     // Diagnostics past the end (e.g. "unexpected end of input") are shown on the last line.
     let last = lines.len() as u32;
-    let on_line = |d: &DiagVm, n: u32| d.line.min(last) == n;
+    // The diagnostics of each line, found once (not once per line: a large paste has thousands
+    // of lines, and a keystroke renders them all).
+    let mut by_line: BTreeMap<u32, Vec<&DiagVm>> = BTreeMap::new();
+    for d in &p.diagnostics {
+        by_line.entry(d.line.min(last)).or_default().push(d);
+    }
     let worst = |n: u32| {
-        p.diagnostics
-            .iter()
-            .filter(|d| on_line(d, n))
-            .map(|d| d.severity)
-            .min()
+        by_line
+            .get(&n)
+            .and_then(|ds| ds.iter().map(|d| d.severity).min())
     };
     let code_lines = lines.iter().enumerate().map(|(i, l)| {
         let n = i as u32 + 1;
         html! { <CodeLine text={AttrValue::from(l.to_string())} hl={in_hl(n)} severity={worst(n)} /> }
     });
     let gutter_lines = (1..=lines.len() as u32).map(|n| {
-        let here: Vec<&DiagVm> = p.diagnostics.iter().filter(|d| on_line(d, n)).collect();
+        let here: &[&DiagVm] = by_line.get(&n).map_or(&[], Vec::as_slice);
         let marker = worst(n).map(|s| {
             let title: Vec<String> = here
                 .iter()

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::app::{share, Editor, Event as Ev, LinkVm, Panel, State, View, ViewModel};
+use crate::app::{Editor, Event as Ev, LinkVm, Page, Panel, View};
 use crate::editor::CodeEditor;
 use crate::hooks::Hooks;
 use crate::learn;
@@ -16,8 +16,10 @@ use crate::panels::WhyPanel;
 use crate::result::{highlight_css, GraphView, MatrixView};
 
 /// The embed layout, or `None` outside embed mode.
-pub fn view(state: &State, vm: &ViewModel, hooks: &Hooks) -> Option<Html> {
-    let params = state.embed.as_ref()?;
+pub fn view(page: &Page, hooks: &Hooks) -> Option<Html> {
+    let embed = page.embed.as_ref()?;
+    let params = &embed.params;
+    let vm = &page.vm;
     let on = &hooks.on_event;
     let has = |p: Panel| params.panels.contains(&p);
     let on_select = on.reform(|(from, to): (String, String)| Ev::SelectFlow { from, to });
@@ -62,12 +64,7 @@ pub fn view(state: &State, vm: &ViewModel, hooks: &Hooks) -> Option<Html> {
         },
         _ => html! { <p class="no-result">{ "Nothing to show: the YAML has errors." }</p> },
     };
-    let frag = netpol_share::to_fragment(&share::to_share(
-        state,
-        state.learn.exercise_id(),
-        state.learn.step.map(|s| s as u32),
-    ));
-    let open = format!("{}{frag}", state.page_url);
+    let open = embed.open.clone();
     let editors = has(Panel::Policies) || has(Panel::Cluster);
     let right = has(Panel::Result) || has(Panel::Why);
     let on_port = on.reform(|e: Event| {
@@ -103,7 +100,7 @@ pub fn view(state: &State, vm: &ViewModel, hooks: &Hooks) -> Option<Html> {
                 }
                 <a class="embed-open" href={open} target="_blank" rel="noopener" data-testid="open-in-playground">{ "Open in playground ↗" }</a>
             </div>
-            { learn::banner(state, hooks) }
+            { learn::banner(&page.learn, hooks) }
             <div class="embed-main">
                 if editors {
                     <div class="embed-col">
@@ -133,8 +130,8 @@ pub fn view(state: &State, vm: &ViewModel, hooks: &Hooks) -> Option<Html> {
 }
 
 /// After a render: read-only editors when `readonly=1`.
-pub fn rendered(state: &State, hooks: &Hooks) {
-    if state.embed.as_ref().is_some_and(|p| p.readonly) {
+pub fn rendered(page: &Page, hooks: &Hooks) {
+    if page.embed.as_ref().is_some_and(|e| e.params.readonly) {
         for r in [&hooks.policies_ref, &hooks.cluster_ref] {
             if let Some(ta) = r.cast::<web_sys::HtmlTextAreaElement>() {
                 ta.set_read_only(true);

@@ -3,10 +3,9 @@
 //! checklist. The state machine behind it is `app::learn`; these functions only render it and
 //! send `LearnEvent`s.
 
-use netpol_engine::exercise::Highlight;
 use yew::prelude::*;
 
-use crate::app::{Event, LearnEvent, Menu, Solution, State};
+use crate::app::{Event, ExerciseVm, LearnEvent, LearnVm, Menu, Page, Solution, TutorialVm};
 use crate::hooks::Hooks;
 use crate::markdown;
 
@@ -14,14 +13,8 @@ fn cb(h: &Hooks, e: LearnEvent) -> Callback<MouseEvent> {
     h.click(Event::Learn(e))
 }
 
-/// True when the Learn column is shown.
-pub fn is_open(state: &State) -> bool {
-    state.learn.menu != Menu::Closed
-}
-
 /// The header buttons: Learn, Exercises, Copy link, Embed.
-pub fn header(state: &State, hooks: &Hooks) -> Html {
-    let l = &state.learn;
+pub fn header(l: &LearnVm, hooks: &Hooks) -> Html {
     let pressed = |m: Menu| if l.menu == m { "true" } else { "false" };
     html! {
         <div class="learn-buttons">
@@ -38,8 +31,7 @@ pub fn header(state: &State, hooks: &Hooks) -> Html {
 }
 
 /// The share-link error and the copied link / snippet, under the header.
-pub fn banner(state: &State, hooks: &Hooks) -> Html {
-    let l = &state.learn;
+pub fn banner(l: &LearnVm, hooks: &Hooks) -> Html {
     let err = l.share_error.as_ref().map(|e| {
         html! {
             <div class="share-error" role="alert" data-testid="share-error">
@@ -82,14 +74,18 @@ fn select_all(e: FocusEvent) {
 }
 
 /// The Learn column (tutorial or exercises), when open.
-pub fn aside(state: &State, hooks: &Hooks) -> Html {
-    let l = &state.learn;
+pub fn aside(page: &Page, hooks: &Hooks) -> Html {
+    let l = &page.learn;
     let body = match l.menu {
         Menu::Closed => return html! {},
-        Menu::Tutorial => tutorial(state, hooks),
-        Menu::Exercises => match l.exercise {
-            Some(i) => exercise(state, hooks, i),
-            None => exercise_list(state, hooks),
+        Menu::Tutorial => l
+            .tutorial
+            .as_ref()
+            .map(|t| tutorial(t, hooks))
+            .unwrap_or_default(),
+        Menu::Exercises => match &l.exercise {
+            Some(ex) => exercise(page, ex, hooks),
+            None => exercise_list(l, hooks),
         },
     };
     html! {
@@ -99,17 +95,11 @@ pub fn aside(state: &State, hooks: &Hooks) -> Html {
     }
 }
 
-fn exercise_list(state: &State, hooks: &Hooks) -> Html {
-    let l = &state.learn;
-    let done = l
-        .data
-        .exercises
-        .iter()
-        .filter(|e| l.progress.completed.contains(&e.id))
-        .count();
-    let items = l.data.exercises.iter().enumerate().map(|(i, e)| {
-        let completed = l.progress.completed.contains(&e.id);
-        let level = e.ex.level.as_str();
+fn exercise_list(l: &LearnVm, hooks: &Hooks) -> Html {
+    let done = l.exercises.iter().filter(|e| e.completed).count();
+    let items = l.exercises.iter().enumerate().map(|(i, e)| {
+        let completed = e.completed;
+        let level = e.level.as_str();
         html! {
             <li>
                 <button type="button" class="ex-item" data-testid="exercise" data-id={e.id.clone()}
@@ -117,7 +107,7 @@ fn exercise_list(state: &State, hooks: &Hooks) -> Html {
                     <span class={classes!("ex-done", completed.then_some("yes"))} aria-label={if completed { "completed" } else { "not completed" }}>
                         { if completed { "✓" } else { "○" } }
                     </span>
-                    <span class="ex-title">{ &e.ex.title }</span>
+                    <span class="ex-title">{ &e.title }</span>
                     <span class={classes!("badge", format!("lv-{level}"))}>{ level }</span>
                 </button>
             </li>
@@ -127,7 +117,7 @@ fn exercise_list(state: &State, hooks: &Hooks) -> Html {
         <>
             <div class="learn-head">
                 <h2>{ "Exercises" }</h2>
-                <span class="muted">{ format!("{done} of {} completed", l.data.exercises.len()) }</span>
+                <span class="muted">{ format!("{done} of {} completed", l.exercises.len()) }</span>
                 <button type="button" class="btn btn-small" onclick={cb(hooks, LearnEvent::Close)} aria-label="Close the exercises">{ "✕" }</button>
             </div>
             <p class="muted small">{ "Each exercise loads a cluster and some policies; edit the policies until every goal is green." }</p>
@@ -136,13 +126,8 @@ fn exercise_list(state: &State, hooks: &Hooks) -> Html {
     }
 }
 
-fn exercise(state: &State, hooks: &Hooks, i: usize) -> Html {
-    let l = &state.learn;
-    let Some(item) = l.data.exercises.get(i) else {
-        return html! {};
-    };
-    let ex = &item.ex;
-    let goals = l.goals().unwrap_or_default();
+fn exercise(page: &Page, ex: &ExerciseVm, hooks: &Hooks) -> Html {
+    let goals = &ex.goals;
     let met = goals.iter().filter(|g| g.met).count();
     let all = !goals.is_empty() && met == goals.len();
     let goal_items = goals.iter().map(|g| {
@@ -159,10 +144,10 @@ fn exercise(state: &State, hooks: &Hooks, i: usize) -> Html {
             </li>
         }
     });
-    let hints = ex.hints.iter().take(l.hints).enumerate().map(|(k, h)| {
+    let hints = ex.hints.iter().enumerate().map(|(k, h)| {
         html! { <li class="hint" data-testid="hint"><strong>{ format!("Hint {}: ", k + 1) }</strong>{ markdown::inline(h) }</li> }
     });
-    let solution = match l.solution {
+    let solution = match ex.solution {
         Solution::Hidden => html! {
             <button type="button" class="btn" data-testid="show-solution" onclick={cb(hooks, LearnEvent::AskSolution)}>{ "Show solution" }</button>
         },
@@ -179,13 +164,13 @@ fn exercise(state: &State, hooks: &Hooks, i: usize) -> Html {
                     <strong>{ "Reference solution" }</strong>
                     <button type="button" class="btn btn-small" data-testid="use-solution" onclick={cb(hooks, LearnEvent::UseSolution)}>{ "Put it in the editor" }</button>
                 </div>
-                <pre class="md-code"><code>{ &ex.solution }</code></pre>
+                <pre class="md-code"><code>{ &ex.solution_text }</code></pre>
             </div>
         },
     };
     let level = ex.level.as_str();
     html! {
-        <div class="exercise" data-testid="exercise-open" data-id={item.id.clone()}>
+        <div class="exercise" data-testid="exercise-open" data-id={ex.id.clone()}>
             <div class="learn-head">
                 <button type="button" class="btn btn-small" data-testid="exercise-back" onclick={cb(hooks, LearnEvent::BackToList)}
                     aria-label="All exercises: back to the list">{ "← All" }</button>
@@ -200,15 +185,15 @@ fn exercise(state: &State, hooks: &Hooks, i: usize) -> Html {
             }
             <ul class="goals" data-testid="goals">{ for goal_items }</ul>
             <ul class="hints">{ for hints }</ul>
-            { check_work(state, hooks) }
+            { check_work(page, ex, hooks) }
             <div class="ex-actions">
-                if let Some(label) = l.hint_label() {
+                if let Some(label) = ex.hint_label.clone() {
                     <button type="button" class="btn" data-testid="show-hint" onclick={cb(hooks, LearnEvent::Hint)}>{ label }</button>
                 }
                 { solution }
                 <button type="button" class="btn" data-testid="restart-exercise" onclick={cb(hooks, LearnEvent::RestartExercise)}
                     title="Load the starting policies again">{ "Start over" }</button>
-                if l.before_reset.is_some() {
+                if ex.can_undo_reset {
                     <button type="button" class="btn" data-testid="undo-reset" onclick={cb(hooks, LearnEvent::UndoReset)}
                         title="Put back the texts you had before the reset">{ "↶ Undo reset" }</button>
                 }
@@ -221,10 +206,9 @@ fn exercise(state: &State, hooks: &Hooks, i: usize) -> Html {
 
 /// "Check my work": the teaching lints are hidden in an exercise (they name the mistake and
 /// its fix) until the learner asks; then they show under the editors, and can be hidden again.
-fn check_work(state: &State, hooks: &Hooks) -> Html {
-    let l = &state.learn;
-    if l.lints_shown {
-        let n = state.lints().len();
+fn check_work(page: &Page, ex: &ExerciseVm, hooks: &Hooks) -> Html {
+    if ex.lints_shown {
+        let n = page.lints.len();
         let note = match n {
             0 => "The linter finds nothing to say about these policies.".to_string(),
             1 => "1 lint hint is shown with the problems under the editors.".to_string(),
@@ -240,7 +224,7 @@ fn check_work(state: &State, hooks: &Hooks) -> Html {
     }
     html! {
         <div class="check-work">
-            <button type="button" class="btn" data-testid="check-work" data-hidden-lints={state.hidden_lints().to_string()}
+            <button type="button" class="btn" data-testid="check-work" data-hidden-lints={page.hidden_lints.to_string()}
                 onclick={cb(hooks, LearnEvent::ShowLints(true))}
                 title="Show what the linter says about your policies (it may name the mistake and its fix)">{ "Check my work" }</button>
             <span class="muted small">{ "The linter's hints stay hidden until you ask." }</span>
@@ -248,59 +232,36 @@ fn check_work(state: &State, hooks: &Hooks) -> Html {
     }
 }
 
-fn tutorial(state: &State, hooks: &Hooks) -> Html {
-    let l = &state.learn;
-    let (seen, total) = l.tutorial_progress();
-    let cur = l.step.unwrap_or(0);
-    let steps = l.data.steps.iter().enumerate().map(|(i, s)| {
-        let done = l.progress.steps_seen.contains(&s.id);
-        let current = l.step == Some(i);
+fn tutorial(t: &TutorialVm, hooks: &Hooks) -> Html {
+    let (seen, total) = (t.seen, t.steps.len());
+    let cur = t.current;
+    let steps = t.steps.iter().enumerate().map(|(i, s)| {
+        let done = s.seen;
+        let current = cur == i;
         html! {
             <li>
                 <button type="button" class={classes!("step-item", current.then_some("current"), done.then_some("seen"))}
                     data-testid="tutorial-step" data-seen={if done { "true" } else { "false" }}
                     aria-current={if current { "step" } else { "false" }} onclick={cb(hooks, LearnEvent::OpenStep(i))}>
                     <span class="step-n">{ i + 1 }</span>
-                    <span>{ &s.step.title }</span>
+                    <span>{ &s.title }</span>
                 </button>
             </li>
         }
     });
-    let text = l
-        .data
-        .steps
-        .get(cur)
-        .map(|s| markdown::render(s.markdown, true))
-        .unwrap_or_default();
-    let title = l
-        .data
-        .steps
-        .get(cur)
-        .map(|s| s.step.title.clone())
-        .unwrap_or_default();
-    let chips: Vec<Html> = l
-        .data
-        .steps
-        .get(cur)
-        .map(|s| {
-            s.step
-                .highlight
-                .iter()
-                .enumerate()
-                .map(|(k, h)| {
-                    let (kind, label) = match h {
-                        Highlight::Flow { from, to, port } => ("flow", format!("{from} → {to} ({port})")),
-                        Highlight::Policy(id) => ("policy", id.clone()),
-                        Highlight::Pod(id) => ("pod", id.clone()),
-                    };
-                    html! {
-                        <button type="button" class={classes!("chip", format!("chip-{kind}"))} data-testid="step-highlight"
-                            title={format!("Highlight this {kind}")} onclick={cb(hooks, LearnEvent::ShowHighlight(k))}>{ label }</button>
-                    }
-                })
-                .collect()
+    let text = markdown::render(&t.markdown, true);
+    let title = &t.title;
+    let chips: Vec<Html> = t
+        .chips
+        .iter()
+        .enumerate()
+        .map(|(k, (kind, label))| {
+            html! {
+                <button type="button" class={classes!("chip", format!("chip-{kind}"))} data-testid="step-highlight"
+                    title={format!("Highlight this {kind}")} onclick={cb(hooks, LearnEvent::ShowHighlight(k))}>{ label }</button>
+            }
         })
-        .unwrap_or_default();
+        .collect();
     html! {
         <>
             <div class="learn-head">

@@ -38,7 +38,9 @@ pub mod learn;
 pub mod lints;
 pub mod markdown;
 pub mod panels;
+pub mod remote;
 pub mod result;
+pub mod worker_client;
 
 use std::rc::Rc;
 use std::time::Duration;
@@ -48,9 +50,11 @@ use web_sys::{HtmlElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::andor::AndOrPanel;
+#[cfg(feature = "in-page-core")]
+use crate::app::State;
 use crate::app::{
-    andor_vm, compare_vm, lint_diags, utf16_offset, view_model, DiffEvent, Editor, Effect,
-    Event as Ev, LinkVm, Startup, State, View, IDLE_MS, PROGRESS_KEY, STORAGE_KEY,
+    utf16_offset, DiffEvent, Editor, Effect, Event as Ev, FromWorker, LinkVm, Page, Startup, View,
+    IDLE_MS, PROGRESS_KEY, STORAGE_KEY,
 };
 use crate::browser::now;
 use crate::compare::ComparePanel;
@@ -58,7 +62,9 @@ use crate::diffwidgets::diff_legend;
 use crate::editor::{CodeEditor, LINE_HEIGHT};
 use crate::hooks::Hooks;
 use crate::panels::{Diagnostics, PoliciesList, WhyPanel};
+use crate::remote::Remote;
 use crate::result::{highlight_css, GraphView, MatrixView};
+use crate::worker_client::{worker_error, WorkerClient, WorkerMsg};
 
 /// Mounts the app into `<div id="app">` (replacing its placeholder) or the body.
 pub fn start() {
@@ -87,14 +93,68 @@ impl Default for AppProps {
     }
 }
 
-/// The shell: owns the core's state, sends it the events of the components and performs the
-/// effects it returns.
+/// What the `App` component handles: the components' events and the worker's messages.
+pub enum Msg {
+    Event(Ev),
+    Worker(WorkerMsg),
+    /// The batch numbered so is still running after `SLOW_MS` (say "evaluating…") or
+    /// `STOP_MS` (offer Stop).
+    Slow(u32),
+    OfferStop(u32),
+    /// Stop the worker and start a new one from the last saved state.
+    Stop,
+}
+
+/// After this long a batch in flight shows "evaluating…" over the last result.
+pub const SLOW_MS: u64 = 150;
+/// After this long a batch in flight offers Stop.
+pub const STOP_MS: u64 = 1_000;
+
+/// Where the core runs.
+enum Core {
+    /// In the page (the component tests: no worker binary there).
+    #[cfg(feature = "in-page-core")]
+    InPage(Box<State>),
+    /// In a Web Worker (the release page, which never links the engine).
+    #[cfg_attr(feature = "in-page-core", allow(dead_code))]
+    Worker(Box<WorkerCore>),
+}
+
+/// The page's side of the core in a worker.
+struct WorkerCore {
+    client: Option<WorkerClient>,
+    remote: Remote,
+    /// What the page read at start, with the last saved work (a Stop restarts from it).
+    startup: Startup,
+}
+
+impl Core {
+    fn worker(&mut self) -> Option<&mut WorkerCore> {
+        match self {
+            Core::Worker(w) => Some(w.as_mut()),
+            #[cfg(feature = "in-page-core")]
+            Core::InPage(_) => None,
+        }
+    }
+}
+
+/// The shell: sends the components' events to the core (in a worker, or in the page for the
+/// component tests), renders the pages it sends back and performs the effects.
 pub struct App {
-    state: State,
+    core: Core,
+    /// What the components render (`None` until the worker's first page).
+    page: Option<Rc<Page>>,
     hooks: Hooks,
     time_ref: NodeRef,
-    /// When the pending evaluation started (performance.now()).
+    /// When the event behind the page about to render happened (performance.now()).
     t0: Option<f64>,
+    /// A batch has run longer than `SLOW_MS` / `STOP_MS`.
+    slow: bool,
+    stoppable: bool,
+    /// Said after a Stop, until the next edit.
+    notice: Option<String>,
+    /// The worker could not start or failed.
+    error: Option<String>,
     /// Effects on the page that wait for the next render (scrolling, the cursor).
     after_render: Vec<Effect>,
     /// Made once, so that the matrix and graph props compare equal when nothing they show
@@ -109,15 +169,29 @@ impl App {
         let persist = ctx.props().persist;
         for e in effects {
             match e {
-                Effect::Save(saved) if persist => browser::store(STORAGE_KEY, &saved),
-                Effect::SaveProgress(p) if persist => browser::store(PROGRESS_KEY, &p),
-                Effect::Save(_) | Effect::SaveProgress(_) => {}
+                Effect::Save(saved) => {
+                    if persist {
+                        browser::store(STORAGE_KEY, &saved);
+                    }
+                    if let Some(w) = self.core.worker() {
+                        w.startup.saved = Some(saved);
+                    }
+                }
+                Effect::SaveProgress(p) => {
+                    if persist {
+                        browser::store(PROGRESS_KEY, &p);
+                    }
+                    if let Some(w) = self.core.worker() {
+                        w.startup.progress = Some(p);
+                    }
+                }
                 Effect::Copy(text) => browser::copy_to_clipboard(&text),
                 Effect::WaitForIdle(seq) => {
+                    // Only an in-page core asks for this; the worker keeps its own timers.
                     let link = ctx.link().clone();
                     yew::platform::spawn_local(async move {
                         yew::platform::time::sleep(Duration::from_millis(IDLE_MS)).await;
-                        link.send_message(Ev::Diff(DiffEvent::IdleAt(seq)));
+                        link.send_message(Msg::Event(Ev::Diff(DiffEvent::IdleAt(seq))));
                     });
                 }
                 Effect::ClearFragment => browser::clear_fragment(),
@@ -127,6 +201,106 @@ impl App {
                 | Effect::ScrollLearnToTop => self.after_render.push(e),
             }
         }
+    }
+
+    /// Starts the worker (again); says why when it cannot.
+    fn spawn_worker(&mut self, ctx: &Context<Self>) {
+        let Some(w) = self.core.worker() else {
+            return;
+        };
+        w.client = None;
+        w.remote.reset();
+        match WorkerClient::spawn(ctx.link().callback(Msg::Worker)) {
+            Ok(c) => w.client = Some(c),
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// Posts a batch and starts its timers.
+    fn post(&mut self, ctx: &Context<Self>, batch: Option<(u32, String)>) {
+        browser::set_busy(self.in_flight().is_some());
+        let Some((seq, json)) = batch else {
+            return;
+        };
+        if let Some(c) = self.core.worker().and_then(|w| w.client.as_ref()) {
+            c.post(json);
+        }
+        self.after(ctx, SLOW_MS, Msg::Slow(seq));
+        self.after(ctx, STOP_MS, Msg::OfferStop(seq));
+    }
+
+    fn after(&self, ctx: &Context<Self>, ms: u64, msg: Msg) {
+        let link = ctx.link().clone();
+        yew::platform::spawn_local(async move {
+            yew::platform::time::sleep(Duration::from_millis(ms)).await;
+            link.send_message(msg);
+        });
+    }
+
+    fn in_flight(&mut self) -> Option<u32> {
+        self.core.worker().and_then(|w| w.remote.in_flight())
+    }
+
+    /// A message of the worker: ready (send the start), or a reply (show its page).
+    fn on_worker(&mut self, ctx: &Context<Self>, msg: WorkerMsg) -> bool {
+        let json = match msg {
+            WorkerMsg::Failed(e) => {
+                self.error = Some(e);
+                return true;
+            }
+            WorkerMsg::Message(json) => json,
+        };
+        let Some(WorkerCore {
+            client: Some(client),
+            remote,
+            startup,
+        }) = self.core.worker()
+        else {
+            return false;
+        };
+        match serde_json::from_str::<FromWorker>(&json) {
+            Ok(FromWorker::Ready) => {
+                client.post(remote.start(startup, now()));
+                browser::set_busy(true);
+                false
+            }
+            Ok(FromWorker::Reply(reply)) => {
+                let r = remote.reply(*reply);
+                let next = remote.flush();
+                if r.done {
+                    self.slow = false;
+                    self.stoppable = false;
+                }
+                self.t0 = r.t0.or(self.t0);
+                self.page = Some(Rc::new(r.page));
+                self.perform(ctx, r.effects);
+                self.post(ctx, next);
+                true
+            }
+            Err(e) => {
+                self.error = Some(format!(
+                    "its Web Worker sent a message it cannot read ({e})"
+                ));
+                true
+            }
+        }
+    }
+
+    /// Stop: the worker is ended and a new one started from the last saved work.
+    fn stop(&mut self, ctx: &Context<Self>) {
+        if let Some(w) = self.core.worker() {
+            // The link in the address bar was opened already; the saved work is newer.
+            w.startup.hash = String::new();
+        }
+        self.slow = false;
+        self.stoppable = false;
+        self.notice = Some(
+            "Stopped: your last change took longer than a second to evaluate, so it was not \
+             evaluated. The playground restarted from your last saved work, which the editors \
+             show now."
+                .to_string(),
+        );
+        self.spawn_worker(ctx);
     }
 
     /// Performs an effect on the rendered page.
@@ -184,22 +358,22 @@ impl App {
     }
 
     /// The body of the AND vs OR and Compare tabs.
-    fn diff_tab(&self) -> Html {
+    fn diff_tab(&self, page: &Page) -> Html {
         let on_event = self.hooks.on_event.clone();
         let policies_ref = self.hooks.policies_ref.clone();
-        if self.state.view == View::Compare {
-            let vm = Rc::new(compare_vm(&self.state));
+        if let Some(vm) = &page.compare {
+            let vm = Rc::clone(vm);
             return html! { <ComparePanel {vm} {on_event} {policies_ref} /> };
         }
-        match andor_vm(&self.state) {
-            Some(vm) => html! { <AndOrPanel vm={Rc::new(vm)} {on_event} {policies_ref} /> },
+        match &page.andor {
+            Some(vm) => html! { <AndOrPanel vm={Rc::clone(vm)} {on_event} {policies_ref} /> },
             None => html! { <p class="no-result">{ "Looking for AND/OR decisions…" }</p> },
         }
     }
 }
 
 impl Component for App {
-    type Message = Ev;
+    type Message = Msg;
     type Properties = AppProps;
 
     fn create(ctx: &Context<Self>) -> Self {
@@ -212,55 +386,100 @@ impl Component for App {
             hash: browser::hash(),
             page_url: browser::page_url(),
         };
-        let (mut state, effects) = app::start(netpol_examples::all(), startup);
-        // Lints, AND/OR variants and the compare diff wait for a pause in typing.
-        state.diff.lazy = true;
         let link = ctx.link();
+        let on_event = link.callback(Msg::Event);
+        #[cfg(feature = "in-page-core")]
+        let (core, page, effects) = {
+            let (mut state, effects) = app::start(netpol_examples::all(), startup);
+            // Lints, AND/OR variants and the compare diff wait for a pause in typing.
+            state.diff.lazy = true;
+            let page = Some(Rc::new(app::page(&state)));
+            (Core::InPage(Box::new(state)), page, effects)
+        };
+        #[cfg(not(feature = "in-page-core"))]
+        let (core, page, effects) = (
+            Core::Worker(Box::new(WorkerCore {
+                client: None,
+                remote: Remote::default(),
+                startup,
+            })),
+            None,
+            Vec::new(),
+        );
         let mut app = App {
-            state,
+            core,
+            page,
             hooks: Hooks {
-                on_event: link.callback(|e| e),
+                on_event: on_event.clone(),
                 policies_ref: NodeRef::default(),
                 cluster_ref: NodeRef::default(),
                 why_ref: NodeRef::default(),
             },
             time_ref: NodeRef::default(),
-            t0: Some(t0),
+            t0: cfg!(feature = "in-page-core").then_some(t0),
+            slow: false,
+            stoppable: false,
+            notice: None,
+            error: None,
             after_render: Vec::new(),
-            on_select: link.callback(|(from, to): (String, String)| Ev::SelectFlow { from, to }),
-            on_hover: link.callback(Ev::Hover),
+            on_select: on_event.reform(|(from, to): (String, String)| Ev::SelectFlow { from, to }),
+            on_hover: on_event.reform(Ev::Hover),
         };
+        app.spawn_worker(ctx);
         app.perform(ctx, effects);
-        let link = link.clone();
-        browser::on_hash_change(move |hash| link.send_message(Ev::OpenLink(hash)));
+        browser::on_hash_change(move |hash| on_event.emit(Ev::OpenLink(hash)));
         app
     }
 
-    fn update(&mut self, ctx: &Context<Self>, ev: Ev) -> bool {
-        if matches!(
-            ev,
-            Ev::Edit(..)
-                | Ev::LoadExample(_)
-                | Ev::ResetExample
-                | Ev::LoadFiles(..)
-                | Ev::GroupReplicas(_)
-                | Ev::SelectPort(_)
-                | Ev::SelectView(_)
-        ) {
-            self.t0 = Some(now());
-        }
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        let ev = match msg {
+            Msg::Event(ev) => ev,
+            Msg::Worker(m) => return self.on_worker(ctx, m),
+            Msg::Slow(seq) => {
+                self.slow = self.in_flight() == Some(seq);
+                return self.slow;
+            }
+            Msg::OfferStop(seq) => {
+                self.stoppable = self.in_flight() == Some(seq);
+                return self.stoppable;
+            }
+            Msg::Stop => {
+                self.stop(ctx);
+                return true;
+            }
+        };
         if let Ev::Hover(h) = &ev {
-            if self.state.hover == *h {
+            if self.page.as_ref().is_some_and(|p| p.hover == *h) {
                 return false;
             }
         }
-        let effects = app::update(&mut self.state, ev);
-        self.perform(ctx, effects);
-        true
+        if matches!(ev, Ev::Edit(..)) {
+            self.notice = None;
+        }
+        match &mut self.core {
+            #[cfg(feature = "in-page-core")]
+            Core::InPage(state) => {
+                if remote::timed(&ev) {
+                    self.t0 = Some(now());
+                }
+                let effects = app::update(state, ev);
+                self.page = Some(Rc::new(app::page(state)));
+                self.perform(ctx, effects);
+                true
+            }
+            Core::Worker(w) => {
+                let batch = w.remote.push(ev, now());
+                self.post(ctx, batch);
+                false
+            }
+        }
     }
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
-        embed::rendered(&self.state, &self.hooks);
+        let Some(page) = &self.page else {
+            return;
+        };
+        embed::rendered(page, &self.hooks);
         if let Some(t0) = self.t0.take() {
             let ms = now() - t0;
             if let Some(el) = self.time_ref.cast::<HtmlElement>() {
@@ -278,12 +497,20 @@ impl Component for App {
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
-        let vm = view_model(&self.state);
-        if let Some(h) = embed::view(&self.state, &vm, &self.hooks) {
+        let Some(page) = &self.page else {
+            return match &self.error {
+                Some(e) => worker_error(e),
+                None => html! {
+                    <p class="loading" data-testid="starting">{ "Starting netpol playground…" }</p>
+                },
+            };
+        };
+        let vm = &page.vm;
+        if let Some(h) = embed::view(page, &self.hooks) {
             return h;
         }
-        let link = ctx.link();
-        let on_example = link.callback(|e: Event| {
+        let link = &self.hooks.on_event;
+        let on_example = link.reform(|e: Event| {
             let v = e
                 .target()
                 .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
@@ -291,7 +518,7 @@ impl Component for App {
                 .unwrap_or_default();
             Ev::LoadExample(v)
         });
-        let on_port = link.callback(|e: Event| {
+        let on_port = link.reform(|e: Event| {
             let v = e
                 .target()
                 .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
@@ -299,9 +526,9 @@ impl Component for App {
                 .unwrap_or_default();
             Ev::SelectPort(v)
         });
-        let on_reset = link.callback(|_: MouseEvent| Ev::ResetExample);
+        let on_reset = link.reform(|_: MouseEvent| Ev::ResetExample);
         let tab = |v: View, label: &'static str| {
-            let onclick = link.callback(move |_: MouseEvent| Ev::SelectView(v));
+            let onclick = link.reform(move |_: MouseEvent| Ev::SelectView(v));
             let active = vm.view == v;
             html! {
                 <button type="button" role="tab" class={classes!("tab", active.then_some("active"))}
@@ -310,20 +537,20 @@ impl Component for App {
         };
         let on_select = self.on_select.clone();
         let on_hover = self.on_hover.clone();
-        let on_link = link.callback(|l: LinkVm| Ev::ShowSpan {
+        let on_link = link.reform(|l: LinkVm| Ev::ShowSpan {
             whole_document: l.kind == "policy",
             file: l.file,
             line: l.line,
             col: l.col,
         });
         let on_pick =
-            link.callback(|(editor, line, col): (Editor, u32, u32)| Ev::Goto { editor, line, col });
+            link.reform(|(editor, line, col): (Editor, u32, u32)| Ev::Goto { editor, line, col });
         let diags_for = |e: Editor| {
             vm.diagnostics
                 .iter()
                 .filter(|d| d.editor == e)
+                .chain(page.lint_diags(e))
                 .cloned()
-                .chain(lint_diags(&self.state, e))
                 .collect::<Vec<_>>()
         };
         let hl_for = |e: Editor| {
@@ -339,7 +566,7 @@ impl Component for App {
             html! { <option value={o.value.clone()} selected={o.value == vm.port_value}>{ &o.label }</option> }
         });
         let result_view = match (vm.view, &vm.matrix, &vm.graph) {
-            (View::AndOr | View::Compare, Some(_), _) => self.diff_tab(),
+            (View::AndOr | View::Compare, Some(_), _) => self.diff_tab(page),
             (View::Graph, _, Some(g)) => html! {
                 <GraphView vm={Rc::clone(g)} on_select={on_select.clone()} on_hover={on_hover.clone()} />
             },
@@ -404,20 +631,20 @@ impl Component for App {
             }
         });
         let css = highlight_css(vm.hover, &vm.policy_pods, &vm.policy_flows);
-        let on_input_p = link.callback(|t: String| Ev::Edit(Editor::Policies, t));
-        let on_input_c = link.callback(|t: String| Ev::Edit(Editor::Cluster, t));
-        let on_files_p = link.callback(|f| Ev::LoadFiles(Editor::Policies, f));
-        let on_files_c = link.callback(|f| Ev::LoadFiles(Editor::Cluster, f));
-        let on_group = link.callback(|e: Event| {
+        let on_input_p = link.reform(|t: String| Ev::Edit(Editor::Policies, t));
+        let on_input_c = link.reform(|t: String| Ev::Edit(Editor::Cluster, t));
+        let on_files_p = link.reform(|f| Ev::LoadFiles(Editor::Policies, f));
+        let on_files_c = link.reform(|f| Ev::LoadFiles(Editor::Cluster, f));
+        let on_group = link.reform(|e: Event| {
             let on = e
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
                 .is_some_and(|i| i.checked());
             Ev::GroupReplicas(on)
         });
-        let on_port_explain = link.callback(Ev::ExplainPort);
-        let on_close = link.callback(|_| Ev::ClearFlow);
-        let on_policy = link.callback(Ev::SelectPolicy);
+        let on_port_explain = link.reform(Ev::ExplainPort);
+        let on_close = link.reform(|_| Ev::ClearFlow);
+        let on_policy = link.reform(Ev::SelectPolicy);
         let problems = if vm.error_count > 0 {
             format!(
                 "{} error{}",
@@ -450,7 +677,7 @@ impl Component for App {
                             <span class="ctl-label">{ "Example" }</span>
                             <select data-testid="examples" aria-label="Example scenario" onchange={on_example}>{ for examples }</select>
                         </label>
-                        if self.state.learn.exercise.is_some() {
+                        if page.learn.exercise.is_some() {
                             <button type="button" class="btn" onclick={on_reset} disabled={!vm.modified}
                                 title="Throw away your edits and load the exercise's starting texts (undoable)" aria-label="Reset the exercise" data-testid="reset"><span class="wide-only">{ "Reset exercise" }</span><span class="narrow-only" aria-hidden="true">{ "↺ Reset" }</span></button>
                         } else {
@@ -468,17 +695,17 @@ impl Component for App {
                             { tab(View::Compare, "Compare") }
                         </div>
                     </div>
-                    { learn::header(&self.state, &self.hooks) }
+                    { learn::header(&page.learn, &self.hooks) }
                 </header>
-                { learn::banner(&self.state, &self.hooks) }
-                { panels::pane_switch(learn::is_open(&self.state)) }
-                <main class={classes!("layout", learn::is_open(&self.state).then_some("learning"))}>
-                    { learn::aside(&self.state, &self.hooks) }
+                { learn::banner(&page.learn, &self.hooks) }
+                { panels::pane_switch(page.learn_open()) }
+                <main class={classes!("layout", page.learn_open().then_some("learning"))}>
+                    { learn::aside(page, &self.hooks) }
                     <div class="left">
                         <div class="left-head">
                             <p class="drop-hint" data-testid="drop-hint">{ "Drop manifests here — policies and workloads can go in either editor" }</p>
                             <label class="ctl toggle" title="Pods with the same controller owner and labels (kubectl get pods output) become one endpoint named after the owner, e.g. its Deployment">
-                                <input type="checkbox" data-testid="group-replicas" checked={self.state.group_replicas} onchange={on_group} />
+                                <input type="checkbox" data-testid="group-replicas" checked={page.group_replicas} onchange={on_group} />
                                 <span class="toggle-label">{ "Group replicas" }</span>
                             </label>
                         </div>
@@ -491,7 +718,7 @@ impl Component for App {
                         <p id="editor-keys-hint" class="editor-keys-hint" data-testid="editor-keys-hint">
                             <kbd>{ "Tab" }</kbd>{ " inserts two spaces; " }<kbd>{ "Esc" }</kbd>{ " then " }<kbd>{ "Tab" }</kbd>{ " moves on." }
                         </p>
-                        <Diagnostics diagnostics={vm.diagnostics.clone()} {on_pick} lints={self.state.lints().to_vec()} />
+                        <Diagnostics diagnostics={vm.diagnostics.clone()} {on_pick} lints={page.lints.clone()} />
                     </div>
                     <div class={classes!("right", matches!(vm.view, View::AndOr | View::Compare).then_some("diff-view"), vm.explanation.is_some().then_some("has-flow"))}>
                         <section class="panel result" aria-labelledby="result-title">
@@ -513,15 +740,26 @@ impl Component for App {
                         </section>
                         <div class="lower">
                             <WhyPanel explanation={vm.explanation.clone()} on_link={on_link.clone()} on_port={on_port_explain} {on_close}
-                                example_title={if learn::is_open(&self.state) { String::new() } else { vm.example_title.clone() }} example_summary={vm.example_summary.clone()}
+                                example_title={if page.learn_open() { String::new() } else { vm.example_title.clone() }} example_summary={vm.example_summary.clone()}
                                 example_description={vm.example_description.clone()} modified={vm.modified}
                                 panel_ref={self.hooks.why_ref.clone()} />
                             <PoliciesList policies={vm.policy_list.clone()} on_select={on_policy} {on_link} />
                         </div>
                     </div>
                 </main>
+                { for self.error.as_deref().map(worker_error) }
                 <footer class="status">
                     <span data-testid="eval-time" class="eval-time" ref={self.time_ref.clone()}></span>
+                    if self.slow {
+                        <span class="evaluating" data-testid="evaluating" role="status">{ " evaluating…" }</span>
+                    }
+                    if self.stoppable {
+                        <button type="button" class="btn btn-small" data-testid="stop-evaluation" onclick={ctx.link().callback(|_: MouseEvent| Msg::Stop)}
+                            title="End this evaluation and go back to your last saved work">{ "Stop" }</button>
+                    }
+                    if let Some(n) = &self.notice {
+                        <span class="worker-notice" data-testid="worker-notice" role="alert">{ n }</span>
+                    }
                     <span class="sep" aria-hidden="true">{ "·" }</span>
                     <span role="status">
                         <span>{ &vm.summary }</span>

@@ -9,10 +9,10 @@ use std::fmt::{self, Write as _};
 use std::iter::Peekable;
 use std::str::CharIndices;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How bad a diagnostic is. Errors leave the offending object out of the model.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The object is invalid and left out of the model.

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::net::IpAddr;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Labels of a pod or namespace.
 pub type Labels = BTreeMap<String, String>;
@@ -28,7 +28,7 @@ pub struct Span {
 }
 
 /// A transport protocol a NetworkPolicy port can name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Protocol {
     #[serde(rename = "TCP")]
     /// TCP.
@@ -72,7 +72,7 @@ impl fmt::Display for Protocol {
 }
 
 /// A port and protocol of a flow, e.g. `80/TCP`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct PortProto {
     /// The port number.
     pub port: u16,
@@ -369,7 +369,7 @@ pub struct Rule {
 }
 
 /// A direction of traffic, as in `policyTypes`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum PolicyType {
     /// Traffic into the selected pods.
     Ingress,

@@ -375,7 +375,7 @@ impl Drop for Chromedriver {
 /// How long a test waits for the page to reach an expected state.
 pub const WAIT: Duration = Duration::from_secs(20);
 
-/// Waits for the element matching `css` and clicks it.
+/// Waits for the element matching `css`, clicks it, and waits for the page to settle.
 pub async fn click(c: &Client, css: &str) -> Result<(), String> {
     c.wait()
         .at_most(WAIT)
@@ -384,7 +384,22 @@ pub async fn click(c: &Client, css: &str) -> Result<(), String> {
         .map_err(|e| format!("waiting for {css}: {e}"))?
         .click()
         .await
-        .map_err(|e| format!("click {css}: {e}"))
+        .map_err(|e| format!("click {css}: {e}"))?;
+    settle(c).await
+}
+
+/// Waits until the playground's core (in its Web Worker) has answered every event sent so far
+/// (`data-busy` on `<html>` is not `true`); pages without it are settled at once.
+pub async fn settle(c: &Client) -> Result<(), String> {
+    wait_js(
+        c,
+        "the playground to answer",
+        WAIT,
+        "return document.documentElement.getAttribute('data-busy') !== 'true';",
+        vec![],
+    )
+    .await
+    .map(|_| ())
 }
 
 /// The selector of the main matrix's cell (a button) `from` → `to`.

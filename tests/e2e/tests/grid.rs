@@ -69,7 +69,9 @@ async fn press_keys(c: &Client, keys: &[Key], ctrl: bool) -> Result<(), String> 
     }
     c.perform_actions(a)
         .await
-        .map_err(|e| format!("keys {keys:?}: {e}"))
+        .map_err(|e| format!("keys {keys:?}: {e}"))?;
+    // A key that moves the focus also hovers an endpoint, which the core answers.
+    netpol_e2e::settle(c).await
 }
 
 /// The focused matrix cell: `[from, to]`, or `null` when the focus is elsewhere.

@@ -44,6 +44,15 @@ fn block_scalar(yaml: &str, key: &str) -> String {
 
 /// Loads the `admin-guardrail` example through the examples menu.
 async fn load_guardrail(c: &Client) -> Result<(), String> {
+    // The page renders once its worker has answered.
+    wait_js(
+        c,
+        "the examples menu",
+        Duration::from_secs(20),
+        "return document.querySelector('[data-testid=examples]') !== null;",
+        vec![],
+    )
+    .await?;
     js(
         c,
         "const s = document.querySelector('[data-testid=examples]');

@@ -3,6 +3,7 @@
 //! evaluation (lints, AND/OR variants, the diff against the baseline). The events that change it
 //! are handled in `update.rs`; the tabs' view models are in `diff_view.rs`.
 
+use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 
 use netpol_engine::{
@@ -21,7 +22,7 @@ pub const IDLE_MS: u64 = 150;
 
 /// The events of the AND vs OR and Compare tabs and of the deferred work (wrapped in
 /// `Event::Diff`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DiffEvent {
     /// Replace the policies text with variant `i` of the current list (undoable).
     ApplyVariant(usize),
@@ -43,7 +44,7 @@ pub enum DiffEvent {
 }
 
 /// A lint, positioned for the diagnostics list and the gutters.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LintVm {
     pub editor: Editor,
     pub line: u32,

@@ -2,6 +2,9 @@
 //! fragments diffed line by line and a diff matrix, and the current policies against the pinned
 //! baseline. Every semantic answer comes from `netpol-engine` (through the caches in `diff.rs`).
 
+use serde::{Deserialize, Serialize};
+
+use super::interned::Word;
 use std::rc::Rc;
 
 use netpol_engine::diff::PortDiff;
@@ -13,7 +16,7 @@ use super::matrix::Mark;
 use super::state::State;
 
 /// A run of characters of a YAML line; `changed` marks what differs from the other side.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Seg {
     pub text: String,
     pub changed: bool,
@@ -75,7 +78,7 @@ fn line_segs(x: &str, y: &str) -> (Vec<Seg>, Vec<Seg>) {
 }
 
 /// A flow's change in a diff view: relative to "before → after" of the view.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Change {
     Gained,
     Lost,
@@ -97,14 +100,14 @@ impl Change {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiffHeader {
     pub name: String,
     pub short: String,
     pub external: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiffCell {
     /// The verdict with the CURRENT policies.
     pub mark: Mark,
@@ -113,7 +116,7 @@ pub struct DiffCell {
 }
 
 /// A flow matrix with the changed cells marked.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiffMatrixVm {
     pub port_label: String,
     pub headers: Vec<DiffHeader>,
@@ -224,18 +227,22 @@ fn most_changed(d: &Diff) -> Option<&PortDiff> {
         .max_by_key(|p| (p.gained.len() + p.lost.len(), std::cmp::Reverse(p.first)))
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VariantVm {
     pub index: usize,
     pub policy_id: String,
-    pub direction: &'static str,
+    #[serde(deserialize_with = "super::interned::word")]
+    pub direction: Word,
     /// 1-based rule number.
     pub rule: usize,
     /// `split` (AND → OR), `merge` (OR → AND) or `merge-rules` (a split rule's two rules → one).
-    pub kind: &'static str,
+    #[serde(deserialize_with = "super::interned::word")]
+    pub kind: Word,
     pub title: String,
-    pub current_label: &'static str,
-    pub variant_label: &'static str,
+    #[serde(deserialize_with = "super::interned::word")]
+    pub current_label: Word,
+    #[serde(deserialize_with = "super::interned::word")]
+    pub variant_label: Word,
     pub current_lines: Vec<Vec<Seg>>,
     pub variant_lines: Vec<Vec<Seg>>,
     pub current_meaning: String,
@@ -251,7 +258,7 @@ pub struct VariantVm {
     pub col: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AndOrVm {
     pub variants: Vec<VariantVm>,
     /// The text Undo restores.
@@ -325,7 +332,7 @@ pub fn andor_vm(state: &State) -> Option<AndOrVm> {
     })
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FlowVm {
     pub from: String,
     pub to: String,
@@ -334,13 +341,13 @@ pub struct FlowVm {
     pub after: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RangeVm {
     pub label: String,
     pub flows: Vec<FlowVm>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompareVm {
     pub pinned: bool,
     /// Why there is no diff (the baseline does not parse with the current cluster, …).

@@ -5,6 +5,7 @@
 
 use super::evaluation::{natural_cmp, Evaluation};
 use super::matrix::{Mark, MatrixVm};
+use serde::{Deserialize, Serialize};
 
 /// Node radius and layout constants of the graph (SVG user units).
 pub const NODE_R: f64 = 16.0;
@@ -20,7 +21,7 @@ pub const MAX_POD_GRAPH: usize = 30;
 const NS_CELL_W: f64 = 190.0;
 const NS_CELL_H: f64 = 130.0;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NodeVm {
     pub index: usize,
     pub name: String,
@@ -33,7 +34,7 @@ pub struct NodeVm {
     pub egress_isolated_by: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BoxVm {
     pub label: String,
     pub external: bool,
@@ -43,7 +44,7 @@ pub struct BoxVm {
     pub h: f64,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EdgeVm {
     pub from: usize,
     pub to: usize,
@@ -57,7 +58,7 @@ pub struct EdgeVm {
     pub flow: (String, String),
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GraphVm {
     pub width: f64,
     pub height: f64,

@@ -79,14 +79,14 @@ pub struct Progress {
 }
 
 /// Which list the Learn panel shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Menu {
     Closed,
     Tutorial,
     Exercises,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Solution {
     Hidden,
     Confirming,
@@ -94,7 +94,7 @@ pub enum Solution {
 }
 
 /// The events of the Learn side and of the share buttons (wrapped in `Event::Learn`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LearnEvent {
     /// A header button: opens that list, or closes it when it is open.
     Menu(Menu),

@@ -1,6 +1,7 @@
 //! The flow matrix view model: one cell per (from, to) with its verdict on the shown port (or
 //! the all-ports summary), and the flows a selected policy helps allow.
 
+use super::interned::Word;
 use netpol_engine::explain::{render, DecidingTier, Explanation, SideExplanation};
 use netpol_engine::model::{Action, Tier};
 use netpol_engine::{Cell, ClusterPolicyId, Matrix, PolicyId, PolicyType, PortProto};
@@ -74,7 +75,7 @@ impl From<Cell> for Mark {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeaderVm {
     pub name: String,
     pub short: String,
@@ -82,16 +83,18 @@ pub struct HeaderVm {
     pub external: bool,
     /// The endpoint's kind (`Pod`, `Deployment`, …, `External`, `Node`): the `data-kind` hook
     /// and the badge's title.
-    pub kind: &'static str,
+    #[serde(deserialize_with = "super::interned::word")]
+    pub kind: Word,
     /// The short kind badge of a workload endpoint (`Deploy`, `STS`, …); `None` for pods,
     /// externals and nodes.
-    pub badge: Option<&'static str>,
+    #[serde(deserialize_with = "super::interned::opt_word")]
+    pub badge: Option<Word>,
     pub ingress_isolated: bool,
     pub egress_isolated: bool,
 }
 
 /// One matrix cell as the page renders it; [`MatrixVm::cell`] builds it for the cells in view.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CellVm {
     pub mark: Mark,
     /// Tooltip / accessible name.
@@ -104,7 +107,7 @@ pub struct CellVm {
 /// Which tier decided a flow: the tier of the side that denied it (the source's egress
 /// first), or for an allowed flow the highest tier that decided one of its sides (Admin, then
 /// Baseline, then NetworkPolicy, else the default).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CellTier {
     pub tier: DecidingTier,
     /// `decided by the Admin tier: AdminNetworkPolicy/deny-x ingress rule 0 (Deny)`; empty when
@@ -199,7 +202,7 @@ fn letter_tier(c: u8) -> Option<DecidingTier> {
 /// The flow matrix, compact: for each port shown, each row's allowed flows as bits. The mark,
 /// title and tier of a cell are built from them when the page renders the cell
 /// ([`MatrixVm::cell`]), so a large matrix costs a few bits per cell, not a string.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MatrixVm {
     pub headers: Vec<HeaderVm>,
     pub groups: Vec<Group>,

@@ -18,7 +18,10 @@
 //! - `share` — [`State`] ⇄ share link, the embed query, the iframe snippet;
 //! - `update` — [`Event`], [`Effect`], [`update`];
 //! - `startup` — the first state from storage, the share link and the embed query;
-//! - `view`, `diff_view` — the view model of the page and of the diff tabs.
+//! - `view`, `diff_view` — the view model of the page and of the diff tabs;
+//! - `page` — [`Page`], everything the shell renders, serialisable (the core may run in a
+//!   worker); `interned` reads its `&'static str` words;
+//! - `protocol` — the messages between the page and the worker, and the worker's side of them.
 
 mod diff;
 mod diff_view;
@@ -26,8 +29,11 @@ mod evaluation;
 mod files;
 mod graph;
 mod grid;
+mod interned;
 mod learn;
 mod matrix;
+mod page;
+mod protocol;
 pub mod share;
 mod startup;
 mod state;
@@ -59,6 +65,12 @@ pub use learn::{
 pub use matrix::{
     kind_badge, tier_mark, tier_value, CellTier, CellTiers, CellVm, HeaderVm, Mark, MatrixVm,
     RowBits, MAX_TIER_MARK_ENDPOINTS,
+};
+pub use page::{
+    page, EmbedVm, ExerciseItemVm, ExerciseVm, GoalVm, LearnVm, Page, StepItemVm, TutorialVm,
+};
+pub use protocol::{
+    encode, enqueue, serve_start, FromWorker, Part, Parts, Reply, Served, ToWorker,
 };
 pub use startup::{start, Startup};
 pub use state::{EmbedParams, FlowSel, LineRange, Panel, Saved, State, View, STORAGE_KEY};

@@ -3,6 +3,7 @@
 //! an embed without a link shows the default scenario, not this browser's saved work.
 
 use netpol_examples::Example;
+use serde::{Deserialize, Serialize};
 
 use super::learn::Progress;
 use super::share;
@@ -10,7 +11,7 @@ use super::state::{Saved, State};
 use super::update::{save, save_progress, Effect};
 
 /// What the shell read before the first render.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Startup {
     /// The work saved in localStorage (`None` when storage is off or empty).
     pub saved: Option<Saved>,

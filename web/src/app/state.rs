@@ -61,7 +61,7 @@ pub struct Saved {
 pub const STORAGE_KEY: &str = "netpol-playground-v1";
 
 /// A band of highlighted lines in an editor (1-based, inclusive).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineRange {
     pub editor: Editor,
     pub start: u32,
@@ -78,7 +78,7 @@ pub struct FlowSel {
 }
 
 /// A panel of the embed layout.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Panel {
     Policies,
     Cluster,
@@ -88,7 +88,7 @@ pub enum Panel {
 
 /// Embed mode: `?embed=1&view=matrix&panels=editors,result,why&readonly=1&height=400` (parsed by
 /// `share::parse_embed`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmbedParams {
     pub view: Option<View>,
     pub panels: Vec<Panel>,

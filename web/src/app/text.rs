@@ -1,6 +1,8 @@
 //! Text helpers: the YAML lines a position's node spans, positions in UTF-16 for the textarea,
 //! and the inline markup of example descriptions.
 
+use serde::{Deserialize, Serialize};
+
 /// The lines of the YAML node at `line:col` (1-based): a document (col 1 on its first line), a
 /// list item's content, or a key with everything nested under it.
 pub fn block_lines(text: &str, line: u32, col: u32) -> (u32, u32) {
@@ -98,7 +100,7 @@ pub fn utf16_offset(text: &str, line: u32, col: u32) -> u32 {
 }
 
 /// A piece of the Markdown-ish texts (example descriptions, tutorial and exercise texts).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Inline {
     Text(String),
     Code(String),

@@ -3,6 +3,7 @@
 //! (`lib.rs`) performs them; the core never touches the DOM.
 
 use netpol_engine::PortProto;
+use serde::{Deserialize, Serialize};
 
 use super::diff::DiffEvent;
 use super::evaluation::Editor;
@@ -12,7 +13,7 @@ use super::share;
 use super::state::{LineRange, Saved, State, View};
 
 /// Everything that can happen.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Event {
     /// Text typed in an editor (a keystroke).
     Edit(Editor, String),
@@ -61,7 +62,7 @@ pub enum Event {
 }
 
 /// What the core asks the shell to do.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Effect {
     /// Store the work in progress (`STORAGE_KEY` in localStorage).
     Save(Saved),

@@ -1,5 +1,8 @@
 //! The view model: everything the components render, built from the state by [`view_model`].
 
+use serde::{Deserialize, Serialize};
+
+use super::interned::Word;
 use std::rc::Rc;
 
 use netpol_engine::model::Tier;
@@ -12,7 +15,7 @@ use super::state::{LineRange, State, View};
 use super::text::{inline_markup, Inline};
 use super::why::{explanation_vm, ExplanationVm};
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ViewModel {
     pub examples: Vec<(String, String)>,
     pub example: String,
@@ -46,13 +49,13 @@ pub struct ViewModel {
 /// The start of the Example menu's value for the open exercise (no example id has a `:`).
 pub const EXERCISE_OPTION: &str = "exercise:";
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortOption {
     pub value: String,
     pub label: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiagVm {
     pub editor: Editor,
     pub line: u32,
@@ -62,15 +65,18 @@ pub struct DiagVm {
     pub message: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicyVm {
     pub id: String,
     /// `NetworkPolicy`, `AdminNetworkPolicy`, …
-    pub kind: &'static str,
+    #[serde(deserialize_with = "super::interned::word")]
+    pub kind: Word,
     /// The group the list shows it in: `Admin tier`, `NetworkPolicy` or `Baseline tier`.
-    pub group: &'static str,
+    #[serde(deserialize_with = "super::interned::word")]
+    pub group: Word,
     /// The `data-tier` hook: `admin`, `networkpolicy` or `baseline`.
-    pub tier: &'static str,
+    #[serde(deserialize_with = "super::interned::word")]
+    pub tier: Word,
     /// `spec.priority` of a tiered policy.
     pub priority: Option<u32>,
     pub ingress: bool,

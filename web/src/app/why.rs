@@ -5,6 +5,9 @@
 //! the exercise checker use too; this module only arranges the lines: which side they belong to,
 //! which one decides the side, and which go behind the "Full detail" toggle.
 
+use serde::{Deserialize, Serialize};
+
+use super::interned::Word;
 use netpol_engine::explain::render::short::{short, ShortPart};
 use netpol_engine::explain::render::{self, Line, LineKind, LineSpan, SpanKind};
 use netpol_engine::explain::{DecidingTier, Explanation, SideExplanation, Verdict};
@@ -19,10 +22,11 @@ use super::state::FlowSel;
 const SHORT_RULE_LINES: usize = 2;
 
 /// A link from the Why? panel to the YAML responsible.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkVm {
     /// `policy`, `rule`, `peer` or `port`.
-    pub kind: &'static str,
+    #[serde(deserialize_with = "super::interned::word")]
+    pub kind: Word,
     pub label: String,
     pub file: String,
     pub line: u32,
@@ -31,7 +35,7 @@ pub struct LinkVm {
 
 /// The mark of a rule line: the rule allows the flow (✓) or does not (✗), or a tier's `Pass`
 /// hands it on (→).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Tick {
     Allows,
     Misses,
@@ -89,7 +93,7 @@ pub fn line_kind_value(kind: LineKind) -> &'static str {
 }
 
 /// One line of a side: a sentence of the renderer and the places in the YAML it names.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineVm {
     /// The renderer's sentence, without the side's name in front (the side's heading says it).
     pub text: String,
@@ -107,7 +111,7 @@ pub struct LineVm {
 }
 
 /// One side of the flow.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SideVm {
     pub direction: PolicyType,
     /// `Egress of app/web: allowed`.
@@ -121,7 +125,7 @@ pub struct SideVm {
     pub detail: Vec<LineVm>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExplanationVm {
     pub from: String,
     pub to: String,

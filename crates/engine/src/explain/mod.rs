@@ -55,7 +55,7 @@ pub mod render;
 
 use std::net::IpAddr;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::ids::{ClusterPolicyId, PolicyId};
 use crate::model::{
@@ -388,7 +388,7 @@ pub struct TierRuleMatch {
 }
 
 /// Which tier decided one direction of a flow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DecidingTier {
     /// An AdminNetworkPolicy or an Admin ClusterNetworkPolicy decided.
     Admin,

@@ -8,6 +8,7 @@ mod exercise;
 mod learn;
 mod manifests;
 mod order;
+mod page;
 mod playground;
 mod tiered;
 mod why;

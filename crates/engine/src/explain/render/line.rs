@@ -1,6 +1,6 @@
 //! The lines an explanation is rendered into, and the words of each direction.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{PolicyType, Span};
 
@@ -18,7 +18,7 @@ pub struct Line {
 }
 
 /// What a line says. The indices point into the lists of the line's [`SideExplanation`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "index", rename_all = "snake_case")]
 pub enum LineKind {
     /// The verdict on the flow; always the first line.

@@ -2,7 +2,7 @@
 //! by …", "… ingress[0] matched: …", "… missed because …") with the part that matched or
 //! missed marked as the key. The full sentence stays [`Line::text`].
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::line::{words, Line, LineKind};
 use super::{describe_peer, describe_port, selector_mismatch};
@@ -10,7 +10,7 @@ use crate::explain::{Explanation, MissReason, PeerMiss, RuleMatch, RuleMiss, Sid
 use crate::model::PolicyType;
 
 /// A piece of a short line; `key` marks what matched or missed (the panel highlights it).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShortPart {
     /// The words.
     pub text: String,

@@ -1,0 +1,220 @@
+//! The messages between the page and the worker that runs the core (`src/bin/worker.rs`), as
+//! plain serde types sent as JSON strings. The page sends [`ToWorker::Start`] once, then one
+//! batch of numbered events at a time; after each batch (and after deferred work the worker ran
+//! on its own) the worker answers a [`Reply`]: the page to render and the effects only the page
+//! can perform (storage, clipboard, the address bar, scrolling).
+//!
+//! [`serve`] is the worker's side without the browser: it applies a batch to the state and keeps
+//! the timers (`Effect::WaitForIdle`) for the worker, which feeds `DiffEvent::IdleAt` back in.
+
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+
+use super::diff::DiffEvent;
+use super::diff_view::{AndOrVm, CompareVm};
+use super::graph::GraphVm;
+use super::matrix::MatrixVm;
+use super::page::{page, Page};
+use super::startup::{start, Startup};
+use super::state::State;
+use super::update::{update, Effect, Event};
+
+/// Page → worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ToWorker {
+    /// The first message: what the page read before starting.
+    Start(Box<Startup>),
+    /// Events in the order they happened, each with its number (increasing).
+    Events(Vec<(u32, Event)>),
+}
+
+/// Worker → page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum FromWorker {
+    /// The worker runs and reads messages (sent before anything else: messages posted before it
+    /// would be lost).
+    Ready,
+    Reply(Box<Reply>),
+}
+
+/// The state after the events up to `seq`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reply {
+    /// The number of the last event applied (0 before any).
+    pub seq: u32,
+    /// The page, without the parts in `same`.
+    pub page: Page,
+    /// The effects for the page (never `WaitForIdle`, which the worker performs).
+    pub effects: Vec<Effect>,
+    /// The big parts equal to those of the previous reply, left out of `page` (a keystroke
+    /// that changes no flow does not send the matrix again).
+    #[serde(default)]
+    pub same: Vec<Part>,
+}
+
+/// A big part of a page, sent only when it changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Part {
+    Matrix,
+    Graph,
+    AndOr,
+    Compare,
+}
+
+/// The big parts of a page (each an `Rc`: copies are cheap).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Parts {
+    matrix: Option<Rc<MatrixVm>>,
+    graph: Option<Rc<GraphVm>>,
+    andor: Option<Rc<AndOrVm>>,
+    compare: Option<Rc<CompareVm>>,
+}
+
+/// Equal contents (the same `Rc` first, which is cheap).
+fn same<T: PartialEq>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => Rc::ptr_eq(a, b) || a == b,
+        _ => false,
+    }
+}
+
+impl Parts {
+    fn of(page: &Page) -> Parts {
+        Parts {
+            matrix: page.vm.matrix.clone(),
+            graph: page.vm.graph.clone(),
+            andor: page.andor.clone(),
+            compare: page.compare.clone(),
+        }
+    }
+
+    /// Leaves out of `page` the parts equal to these; returns which.
+    fn strip(&self, page: &mut Page) -> Vec<Part> {
+        let mut out = Vec::new();
+        if same(&self.matrix, &page.vm.matrix) {
+            page.vm.matrix = None;
+            out.push(Part::Matrix);
+        }
+        if same(&self.graph, &page.vm.graph) {
+            page.vm.graph = None;
+            out.push(Part::Graph);
+        }
+        if same(&self.andor, &page.andor) {
+            page.andor = None;
+            out.push(Part::AndOr);
+        }
+        if same(&self.compare, &page.compare) {
+            page.compare = None;
+            out.push(Part::Compare);
+        }
+        out
+    }
+
+    /// Puts the parts `same` names back into a page read (and remembers the page's parts).
+    pub fn restore(&mut self, page: &mut Page, same: &[Part]) {
+        for p in same {
+            match p {
+                Part::Matrix => page.vm.matrix.clone_from(&self.matrix),
+                Part::Graph => page.vm.graph.clone_from(&self.graph),
+                Part::AndOr => page.andor.clone_from(&self.andor),
+                Part::Compare => page.compare.clone_from(&self.compare),
+            }
+        }
+        *self = Parts::of(page);
+    }
+}
+
+/// The core as the worker runs it.
+#[derive(Debug)]
+pub struct Served {
+    pub state: State,
+    /// The number of the last event applied.
+    pub seq: u32,
+    /// The big parts of the last page sent.
+    sent: Parts,
+}
+
+/// Starts the core; returns it, the first reply and the timers to start.
+pub fn serve_start(startup: Startup) -> (Served, Reply, Vec<u32>) {
+    let (mut state, effects) = start(netpol_examples::all(), startup);
+    // Lints, AND/OR variants and the compare diff wait for a pause in typing.
+    state.diff.lazy = true;
+    let mut served = Served {
+        state,
+        seq: 0,
+        sent: Parts::default(),
+    };
+    let (reply, timers) = served.reply(effects);
+    (served, reply, timers)
+}
+
+impl Served {
+    /// Applies a batch of events; returns the reply and the idle timers to start.
+    pub fn serve(&mut self, events: Vec<(u32, Event)>) -> (Reply, Vec<u32>) {
+        let mut effects = Vec::new();
+        for (seq, ev) in events {
+            self.seq = self.seq.max(seq);
+            effects.extend(update(&mut self.state, ev));
+        }
+        self.reply(effects)
+    }
+
+    /// A timer the worker started ran out: the deferred work runs if no keystroke came since
+    /// (`None`: a later timer supersedes it, nothing to send).
+    pub fn idle(&mut self, timer: u32) -> Option<(Reply, Vec<u32>)> {
+        if timer != self.state.diff.idle_seq {
+            return None;
+        }
+        let effects = update(&mut self.state, Event::Diff(DiffEvent::IdleAt(timer)));
+        Some(self.reply(effects))
+    }
+
+    fn reply(&mut self, effects: Vec<Effect>) -> (Reply, Vec<u32>) {
+        let mut timers = Vec::new();
+        let effects = effects
+            .into_iter()
+            .filter(|e| match e {
+                Effect::WaitForIdle(t) => {
+                    timers.push(*t);
+                    false
+                }
+                _ => true,
+            })
+            .collect();
+        let mut page = page(&self.state);
+        let parts = Parts::of(&page);
+        let same = self.sent.strip(&mut page);
+        self.sent = parts;
+        let reply = Reply {
+            seq: self.seq,
+            page,
+            effects,
+            same,
+        };
+        (reply, timers)
+    }
+}
+
+/// Collapses a newly queued event into the queue: consecutive edits of the same editor, and
+/// consecutive hovers, keep only the last (latest wins; the number is the newest).
+pub fn enqueue(queue: &mut Vec<(u32, Event)>, seq: u32, ev: Event) {
+    if let Some((last_seq, last)) = queue.last_mut() {
+        let same = match (&*last, &ev) {
+            (Event::Edit(a, _), Event::Edit(b, _)) => a == b,
+            (Event::Hover(_), Event::Hover(_)) => true,
+            _ => false,
+        };
+        if same {
+            *last_seq = seq;
+            *last = ev;
+            return;
+        }
+    }
+    queue.push((seq, ev));
+}
+
+/// JSON of a message (these types always serialise).
+pub fn encode<T: Serialize>(msg: &T) -> String {
+    serde_json::to_string(msg).unwrap_or_default()
+}

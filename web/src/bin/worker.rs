@@ -1,0 +1,82 @@
+//! The playground's core in a Web Worker: the state, `update`, the view models and the engine
+//! run here, off the page's main thread. Trunk builds it as a second wasm entry
+//! (`data-type="worker"` in `index.html`); it holds no Yew. It reads `app::ToWorker` messages as
+//! JSON and answers `app::FromWorker` (`app/protocol.rs`). The timers of deferred work
+//! (`Effect::WaitForIdle`) run here: when one runs out, the lints and variants are computed and a
+//! new page is sent.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    run::start();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {}
+
+#[cfg(target_arch = "wasm32")]
+mod run {
+    use std::cell::RefCell;
+
+    use netpol_web::app::{encode, serve_start, FromWorker, Reply, Served, ToWorker, IDLE_MS};
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::{JsCast, JsValue};
+    use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+    thread_local! {
+        static CORE: RefCell<Option<Served>> = const { RefCell::new(None) };
+    }
+
+    fn scope() -> DedicatedWorkerGlobalScope {
+        JsValue::from(js_sys::global()).unchecked_into()
+    }
+
+    fn post(msg: &FromWorker) {
+        let _ = scope().post_message(&encode(msg).into());
+    }
+
+    pub fn start() {
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|m: MessageEvent| {
+            let Some(msg) = m
+                .data()
+                .as_string()
+                .and_then(|s| serde_json::from_str::<ToWorker>(&s).ok())
+            else {
+                return;
+            };
+            let answer = CORE.with(|c| {
+                let mut c = c.borrow_mut();
+                match msg {
+                    ToWorker::Start(startup) => {
+                        let (served, reply, timers) = serve_start(*startup);
+                        *c = Some(served);
+                        Some((reply, timers))
+                    }
+                    ToWorker::Events(events) => c.as_mut().map(|s| s.serve(events)),
+                }
+            });
+            if let Some((reply, timers)) = answer {
+                send(reply, timers);
+            }
+        });
+        scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        post(&FromWorker::Ready);
+    }
+
+    fn send(reply: Reply, timers: Vec<u32>) {
+        post(&FromWorker::Reply(Box::new(reply)));
+        for t in timers {
+            let cb = Closure::once_into_js(move || {
+                if let Some((reply, timers)) =
+                    CORE.with(|c| c.borrow_mut().as_mut().and_then(|s| s.idle(t)))
+                {
+                    send(reply, timers);
+                }
+            });
+            let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(
+                cb.unchecked_ref(),
+                IDLE_MS as i32,
+            );
+        }
+    }
+}

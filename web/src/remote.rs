@@ -1,0 +1,226 @@
+//! The page's bookkeeping of the core running in the worker (no DOM here, tested natively):
+//! events are numbered and queued; one batch is in flight at a time, and while it runs new
+//! events wait, consecutive edits of one editor (and hovers) collapsing into the last one. A
+//! reply for older text never overwrites what was typed since: the page keeps each editor's text
+//! with the number of its last local edit.
+
+use crate::app::{encode, enqueue, Editor, Event, Page, Parts, Reply, Startup, ToWorker};
+
+/// The page's side of the protocol.
+#[derive(Debug, Default)]
+pub struct Remote {
+    next_seq: u32,
+    queue: Vec<(u32, Event)>,
+    /// The last number of the batch in flight (`Some(0)` for the start).
+    in_flight: Option<u32>,
+    /// Per editor (policies, cluster): the number and text of the last local edit.
+    typed: [Option<(u32, String)>; 2],
+    /// When the timed events not yet shown happened (`performance.now()`), with their numbers.
+    unshown: Vec<(f64, u32)>,
+    /// The big parts of the last page (a reply leaves out those that did not change).
+    parts: Parts,
+}
+
+/// What a reply means for the page.
+#[derive(Debug)]
+pub struct Replied {
+    pub page: Page,
+    pub effects: Vec<crate::app::Effect>,
+    /// The batch in flight is done (a reply of the worker's own deferred work is not).
+    pub done: bool,
+    /// When the first event this page shows happened, for "evaluated in N ms".
+    pub t0: Option<f64>,
+}
+
+fn slot(e: Editor) -> usize {
+    match e {
+        Editor::Policies => 0,
+        Editor::Cluster => 1,
+    }
+}
+
+/// Events whose result the status line times (an edit, a new scenario, another port or view).
+pub fn timed(ev: &Event) -> bool {
+    matches!(
+        ev,
+        Event::Edit(..)
+            | Event::LoadExample(_)
+            | Event::ResetExample
+            | Event::LoadFiles(..)
+            | Event::GroupReplicas(_)
+            | Event::SelectPort(_)
+            | Event::SelectView(_)
+    )
+}
+
+impl Remote {
+    /// The worker reads messages: the start message to post (its reply is awaited like a batch).
+    pub fn start(&mut self, startup: &Startup, now: f64) -> String {
+        self.in_flight = Some(0);
+        self.unshown.push((now, 0));
+        encode(&ToWorker::Start(Box::new(startup.clone())))
+    }
+
+    /// The number of the last event of the batch in flight.
+    pub fn in_flight(&self) -> Option<u32> {
+        self.in_flight
+    }
+
+    /// Queues an event; returns the batch to post (and its last number) when none is in flight.
+    pub fn push(&mut self, ev: Event, now: f64) -> Option<(u32, String)> {
+        self.next_seq += 1;
+        let seq = self.next_seq;
+        if timed(&ev) {
+            self.unshown.push((now, seq));
+        }
+        if let Event::Edit(e, text) = &ev {
+            self.typed[slot(*e)] = Some((seq, text.clone()));
+        }
+        enqueue(&mut self.queue, seq, ev);
+        self.flush()
+    }
+
+    /// The queued events as one batch, unless a batch is in flight or nothing waits.
+    pub fn flush(&mut self) -> Option<(u32, String)> {
+        if self.in_flight.is_some() || self.queue.is_empty() {
+            return None;
+        }
+        let batch = std::mem::take(&mut self.queue);
+        let last = batch.last().map_or(0, |(s, _)| *s);
+        self.in_flight = Some(last);
+        Some((last, encode(&ToWorker::Events(batch))))
+    }
+
+    /// A reply of the worker. The editors keep the text typed after the events it answers.
+    pub fn reply(&mut self, r: Reply) -> Replied {
+        let Reply {
+            seq,
+            mut page,
+            effects,
+            same,
+        } = r;
+        self.parts.restore(&mut page, &same);
+        let done = self.in_flight.is_some_and(|f| seq >= f);
+        if done {
+            self.in_flight = None;
+        }
+        for (i, typed) in self.typed.iter().enumerate() {
+            if let Some((s, text)) = typed {
+                if *s > seq {
+                    let shown = if i == 0 {
+                        &mut page.vm.policies_text
+                    } else {
+                        &mut page.vm.cluster_text
+                    };
+                    shown.clone_from(text);
+                }
+            }
+        }
+        let shown = self.unshown.iter().take_while(|(_, s)| *s <= seq).count();
+        let t0 = self.unshown.drain(..shown).next().map(|(t, _)| t);
+        Replied {
+            page,
+            effects,
+            done,
+            t0,
+        }
+    }
+
+    /// Forgets everything in flight and queued (the worker was stopped); the next start's
+    /// page replaces the editors' texts.
+    pub fn reset(&mut self) {
+        let next_seq = self.next_seq;
+        *self = Remote::default();
+        self.next_seq = next_seq;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Remote;
+    use crate::app::{serve_start, Editor, Event, FromWorker, Part, Startup, ToWorker};
+
+    fn sent(json: &str) -> Vec<(u32, Event)> {
+        match serde_json::from_str(json) {
+            Ok(ToWorker::Events(b)) => b,
+            other => panic!("not a batch: {other:?}"),
+        }
+    }
+
+    fn edit(text: &str) -> Event {
+        Event::Edit(Editor::Policies, text.to_string())
+    }
+
+    /// The page and the core in one: what the worker answers, through JSON both ways.
+    #[test]
+    fn typing_while_a_batch_runs_keeps_the_newest_text() {
+        let mut remote = Remote::default();
+        let start = remote.start(&Startup::default(), 0.0);
+        let Ok(ToWorker::Start(startup)) = serde_json::from_str(&start) else {
+            panic!("not a start: {start}");
+        };
+        let (mut core, first, _) = serve_start(*startup);
+        let first = remote.reply(first);
+        assert!(first.done);
+        assert_eq!(first.t0, Some(0.0));
+        let base = first.page.vm.policies_text.clone();
+
+        // The first keystroke goes at once; the next ones wait, and collapse into the last.
+        let (seq, json) = remote.push(edit(&format!("{base}#a")), 1.0).expect("sent");
+        assert_eq!(remote.push(edit(&format!("{base}#ab")), 2.0), None);
+        assert_eq!(remote.push(Event::Hover(Some("app/api".into())), 3.0), None);
+        assert_eq!(remote.push(edit(&format!("{base}#abc")), 4.0), None);
+        assert_eq!(remote.in_flight(), Some(seq));
+
+        // The answer to the first keystroke keeps the text typed since, and is timed from it.
+        let (reply, timers) = core.serve(sent(&json));
+        assert!(!timers.is_empty(), "a keystroke defers the lints");
+        // A comment changes no flow: the matrix is not sent again, and the page keeps it.
+        assert!(reply.same.contains(&Part::Matrix) && reply.page.vm.matrix.is_none());
+        let json = serde_json::to_string(&FromWorker::Reply(Box::new(reply))).unwrap();
+        let Ok(FromWorker::Reply(reply)) = serde_json::from_str(&json) else {
+            panic!("not a reply");
+        };
+        let r = remote.reply(*reply);
+        assert!(r.done);
+        assert_eq!(r.t0, Some(1.0));
+        assert_eq!(r.page.vm.policies_text, format!("{base}#abc"));
+        assert_eq!(r.page.vm.matrix, first.page.vm.matrix);
+
+        // The queued events go as one batch: the edit, the hover, the last edit.
+        let (_, json) = remote.flush().expect("the queued events");
+        let batch = sent(&json);
+        assert_eq!(
+            batch.iter().map(|(_, e)| e.clone()).collect::<Vec<_>>(),
+            vec![
+                edit(&format!("{base}#ab")),
+                Event::Hover(Some("app/api".into())),
+                edit(&format!("{base}#abc")),
+            ]
+        );
+        let (reply, timers) = core.serve(batch);
+        let r = remote.reply(reply);
+        assert!(r.done && remote.in_flight().is_none());
+        assert_eq!(r.page.vm.policies_text, format!("{base}#abc"));
+        assert_eq!(r.t0, Some(2.0));
+
+        // A timer of an earlier keystroke does nothing; the last one computes the lints.
+        let last = *timers.last().expect("a timer");
+        assert!(core.idle(last.wrapping_sub(1)).is_none());
+        let (idle, more) = core.idle(last).expect("the deferred work");
+        assert!(more.is_empty());
+        let r = remote.reply(idle);
+        assert!(!r.done, "the worker's own reply finishes no batch");
+    }
+
+    #[test]
+    fn a_stop_forgets_the_queue_and_the_texts_typed() {
+        let mut remote = Remote::default();
+        remote.start(&Startup::default(), 0.0);
+        assert_eq!(remote.push(edit("a"), 1.0), None);
+        remote.reset();
+        assert_eq!(remote.in_flight(), None);
+        let (seq, _) = remote.push(edit("b"), 2.0).expect("sent at once");
+        assert!(seq > 1, "numbers keep increasing across workers");
+    }
+}
