@@ -418,3 +418,47 @@ fn gutter_line(p: &GutterLineProps) -> Html {
     });
     html! { <div class={classes!("gl", p.hl.then_some("hl"))}>{ for marker }<span class="num">{ p.n }</span></div> }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_covers_the_view_with_a_chunk_either_side() {
+        // (first chunk, lines, viewport) → rendered lines.
+        for (chunk, total, viewport, want) in [
+            (0, 150, 40, 0..150),
+            (5, 200, 40, 0..200),
+            (0, 7_500, 40, 0..168),
+            (1, 7_500, 40, 0..232),
+            (50, 7_500, 40, 3_136..3_368),
+            (117, 7_500, 40, 7_332..7_500),
+            // A shorter text than the scroll position still shows its last lines.
+            (500, 1_000, 40, 832..1_000),
+        ] {
+            assert_eq!(
+                visible_lines(chunk, total, viewport),
+                want,
+                "{chunk} {total}"
+            );
+        }
+    }
+
+    #[test]
+    fn shapes() {
+        assert_eq!(
+            TextShape::of("a: b\n\tlonger: line\n"),
+            TextShape {
+                lines: 3,
+                columns: 14
+            }
+        );
+        assert_eq!(
+            TextShape::of(""),
+            TextShape {
+                lines: 1,
+                columns: 0
+            }
+        );
+    }
+}
