@@ -46,14 +46,30 @@ pub fn code_editor(p: &EditorProps) -> Html {
     };
     let id = format!("{}-editor", p.editor.name());
 
+    // The chunk of lines at the top of the textarea's view; the lines around it are rendered.
+    let first_chunk = use_state_eq(|| 0u32);
     let onscroll = {
         let (pre, gutter) = (pre_ref.clone(), gutter_ref.clone());
+        let first_chunk = first_chunk.clone();
         Callback::from(move |e: Event| {
             if let Some(ta) = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
                 sync_scroll(&ta, &pre, &gutter);
+                first_chunk.set(chunk_at(ta.scroll_top()));
             }
         })
     };
+    // A new text may have moved the textarea's scroll position (a shorter text clamps it)
+    // without a scroll event: the layers follow it after each render of a new text.
+    {
+        let (pre, gutter, ta) = (pre_ref.clone(), gutter_ref.clone(), p.textarea_ref.clone());
+        let first_chunk = first_chunk.clone();
+        use_effect_with(p.text.clone(), move |_| {
+            if let Some(ta) = ta.cast::<HtmlElement>() {
+                sync_scroll(&ta, &pre, &gutter);
+                first_chunk.set(chunk_at(ta.scroll_top()));
+            }
+        });
+    }
     let oninput = {
         let cb = p.on_input.clone();
         Callback::from(move |e: InputEvent| {
@@ -157,26 +173,31 @@ pub fn code_editor(p: &EditorProps) -> Html {
     });
 
     let text = p.text.as_str();
-    let lines: Vec<&str> = text.split('\n').collect();
+    let shape = use_memo(p.text.clone(), |t| TextShape::of(t));
+    let total = shape.lines;
+    let view = visible_lines(*first_chunk, total, viewport_lines());
     let in_hl = |n: u32| p.highlight.is_some_and(|(a, b)| a <= n && n <= b);
-    // Diagnostics past the end (e.g. "unexpected end of input") are shown on the last line.
-    let last = lines.len() as u32;
-    // The diagnostics of each line, found once (not once per line: a large paste has thousands
-    // of lines, and a keystroke renders them all).
+    // The diagnostics of each line, found once (not once per line). Diagnostics past the end
+    // (e.g. "unexpected end of input") are shown on the last line.
     let mut by_line: BTreeMap<u32, Vec<&DiagVm>> = BTreeMap::new();
     for d in &p.diagnostics {
-        by_line.entry(d.line.min(last)).or_default().push(d);
+        by_line.entry(d.line.min(total)).or_default().push(d);
     }
     let worst = |n: u32| {
         by_line
             .get(&n)
             .and_then(|ds| ds.iter().map(|d| d.severity).min())
     };
-    let code_lines = lines.iter().enumerate().map(|(i, l)| {
-        let n = i as u32 + 1;
-        html! { <CodeLine text={AttrValue::from(l.to_string())} hl={in_hl(n)} severity={worst(n)} /> }
+    let shown = || {
+        text.split('\n')
+            .zip(1u32..)
+            .skip(view.start as usize)
+            .take((view.end - view.start) as usize)
+    };
+    let code_lines = shown().map(|(l, n)| {
+        html! { <CodeLine key={n} text={AttrValue::from(l.to_string())} hl={in_hl(n)} severity={worst(n)} /> }
     });
-    let gutter_lines = (1..=lines.len() as u32).map(|n| {
+    let gutter_lines = (view.start + 1..=view.end).map(|n| {
         let here: &[&DiagVm] = by_line.get(&n).map_or(&[], Vec::as_slice);
         let marker = worst(n).map(|s| {
             let title: Vec<String> = here
@@ -193,8 +214,19 @@ pub fn code_editor(p: &EditorProps) -> Html {
                 .collect();
             (s, AttrValue::from(title.join("\n")))
         });
-        html! { <GutterLine {n} hl={in_hl(n)} {marker} /> }
+        html! { <GutterLine key={n} {n} hl={in_hl(n)} {marker} /> }
     });
+    // Spacers stand for the lines outside the window, so that the layers are as tall as the
+    // textarea's text; the code is as wide as its longest line, rendered or not.
+    let spacer = |lines: u32| {
+        (lines > 0).then(|| {
+            let style = format!("height:{}px", f64::from(lines) * LINE_HEIGHT);
+            html! { <div class="spacer" {style} /> }
+        })
+    };
+    let (above, below) = (spacer(view.start), spacer(total - view.end));
+    let (above_g, below_g) = (above.clone(), below.clone());
+    let code_width = format!("min-width:calc({}ch + 24px)", shape.columns);
     let errors = p
         .diagnostics
         .iter()
@@ -223,10 +255,10 @@ pub fn code_editor(p: &EditorProps) -> Html {
             </div>
             <div class="code">
                 <div class="gutter" ref={gutter_ref} aria-hidden="true">
-                    <div class="gutter-inner">{ for gutter_lines }</div>
+                    <div class="gutter-inner">{ for above_g }{ for gutter_lines }{ for below_g }</div>
                 </div>
                 <div class="code-area">
-                    <pre class="hl-layer" ref={pre_ref} aria-hidden="true"><code>{ for code_lines }</code></pre>
+                    <pre class="hl-layer" ref={pre_ref} aria-hidden="true"><code style={code_width}>{ for above }{ for code_lines }{ for below }</code></pre>
                     <textarea
                         id={id}
                         ref={p.textarea_ref.clone()}
@@ -247,6 +279,66 @@ pub fn code_editor(p: &EditorProps) -> Html {
             </div>
         </section>
     }
+}
+
+/// Texts up to this many lines are rendered whole.
+const WHOLE_UP_TO: u32 = 200;
+/// The window moves in chunks of this many lines, so that scrolling renders rarely.
+const CHUNK: u32 = 64;
+
+/// What the editor needs to know of its whole text: the number of lines and the longest line's
+/// width in columns (a tab counts as two, as in `tab-size`).
+#[derive(Debug, PartialEq)]
+struct TextShape {
+    lines: u32,
+    columns: usize,
+}
+
+impl TextShape {
+    fn of(text: &str) -> TextShape {
+        let mut shape = TextShape {
+            lines: 0,
+            columns: 0,
+        };
+        for l in text.split('\n') {
+            shape.lines += 1;
+            let w: usize = l.chars().map(|c| if c == '\t' { 2 } else { 1 }).sum();
+            shape.columns = shape.columns.max(w);
+        }
+        shape
+    }
+}
+
+/// The chunk that holds the line at the top of a view scrolled by `scroll_top` pixels.
+fn chunk_at(scroll_top: i32) -> u32 {
+    (f64::from(scroll_top.max(0)) / LINE_HEIGHT) as u32 / CHUNK
+}
+
+/// How many lines a view can show at most: the editors are never taller than the window.
+fn viewport_lines() -> u32 {
+    let h = web_sys::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64())
+        .unwrap_or(1200.0);
+    (h / LINE_HEIGHT).ceil() as u32 + 1
+}
+
+/// The lines to render (0-based, end exclusive) of a text of `total` lines whose view starts in
+/// chunk `first_chunk` and shows up to `viewport` lines: the view with a chunk above and below
+/// it, or all the lines of a small text.
+fn visible_lines(first_chunk: u32, total: u32, viewport: u32) -> std::ops::Range<u32> {
+    if total <= WHOLE_UP_TO {
+        return 0..total;
+    }
+    let first = first_chunk.saturating_mul(CHUNK);
+    let start = first
+        .saturating_sub(CHUNK)
+        .min(total.saturating_sub(viewport + 2 * CHUNK));
+    let end = first
+        .saturating_add(2 * CHUNK + viewport)
+        .min(total)
+        .max(start);
+    start..end
 }
 
 /// True when a drag carries files (not text dragged from the page).
@@ -325,4 +417,48 @@ fn gutter_line(p: &GutterLineProps) -> Html {
         }
     });
     html! { <div class={classes!("gl", p.hl.then_some("hl"))}>{ for marker }<span class="num">{ p.n }</span></div> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_covers_the_view_with_a_chunk_either_side() {
+        // (first chunk, lines, viewport) → rendered lines.
+        for (chunk, total, viewport, want) in [
+            (0, 150, 40, 0..150),
+            (5, 200, 40, 0..200),
+            (0, 7_500, 40, 0..168),
+            (1, 7_500, 40, 0..232),
+            (50, 7_500, 40, 3_136..3_368),
+            (117, 7_500, 40, 7_332..7_500),
+            // A shorter text than the scroll position still shows its last lines.
+            (500, 1_000, 40, 832..1_000),
+        ] {
+            assert_eq!(
+                visible_lines(chunk, total, viewport),
+                want,
+                "{chunk} {total}"
+            );
+        }
+    }
+
+    #[test]
+    fn shapes() {
+        assert_eq!(
+            TextShape::of("a: b\n\tlonger: line\n"),
+            TextShape {
+                lines: 3,
+                columns: 14
+            }
+        );
+        assert_eq!(
+            TextShape::of(""),
+            TextShape {
+                lines: 1,
+                columns: 0
+            }
+        );
+    }
 }
