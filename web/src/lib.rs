@@ -161,6 +161,9 @@ pub struct App {
     /// changed and Yew skips re-rendering them (a fresh callback never compares equal).
     on_select: Callback<(String, String)>,
     on_hover: Callback<Option<String>>,
+    /// Likewise for the policy list, which the Why? panel's links share.
+    on_policy: Callback<String>,
+    on_link: Callback<LinkVm>,
 }
 
 impl App {
@@ -424,6 +427,13 @@ impl Component for App {
             after_render: Vec::new(),
             on_select: on_event.reform(|(from, to): (String, String)| Ev::SelectFlow { from, to }),
             on_hover: on_event.reform(Ev::Hover),
+            on_policy: on_event.reform(Ev::SelectPolicy),
+            on_link: on_event.reform(|l: LinkVm| Ev::ShowSpan {
+                whole_document: l.kind == "policy",
+                file: l.file,
+                line: l.line,
+                col: l.col,
+            }),
         };
         app.spawn_worker(ctx);
         app.perform(ctx, effects);
@@ -537,12 +547,7 @@ impl Component for App {
         };
         let on_select = self.on_select.clone();
         let on_hover = self.on_hover.clone();
-        let on_link = link.reform(|l: LinkVm| Ev::ShowSpan {
-            whole_document: l.kind == "policy",
-            file: l.file,
-            line: l.line,
-            col: l.col,
-        });
+        let on_link = self.on_link.clone();
         let on_pick =
             link.reform(|(editor, line, col): (Editor, u32, u32)| Ev::Goto { editor, line, col });
         let diags_for = |e: Editor| {
@@ -644,7 +649,7 @@ impl Component for App {
         });
         let on_port_explain = link.reform(Ev::ExplainPort);
         let on_close = link.reform(|_| Ev::ClearFlow);
-        let on_policy = link.reform(Ev::SelectPolicy);
+        let on_policy = self.on_policy.clone();
         let problems = if vm.error_count > 0 {
             format!(
                 "{} error{}",

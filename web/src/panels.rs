@@ -256,7 +256,7 @@ pub fn why_panel(p: &WhyProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct PoliciesProps {
-    pub policies: Vec<PolicyVm>,
+    pub policies: std::rc::Rc<Vec<PolicyVm>>,
     pub on_select: Callback<String>,
     pub on_link: Callback<LinkVm>,
 }
