@@ -148,6 +148,9 @@ pub struct App {
     time_ref: NodeRef,
     /// When the event behind the page about to render happened (performance.now()).
     t0: Option<f64>,
+    /// When the worker's message behind the page about to render arrived (the page's own part
+    /// of `t0`'s figure: reading the reply and rendering it).
+    t_reply: Option<f64>,
     /// A batch has run longer than `SLOW_MS` / `STOP_MS`.
     slow: bool,
     stoppable: bool,
@@ -261,6 +264,7 @@ impl App {
         else {
             return false;
         };
+        let t_reply = now();
         match serde_json::from_str::<FromWorker>(&json) {
             Ok(FromWorker::Ready) => {
                 client.post(remote.start(startup, now()));
@@ -275,6 +279,7 @@ impl App {
                     self.stoppable = false;
                 }
                 self.t0 = r.t0.or(self.t0);
+                self.t_reply = Some(t_reply);
                 self.page = Some(Rc::new(r.page));
                 self.perform(ctx, r.effects);
                 self.post(ctx, next);
@@ -420,6 +425,7 @@ impl Component for App {
             },
             time_ref: NodeRef::default(),
             t0: cfg!(feature = "in-page-core").then_some(t0),
+            t_reply: None,
             slow: false,
             stoppable: false,
             notice: None,
@@ -495,6 +501,9 @@ impl Component for App {
             if let Some(el) = self.time_ref.cast::<HtmlElement>() {
                 el.set_text_content(Some(&format!("evaluated in {ms:.1} ms")));
                 let _ = el.set_attribute("data-ms", &format!("{ms:.3}"));
+                if let Some(t) = self.t_reply.take() {
+                    let _ = el.set_attribute("data-page-ms", &format!("{:.3}", now() - t));
+                }
                 let _ = el.set_attribute(
                     "title",
                     "Time from the edit to the updated view: parse, evaluate, render",

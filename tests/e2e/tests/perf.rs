@@ -60,9 +60,12 @@ const TYPE: &str = "const [n, gap] = arguments;
       .observe({ type: 'longtask', buffered: true });
     const status = document.querySelector('[data-testid=eval-time]');
     const ms = [];
+    const pageMs = [];
     const seen = new MutationObserver(() => {
       const v = parseFloat(status.getAttribute('data-ms'));
       if (!Number.isNaN(v)) ms.push(v);
+      const p = parseFloat(status.getAttribute('data-page-ms'));
+      if (!Number.isNaN(p)) pageMs.push(p);
     });
     seen.observe(status, { attributes: true, attributeFilter: ['data-ms'] });
     const t = document.querySelector('[data-testid=policies-editor]');
@@ -82,7 +85,7 @@ const TYPE: &str = "const [n, gap] = arguments;
         // One more frame, so that the last page is rendered and its figure recorded.
         requestAnimationFrame(() => setTimeout(() => {
           seen.disconnect();
-          window.__perf = { ms, keys, long: long.filter(([s]) => s >= start).map(([, d]) => d) };
+          window.__perf = { ms, pageMs, keys, long: long.filter(([s]) => s >= start).map(([, d]) => d) };
         }, 0));
       };
       done();
@@ -107,6 +110,8 @@ fn numbers(v: &Value) -> Vec<f64> {
 /// The figures of one typing run.
 struct Typed {
     ms: Vec<f64>,
+    /// Of each, the page's own part: reading the worker's reply and rendering it.
+    page_ms: Vec<f64>,
     long: Vec<f64>,
     /// Per keystroke: the textarea's edit, and the page's input handler (ms).
     edit: Vec<f64>,
@@ -131,6 +136,7 @@ async fn type_keys(c: &Client) -> Result<Typed, String> {
     };
     Ok(Typed {
         ms: numbers(&r["ms"]),
+        page_ms: numbers(&r["pageMs"]),
         long: numbers(&r["long"]),
         edit: col(0),
         handler: col(1),
@@ -139,11 +145,13 @@ async fn type_keys(c: &Client) -> Result<Typed, String> {
 
 fn report(what: &str, t: &Typed) -> String {
     format!(
-        "{what}: keystroke → updated matrix median {:.1} ms, max {:.1} ms over {} updates ({KEYSTROKES} keystrokes, 100 ms apart): {:?}; main-thread long tasks while typing: {} (longest {:.1} ms); per keystroke, the textarea's own edit median {:.1} ms and the page's input handler median {:.1} ms, max {:.1} ms",
+        "{what}: keystroke → updated matrix median {:.1} ms, max {:.1} ms over {} updates ({KEYSTROKES} keystrokes, 100 ms apart): {:?}; of which the page's reading and rendering of the reply median {:.1} ms, max {:.1} ms; main-thread long tasks while typing: {} (longest {:.1} ms); per keystroke, the textarea's own edit median {:.1} ms and the page's input handler median {:.1} ms, max {:.1} ms",
         median(&t.ms),
         t.ms.iter().copied().fold(0.0, f64::max),
         t.ms.len(),
         t.ms.iter().map(|m| (m * 10.0).round() / 10.0).collect::<Vec<_>>(),
+        median(&t.page_ms),
+        t.page_ms.iter().copied().fold(0.0, f64::max),
         t.long.len(),
         t.long.iter().copied().fold(0.0, f64::max),
         median(&t.edit),
