@@ -11,12 +11,12 @@
 //!
 //! Every figure is printed, next to issue 12's targets (`TARGET_*`). The test asserts the
 //! targets where this build meets them, and elsewhere the bounds it reached (`REACHED_*`),
-//! measured on the 2-core build machine while other builds ran: the worker evaluates a keystroke
-//! of the large scenario in seconds (parse, compile and a 1,000 × 1,000 matrix view model each
-//! time), and the page's own work on each reply (the editor re-rendering 7,500 lines) is still
-//! over 50 ms. Keystrokes go into a comment, so no flow changes and the worker does not send the
-//! matrix again. Needs `trunk build --release` first (or `NETPOL_DIST`); fails, never skips,
-//! without it.
+//! measured on the 2-core build machine while other builds ran: the page's own work on each
+//! keystroke and reply (the editor re-rendering 7,500 lines) is still over 50 ms. Keystrokes go
+//! into a comment, so the model does not change: the worker keeps its evaluation, and its reply
+//! (a few KB) leaves out the matrix, the policy list and the texts the page holds. Each figure
+//! also prints the page's own part (`data-page-ms`: from the reply's arrival to the rendered
+//! page). Needs `trunk build --release` first (or `NETPOL_DIST`); fails, never skips, without it.
 
 use std::time::Duration;
 
@@ -38,10 +38,11 @@ const TARGET_LARGE_MEDIAN_MS: f64 = 150.0;
 const TARGET_LONG_TASK_MS: f64 = 50.0;
 /// What this build reached where it misses a target (with a margin for a busy machine): the
 /// default example's median was 12.7 ms on a quieter run and 26 ms at load 8, so the target
-/// holds only on a quiet machine; the large scenario's median was 4.4 s and its longest task
-/// 227 ms (at load 8).
+/// holds only on a quiet machine; the large scenario's median was 1.6 s at load 2–3 (2.4 s at
+/// load 5: the keystrokes wait behind the editors' long tasks, which are most of it) and its
+/// longest task 227 ms (at load 8; 500–650 ms in other runs, also before the reply shrank).
 const REACHED_SMALL_MEDIAN_MS: f64 = 50.0;
-const REACHED_LARGE_MEDIAN_MS: f64 = 10_000.0;
+const REACHED_LARGE_MEDIAN_MS: f64 = 5_000.0;
 const REACHED_LONG_TASK_MS: f64 = 500.0;
 
 /// Sets an editor's text as a paste does (value + `input`).
