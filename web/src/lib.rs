@@ -148,8 +148,7 @@ pub struct App {
     time_ref: NodeRef,
     /// When the event behind the page about to render happened (performance.now()).
     t0: Option<f64>,
-    /// When the worker's message behind the page about to render arrived (the page's own part
-    /// of `t0`'s figure: reading the reply and rendering it).
+    /// When the reply behind the page about to render arrived (`data-page-ms`: the page's part).
     t_reply: Option<f64>,
     /// A batch has run longer than `SLOW_MS` / `STOP_MS`.
     slow: bool,
@@ -164,7 +163,6 @@ pub struct App {
     /// changed and Yew skips re-rendering them (a fresh callback never compares equal).
     on_select: Callback<(String, String)>,
     on_hover: Callback<Option<String>>,
-    /// Likewise for the policy list, which the Why? panel's links share.
     on_policy: Callback<String>,
     on_link: Callback<LinkVm>,
 }
@@ -434,12 +432,7 @@ impl Component for App {
             on_select: on_event.reform(|(from, to): (String, String)| Ev::SelectFlow { from, to }),
             on_hover: on_event.reform(Ev::Hover),
             on_policy: on_event.reform(Ev::SelectPolicy),
-            on_link: on_event.reform(|l: LinkVm| Ev::ShowSpan {
-                whole_document: l.kind == "policy",
-                file: l.file,
-                line: l.line,
-                col: l.col,
-            }),
+            on_link: on_event.reform(show_span),
         };
         app.spawn_worker(ctx);
         app.perform(ctx, effects);
@@ -677,7 +670,7 @@ impl Component for App {
         html! {
             <div class="app">
                 <style>{ css }</style>
-                <a class="skip-link" href="#result-view" data-testid="skip-to-result" onclick={Callback::from(skip_to_result)}>{ "Skip to the result" }</a>
+                <a class="skip-link" href="#result-view" data-testid="skip-to-result" onclick={Callback::from(panels::skip_to_result)}>{ "Skip to the result" }</a>
                 <header class="top">
                     <div class="brand">
                         <span class="logo" aria-hidden="true">
@@ -788,19 +781,13 @@ impl Component for App {
     }
 }
 
-/// The skip link: focus the result (the matrix's one tab stop when it shows, else the result
-/// panel) without touching the URL's fragment, which holds share links.
-fn skip_to_result(e: MouseEvent) {
-    e.prevent_default();
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let target = doc
-        .query_selector(r#"#result-view button[tabindex="0"]"#)
-        .ok()
-        .flatten()
-        .or_else(|| doc.get_element_by_id("result-view"));
-    if let Some(el) = target.and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
-        let _ = el.focus();
+/// A link to a span of an editor (a policy's link highlights its whole document).
+fn show_span(l: LinkVm) -> Ev {
+    let whole_document = l.kind == "policy";
+    Ev::ShowSpan {
+        whole_document,
+        file: l.file,
+        line: l.line,
+        col: l.col,
     }
 }

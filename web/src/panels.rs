@@ -353,3 +353,22 @@ pub fn pane_switch(learning: bool) -> Html {
         </nav>
     }
 }
+
+/// The skip link: focus the result (the matrix's one tab stop when it shows, else the result
+/// panel) without touching the URL's fragment, which holds share links.
+pub fn skip_to_result(e: MouseEvent) {
+    e.prevent_default();
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let target = doc
+        .query_selector(r#"#result-view button[tabindex="0"]"#)
+        .ok()
+        .flatten()
+        .or_else(|| doc.get_element_by_id("result-view"));
+    if let Some(el) =
+        target.and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+    {
+        let _ = el.focus();
+    }
+}
