@@ -19,11 +19,23 @@ fn main() {
             (2, Event::Edit(Editor::Policies, g.policies.clone())),
         ]);
         let t = Instant::now();
-        let (reply, _) = core.serve(vec![(
+        let (reply, timers) = core.serve(vec![(
             3,
             Event::Edit(Editor::Policies, format!("{}\n# x", g.policies)),
         )]);
         let t_serve = t.elapsed();
+        // The deferred work after a pause in typing (lints), and the size of its reply.
+        if let Some(&timer) = timers.last() {
+            let t = Instant::now();
+            if let Some((idle, _)) = core.idle(timer) {
+                let t_idle = t.elapsed();
+                let json = serde_json::to_string(&FromWorker::Reply(Box::new(idle))).unwrap();
+                println!(
+                    "{name}: idle (lints) {t_idle:?}, reply {} KB",
+                    json.len() / 1024
+                );
+            }
+        }
         let t = Instant::now();
         let json = serde_json::to_string(&FromWorker::Reply(Box::new(reply))).unwrap();
         let t_write = t.elapsed();

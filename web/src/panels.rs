@@ -22,7 +22,7 @@ pub struct DiagProps {
     pub on_pick: Callback<(Editor, u32, u32)>,
     /// The teaching lints, listed after the diagnostics (`lints.rs`).
     #[prop_or_default]
-    pub lints: Vec<LintVm>,
+    pub lints: std::rc::Rc<Vec<LintVm>>,
 }
 
 #[function_component(Diagnostics)]

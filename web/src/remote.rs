@@ -237,6 +237,15 @@ mod tests {
         assert!(more.is_empty());
         let r = remote.reply(idle);
         assert!(!r.done, "the worker's own reply finishes no batch");
+        let lints = r.page.lints.clone();
+
+        // A comment typed after the lints were computed keeps them, and does not send them again.
+        let (_, json) = remote
+            .push(edit(&format!("{base}#abcd")), 5.0)
+            .expect("sent");
+        let (reply, _) = core.serve(sent(&json));
+        assert!(reply.same.contains(&Part::Lints) && reply.page.lints.is_empty());
+        assert_eq!(remote.reply(reply).page.lints, lints);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 
 use super::diff::DiffEvent;
+use super::diff::LintVm;
 use super::diff_view::{AndOrVm, CompareVm};
 use super::evaluation::Editor;
 use super::graph::GraphVm;
@@ -20,7 +21,7 @@ use super::page::{page, Page};
 use super::startup::{start, Startup};
 use super::state::State;
 use super::update::{update, Effect, Event};
-use super::view::PolicyVm;
+use super::view::{DiagVm, PolicyVm};
 
 /// Page → worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -63,6 +64,8 @@ pub enum Part {
     AndOr,
     Compare,
     PolicyList,
+    /// The lints, and the same as the editors' diagnostics.
+    Lints,
     /// An editor's text, when it is the one the page holds (the page typed it, or was sent it).
     PoliciesText,
     ClusterText,
@@ -78,6 +81,7 @@ pub struct Parts {
     andor: Option<Rc<AndOrVm>>,
     compare: Option<Rc<CompareVm>>,
     policy_list: Option<Rc<Vec<PolicyVm>>>,
+    lints: Option<(Rc<Vec<LintVm>>, Rc<Vec<DiagVm>>)>,
 }
 
 /// Equal contents (the same `Rc` first, which is cheap).
@@ -136,6 +140,7 @@ impl Parts {
             andor: page.andor.clone(),
             compare: page.compare.clone(),
             policy_list: Some(page.vm.policy_list.clone()),
+            lints: Some((page.lints.clone(), page.lint_diags.clone())),
         }
     }
 
@@ -163,6 +168,15 @@ impl Parts {
             page.vm.policy_list = Rc::default();
             out.push(Part::PolicyList);
         }
+        if self
+            .lints
+            .as_ref()
+            .is_some_and(|(l, d)| *l == page.lints && *d == page.lint_diags)
+        {
+            page.lints = Rc::default();
+            page.lint_diags = Rc::default();
+            out.push(Part::Lints);
+        }
         for e in EDITORS {
             let text = page_text(page, e);
             if *text == texts.get(e) {
@@ -187,6 +201,12 @@ impl Parts {
                 Part::PolicyList => {
                     if let Some(l) = &self.policy_list {
                         page.vm.policy_list = Rc::clone(l);
+                    }
+                }
+                Part::Lints => {
+                    if let Some((l, d)) = &self.lints {
+                        page.lints = Rc::clone(l);
+                        page.lint_diags = Rc::clone(d);
                     }
                 }
                 Part::PoliciesText => texts
