@@ -81,7 +81,8 @@ pub struct Parts {
     andor: Option<Rc<AndOrVm>>,
     compare: Option<Rc<CompareVm>>,
     policy_list: Option<Rc<Vec<PolicyVm>>>,
-    lints: Option<(Rc<Vec<LintVm>>, Rc<Vec<DiagVm>>)>,
+    lints: Option<Rc<Vec<LintVm>>>,
+    lint_diags: Option<Rc<Vec<DiagVm>>>,
 }
 
 /// Equal contents (the same `Rc` first, which is cheap).
@@ -140,7 +141,8 @@ impl Parts {
             andor: page.andor.clone(),
             compare: page.compare.clone(),
             policy_list: Some(page.vm.policy_list.clone()),
-            lints: Some((page.lints.clone(), page.lint_diags.clone())),
+            lints: Some(page.lints.clone()),
+            lint_diags: Some(page.lint_diags.clone()),
         }
     }
 
@@ -168,10 +170,8 @@ impl Parts {
             page.vm.policy_list = Rc::default();
             out.push(Part::PolicyList);
         }
-        if self
-            .lints
-            .as_ref()
-            .is_some_and(|(l, d)| *l == page.lints && *d == page.lint_diags)
+        if same(&self.lints, &Some(page.lints.clone()))
+            && same(&self.lint_diags, &Some(page.lint_diags.clone()))
         {
             page.lints = Rc::default();
             page.lint_diags = Rc::default();
@@ -204,7 +204,7 @@ impl Parts {
                     }
                 }
                 Part::Lints => {
-                    if let Some((l, d)) = &self.lints {
+                    if let (Some(l), Some(d)) = (&self.lints, &self.lint_diags) {
                         page.lints = Rc::clone(l);
                         page.lint_diags = Rc::clone(d);
                     }
