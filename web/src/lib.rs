@@ -148,6 +148,8 @@ pub struct App {
     time_ref: NodeRef,
     /// When the event behind the page about to render happened (performance.now()).
     t0: Option<f64>,
+    /// When the reply behind the page about to render arrived (`data-page-ms`: the page's part).
+    t_reply: Option<f64>,
     /// A batch has run longer than `SLOW_MS` / `STOP_MS`.
     slow: bool,
     stoppable: bool,
@@ -161,6 +163,8 @@ pub struct App {
     /// changed and Yew skips re-rendering them (a fresh callback never compares equal).
     on_select: Callback<(String, String)>,
     on_hover: Callback<Option<String>>,
+    on_policy: Callback<String>,
+    on_link: Callback<LinkVm>,
 }
 
 impl App {
@@ -258,6 +262,7 @@ impl App {
         else {
             return false;
         };
+        let t_reply = now();
         match serde_json::from_str::<FromWorker>(&json) {
             Ok(FromWorker::Ready) => {
                 client.post(remote.start(startup, now()));
@@ -272,6 +277,7 @@ impl App {
                     self.stoppable = false;
                 }
                 self.t0 = r.t0.or(self.t0);
+                self.t_reply = Some(t_reply);
                 self.page = Some(Rc::new(r.page));
                 self.perform(ctx, r.effects);
                 self.post(ctx, next);
@@ -417,6 +423,7 @@ impl Component for App {
             },
             time_ref: NodeRef::default(),
             t0: cfg!(feature = "in-page-core").then_some(t0),
+            t_reply: None,
             slow: false,
             stoppable: false,
             notice: None,
@@ -424,6 +431,8 @@ impl Component for App {
             after_render: Vec::new(),
             on_select: on_event.reform(|(from, to): (String, String)| Ev::SelectFlow { from, to }),
             on_hover: on_event.reform(Ev::Hover),
+            on_policy: on_event.reform(Ev::SelectPolicy),
+            on_link: on_event.reform(show_span),
         };
         app.spawn_worker(ctx);
         app.perform(ctx, effects);
@@ -485,6 +494,9 @@ impl Component for App {
             if let Some(el) = self.time_ref.cast::<HtmlElement>() {
                 el.set_text_content(Some(&format!("evaluated in {ms:.1} ms")));
                 let _ = el.set_attribute("data-ms", &format!("{ms:.3}"));
+                if let Some(t) = self.t_reply.take() {
+                    let _ = el.set_attribute("data-page-ms", &format!("{:.3}", now() - t));
+                }
                 let _ = el.set_attribute(
                     "title",
                     "Time from the edit to the updated view: parse, evaluate, render",
@@ -537,12 +549,7 @@ impl Component for App {
         };
         let on_select = self.on_select.clone();
         let on_hover = self.on_hover.clone();
-        let on_link = link.reform(|l: LinkVm| Ev::ShowSpan {
-            whole_document: l.kind == "policy",
-            file: l.file,
-            line: l.line,
-            col: l.col,
-        });
+        let on_link = self.on_link.clone();
         let on_pick =
             link.reform(|(editor, line, col): (Editor, u32, u32)| Ev::Goto { editor, line, col });
         let diags_for = |e: Editor| {
@@ -644,7 +651,7 @@ impl Component for App {
         });
         let on_port_explain = link.reform(Ev::ExplainPort);
         let on_close = link.reform(|_| Ev::ClearFlow);
-        let on_policy = link.reform(Ev::SelectPolicy);
+        let on_policy = self.on_policy.clone();
         let problems = if vm.error_count > 0 {
             format!(
                 "{} error{}",
@@ -663,7 +670,7 @@ impl Component for App {
         html! {
             <div class="app">
                 <style>{ css }</style>
-                <a class="skip-link" href="#result-view" data-testid="skip-to-result" onclick={Callback::from(skip_to_result)}>{ "Skip to the result" }</a>
+                <a class="skip-link" href="#result-view" data-testid="skip-to-result" onclick={Callback::from(panels::skip_to_result)}>{ "Skip to the result" }</a>
                 <header class="top">
                     <div class="brand">
                         <span class="logo" aria-hidden="true">
@@ -774,19 +781,13 @@ impl Component for App {
     }
 }
 
-/// The skip link: focus the result (the matrix's one tab stop when it shows, else the result
-/// panel) without touching the URL's fragment, which holds share links.
-fn skip_to_result(e: MouseEvent) {
-    e.prevent_default();
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let target = doc
-        .query_selector(r#"#result-view button[tabindex="0"]"#)
-        .ok()
-        .flatten()
-        .or_else(|| doc.get_element_by_id("result-view"));
-    if let Some(el) = target.and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
-        let _ = el.focus();
+/// A link to a span of an editor (a policy's link highlights its whole document).
+fn show_span(l: LinkVm) -> Ev {
+    let whole_document = l.kind == "policy";
+    Ev::ShowSpan {
+        whole_document,
+        file: l.file,
+        line: l.line,
+        col: l.col,
     }
 }

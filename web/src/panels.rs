@@ -22,7 +22,7 @@ pub struct DiagProps {
     pub on_pick: Callback<(Editor, u32, u32)>,
     /// The teaching lints, listed after the diagnostics (`lints.rs`).
     #[prop_or_default]
-    pub lints: Vec<LintVm>,
+    pub lints: std::rc::Rc<Vec<LintVm>>,
 }
 
 #[function_component(Diagnostics)]
@@ -256,7 +256,7 @@ pub fn why_panel(p: &WhyProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct PoliciesProps {
-    pub policies: Vec<PolicyVm>,
+    pub policies: std::rc::Rc<Vec<PolicyVm>>,
     pub on_select: Callback<String>,
     pub on_link: Callback<LinkVm>,
 }
@@ -351,5 +351,24 @@ pub fn pane_switch(learning: bool) -> Html {
             { button("why", "section.panel.why", "Why?") }
             { button("policies", "section.panel.policies", "Policies") }
         </nav>
+    }
+}
+
+/// The skip link: focus the result (the matrix's one tab stop when it shows, else the result
+/// panel) without touching the URL's fragment, which holds share links.
+pub fn skip_to_result(e: MouseEvent) {
+    e.prevent_default();
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let target = doc
+        .query_selector(r#"#result-view button[tabindex="0"]"#)
+        .ok()
+        .flatten()
+        .or_else(|| doc.get_element_by_id("result-view"));
+    if let Some(el) =
+        target.and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+    {
+        let _ = el.focus();
     }
 }

@@ -1,10 +1,13 @@
 //! The page's bookkeeping of the core running in the worker (no DOM here, tested natively):
 //! events are numbered and queued; one batch is in flight at a time, and while it runs new
 //! events wait, consecutive edits of one editor (and hovers) collapsing into the last one. A
-//! reply for older text never overwrites what was typed since: the page keeps each editor's text
-//! with the number of its last local edit.
+//! reply for older text never overwrites what was typed since: the page keeps the edits the
+//! worker has not answered yet. A reply leaves out the texts the worker knows the page has.
 
-use crate::app::{encode, enqueue, Editor, Event, Page, Parts, Reply, Startup, ToWorker};
+use crate::app::{
+    encode, enqueue, restore_saved, Editor, Event, Page, Part, Parts, Reply, Startup, Texts,
+    ToWorker,
+};
 
 /// The page's side of the protocol.
 #[derive(Debug, Default)]
@@ -13,12 +16,15 @@ pub struct Remote {
     queue: Vec<(u32, Event)>,
     /// The last number of the batch in flight (`Some(0)` for the start).
     in_flight: Option<u32>,
-    /// Per editor (policies, cluster): the number and text of the last local edit.
-    typed: [Option<(u32, String)>; 2],
+    /// The edits not answered yet, with their numbers.
+    edits: Vec<(u32, Editor, String)>,
     /// When the timed events not yet shown happened (`performance.now()`), with their numbers.
     unshown: Vec<(f64, u32)>,
     /// The big parts of the last page (a reply leaves out those that did not change).
     parts: Parts,
+    /// The editors' texts as the worker last had them (a reply leaves them out when they are
+    /// these).
+    texts: Texts,
 }
 
 /// What a reply means for the page.
@@ -30,13 +36,6 @@ pub struct Replied {
     pub done: bool,
     /// When the first event this page shows happened, for "evaluated in N ms".
     pub t0: Option<f64>,
-}
-
-fn slot(e: Editor) -> usize {
-    match e {
-        Editor::Policies => 0,
-        Editor::Cluster => 1,
-    }
 }
 
 /// Events whose result the status line times (an edit, a new scenario, another port or view).
@@ -74,7 +73,7 @@ impl Remote {
             self.unshown.push((now, seq));
         }
         if let Event::Edit(e, text) = &ev {
-            self.typed[slot(*e)] = Some((seq, text.clone()));
+            self.edits.push((seq, *e, text.clone()));
         }
         enqueue(&mut self.queue, seq, ev);
         self.flush()
@@ -96,24 +95,29 @@ impl Remote {
         let Reply {
             seq,
             mut page,
-            effects,
+            mut effects,
             same,
         } = r;
-        self.parts.restore(&mut page, &same);
+        // The worker's texts: the last edit it read, or the last text it sent.
+        for (_, e, text) in self.edits.iter().filter(|(s, ..)| *s <= seq) {
+            self.texts.typed(*e, text);
+        }
+        self.edits.retain(|(s, ..)| *s > seq);
+        self.parts.restore(&mut page, &same, &self.texts);
+        self.texts.typed(Editor::Policies, &page.vm.policies_text);
+        self.texts.typed(Editor::Cluster, &page.vm.cluster_text);
+        if same.contains(&Part::SavedTexts) {
+            restore_saved(&mut effects, &page);
+        }
         let done = self.in_flight.is_some_and(|f| seq >= f);
         if done {
             self.in_flight = None;
         }
-        for (i, typed) in self.typed.iter().enumerate() {
-            if let Some((s, text)) = typed {
-                if *s > seq {
-                    let shown = if i == 0 {
-                        &mut page.vm.policies_text
-                    } else {
-                        &mut page.vm.cluster_text
-                    };
-                    shown.clone_from(text);
-                }
+        // The editors keep what was typed since.
+        for (_, e, text) in &self.edits {
+            match e {
+                Editor::Policies => page.vm.policies_text.clone_from(text),
+                Editor::Cluster => page.vm.cluster_text.clone_from(text),
             }
         }
         let shown = self.unshown.iter().take_while(|(_, s)| *s <= seq).count();
@@ -138,7 +142,7 @@ impl Remote {
 #[cfg(test)]
 mod tests {
     use super::Remote;
-    use crate::app::{serve_start, Editor, Event, FromWorker, Part, Startup, ToWorker};
+    use crate::app::{serve_start, Editor, Effect, Event, FromWorker, Part, Startup, ToWorker};
 
     fn sent(json: &str) -> Vec<(u32, Event)> {
         match serde_json::from_str(json) {
@@ -175,8 +179,19 @@ mod tests {
         // The answer to the first keystroke keeps the text typed since, and is timed from it.
         let (reply, timers) = core.serve(sent(&json));
         assert!(!timers.is_empty(), "a keystroke defers the lints");
-        // A comment changes no flow: the matrix is not sent again, and the page keeps it.
-        assert!(reply.same.contains(&Part::Matrix) && reply.page.vm.matrix.is_none());
+        // A comment changes no flow: the matrix and the policy list are not sent again, nor the
+        // text the page typed (also not in the work to save), and the page keeps them.
+        for part in [
+            Part::Matrix,
+            Part::PolicyList,
+            Part::PoliciesText,
+            Part::ClusterText,
+            Part::SavedTexts,
+        ] {
+            assert!(reply.same.contains(&part), "{part:?} sent again");
+        }
+        assert!(reply.page.vm.matrix.is_none() && reply.page.vm.policy_list.is_empty());
+        assert!(reply.page.vm.policies_text.is_empty());
         let json = serde_json::to_string(&FromWorker::Reply(Box::new(reply))).unwrap();
         let Ok(FromWorker::Reply(reply)) = serde_json::from_str(&json) else {
             panic!("not a reply");
@@ -186,6 +201,17 @@ mod tests {
         assert_eq!(r.t0, Some(1.0));
         assert_eq!(r.page.vm.policies_text, format!("{base}#abc"));
         assert_eq!(r.page.vm.matrix, first.page.vm.matrix);
+        assert_eq!(r.page.vm.policy_list, first.page.vm.policy_list);
+        assert_eq!(r.page.vm.cluster_text, first.page.vm.cluster_text);
+        let saved = r.effects.iter().find_map(|e| match e {
+            Effect::Save(s) => Some(s),
+            _ => None,
+        });
+        assert_eq!(
+            saved.map(|s| s.policies.as_str()),
+            Some(&*format!("{base}#a"))
+        );
+        assert_eq!(saved.map(|s| &s.cluster), Some(&first.page.vm.cluster_text));
 
         // The queued events go as one batch: the edit, the hover, the last edit.
         let (_, json) = remote.flush().expect("the queued events");
@@ -211,6 +237,15 @@ mod tests {
         assert!(more.is_empty());
         let r = remote.reply(idle);
         assert!(!r.done, "the worker's own reply finishes no batch");
+        let lints = r.page.lints.clone();
+
+        // A comment typed after the lints were computed keeps them, and does not send them again.
+        let (_, json) = remote
+            .push(edit(&format!("{base}#abcd")), 5.0)
+            .expect("sent");
+        let (reply, _) = core.serve(sent(&json));
+        assert!(reply.same.contains(&Part::Lints) && reply.page.lints.is_empty());
+        assert_eq!(remote.reply(reply).page.lints, lints);
     }
 
     #[test]

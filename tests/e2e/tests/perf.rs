@@ -11,12 +11,12 @@
 //!
 //! Every figure is printed, next to issue 12's targets (`TARGET_*`). The test asserts the
 //! targets where this build meets them, and elsewhere the bounds it reached (`REACHED_*`),
-//! measured on the 2-core build machine while other builds ran: the worker evaluates a keystroke
-//! of the large scenario in seconds (parse, compile and a 1,000 × 1,000 matrix view model each
-//! time), and the page's own work on each reply (the editor re-rendering 7,500 lines) is still
-//! over 50 ms. Keystrokes go into a comment, so no flow changes and the worker does not send the
-//! matrix again. Needs `trunk build --release` first (or `NETPOL_DIST`); fails, never skips,
-//! without it.
+//! measured on the 2-core build machine while other builds ran: the page's own work on each
+//! keystroke and reply (the editor re-rendering 7,500 lines) is still over 50 ms. Keystrokes go
+//! into a comment, so the model does not change: the worker keeps its evaluation, and its reply
+//! (a few KB) leaves out the matrix, the policy list and the texts the page holds. Each figure
+//! also prints the page's own part (`data-page-ms`: from the reply's arrival to the rendered
+//! page). Needs `trunk build --release` first (or `NETPOL_DIST`); fails, never skips, without it.
 
 use std::time::Duration;
 
@@ -38,10 +38,11 @@ const TARGET_LARGE_MEDIAN_MS: f64 = 150.0;
 const TARGET_LONG_TASK_MS: f64 = 50.0;
 /// What this build reached where it misses a target (with a margin for a busy machine): the
 /// default example's median was 12.7 ms on a quieter run and 26 ms at load 8, so the target
-/// holds only on a quiet machine; the large scenario's median was 4.4 s and its longest task
-/// 227 ms (at load 8).
+/// holds only on a quiet machine; the large scenario's median was 134–355 ms at load 1.6 (the
+/// keystrokes wait behind the editors' long tasks, which are most of it) and its longest task
+/// 392–456 ms (227 ms at load 8 in an older build, 500–650 ms before the replies shrank).
 const REACHED_SMALL_MEDIAN_MS: f64 = 50.0;
-const REACHED_LARGE_MEDIAN_MS: f64 = 10_000.0;
+const REACHED_LARGE_MEDIAN_MS: f64 = 1_500.0;
 const REACHED_LONG_TASK_MS: f64 = 500.0;
 
 /// Sets an editor's text as a paste does (value + `input`).
@@ -60,9 +61,12 @@ const TYPE: &str = "const [n, gap] = arguments;
       .observe({ type: 'longtask', buffered: true });
     const status = document.querySelector('[data-testid=eval-time]');
     const ms = [];
+    const pageMs = [];
     const seen = new MutationObserver(() => {
       const v = parseFloat(status.getAttribute('data-ms'));
       if (!Number.isNaN(v)) ms.push(v);
+      const p = parseFloat(status.getAttribute('data-page-ms'));
+      if (!Number.isNaN(p)) pageMs.push(p);
     });
     seen.observe(status, { attributes: true, attributeFilter: ['data-ms'] });
     const t = document.querySelector('[data-testid=policies-editor]');
@@ -82,7 +86,7 @@ const TYPE: &str = "const [n, gap] = arguments;
         // One more frame, so that the last page is rendered and its figure recorded.
         requestAnimationFrame(() => setTimeout(() => {
           seen.disconnect();
-          window.__perf = { ms, keys, long: long.filter(([s]) => s >= start).map(([, d]) => d) };
+          window.__perf = { ms, pageMs, keys, long: long.filter(([s]) => s >= start).map(([, d]) => d) };
         }, 0));
       };
       done();
@@ -107,6 +111,8 @@ fn numbers(v: &Value) -> Vec<f64> {
 /// The figures of one typing run.
 struct Typed {
     ms: Vec<f64>,
+    /// Of each, the page's own part: reading the worker's reply and rendering it.
+    page_ms: Vec<f64>,
     long: Vec<f64>,
     /// Per keystroke: the textarea's edit, and the page's input handler (ms).
     edit: Vec<f64>,
@@ -131,6 +137,7 @@ async fn type_keys(c: &Client) -> Result<Typed, String> {
     };
     Ok(Typed {
         ms: numbers(&r["ms"]),
+        page_ms: numbers(&r["pageMs"]),
         long: numbers(&r["long"]),
         edit: col(0),
         handler: col(1),
@@ -139,11 +146,13 @@ async fn type_keys(c: &Client) -> Result<Typed, String> {
 
 fn report(what: &str, t: &Typed) -> String {
     format!(
-        "{what}: keystroke → updated matrix median {:.1} ms, max {:.1} ms over {} updates ({KEYSTROKES} keystrokes, 100 ms apart): {:?}; main-thread long tasks while typing: {} (longest {:.1} ms); per keystroke, the textarea's own edit median {:.1} ms and the page's input handler median {:.1} ms, max {:.1} ms",
+        "{what}: keystroke → updated matrix median {:.1} ms, max {:.1} ms over {} updates ({KEYSTROKES} keystrokes, 100 ms apart): {:?}; of which the page's reading and rendering of the reply median {:.1} ms, max {:.1} ms; main-thread long tasks while typing: {} (longest {:.1} ms); per keystroke, the textarea's own edit median {:.1} ms and the page's input handler median {:.1} ms, max {:.1} ms",
         median(&t.ms),
         t.ms.iter().copied().fold(0.0, f64::max),
         t.ms.len(),
         t.ms.iter().map(|m| (m * 10.0).round() / 10.0).collect::<Vec<_>>(),
+        median(&t.page_ms),
+        t.page_ms.iter().copied().fold(0.0, f64::max),
         t.long.len(),
         t.long.iter().copied().fold(0.0, f64::max),
         median(&t.edit),

@@ -2,6 +2,7 @@
 //! read ([`Evaluation`]). Every NetworkPolicy question is answered by `netpol-engine`.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use netpol_engine::model::{ClusterPolicy, Labels, Span, Subject, Tier};
@@ -267,7 +268,40 @@ pub fn evaluate_cached(
     cluster: &str,
     options: &ParseOptions,
 ) -> (Vec<Diagnostic>, Option<Evaluation>) {
-    let (model, diagnostics) = parse_cached(
+    let (model, diagnostics) = parse_texts(cache, policies, cluster, options);
+    if netpol_engine::has_errors(&diagnostics) {
+        return (diagnostics, None);
+    }
+    (diagnostics, Some(evaluate_model(model)))
+}
+
+/// [`evaluate_cached`], keeping `previous` when the texts read into the same model (a keystroke
+/// in a comment, or one that undoes the last): none of its flows can have changed.
+pub fn reevaluate_cached(
+    cache: &mut ParseCache,
+    policies: &str,
+    cluster: &str,
+    options: &ParseOptions,
+    previous: Option<&Rc<Evaluation>>,
+) -> (Vec<Diagnostic>, Option<Rc<Evaluation>>) {
+    let (model, diagnostics) = parse_texts(cache, policies, cluster, options);
+    if netpol_engine::has_errors(&diagnostics) {
+        return (diagnostics, None);
+    }
+    let ev = match previous {
+        Some(p) if *p.model == model => Rc::clone(p),
+        _ => Rc::new(evaluate_model(model)),
+    };
+    (diagnostics, Some(ev))
+}
+
+fn parse_texts(
+    cache: &mut ParseCache,
+    policies: &str,
+    cluster: &str,
+    options: &ParseOptions,
+) -> (Model, Vec<Diagnostic>) {
+    parse_cached(
         cache,
         &[
             Input {
@@ -280,10 +314,11 @@ pub fn evaluate_cached(
             },
         ],
         options,
-    );
-    if netpol_engine::has_errors(&diagnostics) {
-        return (diagnostics, None);
-    }
+    )
+}
+
+/// The evaluation of a model read without errors.
+fn evaluate_model(model: Model) -> Evaluation {
     let model = Arc::new(model);
     let c = compile(Arc::clone(&model));
     let policy_ids: Vec<String> = model.policies.iter().map(|p| p.id()).collect();
@@ -415,7 +450,7 @@ pub fn evaluate_cached(
         }))
         .collect();
     let namespaces = model.namespaces.iter().map(|n| n.name.clone()).collect();
-    let ev = Evaluation {
+    Evaluation {
         model,
         compiled: c,
         endpoints,
@@ -426,8 +461,7 @@ pub fn evaluate_cached(
         policies,
         engine,
         position,
-    };
-    (diagnostics, Some(ev))
+    }
 }
 
 /// The endpoints (pods) the subject of a tiered policy selects.

@@ -23,9 +23,9 @@ pub struct Page {
     /// The Compare tab, when it shows.
     pub compare: Option<Rc<CompareVm>>,
     /// The lints shown (none while an exercise hides them).
-    pub lints: Vec<LintVm>,
+    pub lints: Rc<Vec<LintVm>>,
     /// The lints as diagnostics of the editors' gutters, both editors.
-    pub lint_diags: Vec<DiagVm>,
+    pub lint_diags: Rc<Vec<DiagVm>>,
     /// How many lints an exercise hides until "Check my work".
     pub hidden_lints: usize,
     pub group_replicas: bool,
@@ -146,11 +146,12 @@ pub fn page(state: &State) -> Page {
         vm,
         andor,
         compare,
-        lints: state.lints().to_vec(),
+        lints: Rc::new(state.lints().to_vec()),
         lint_diags: [Editor::Policies, Editor::Cluster]
             .into_iter()
             .flat_map(|e| lint_diags(state, e))
-            .collect(),
+            .collect::<Vec<_>>()
+            .into(),
         hidden_lints: state.hidden_lints(),
         group_replicas: state.group_replicas,
         hover: state.hover.clone(),

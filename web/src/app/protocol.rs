@@ -12,13 +12,16 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 
 use super::diff::DiffEvent;
+use super::diff::LintVm;
 use super::diff_view::{AndOrVm, CompareVm};
+use super::evaluation::Editor;
 use super::graph::GraphVm;
 use super::matrix::MatrixVm;
 use super::page::{page, Page};
 use super::startup::{start, Startup};
 use super::state::State;
 use super::update::{update, Effect, Event};
+use super::view::{DiagVm, PolicyVm};
 
 /// Page → worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -60,6 +63,14 @@ pub enum Part {
     Graph,
     AndOr,
     Compare,
+    PolicyList,
+    /// The lints, and the same as the editors' diagnostics.
+    Lints,
+    /// An editor's text, when it is the one the page holds (the page typed it, or was sent it).
+    PoliciesText,
+    ClusterText,
+    /// The texts of the reply's one `Effect::Save`, which are the page's texts.
+    SavedTexts,
 }
 
 /// The big parts of a page (each an `Rc`: copies are cheap).
@@ -69,6 +80,9 @@ pub struct Parts {
     graph: Option<Rc<GraphVm>>,
     andor: Option<Rc<AndOrVm>>,
     compare: Option<Rc<CompareVm>>,
+    policy_list: Option<Rc<Vec<PolicyVm>>>,
+    lints: Option<Rc<Vec<LintVm>>>,
+    lint_diags: Option<Rc<Vec<DiagVm>>>,
 }
 
 /// Equal contents (the same `Rc` first, which is cheap).
@@ -79,6 +93,46 @@ fn same<T: PartialEq>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
     }
 }
 
+/// The texts of the editors the page holds: the one of its last edit, or the last one it was
+/// sent. Both sides keep one, updated alike, so the worker can leave out a text the page has.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Texts([String; 2]);
+
+impl Texts {
+    fn slot(editor: Editor) -> usize {
+        match editor {
+            Editor::Policies => 0,
+            Editor::Cluster => 1,
+        }
+    }
+
+    /// The page typed `text` (or will, when the event reaches it).
+    pub fn typed(&mut self, editor: Editor, text: &str) {
+        text.clone_into(&mut self.0[Self::slot(editor)]);
+    }
+
+    /// The page's text of `editor`.
+    pub fn get(&self, editor: Editor) -> &str {
+        &self.0[Self::slot(editor)]
+    }
+}
+
+fn text_part(editor: Editor) -> Part {
+    match editor {
+        Editor::Policies => Part::PoliciesText,
+        Editor::Cluster => Part::ClusterText,
+    }
+}
+
+fn page_text(page: &mut Page, editor: Editor) -> &mut String {
+    match editor {
+        Editor::Policies => &mut page.vm.policies_text,
+        Editor::Cluster => &mut page.vm.cluster_text,
+    }
+}
+
+const EDITORS: [Editor; 2] = [Editor::Policies, Editor::Cluster];
+
 impl Parts {
     fn of(page: &Page) -> Parts {
         Parts {
@@ -86,11 +140,15 @@ impl Parts {
             graph: page.vm.graph.clone(),
             andor: page.andor.clone(),
             compare: page.compare.clone(),
+            policy_list: Some(page.vm.policy_list.clone()),
+            lints: Some(page.lints.clone()),
+            lint_diags: Some(page.lint_diags.clone()),
         }
     }
 
-    /// Leaves out of `page` the parts equal to these; returns which.
-    fn strip(&self, page: &mut Page) -> Vec<Part> {
+    /// Leaves out of `page` the parts equal to these, and the texts the page holds; returns
+    /// which.
+    fn strip(&self, page: &mut Page, texts: &mut Texts) -> Vec<Part> {
         let mut out = Vec::new();
         if same(&self.matrix, &page.vm.matrix) {
             page.vm.matrix = None;
@@ -108,20 +166,94 @@ impl Parts {
             page.compare = None;
             out.push(Part::Compare);
         }
+        if same(&self.policy_list, &Some(page.vm.policy_list.clone())) {
+            page.vm.policy_list = Rc::default();
+            out.push(Part::PolicyList);
+        }
+        if same(&self.lints, &Some(page.lints.clone()))
+            && same(&self.lint_diags, &Some(page.lint_diags.clone()))
+        {
+            page.lints = Rc::default();
+            page.lint_diags = Rc::default();
+            out.push(Part::Lints);
+        }
+        for e in EDITORS {
+            let text = page_text(page, e);
+            if *text == texts.get(e) {
+                std::mem::take(text);
+                out.push(text_part(e));
+            } else {
+                texts.typed(e, text);
+            }
+        }
         out
     }
 
-    /// Puts the parts `same` names back into a page read (and remembers the page's parts).
-    pub fn restore(&mut self, page: &mut Page, same: &[Part]) {
+    /// Puts the parts `same` names back into a page read (and remembers the page's parts);
+    /// `texts` are the page's.
+    pub fn restore(&mut self, page: &mut Page, same: &[Part], texts: &Texts) {
         for p in same {
             match p {
                 Part::Matrix => page.vm.matrix.clone_from(&self.matrix),
                 Part::Graph => page.vm.graph.clone_from(&self.graph),
                 Part::AndOr => page.andor.clone_from(&self.andor),
                 Part::Compare => page.compare.clone_from(&self.compare),
+                Part::PolicyList => {
+                    if let Some(l) = &self.policy_list {
+                        page.vm.policy_list = Rc::clone(l);
+                    }
+                }
+                Part::Lints => {
+                    if let (Some(l), Some(d)) = (&self.lints, &self.lint_diags) {
+                        page.lints = Rc::clone(l);
+                        page.lint_diags = Rc::clone(d);
+                    }
+                }
+                Part::PoliciesText => texts
+                    .get(Editor::Policies)
+                    .clone_into(&mut page.vm.policies_text),
+                Part::ClusterText => texts
+                    .get(Editor::Cluster)
+                    .clone_into(&mut page.vm.cluster_text),
+                Part::SavedTexts => {}
             }
         }
         *self = Parts::of(page);
+    }
+}
+
+/// Keeps only the last `Effect::Save` (the earlier ones are superseded) and leaves out its
+/// texts when they are the state's, which the page has once the reply is read; returns whether
+/// it did.
+fn strip_saved(effects: &mut Vec<Effect>, state: &State) -> bool {
+    let Some(last) = effects.iter().rposition(|e| matches!(e, Effect::Save(_))) else {
+        return false;
+    };
+    let mut i = 0;
+    effects.retain(|e| {
+        let keep = i == last || !matches!(e, Effect::Save(_));
+        i += 1;
+        keep
+    });
+    for e in effects.iter_mut() {
+        if let Effect::Save(saved) = e {
+            if saved.policies == state.policies && saved.cluster == state.cluster {
+                saved.policies.clear();
+                saved.cluster.clear();
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Puts the page's texts back into the `Effect::Save` whose texts were left out.
+pub fn restore_saved(effects: &mut [Effect], page: &Page) {
+    for e in effects {
+        if let Effect::Save(saved) = e {
+            page.vm.policies_text.clone_into(&mut saved.policies);
+            page.vm.cluster_text.clone_into(&mut saved.cluster);
+        }
     }
 }
 
@@ -133,6 +265,8 @@ pub struct Served {
     pub seq: u32,
     /// The big parts of the last page sent.
     sent: Parts,
+    /// The texts the page holds.
+    texts: Texts,
 }
 
 /// Starts the core; returns it, the first reply and the timers to start.
@@ -144,6 +278,7 @@ pub fn serve_start(startup: Startup) -> (Served, Reply, Vec<u32>) {
         state,
         seq: 0,
         sent: Parts::default(),
+        texts: Texts::default(),
     };
     let (reply, timers) = served.reply(effects);
     (served, reply, timers)
@@ -155,6 +290,9 @@ impl Served {
         let mut effects = Vec::new();
         for (seq, ev) in events {
             self.seq = self.seq.max(seq);
+            if let Event::Edit(editor, text) = &ev {
+                self.texts.typed(*editor, text);
+            }
             effects.extend(update(&mut self.state, ev));
         }
         self.reply(effects)
@@ -172,7 +310,7 @@ impl Served {
 
     fn reply(&mut self, effects: Vec<Effect>) -> (Reply, Vec<u32>) {
         let mut timers = Vec::new();
-        let effects = effects
+        let mut effects: Vec<Effect> = effects
             .into_iter()
             .filter(|e| match e {
                 Effect::WaitForIdle(t) => {
@@ -184,7 +322,10 @@ impl Served {
             .collect();
         let mut page = page(&self.state);
         let parts = Parts::of(&page);
-        let same = self.sent.strip(&mut page);
+        let mut same = self.sent.strip(&mut page, &mut self.texts);
+        if strip_saved(&mut effects, &self.state) {
+            same.push(Part::SavedTexts);
+        }
         self.sent = parts;
         let reply = Reply {
             seq: self.seq,

@@ -9,7 +9,7 @@ use netpol_examples::Example;
 use serde::{Deserialize, Serialize};
 
 use super::diff::{Current, DiffState, LintVm};
-use super::evaluation::{evaluate_cached, Editor, Evaluation, PortChoice};
+use super::evaluation::{reevaluate_cached, Editor, Evaluation, PortChoice};
 use super::learn::{Learn, Scenario};
 use super::matrix::policy_flows;
 use super::text::{block_lines, document_lines};
@@ -233,16 +233,17 @@ impl State {
         let options = ParseOptions {
             group_replicas: self.group_replicas,
         };
-        let (diags, ev) = evaluate_cached(
+        let (diags, ev) = reevaluate_cached(
             &mut self.parse_cache,
             &self.policies,
             &self.cluster,
             &options,
+            self.result.as_ref(),
         );
         self.diagnostics = diags;
         match ev {
             Some(ev) => {
-                self.result = Some(Rc::new(ev));
+                self.result = Some(ev);
                 self.stale = false;
             }
             None => self.stale = self.result.is_some(),

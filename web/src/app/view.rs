@@ -36,7 +36,8 @@ pub struct ViewModel {
     pub matrix: Option<Rc<MatrixVm>>,
     pub graph: Option<Rc<GraphVm>>,
     pub explanation: Option<ExplanationVm>,
-    pub policy_list: Vec<PolicyVm>,
+    /// Shared: the page keeps it while a reply leaves it out (`Part::PolicyList`).
+    pub policy_list: Rc<Vec<PolicyVm>>,
     pub highlight: Option<LineRange>,
     /// Endpoints (indices) to emphasise: the hovered one and the selected policy's pods.
     pub hover: Option<usize>,
@@ -203,6 +204,7 @@ pub fn view_model(state: &State) -> ViewModel {
                 })
                 .collect()
         })
+        .map(Rc::new)
         .unwrap_or_default();
     let summary = match r {
         Some(r) => {

@@ -403,3 +403,23 @@ fn edits_through_the_parse_cache_evaluate_like_a_fresh_read() {
         }
     }
 }
+
+/// A keystroke that reads into the same model (a comment typed at the end) keeps the evaluation
+/// (its matrices are not built again); one that changes the model makes a new one.
+#[test]
+fn a_comment_typed_keeps_the_evaluation() {
+    let mut s = state();
+    let policies = s.policies.clone();
+    let before = s.result.clone().expect("the default example evaluates");
+    for (text, kept) in [
+        (format!("{policies}\n# a comment"), true),
+        (format!("{policies}\n# a comment, longer"), true),
+        (policies.replacen("name: ", "name: x", 1), false),
+    ] {
+        let last = s.result.clone().expect("an evaluation");
+        update(&mut s, Event::Edit(Editor::Policies, text));
+        let now = s.result.clone().expect("an evaluation");
+        assert_eq!(std::rc::Rc::ptr_eq(&last, &now), kept);
+    }
+    assert!(!std::rc::Rc::ptr_eq(&before, s.result.as_ref().unwrap()));
+}
