@@ -11,7 +11,8 @@
 use std::time::{Duration, Instant};
 
 use netpol_engine::{
-    and_or_variants, apply_variant_text, compile, diff, lint, parse, EndpointId, Input, PortProto,
+    and_or_variants, apply_variant_text, compile, diff, lint, parse, parse_cached, EndpointId,
+    Input, ParseCache, ParseOptions, PortProto,
 };
 use netpol_share::{decode, encode, ShareState};
 
@@ -361,6 +362,34 @@ pub fn run_case(case: &Case) -> Result<(), String> {
         },
     ];
     let (model, diags) = parse(&inputs);
+    // The per-document parse cache must read exactly the same: warm it on the texts with a
+    // line inserted before the policies (every document there moves one line down), then read
+    // the case itself through it.
+    let mut cache = ParseCache::default();
+    let shifted = format!("\n{}", case.policies);
+    let _ = parse_cached(
+        &mut cache,
+        &[
+            Input {
+                name: "cluster.yaml",
+                text: &case.cluster,
+            },
+            Input {
+                name: "policies.yaml",
+                text: &shifted,
+            },
+        ],
+        &ParseOptions::default(),
+    );
+    let (cached_model, cached_diags) = parse_cached(&mut cache, &inputs, &ParseOptions::default());
+    if cached_diags != diags {
+        return Err(format!(
+            "parse_cached reports other diagnostics than parse: {cached_diags:?} vs {diags:?}"
+        ));
+    }
+    if cached_model != model {
+        return Err("parse_cached reads another model than parse".to_string());
+    }
     for d in &diags {
         let text = match d.file.as_str() {
             "cluster.yaml" => &case.cluster,
