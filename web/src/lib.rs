@@ -148,8 +148,9 @@ pub struct App {
     time_ref: NodeRef,
     /// When the event behind the page about to render happened (performance.now()).
     t0: Option<f64>,
-    /// When the reply behind the page about to render arrived (`data-page-ms`: the page's part).
-    t_reply: Option<f64>,
+    /// When the reply behind the page about to render arrived (`data-page-ms`: the page's part),
+    /// and the worker's time on it (`data-worker-ms`).
+    t_reply: Option<(f64, f64)>,
     /// A batch has run longer than `SLOW_MS` / `STOP_MS`.
     slow: bool,
     stoppable: bool,
@@ -277,7 +278,7 @@ impl App {
                     self.stoppable = false;
                 }
                 self.t0 = r.t0.or(self.t0);
-                self.t_reply = Some(t_reply);
+                self.t_reply = Some((t_reply, r.worker_ms));
                 self.page = Some(Rc::new(r.page));
                 self.perform(ctx, r.effects);
                 self.post(ctx, next);
@@ -494,8 +495,9 @@ impl Component for App {
             if let Some(el) = self.time_ref.cast::<HtmlElement>() {
                 el.set_text_content(Some(&format!("evaluated in {ms:.1} ms")));
                 let _ = el.set_attribute("data-ms", &format!("{ms:.3}"));
-                if let Some(t) = self.t_reply.take() {
+                if let Some((t, worker_ms)) = self.t_reply.take() {
                     let _ = el.set_attribute("data-page-ms", &format!("{:.3}", now() - t));
+                    let _ = el.set_attribute("data-worker-ms", &format!("{worker_ms:.3}"));
                 }
                 let _ = el.set_attribute(
                     "title",

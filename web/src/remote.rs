@@ -36,6 +36,8 @@ pub struct Replied {
     pub done: bool,
     /// When the first event this page shows happened, for "evaluated in N ms".
     pub t0: Option<f64>,
+    /// The worker's time on the reply (ms).
+    pub worker_ms: f64,
 }
 
 /// Events whose result the status line times (an edit, a new scenario, another port or view).
@@ -97,6 +99,7 @@ impl Remote {
             mut page,
             mut effects,
             same,
+            worker_ms,
         } = r;
         // The worker's texts: the last edit it read, or the last text it sent.
         for (_, e, text) in self.edits.iter().filter(|(s, ..)| *s <= seq) {
@@ -127,6 +130,7 @@ impl Remote {
             effects,
             done,
             t0,
+            worker_ms,
         }
     }
 

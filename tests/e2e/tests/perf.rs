@@ -68,11 +68,14 @@ const TYPE: &str = "const [n, gap, mode] = arguments;
     const status = document.querySelector('[data-testid=eval-time]');
     const ms = [];
     const pageMs = [];
+    const workerMs = [];
     const seen = new MutationObserver(() => {
       const v = parseFloat(status.getAttribute('data-ms'));
       if (!Number.isNaN(v)) ms.push(v);
       const p = parseFloat(status.getAttribute('data-page-ms'));
       if (!Number.isNaN(p)) pageMs.push(p);
+      const w = parseFloat(status.getAttribute('data-worker-ms'));
+      if (!Number.isNaN(w)) workerMs.push(w);
     });
     seen.observe(status, { attributes: true, attributeFilter: ['data-ms'] });
     const t = document.querySelector('[data-testid=policies-editor]');
@@ -97,7 +100,7 @@ const TYPE: &str = "const [n, gap, mode] = arguments;
         // One more frame, so that the last page is rendered and its figure recorded.
         requestAnimationFrame(() => setTimeout(() => {
           seen.disconnect();
-          window.__perf = { ms, pageMs, keys, long: long.filter(([s]) => s >= start).map(([, d]) => d) };
+          window.__perf = { ms, pageMs, workerMs, keys, long: long.filter(([s]) => s >= start).map(([, d]) => d) };
         }, 0));
       };
       done();
@@ -130,6 +133,8 @@ struct Typed {
     ms: Vec<f64>,
     /// Of each, the page's own part: reading the worker's reply and rendering it.
     page_ms: Vec<f64>,
+    /// Of each, the worker's part: from reading the batch to posting its reply.
+    worker_ms: Vec<f64>,
     long: Vec<f64>,
     /// Per keystroke: the textarea's edit, and the page's input handler (ms).
     edit: Vec<f64>,
@@ -160,6 +165,7 @@ async fn type_keys(c: &Client, mode: &str) -> Result<Typed, String> {
     Ok(Typed {
         ms: numbers(&r["ms"]),
         page_ms: numbers(&r["pageMs"]),
+        worker_ms: numbers(&r["workerMs"]),
         long: numbers(&r["long"]),
         edit: col(0),
         handler: col(1),
@@ -168,11 +174,13 @@ async fn type_keys(c: &Client, mode: &str) -> Result<Typed, String> {
 
 fn report(what: &str, t: &Typed) -> String {
     format!(
-        "{what}: keystroke → updated matrix median {:.1} ms, max {:.1} ms over {} updates ({KEYSTROKES} keystrokes, 100 ms apart): {:?}; of which the page's reading and rendering of the reply median {:.1} ms, max {:.1} ms; main-thread long tasks while typing: {} (longest {:.1} ms); per keystroke, the textarea's own edit median {:.1} ms and the page's input handler median {:.1} ms, max {:.1} ms",
+        "{what}: keystroke → updated matrix median {:.1} ms, max {:.1} ms over {} updates ({KEYSTROKES} keystrokes, 100 ms apart): {:?}; of which the worker's part median {:.1} ms, max {:.1} ms, and the page's reading and rendering of the reply median {:.1} ms, max {:.1} ms; main-thread long tasks while typing: {} (longest {:.1} ms); per keystroke, the textarea's own edit median {:.1} ms and the page's input handler median {:.1} ms, max {:.1} ms",
         median(&t.ms),
         t.ms.iter().copied().fold(0.0, f64::max),
         t.ms.len(),
         t.ms.iter().map(|m| (m * 10.0).round() / 10.0).collect::<Vec<_>>(),
+        median(&t.worker_ms),
+        t.worker_ms.iter().copied().fold(0.0, f64::max),
         median(&t.page_ms),
         t.page_ms.iter().copied().fold(0.0, f64::max),
         t.long.len(),

@@ -54,6 +54,10 @@ pub struct Reply {
     /// that changes no flow does not send the matrix again).
     #[serde(default)]
     pub same: Vec<Part>,
+    /// How long the worker took, from reading the message to posting this reply (ms; set by
+    /// the worker, 0 elsewhere): the page shows it as `data-worker-ms`.
+    #[serde(default)]
+    pub worker_ms: f64,
 }
 
 /// A big part of a page, sent only when it changed.
@@ -332,6 +336,7 @@ impl Served {
             page,
             effects,
             same,
+            worker_ms: 0.0,
         };
         (reply, timers)
     }

@@ -36,6 +36,7 @@ mod run {
 
     pub fn start() {
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|m: MessageEvent| {
+            let t0 = now();
             let Some(msg) = m
                 .data()
                 .as_string()
@@ -55,7 +56,7 @@ mod run {
                 }
             });
             if let Some((reply, timers)) = answer {
-                send(reply, timers);
+                send(reply, timers, t0);
             }
         });
         scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -63,14 +64,25 @@ mod run {
         post(&FromWorker::Ready);
     }
 
-    fn send(reply: Reply, timers: Vec<u32>) {
-        post(&FromWorker::Reply(Box::new(reply)));
+    /// `performance.now()` of the worker (ms).
+    fn now() -> f64 {
+        scope().performance().map_or(0.0, |p| p.now())
+    }
+
+    /// Posts a reply to work that started at `t0`, and starts the timers of deferred work.
+    fn send(mut reply: Reply, timers: Vec<u32>, t0: f64) {
+        let json = {
+            reply.worker_ms = now() - t0;
+            encode(&FromWorker::Reply(Box::new(reply)))
+        };
+        let _ = scope().post_message(&json.into());
         for t in timers {
             let cb = Closure::once_into_js(move || {
+                let t0 = now();
                 if let Some((reply, timers)) =
                     CORE.with(|c| c.borrow_mut().as_mut().and_then(|s| s.idle(t)))
                 {
-                    send(reply, timers);
+                    send(reply, timers, t0);
                 }
             });
             let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(
