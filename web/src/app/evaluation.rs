@@ -1,6 +1,7 @@
 //! Evaluation: the two editor texts through the engine, into plain owned data the view models
 //! read ([`Evaluation`]). Every NetworkPolicy question is answered by `netpol-engine`.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -65,6 +66,18 @@ impl PortChoice {
     }
 }
 
+/// The matrices of an evaluation's ports, computed on demand.
+#[derive(Debug, Default)]
+struct Matrices(Vec<OnceCell<Matrix>>);
+
+/// Equal when they are of as many ports: the matrices follow from the compiled model and the
+/// ports, which `Evaluation` compares.
+impl PartialEq for Matrices {
+    fn eq(&self, other: &Matrices) -> bool {
+        self.0.len() == other.0.len()
+    }
+}
+
 /// Everything the evaluation of a valid input produced, owned so it can outlive the texts.
 #[derive(Debug, PartialEq)]
 pub struct Evaluation {
@@ -78,8 +91,9 @@ pub struct Evaluation {
     /// Every namespace of the model (also those without pods), in declaration order.
     pub namespaces: Vec<String>,
     pub ports: Vec<PortProto>,
-    /// One matrix per port of `ports`.
-    pub matrices: Vec<Matrix>,
+    /// One matrix per port of `ports`, each computed when first asked for
+    /// ([`Evaluation::matrix`]): a keystroke computes only the shown port's.
+    matrices: Matrices,
     pub policies: Vec<PolicyInfo>,
     /// The engine's index of each endpoint: `endpoints` are in natural order
     /// ([`natural_cmp`]), the engine's (and the CLI's) bytewise; ask the engine with these.
@@ -147,6 +161,11 @@ impl Evaluation {
         self.endpoints.len()
     }
 
+    /// The matrix of `ports[i]`.
+    pub fn matrix(&self, i: usize) -> &Matrix {
+        self.matrices.0[i].get_or_init(|| self.compiled.matrix(self.ports[i]))
+    }
+
     pub fn port_index(&self, pp: PortProto) -> Option<usize> {
         self.ports.iter().position(|p| *p == pp)
     }
@@ -163,7 +182,9 @@ impl Evaluation {
     /// The verdict for a flow on a port (computing the matrix when the port is not a listed one).
     pub fn cell(&self, from: usize, to: usize, pp: PortProto) -> Cell {
         match self.port_index(pp) {
-            Some(i) => self.matrices[i].cell(self.engine_index(from), self.engine_index(to)),
+            Some(i) => self
+                .matrix(i)
+                .cell(self.engine_index(from), self.engine_index(to)),
             None => self
                 .compiled
                 .matrix(pp)
@@ -410,7 +431,7 @@ fn evaluate_model(model: Model) -> Evaluation {
         }
     }
     let ports = c.ports_that_matter();
-    let matrices = ports.iter().map(|&pp| c.matrix(pp)).collect();
+    let matrices = Matrices(ports.iter().map(|_| OnceCell::new()).collect());
     let policies = model
         .policies
         .iter()

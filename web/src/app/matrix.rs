@@ -355,16 +355,16 @@ fn all_ports_label(ports: &[PortProto]) -> String {
     }
 }
 
-/// The allowed flows of `m` (in the engine's order) as rows of bits in natural order.
+/// The allowed flows of `m` (in the engine's order) as rows of bits in natural order: each
+/// engine row read in order, its allowed cells set at their natural positions.
 fn natural_rows(ev: &Evaluation, m: &Matrix) -> Vec<RowBits> {
     let n = ev.n();
     (0..n)
         .map(|from| {
             let mut row = RowBits::new(n);
-            let f = ev.engine_index(from);
-            for to in 0..n {
-                if m.allowed(f, ev.engine_index(to)) {
-                    row.set(to);
+            for (to, cell) in m.row(ev.engine_index(from)).enumerate() {
+                if cell == Cell::Allowed {
+                    row.set(ev.position[to]);
                 }
             }
             row
@@ -408,14 +408,16 @@ pub fn matrix_vm(
     let (ports, rows): (Vec<PortProto>, Vec<Vec<RowBits>>) = match choice {
         PortChoice::One(pp) => {
             let rows = match ev.port_index(pp) {
-                Some(i) => natural_rows(ev, &ev.matrices[i]),
+                Some(i) => natural_rows(ev, ev.matrix(i)),
                 None => natural_rows(ev, &ev.compiled.matrix(pp)),
             };
             (vec![pp], vec![rows])
         }
         PortChoice::All => (
             ev.ports.clone(),
-            ev.matrices.iter().map(|m| natural_rows(ev, m)).collect(),
+            (0..ev.ports.len())
+                .map(|i| natural_rows(ev, ev.matrix(i)))
+                .collect(),
         ),
     };
     // Allowed on some port: the union of the rows.
@@ -477,10 +479,12 @@ pub fn matrix_vm(
 fn choice_matrices(ev: &Evaluation, choice: PortChoice) -> Vec<Cow<'_, Matrix>> {
     match choice {
         PortChoice::One(pp) => vec![match ev.port_index(pp) {
-            Some(i) => Cow::Borrowed(&ev.matrices[i]),
+            Some(i) => Cow::Borrowed(ev.matrix(i)),
             None => Cow::Owned(ev.compiled.matrix(pp)),
         }],
-        PortChoice::All => ev.matrices.iter().map(Cow::Borrowed).collect(),
+        PortChoice::All => (0..ev.ports.len())
+            .map(|i| Cow::Borrowed(ev.matrix(i)))
+            .collect(),
     }
 }
 

@@ -1,0 +1,72 @@
+//! Times the worker's side of a keystroke natively: `cargo run --release -p netpol-web --example
+//! serve_time [-- workshop]` pastes the 1,000-pod / 300-policy scenario of the engine's benches
+//! (or the 50 / 30 one) through `Served::serve`, as the worker does, then types into a comment
+//! (the model stays the same) and edits a rule's port (it changes), and prints per keystroke the
+//! time of `serve`, of encoding its reply as JSON and of decoding it, and the reply's size.
+//! `FLOWS=N` sets the number of port edits (6). With `-- large dump` it only writes the scenario
+//! to the files named by `OUT_CLUSTER` and `OUT_POLICIES` (for browser traces).
+use std::time::{Duration, Instant};
+
+use netpol_web::app::{encode, serve_start, Editor, Event, FromWorker, Startup};
+
+#[allow(dead_code)]
+#[path = "../../crates/engine/benches/gen.rs"]
+mod gen;
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let size = match args.get(1).map(String::as_str) {
+        Some("workshop") => gen::WORKSHOP,
+        _ => gen::LARGE,
+    };
+    let g = gen::generate(size);
+    if args.get(2).map(String::as_str) == Some("dump") {
+        let out = |var: &str| std::env::var(var).unwrap_or_else(|_| panic!("set {var}"));
+        std::fs::write(out("OUT_CLUSTER"), &g.cluster).expect("written");
+        std::fs::write(out("OUT_POLICIES"), &g.policies).expect("written");
+        return;
+    }
+    let flows: usize = std::env::var("FLOWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(6);
+    let (mut core, _, _) = serve_start(Startup::default());
+    let t = Instant::now();
+    core.serve(vec![(1, Event::Edit(Editor::Cluster, g.cluster.clone()))]);
+    core.serve(vec![(2, Event::Edit(Editor::Policies, g.policies.clone()))]);
+    println!("paste {}", ms(t.elapsed()));
+    let mut seq = 2;
+    let mut text = g.policies.clone() + "\n# ";
+    let at = text.find("{port: 80}").expect("a rule on port 80") + "{port: 8".len();
+    for (mode, n) in [("comment", 6), ("flow", flows)] {
+        for k in 0..n {
+            seq += 1;
+            match (mode, k % 2) {
+                ("comment", _) => text.push('x'),
+                (_, 0) => {
+                    text.remove(at);
+                }
+                _ => text.insert(at, '0'),
+            }
+            let t = Instant::now();
+            let (reply, _) = core.serve(vec![(seq, Event::Edit(Editor::Policies, text.clone()))]);
+            let served = t.elapsed();
+            let json = encode(&FromWorker::Reply(Box::new(reply)));
+            let encoded = t.elapsed() - served;
+            let back = serde_json::from_str::<FromWorker>(&json);
+            let decoded = t.elapsed() - served - encoded;
+            assert!(back.is_ok(), "the reply reads back");
+            println!(
+                "{mode} serve {} encode {} decode {} bytes {}",
+                ms(served),
+                ms(encoded),
+                ms(decoded),
+                json.len()
+            );
+        }
+    }
+}
