@@ -30,7 +30,9 @@ use yew::prelude::*;
 
 use crate::app::{utf16_offset, DiagVm, Editor};
 use crate::browser::read_files;
-use crate::editor_window::{self as win, LineIndex, CHUNK, WINDOWED_ABOVE};
+use crate::editor_window::{
+    self as win, visible_lines, LineIndex, TextShape, CHUNK, WINDOWED_ABOVE,
+};
 use crate::highlight::tokens;
 use netpol_engine::Severity;
 
@@ -99,9 +101,12 @@ impl Held {
     }
 }
 
+/// An editor on the page: its held text and what renders it again.
+type Registered = (Editor, Rc<RefCell<Held>>, Callback<()>);
+
 thread_local! {
     /// The windowed state of each editor on the page, so that `place_cursor` can move a window.
-    static EDITORS: RefCell<Vec<(Editor, Rc<RefCell<Held>>, Callback<()>)>> = const { RefCell::new(Vec::new()) };
+    static EDITORS: RefCell<Vec<Registered>> = const { RefCell::new(Vec::new()) };
 }
 
 #[derive(Properties, PartialEq)]
@@ -512,32 +517,6 @@ pub fn code_editor(p: &EditorProps) -> Html {
     }
 }
 
-/// Texts up to this many lines are rendered whole.
-const WHOLE_UP_TO: u32 = 200;
-
-/// What the editor needs to know of its whole text: the number of lines and the longest line's
-/// width in columns (a tab counts as two, as in `tab-size`).
-#[derive(Debug, PartialEq)]
-struct TextShape {
-    lines: u32,
-    columns: usize,
-}
-
-impl TextShape {
-    fn of(text: &str) -> TextShape {
-        let mut shape = TextShape {
-            lines: 0,
-            columns: 0,
-        };
-        for l in text.split('\n') {
-            shape.lines += 1;
-            let w: usize = l.chars().map(|c| if c == '\t' { 2 } else { 1 }).sum();
-            shape.columns = shape.columns.max(w);
-        }
-        shape
-    }
-}
-
 /// The chunk that holds the line at the top of a view scrolled by `scroll_top` pixels.
 fn chunk_at(scroll_top: i32) -> u32 {
     (f64::from(scroll_top.max(0)) / LINE_HEIGHT) as u32 / CHUNK
@@ -550,24 +529,6 @@ fn viewport_lines() -> u32 {
         .and_then(|h| h.as_f64())
         .unwrap_or(1200.0);
     (h / LINE_HEIGHT).ceil() as u32 + 1
-}
-
-/// The lines to render (0-based, end exclusive) of a text of `total` lines whose view starts in
-/// chunk `first_chunk` and shows up to `viewport` lines: the view with a chunk above and below
-/// it, or all the lines of a small text.
-fn visible_lines(first_chunk: u32, total: u32, viewport: u32) -> std::ops::Range<u32> {
-    if total <= WHOLE_UP_TO {
-        return 0..total;
-    }
-    let first = first_chunk.saturating_mul(CHUNK);
-    let start = first
-        .saturating_sub(CHUNK)
-        .min(total.saturating_sub(viewport + 2 * CHUNK));
-    let end = first
-        .saturating_add(2 * CHUNK + viewport)
-        .min(total)
-        .max(start);
-    start..end
 }
 
 /// The view's top line (0-based) when its scroll container is scrolled by `scroll_top` pixels.
@@ -808,48 +769,4 @@ fn gutter_line(p: &GutterLineProps) -> Html {
         }
     });
     html! { <div class={classes!("gl", p.hl.then_some("hl"))}>{ for marker }<span class="num">{ p.n }</span></div> }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_window_covers_the_view_with_a_chunk_either_side() {
-        // (first chunk, lines, viewport) → rendered lines.
-        for (chunk, total, viewport, want) in [
-            (0, 150, 40, 0..150),
-            (5, 200, 40, 0..200),
-            (0, 7_500, 40, 0..168),
-            (1, 7_500, 40, 0..232),
-            (50, 7_500, 40, 3_136..3_368),
-            (117, 7_500, 40, 7_332..7_500),
-            // A shorter text than the scroll position still shows its last lines.
-            (500, 1_000, 40, 832..1_000),
-        ] {
-            assert_eq!(
-                visible_lines(chunk, total, viewport),
-                want,
-                "{chunk} {total}"
-            );
-        }
-    }
-
-    #[test]
-    fn shapes() {
-        assert_eq!(
-            TextShape::of("a: b\n\tlonger: line\n"),
-            TextShape {
-                lines: 3,
-                columns: 14
-            }
-        );
-        assert_eq!(
-            TextShape::of(""),
-            TextShape {
-                lines: 1,
-                columns: 0
-            }
-        );
-    }
 }

@@ -1,6 +1,7 @@
 //! The pure part of the windowed editor: which lines of a long text its `<textarea>` holds,
 //! how an edit of those lines becomes a new whole text, and how caret offsets (UTF-16 code
-//! units, as the DOM counts them) map between the whole text and a window of it.
+//! units, as the DOM counts them) map between the whole text and a window of it; and which
+//! lines the highlight layer and the gutter render.
 
 use std::ops::Range;
 
@@ -134,6 +135,50 @@ pub fn near_edge(w: &Range<u32>, total: u32, line: u32) -> bool {
     (w.start > 0 && line < w.start + CHUNK) || (w.end < total && line + CHUNK >= w.end)
 }
 
+/// Texts up to this many lines are rendered whole.
+const WHOLE_UP_TO: u32 = 200;
+
+/// What the editor needs to know of its whole text: the number of lines and the longest line's
+/// width in columns (a tab counts as two, as in `tab-size`).
+#[derive(Debug, PartialEq)]
+pub struct TextShape {
+    pub lines: u32,
+    pub columns: usize,
+}
+
+impl TextShape {
+    pub fn of(text: &str) -> TextShape {
+        let mut shape = TextShape {
+            lines: 0,
+            columns: 0,
+        };
+        for l in text.split('\n') {
+            shape.lines += 1;
+            let w: usize = l.chars().map(|c| if c == '\t' { 2 } else { 1 }).sum();
+            shape.columns = shape.columns.max(w);
+        }
+        shape
+    }
+}
+
+/// The lines to render (0-based, end exclusive) of a text of `total` lines whose view starts in
+/// chunk `first_chunk` and shows up to `viewport` lines: the view with a chunk above and below
+/// it, or all the lines of a small text.
+pub fn visible_lines(first_chunk: u32, total: u32, viewport: u32) -> Range<u32> {
+    if total <= WHOLE_UP_TO {
+        return 0..total;
+    }
+    let first = first_chunk.saturating_mul(CHUNK);
+    let start = first
+        .saturating_sub(CHUNK)
+        .min(total.saturating_sub(viewport + 2 * CHUNK));
+    let end = first
+        .saturating_add(2 * CHUNK + viewport)
+        .min(total)
+        .max(start);
+    start..end
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,5 +303,44 @@ mod tests {
         ] {
             assert_eq!(near_edge(&w, total, line), want, "{w:?} {line}");
         }
+    }
+
+    #[test]
+    fn the_window_covers_the_view_with_a_chunk_either_side() {
+        // (first chunk, lines, viewport) → rendered lines.
+        for (chunk, total, viewport, want) in [
+            (0, 150, 40, 0..150),
+            (5, 200, 40, 0..200),
+            (0, 7_500, 40, 0..168),
+            (1, 7_500, 40, 0..232),
+            (50, 7_500, 40, 3_136..3_368),
+            (117, 7_500, 40, 7_332..7_500),
+            // A shorter text than the scroll position still shows its last lines.
+            (500, 1_000, 40, 832..1_000),
+        ] {
+            assert_eq!(
+                visible_lines(chunk, total, viewport),
+                want,
+                "{chunk} {total}"
+            );
+        }
+    }
+
+    #[test]
+    fn shapes() {
+        assert_eq!(
+            TextShape::of("a: b\n\tlonger: line\n"),
+            TextShape {
+                lines: 3,
+                columns: 14
+            }
+        );
+        assert_eq!(
+            TextShape::of(""),
+            TextShape {
+                lines: 1,
+                columns: 0
+            }
+        );
     }
 }
