@@ -31,9 +31,11 @@ mod gen;
 const T: Duration = Duration::from_secs(30);
 const EDITOR: &str = "[data-testid=policies-editor]";
 const ENTER: char = '\u{E007}';
+const SHIFT: char = '\u{E008}';
 const CONTROL: char = '\u{E009}';
 const END: char = '\u{E010}';
 const HOME: char = '\u{E011}';
+const ARROW_UP: char = '\u{E013}';
 const ARROW_DOWN: char = '\u{E015}';
 
 /// Sets an editor's text as a script does (value + a plain `input` event).
@@ -80,22 +82,22 @@ fn insert_line(text: &str, at: usize, line: &str) -> String {
     lines.join("\n")
 }
 
-/// Presses the keys of `keys` one after the other; `CONTROL` stays down for the key after it.
+/// Presses the keys of `keys` one after the other; `CONTROL` and `SHIFT` stay down for the key
+/// after them.
 async fn press(c: &Client, keys: &str) -> Result<(), String> {
     let mut a = KeyActions::new("keyboard".to_string());
-    let mut ctrl = false;
+    let mut held = None;
     for k in keys.chars() {
-        if k == CONTROL {
+        if k == CONTROL || k == SHIFT {
             a = a.then(KeyAction::Down { value: k });
-            ctrl = true;
+            held = Some(k);
             continue;
         }
         a = a
             .then(KeyAction::Down { value: k })
             .then(KeyAction::Up { value: k });
-        if ctrl {
-            a = a.then(KeyAction::Up { value: CONTROL });
-            ctrl = false;
+        if let Some(m) = held.take() {
+            a = a.then(KeyAction::Up { value: m });
         }
     }
     c.perform_actions(a)
@@ -252,6 +254,8 @@ async fn steps(c: &Client, base: &str) -> Result<Vec<String>, String> {
     press(c, &format!("# middle{ENTER}")).await?;
     want = insert_line(&want, (mid + 5) as usize, "# middle");
     expect_saved(c, "typing in the middle", &want).await?;
+    // The typed line selected: the selection must cover its highlighted text.
+    press(c, &format!("{ARROW_UP}{SHIFT}{END}")).await?;
     let shot = target_dir().join("e2e-editor-window-middle.png");
     screenshot(c, &shot).await?;
     println!("screenshot: {}", shot.display());
