@@ -1,21 +1,113 @@
 //! A code editor: a `<textarea>` whose text is transparent, over a `<pre>` with the same text
 //! syntax-highlighted, plus a line-number gutter with diagnostic markers. Scrolling is synced.
+//!
+//! Texts of more than [`WINDOWED_ABOVE`] lines are *windowed*, because Chromium lays out a
+//! 7,500-line textarea in 100–200 ms on every keystroke: the textarea then holds only the lines
+//! around the view (`editor_window::window_at`), placed inside a scroll container as tall as the
+//! whole text, which scrolls the highlight layer and the textarea together (the gutter follows
+//! it). The whole text stays in the props; an edit of the window is spliced into it and emitted
+//! through `on_input` as a whole text, as for a short text. When the window moves while the
+//! textarea has focus, the selection keeps its place in the text (a selection reaching past the
+//! new window is clipped to it), and the browser's undo history starts again. Ctrl/Cmd+A puts
+//! the whole text in the textarea (one slow layout), so that the whole text is selected and
+//! copied; the next edit, or a scroll once the selection is collapsed, brings back a window.
+//! Ctrl+Home and Ctrl+End go to the text's ends.
+//!
+//! Test hooks: the textarea carries `data-lines` (the whole text's lines) and, when windowed,
+//! `data-window-start` / `data-window-end` (the 0-based lines it holds, end exclusive). An
+//! `input` event that is not an `InputEvent` with an `inputType` (a script's `value = …` and
+//! `new Event('input')`) means "the value is the whole text", windowed or not; an `InputEvent`
+//! with an `inputType` (real typing, `execCommand`) is an edit of the window.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlDocument, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::app::{DiagVm, Editor};
+use crate::app::{utf16_offset, DiagVm, Editor};
 use crate::browser::read_files;
+use crate::editor_window::{
+    self as win, visible_lines, LineIndex, TextShape, CHUNK, WINDOWED_ABOVE,
+};
 use crate::highlight::tokens;
 use netpol_engine::Severity;
 
 /// Line height of the editors in CSS pixels (must match `--code-lh` in style.css).
 pub const LINE_HEIGHT: f64 = 20.0;
+/// The padding above the first line, in CSS pixels (`.hl-layer` and `.gutter-inner`).
+const PAD_TOP: f64 = 8.0;
+
+/// An editor's whole text and the window of it that its textarea holds.
+struct Held {
+    /// The text the props brought last.
+    seen: AttrValue,
+    text: String,
+    idx: LineIndex,
+    window: Range<u32>,
+    /// The view's top line (0-based), as the last scroll left it.
+    top: u32,
+    /// The longest line's width in columns, as last rendered.
+    columns: usize,
+}
+
+impl Held {
+    fn new(text: &AttrValue) -> Held {
+        let mut h = Held {
+            seen: text.clone(),
+            text: String::new(),
+            idx: LineIndex::default(),
+            window: 0..0,
+            top: 0,
+            columns: 0,
+        };
+        h.set_text(text.to_string());
+        h
+    }
+
+    fn set_text(&mut self, text: String) {
+        self.idx = LineIndex::of(&text);
+        self.text = text;
+        self.window = win::window_at(self.top, self.idx.lines(), viewport_lines());
+    }
+
+    fn windowed(&self) -> bool {
+        self.idx.lines() > WINDOWED_ABOVE
+    }
+
+    fn window_value(&self) -> &str {
+        win::window_text(&self.text, &self.idx, &self.window)
+    }
+
+    /// True when the textarea holds the whole text of a windowed editor (after select-all).
+    fn holds_all(&self) -> bool {
+        self.window.start == 0 && self.window.end == self.idx.lines()
+    }
+
+    /// Takes a new value of the textarea: an edit of the window, or a whole text.
+    fn take_value(&mut self, value: String, edit: bool) {
+        if !edit {
+            self.set_text(value);
+            return;
+        }
+        let whole = win::splice(&self.text, &self.idx, &self.window, &value);
+        let start = self.window.start;
+        self.idx = LineIndex::of(&whole);
+        self.text = whole;
+        self.window = start..(start + win::lines_of(&value)).min(self.idx.lines());
+    }
+}
+
+/// An editor on the page: its held text and what renders it again.
+type Registered = (Editor, Rc<RefCell<Held>>, Callback<()>);
+
+thread_local! {
+    /// The windowed state of each editor on the page, so that `place_cursor` can move a window.
+    static EDITORS: RefCell<Vec<Registered>> = const { RefCell::new(Vec::new()) };
+}
 
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {
@@ -38,6 +130,7 @@ pub struct EditorProps {
 pub fn code_editor(p: &EditorProps) -> Html {
     let pre_ref = use_node_ref();
     let gutter_ref = use_node_ref();
+    let area_ref = use_node_ref();
     // After Escape, the next Tab moves focus instead of inserting spaces.
     let escaped = use_mut_ref(|| Cell::new(false));
     let testid = match p.editor {
@@ -45,8 +138,34 @@ pub fn code_editor(p: &EditorProps) -> Html {
         Editor::Cluster => "cluster-editor",
     };
     let id = format!("{}-editor", p.editor.name());
+    let redraw = use_force_update();
+    let held = use_mut_ref(|| Held::new(&p.text));
+    {
+        // A text from elsewhere (an example, a file, a test hook) replaces the held one; the
+        // props catching up with an edit change nothing.
+        let mut h = held.borrow_mut();
+        if h.seen != p.text {
+            h.seen = p.text.clone();
+            if h.text != p.text.as_str() {
+                h.set_text(p.text.to_string());
+            }
+        }
+    }
+    {
+        let (held, redraw) = (held.clone(), redraw.clone());
+        use_effect_with(p.editor, move |&editor| {
+            let redraw = Callback::from(move |()| redraw.force_update());
+            EDITORS.with(|e| {
+                let mut e = e.borrow_mut();
+                e.retain(|(ed, _, _)| *ed != editor);
+                e.push((editor, held, redraw));
+            });
+            move || EDITORS.with(|e| e.borrow_mut().retain(|(ed, _, _)| *ed != editor))
+        });
+    }
+    let windowed = held.borrow().windowed();
 
-    // The chunk of lines at the top of the textarea's view; the lines around it are rendered.
+    // The chunk of lines at the top of the view; the lines around it are rendered.
     let first_chunk = use_state_eq(|| 0u32);
     let onscroll = {
         let (pre, gutter) = (pre_ref.clone(), gutter_ref.clone());
@@ -58,33 +177,136 @@ pub fn code_editor(p: &EditorProps) -> Html {
             }
         })
     };
+    // A windowed editor scrolls its code area, which moves the window in chunks.
+    let onscroll_area = {
+        let (gutter, ta_ref, area) = (gutter_ref.clone(), p.textarea_ref.clone(), area_ref.clone());
+        let (first_chunk, held, redraw) = (first_chunk.clone(), held.clone(), redraw.clone());
+        Callback::from(move |e: Event| {
+            // Yew delivers the textarea's own scroll events here too: only the area's count.
+            let Some(area) = area.cast::<HtmlElement>() else {
+                return;
+            };
+            if e.target().as_ref() != Some(area.as_ref()) {
+                return;
+            }
+            let top = area.scroll_top();
+            if let Some(g) = gutter.cast::<HtmlElement>() {
+                g.set_scroll_top(top);
+            }
+            first_chunk.set(chunk_at(top));
+            let mut h = held.borrow_mut();
+            let line = line_at(top);
+            let moved_chunk = line / CHUNK != h.top / CHUNK;
+            h.top = line;
+            if !h.windowed() {
+                return;
+            }
+            let Some(ta) = ta_ref.cast::<HtmlTextAreaElement>() else {
+                return;
+            };
+            // After select-all the textarea keeps the whole text while something is selected.
+            let collapsed =
+                ta.selection_start().ok().flatten() == ta.selection_end().ok().flatten();
+            if moved_chunk || (h.holds_all() && collapsed) {
+                let to = win::window_at(line, h.idx.lines(), viewport_lines());
+                if move_window(&mut h, &ta, to) {
+                    drop(h);
+                    redraw.force_update();
+                }
+            }
+        })
+    };
     // A new text may have moved the textarea's scroll position (a shorter text clamps it)
     // without a scroll event: the layers follow it after each render of a new text.
     {
         let (pre, gutter, ta) = (pre_ref.clone(), gutter_ref.clone(), p.textarea_ref.clone());
         let first_chunk = first_chunk.clone();
-        use_effect_with(p.text.clone(), move |_| {
-            if let Some(ta) = ta.cast::<HtmlElement>() {
+        let area = area_ref.clone();
+        use_effect_with((p.text.clone(), windowed), move |&(_, windowed)| {
+            if windowed {
+                if let (Some(a), Some(g)) =
+                    (area.cast::<HtmlElement>(), gutter.cast::<HtmlElement>())
+                {
+                    g.set_scroll_top(a.scroll_top());
+                    first_chunk.set(chunk_at(a.scroll_top()));
+                }
+            } else if let Some(ta) = ta.cast::<HtmlElement>() {
                 sync_scroll(&ta, &pre, &gutter);
                 first_chunk.set(chunk_at(ta.scroll_top()));
             }
         });
     }
+    // After each render of a windowed editor, the textarea holds the window (a script may have
+    // put the whole text there).
+    {
+        let (held, ta_ref) = (held.clone(), p.textarea_ref.clone());
+        use_effect(move || {
+            let Some(ta) = ta_ref.cast::<HtmlTextAreaElement>() else {
+                return;
+            };
+            let h = held.borrow();
+            if !h.windowed() {
+                return;
+            }
+            let want = h.window_value();
+            if ta.value() != want {
+                ta.set_value(want);
+                ta.set_scroll_top(0);
+            }
+        });
+    }
+    // Takes the textarea's value: an edit of the window or a whole text (see the module doc).
+    let on_value = {
+        let (cb, held) = (p.on_input.clone(), held.clone());
+        let ta_ref = p.textarea_ref.clone();
+        Callback::from(move |(value, edit): (String, bool)| {
+            let mut h = held.borrow_mut();
+            if !h.windowed() {
+                drop(h);
+                cb.emit(value);
+                return;
+            }
+            h.take_value(value, edit);
+            // After select-all and an edit, a window again.
+            if h.windowed()
+                && h.window.len() > 2 * win::window_at(0, u32::MAX, viewport_lines()).len()
+            {
+                if let Some(ta) = ta_ref.cast::<HtmlTextAreaElement>() {
+                    let to = win::window_at(h.top, h.idx.lines(), viewport_lines());
+                    move_window(&mut h, &ta, to);
+                }
+            }
+            let text = h.text.clone();
+            drop(h);
+            cb.emit(text);
+        })
+    };
     let oninput = {
-        let cb = p.on_input.clone();
+        let on_value = on_value.clone();
         Callback::from(move |e: InputEvent| {
             if let Some(ta) = e
                 .target()
                 .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
             {
-                cb.emit(ta.value());
+                let edit = e.is_instance_of::<web_sys::InputEvent>() && !e.input_type().is_empty();
+                on_value.emit((ta.value(), edit));
             }
         })
     };
     let onkeydown = {
-        let cb = p.on_input.clone();
+        let on_value = on_value.clone();
         let escaped: Rc<std::cell::RefCell<Cell<bool>>> = escaped.clone();
+        let (held, area, redraw) = (held.clone(), area_ref.clone(), redraw.clone());
         Callback::from(move |e: KeyboardEvent| {
+            let Some(ta) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
+            else {
+                return;
+            };
+            if window_keys(&e, &ta, &held, &area) {
+                redraw.force_update();
+            }
             let esc = escaped.borrow();
             match e.key().as_str() {
                 "Escape" => esc.set(true),
@@ -96,12 +318,7 @@ pub fn code_editor(p: &EditorProps) -> Html {
                         && !esc.get() =>
                 {
                     e.prevent_default();
-                    if let Some(ta) = e
-                        .target()
-                        .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
-                    {
-                        insert_text(&ta, "  ", &cb);
-                    }
+                    insert_text(&ta, "  ", &on_value);
                 }
                 _ => esc.set(false),
             }
@@ -227,6 +444,21 @@ pub fn code_editor(p: &EditorProps) -> Html {
     let (above, below) = (spacer(view.start), spacer(total - view.end));
     let (above_g, below_g) = (above.clone(), below.clone());
     let code_width = format!("min-width:calc({}ch + 24px)", shape.columns);
+    let (value, window, ta_style) = {
+        let mut h = held.borrow_mut();
+        h.columns = shape.columns;
+        if windowed {
+            let w = h.window.clone();
+            let style = window_style(&w, shape.columns);
+            (
+                AttrValue::from(h.window_value().to_string()),
+                Some(w),
+                Some(style),
+            )
+        } else {
+            (p.text.clone(), None, None)
+        }
+    };
     let errors = p
         .diagnostics
         .iter()
@@ -253,20 +485,24 @@ pub fn code_editor(p: &EditorProps) -> Html {
                 <span class="hint">{ p.hint.clone() }</span>
                 { for open_files }
             </div>
-            <div class="code">
+            <div class={classes!("code", windowed.then_some("windowed"))}>
                 <div class="gutter" ref={gutter_ref} aria-hidden="true">
                     <div class="gutter-inner">{ for above_g }{ for gutter_lines }{ for below_g }</div>
                 </div>
-                <div class="code-area">
+                <div class="code-area" ref={area_ref} onscroll={windowed.then_some(onscroll_area)}>
                     <pre class="hl-layer" ref={pre_ref} aria-hidden="true"><code style={code_width}>{ for above }{ for code_lines }{ for below }</code></pre>
                     <textarea
                         id={id}
                         ref={p.textarea_ref.clone()}
                         data-testid={testid}
                         class="code-input"
-                        value={p.text.clone()}
+                        value={value}
+                        style={ta_style}
+                        data-lines={total.to_string()}
+                        data-window-start={window.as_ref().map(|w| w.start.to_string())}
+                        data-window-end={window.as_ref().map(|w| w.end.to_string())}
                         {oninput}
-                        {onscroll}
+                        onscroll={(!windowed).then_some(onscroll)}
                         {onkeydown}
                         spellcheck="false"
                         autocomplete="off"
@@ -278,34 +514,6 @@ pub fn code_editor(p: &EditorProps) -> Html {
                 </div>
             </div>
         </section>
-    }
-}
-
-/// Texts up to this many lines are rendered whole.
-const WHOLE_UP_TO: u32 = 200;
-/// The window moves in chunks of this many lines, so that scrolling renders rarely.
-const CHUNK: u32 = 64;
-
-/// What the editor needs to know of its whole text: the number of lines and the longest line's
-/// width in columns (a tab counts as two, as in `tab-size`).
-#[derive(Debug, PartialEq)]
-struct TextShape {
-    lines: u32,
-    columns: usize,
-}
-
-impl TextShape {
-    fn of(text: &str) -> TextShape {
-        let mut shape = TextShape {
-            lines: 0,
-            columns: 0,
-        };
-        for l in text.split('\n') {
-            shape.lines += 1;
-            let w: usize = l.chars().map(|c| if c == '\t' { 2 } else { 1 }).sum();
-            shape.columns = shape.columns.max(w);
-        }
-        shape
     }
 }
 
@@ -323,22 +531,166 @@ fn viewport_lines() -> u32 {
     (h / LINE_HEIGHT).ceil() as u32 + 1
 }
 
-/// The lines to render (0-based, end exclusive) of a text of `total` lines whose view starts in
-/// chunk `first_chunk` and shows up to `viewport` lines: the view with a chunk above and below
-/// it, or all the lines of a small text.
-fn visible_lines(first_chunk: u32, total: u32, viewport: u32) -> std::ops::Range<u32> {
-    if total <= WHOLE_UP_TO {
-        return 0..total;
+/// The view's top line (0-based) when its scroll container is scrolled by `scroll_top` pixels.
+fn line_at(scroll_top: i32) -> u32 {
+    (f64::from(scroll_top.max(0)) / LINE_HEIGHT) as u32
+}
+
+/// Where a windowed textarea sits: at its first line, as tall as its lines and one more (so that
+/// it never scrolls itself), as wide as the longest line of the whole text and a margin.
+fn window_style(w: &Range<u32>, columns: usize) -> String {
+    format!(
+        "top:{}px;height:{}px;min-width:calc({columns}ch + 48px)",
+        PAD_TOP + f64::from(w.start) * LINE_HEIGHT,
+        f64::from(w.len() as u32 + 1) * LINE_HEIGHT
+    )
+}
+
+/// Puts window `to` of the held text into the textarea at once (not at the next render, so that
+/// the browser's next step of the caret sees it), keeping a focused selection's place in the
+/// text. Native undo starts again here. Returns whether the window moved.
+fn move_window(h: &mut Held, ta: &HtmlTextAreaElement, to: Range<u32>) -> bool {
+    if to == h.window {
+        return false;
     }
-    let first = first_chunk.saturating_mul(CHUNK);
-    let start = first
-        .saturating_sub(CHUNK)
-        .min(total.saturating_sub(viewport + 2 * CHUNK));
-    let end = first
-        .saturating_add(2 * CHUNK + viewport)
-        .min(total)
-        .max(start);
-    start..end
+    let focused = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .is_some_and(|el| el == ***ta);
+    let selection = focused.then(|| whole_selection(h, ta));
+    h.window = to;
+    let _ = ta.set_attribute("style", &window_style(&h.window, h.columns));
+    let _ = ta.set_attribute("data-window-start", &h.window.start.to_string());
+    let _ = ta.set_attribute("data-window-end", &h.window.end.to_string());
+    ta.set_value(h.window_value());
+    ta.set_scroll_top(0);
+    if let Some((a, b)) = selection {
+        select(h, ta, a, b);
+    }
+    true
+}
+
+/// The textarea's selection as UTF-16 offsets into the whole held text.
+fn whole_selection(h: &Held, ta: &HtmlTextAreaElement) -> (u32, u32) {
+    let start = ta.selection_start().ok().flatten().unwrap_or(0);
+    let end = ta.selection_end().ok().flatten().unwrap_or(start);
+    (
+        win::to_whole(&h.idx, &h.window, start),
+        win::to_whole(&h.idx, &h.window, end),
+    )
+}
+
+/// Selects the whole-text offsets `a..b` in the textarea's window (clipped to it).
+fn select(h: &Held, ta: &HtmlTextAreaElement, a: u32, b: u32) {
+    let (a, b) = (
+        win::to_window(&h.idx, &h.window, a),
+        win::to_window(&h.idx, &h.window, b),
+    );
+    let _ = ta.set_selection_range(a, b);
+}
+
+/// The keys that move a windowed editor's window before the browser acts on them: select-all
+/// (the textarea takes the whole text), Ctrl+Home and Ctrl+End (the text's ends), and the caret
+/// keys when the caret is within a chunk of an edge of the window (so it never stops there).
+/// Returns whether the window moved.
+fn window_keys(
+    e: &KeyboardEvent,
+    ta: &HtmlTextAreaElement,
+    held: &RefCell<Held>,
+    area: &NodeRef,
+) -> bool {
+    let mut h = held.borrow_mut();
+    if !h.windowed() {
+        return false;
+    }
+    let total = h.idx.lines();
+    let ctrl = e.ctrl_key() || e.meta_key();
+    let vp = viewport_lines();
+    match e.key().as_str() {
+        "a" | "A" if ctrl && !e.alt_key() && !e.shift_key() => move_window(&mut h, ta, 0..total),
+        "Home" | "End" if ctrl && !e.alt_key() && !e.shift_key() => {
+            e.prevent_default();
+            let end = e.key() == "End";
+            h.top = if end { total.saturating_sub(vp) } else { 0 };
+            let to = win::window_at(h.top, total, vp);
+            let moved = move_window(&mut h, ta, to);
+            let at = if end { h.idx.len_utf16() } else { 0 };
+            select(&h, ta, at, at);
+            if let Some(a) = area.cast::<HtmlElement>() {
+                a.set_scroll_top(if end { a.scroll_height() } else { 0 });
+            }
+            moved
+        }
+        "ArrowUp" | "ArrowDown" | "PageUp" | "PageDown" => {
+            let (a, b) = whole_selection(&h, ta);
+            let caret = if ta.selection_direction().ok().flatten().as_deref() == Some("backward") {
+                a
+            } else {
+                b
+            };
+            let line = h.idx.line_of(caret);
+            if win::near_edge(&h.window, total, line) {
+                let to = win::window_at(line.saturating_sub(vp / 2), total, vp);
+                move_window(&mut h, ta, to)
+            } else {
+                false
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Puts the caret at `line`:`col` (1-based) of an editor's text and focuses it; a windowed
+/// editor first moves its window there.
+pub fn place_cursor(editor: Editor, ta: &HtmlTextAreaElement, line: u32, col: u32) {
+    if let Some((held, redraw)) = windowed(editor) {
+        let mut h = held.borrow_mut();
+        let at = utf16_offset(&h.text, line, col);
+        let l = line.saturating_sub(1);
+        let total = h.idx.lines();
+        if !h.window.contains(&l) || win::near_edge(&h.window, total, l) {
+            h.top = l.saturating_sub(viewport_lines() / 3);
+            let to = win::window_at(h.top, total, viewport_lines());
+            move_window(&mut h, ta, to);
+        }
+        let _ = ta.focus();
+        select(&h, ta, at, at);
+        drop(h);
+        redraw.emit(());
+        return;
+    }
+    let off = utf16_offset(&ta.value(), line, col);
+    let _ = ta.focus();
+    let _ = ta.set_selection_range(off, off);
+}
+
+/// Scrolls an editor so that `line` is about a third from the top: a short text's textarea, or
+/// a windowed editor's code area (whose scroll moves the window).
+pub fn scroll_to_line(editor: Editor, ta: &HtmlTextAreaElement, line: u32) {
+    let area = windowed(editor).and_then(|_| ta.parent_element()?.dyn_into::<HtmlElement>().ok());
+    let el: &HtmlElement = match &area {
+        Some(a) => a,
+        None => ta,
+    };
+    let target = (f64::from(line) - 1.0) * LINE_HEIGHT;
+    let h = f64::from(el.client_height());
+    let top = f64::from(el.scroll_top());
+    if target < top || target + LINE_HEIGHT > top + h {
+        el.set_scroll_top((target - h / 3.0).max(0.0) as i32);
+    }
+    let opts = web_sys::ScrollIntoViewOptions::new();
+    opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
+    el.scroll_into_view_with_scroll_into_view_options(&opts);
+}
+
+/// The held text of an editor on the page, when it is windowed.
+fn windowed(editor: Editor) -> Option<(Rc<RefCell<Held>>, Callback<()>)> {
+    EDITORS.with(|e| {
+        e.borrow()
+            .iter()
+            .find(|(ed, h, _)| *ed == editor && h.borrow().windowed())
+            .map(|(_, h, r)| (h.clone(), r.clone()))
+    })
 }
 
 /// True when a drag carries files (not text dragged from the page).
@@ -360,7 +712,7 @@ pub fn sync_scroll(ta: &HtmlElement, pre: &NodeRef, gutter: &NodeRef) {
 }
 
 /// Inserts `s` at the cursor, keeping the browser's undo history when it can.
-fn insert_text(ta: &HtmlTextAreaElement, s: &str, on_input: &Callback<String>) {
+fn insert_text(ta: &HtmlTextAreaElement, s: &str, on_value: &Callback<(String, bool)>) {
     let doc = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.dyn_into::<HtmlDocument>().ok());
@@ -374,7 +726,7 @@ fn insert_text(ta: &HtmlTextAreaElement, s: &str, on_input: &Callback<String>) {
         let _ = ta.set_range_text_with_start_and_end(s, start, end);
         let pos = start + s.encode_utf16().count() as u32;
         let _ = ta.set_selection_range(pos, pos);
-        on_input.emit(ta.value());
+        on_value.emit((ta.value(), true));
     }
 }
 
@@ -417,48 +769,4 @@ fn gutter_line(p: &GutterLineProps) -> Html {
         }
     });
     html! { <div class={classes!("gl", p.hl.then_some("hl"))}>{ for marker }<span class="num">{ p.n }</span></div> }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_window_covers_the_view_with_a_chunk_either_side() {
-        // (first chunk, lines, viewport) → rendered lines.
-        for (chunk, total, viewport, want) in [
-            (0, 150, 40, 0..150),
-            (5, 200, 40, 0..200),
-            (0, 7_500, 40, 0..168),
-            (1, 7_500, 40, 0..232),
-            (50, 7_500, 40, 3_136..3_368),
-            (117, 7_500, 40, 7_332..7_500),
-            // A shorter text than the scroll position still shows its last lines.
-            (500, 1_000, 40, 832..1_000),
-        ] {
-            assert_eq!(
-                visible_lines(chunk, total, viewport),
-                want,
-                "{chunk} {total}"
-            );
-        }
-    }
-
-    #[test]
-    fn shapes() {
-        assert_eq!(
-            TextShape::of("a: b\n\tlonger: line\n"),
-            TextShape {
-                lines: 3,
-                columns: 14
-            }
-        );
-        assert_eq!(
-            TextShape::of(""),
-            TextShape {
-                lines: 1,
-                columns: 0
-            }
-        );
-    }
 }

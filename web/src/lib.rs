@@ -30,6 +30,7 @@ pub mod browser;
 pub mod compare;
 pub mod diffwidgets;
 pub mod editor;
+pub mod editor_window;
 pub mod embed;
 pub mod grid;
 pub mod highlight;
@@ -53,13 +54,13 @@ use crate::andor::AndOrPanel;
 #[cfg(feature = "in-page-core")]
 use crate::app::State;
 use crate::app::{
-    utf16_offset, DiffEvent, Editor, Effect, Event as Ev, FromWorker, LinkVm, Page, Startup, View,
-    IDLE_MS, PROGRESS_KEY, STORAGE_KEY,
+    DiffEvent, Editor, Effect, Event as Ev, FromWorker, LinkVm, Page, Startup, View, IDLE_MS,
+    PROGRESS_KEY, STORAGE_KEY,
 };
 use crate::browser::now;
 use crate::compare::ComparePanel;
 use crate::diffwidgets::diff_legend;
-use crate::editor::{CodeEditor, LINE_HEIGHT};
+use crate::editor::CodeEditor;
 use crate::hooks::Hooks;
 use crate::panels::{Diagnostics, PoliciesList, WhyPanel};
 use crate::remote::Remote;
@@ -316,9 +317,7 @@ impl App {
             Effect::ScrollEditor { editor, line } => self.scroll_to_line(editor, line),
             Effect::PlaceCursor { editor, line, col } => {
                 if let Some(ta) = self.textarea(editor) {
-                    let off = utf16_offset(&ta.value(), line, col);
-                    let _ = ta.focus();
-                    let _ = ta.set_selection_range(off, off);
+                    editor::place_cursor(editor, &ta, line, col);
                 }
             }
             Effect::ShowExplanation => {
@@ -350,17 +349,7 @@ impl App {
     /// Scrolls an editor so that `line` is about a third from the top.
     fn scroll_to_line(&self, editor: Editor, line: u32) {
         if let Some(ta) = self.textarea(editor) {
-            let target = (f64::from(line) - 1.0) * LINE_HEIGHT;
-            let h = f64::from(ta.client_height());
-            let top = f64::from(ta.scroll_top());
-            if target < top || target + LINE_HEIGHT > top + h {
-                ta.set_scroll_top((target - h / 3.0).max(0.0) as i32);
-            }
-            if let Some(el) = ta.dyn_ref::<HtmlElement>() {
-                let opts = web_sys::ScrollIntoViewOptions::new();
-                opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
-                el.scroll_into_view_with_scroll_into_view_options(&opts);
-            }
+            editor::scroll_to_line(editor, &ta, line);
         }
     }
 

@@ -3,6 +3,15 @@
 //! test panics), and a headless Chromium session through fantoccini.
 //!
 //! Native only; run with `cargo test -p netpol-e2e` after `trunk build --release`.
+//!
+//! Editor hooks: tests set an editor's text with `textarea.value = text` and a plain
+//! `new Event('input')`, which always replaces the WHOLE text. An editor of more than 1,000
+//! lines is windowed (`web/src/editor.rs`): its textarea holds only the lines
+//! `data-window-start`..`data-window-end` (0-based, end exclusive) of `data-lines` (always
+//! set), and an `InputEvent` with an `inputType` (real typing, or a script's
+//! `new InputEvent('input', {bubbles: true, inputType: 'insertText'})` after `setRangeText`) is an
+//! edit of those lines. Read a windowed editor's whole text back from the saved work
+//! (`localStorage['netpol-playground-v1']`), not from `textarea.value`.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};

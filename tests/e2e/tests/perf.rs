@@ -91,7 +91,9 @@ const TYPE: &str = "const [n, gap, mode] = arguments;
         t.setRangeText('x', t.value.length, t.value.length, 'end');
       }
       const t1 = performance.now();
-      t.dispatchEvent(new Event('input', { bubbles: true }));
+      // An `InputEvent` with an `inputType`, as typing fires: an edit of what the textarea
+      // holds (only a window of a long text; the edits here are inside the first window).
+      t.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: k % 2 === 0 && mode === 'flow' ? 'deleteContentBackward' : 'insertText' }));
       keys.push([t1 - t0, performance.now() - t1]);
       k += 1;
       if (k < n) { setTimeout(key, gap); return; }
@@ -107,8 +109,10 @@ const TYPE: &str = "const [n, gap, mode] = arguments;
     };
     const at = t.value.indexOf('{port: 80}') + '{port: 8'.length;
     if (mode !== 'flow') {
-      t.value = t.value + '\\n# ';
-      t.dispatchEvent(new Event('input', { bubbles: true }));
+      // A comment line after the last line the textarea holds (the text's last line unless
+      // the editor is windowed), where the keystrokes go.
+      t.setRangeText('\\n# ', t.value.length, t.value.length, 'end');
+      t.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText' }));
     } else if (at < '{port: 8'.length) {
       window.__perf = { error: 'no `{port: 80}` to edit' };
       return true;
@@ -309,7 +313,7 @@ async fn stop(c: &Client, failures: &mut Vec<String>) -> Result<(), String> {
         c,
         "const t = document.querySelector('[data-testid=policies-editor]');
          t.setRangeText('\\n# stop', t.value.length, t.value.length, 'end');
-         t.dispatchEvent(new Event('input', { bubbles: true }));
+         t.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText' }));
          return true;",
         vec![],
     )
