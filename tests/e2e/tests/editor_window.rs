@@ -231,7 +231,7 @@ async fn steps(c: &Client, base: &str) -> Result<Vec<String>, String> {
         &mut failures,
         s.lines == lines
             && s.start == 0
-            && (200..500).contains(&s.end)
+            && (150..400).contains(&s.end)
             && s.len * 5 < want.len() as u64,
         format!("a {lines}-line text is windowed at its top: {s:?}"),
     );
