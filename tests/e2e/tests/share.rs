@@ -10,8 +10,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use fantoccini::{Client, Locator};
 use netpol_e2e::{
-    click, dist_dir, js, repo_root, screenshot, set_viewport, target_dir, wait_js, Chromedriver,
-    StaticServer,
+    click, dist_dir, js, repo_root, screenshot, set_viewport, settle, target_dir, wait_js,
+    Chromedriver, StaticServer,
 };
 use serde_json::{json, Value};
 
@@ -108,6 +108,8 @@ async fn share_steps(c: &Client, base: &str) -> Result<(), String> {
         vec![],
     )
     .await?;
+    // The core answers in its worker: the view changes when its reply arrives.
+    settle(c).await?;
     let wanted = snapshot(c).await?;
     if wanted["port"] != json!("53/UDP") || wanted["view"] != json!("Graph") {
         return Err(format!("could not set up the state to share: {wanted}"));
