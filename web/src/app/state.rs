@@ -113,6 +113,10 @@ pub struct State {
     pub diagnostics: Vec<Diagnostic>,
     /// The last valid evaluation (stale when the current input has errors).
     pub result: Option<Rc<Evaluation>>,
+    /// The evaluation `result` replaced, kept so that the worker frees it after posting its
+    /// reply rather than before (freeing a large one takes a keystroke several ms). At most
+    /// one is kept: the next evaluation frees it when nobody did.
+    pub retired: Option<Rc<Evaluation>>,
     pub stale: bool,
     pub flow: Option<FlowSel>,
     /// The selected policy (`ns/name`) in the policies list.
@@ -157,6 +161,7 @@ impl State {
             group_replicas: false,
             diagnostics: Vec::new(),
             result: None,
+            retired: None,
             stale: false,
             flow: None,
             policy: None,
@@ -243,7 +248,7 @@ impl State {
         self.diagnostics = diags;
         match ev {
             Some(ev) => {
-                self.result = Some(ev);
+                self.retired = self.result.replace(ev);
                 self.stale = false;
             }
             None => self.stale = self.result.is_some(),

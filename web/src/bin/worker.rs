@@ -76,6 +76,12 @@ mod run {
             encode(&FromWorker::Reply(Box::new(reply)))
         };
         let _ = scope().post_message(&json.into());
+        // The evaluation the reply replaced is freed now that the page has its answer.
+        CORE.with(|c| {
+            if let Some(s) = c.borrow_mut().as_mut() {
+                s.state.retired = None;
+            }
+        });
         for t in timers {
             let cb = Closure::once_into_js(move || {
                 let t0 = now();
