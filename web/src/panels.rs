@@ -27,6 +27,12 @@ pub struct DiagProps {
 
 #[function_component(Diagnostics)]
 pub fn diagnostics(p: &DiagProps) -> Html {
+    // "Show all" of a long list of lints (`lints.rs`), kept while the lints change.
+    let expanded = use_state(|| false);
+    let on_expand = {
+        let expanded = expanded.clone();
+        Callback::from(move |on: bool| expanded.set(on))
+    };
     let items = p.diagnostics.iter().map(|d| {
         let onclick = {
             let cb = p.on_pick.clone();
@@ -49,7 +55,7 @@ pub fn diagnostics(p: &DiagProps) -> Html {
         <section class="diagnostics-panel" aria-label="Problems">
             <ul data-testid="diagnostics" class="diags">
                 { for items }
-                { crate::lints::lint_items(&p.lints, &p.on_pick) }
+                { crate::lints::lint_items(&p.lints, &p.on_pick, *expanded, &on_expand) }
                 if p.diagnostics.is_empty() && p.lints.is_empty() {
                     <li class="diag d-none"><span aria-hidden="true">{ "✓ " }</span>{ "No problems: both inputs are valid." }</li>
                 }
