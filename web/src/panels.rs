@@ -23,6 +23,9 @@ pub struct DiagProps {
     /// The teaching lints, listed after the diagnostics (`lints.rs`).
     #[prop_or_default]
     pub lints: std::rc::Rc<Vec<LintVm>>,
+    /// The lints shown are the last ones, while newer ones are computed.
+    #[prop_or_default]
+    pub lints_pending: bool,
 }
 
 #[function_component(Diagnostics)]
@@ -53,7 +56,7 @@ pub fn diagnostics(p: &DiagProps) -> Html {
     });
     html! {
         <section class="diagnostics-panel" aria-label="Problems">
-            <ul data-testid="diagnostics" class="diags">
+            <ul data-testid="diagnostics" class="diags" aria-busy={p.lints_pending.then_some("true")}>
                 { for items }
                 { crate::lints::lint_items(&p.lints, &p.on_pick, *expanded, &on_expand) }
                 if p.diagnostics.is_empty() && p.lints.is_empty() {
