@@ -52,7 +52,7 @@ pub fn lint_items(
             format!("Show all {} findings ({} more)", lints.len(), lints.len() - shown)
         };
         html! {
-            <li class="diag lints-more">
+            <li class="lints-more">
                 <button type="button" class="btn btn-small" data-testid="lints-more" aria-expanded={if expanded { "true" } else { "false" }} {onclick}>{ label }</button>
             </li>
         }

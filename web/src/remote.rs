@@ -29,8 +29,11 @@ pub struct Remote {
     texts: Texts,
     /// The last lints shown (and their gutter marks), kept on screen while newer ones are
     /// pending.
-    shown_lints: Option<(Rc<Vec<LintVm>>, Rc<Vec<DiagVm>>)>,
+    shown_lints: Option<ShownLints>,
 }
+
+/// Lints as the list shows them, and as the editors' gutters mark them.
+type ShownLints = (Rc<Vec<LintVm>>, Rc<Vec<DiagVm>>);
 
 /// What a reply means for the page.
 #[derive(Debug)]
