@@ -716,7 +716,7 @@ impl Component for App {
                         <p id="editor-keys-hint" class="editor-keys-hint" data-testid="editor-keys-hint">
                             <kbd>{ "Tab" }</kbd>{ " inserts two spaces; " }<kbd>{ "Esc" }</kbd>{ " then " }<kbd>{ "Tab" }</kbd>{ " moves on." }
                         </p>
-                        <Diagnostics diagnostics={vm.diagnostics.clone()} {on_pick} lints={page.lints.clone()} />
+                        <Diagnostics diagnostics={vm.diagnostics.clone()} {on_pick} lints={page.lints.clone()} lints_pending={page.lints_pending} />
                     </div>
                     <div class={classes!("right", matches!(vm.view, View::AndOr | View::Compare).then_some("diff-view"), vm.explanation.is_some().then_some("has-flow"))}>
                         <section class="panel result" aria-labelledby="result-title">

@@ -23,10 +23,19 @@ pub struct DiagProps {
     /// The teaching lints, listed after the diagnostics (`lints.rs`).
     #[prop_or_default]
     pub lints: std::rc::Rc<Vec<LintVm>>,
+    /// The lints shown are the last ones, while newer ones are computed.
+    #[prop_or_default]
+    pub lints_pending: bool,
 }
 
 #[function_component(Diagnostics)]
 pub fn diagnostics(p: &DiagProps) -> Html {
+    // "Show all" of a long list of lints (`lints.rs`), kept while the lints change.
+    let expanded = use_state(|| false);
+    let on_expand = {
+        let expanded = expanded.clone();
+        Callback::from(move |on: bool| expanded.set(on))
+    };
     let items = p.diagnostics.iter().map(|d| {
         let onclick = {
             let cb = p.on_pick.clone();
@@ -47,9 +56,9 @@ pub fn diagnostics(p: &DiagProps) -> Html {
     });
     html! {
         <section class="diagnostics-panel" aria-label="Problems">
-            <ul data-testid="diagnostics" class="diags">
+            <ul data-testid="diagnostics" class="diags" aria-busy={p.lints_pending.then_some("true")}>
                 { for items }
-                { crate::lints::lint_items(&p.lints, &p.on_pick) }
+                { crate::lints::lint_items(&p.lints, &p.on_pick, *expanded, &on_expand) }
                 if p.diagnostics.is_empty() && p.lints.is_empty() {
                     <li class="diag d-none"><span aria-hidden="true">{ "✓ " }</span>{ "No problems: both inputs are valid." }</li>
                 }

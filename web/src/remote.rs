@@ -4,9 +4,11 @@
 //! reply for older text never overwrites what was typed since: the page keeps the edits the
 //! worker has not answered yet. A reply leaves out the texts the worker knows the page has.
 
+use std::rc::Rc;
+
 use crate::app::{
-    encode, enqueue, restore_saved, Editor, Event, Page, Part, Parts, Reply, Startup, Texts,
-    ToWorker,
+    encode, enqueue, restore_saved, DiagVm, Editor, Event, LintVm, Page, Part, Parts, Reply,
+    Startup, Texts, ToWorker,
 };
 
 /// The page's side of the protocol.
@@ -25,7 +27,13 @@ pub struct Remote {
     /// The editors' texts as the worker last had them (a reply leaves them out when they are
     /// these).
     texts: Texts,
+    /// The last lints shown (and their gutter marks), kept on screen while newer ones are
+    /// pending.
+    shown_lints: Option<ShownLints>,
 }
+
+/// Lints as the list shows them, and as the editors' gutters mark them.
+type ShownLints = (Rc<Vec<LintVm>>, Rc<Vec<DiagVm>>);
 
 /// What a reply means for the page.
 #[derive(Debug)]
@@ -112,6 +120,7 @@ impl Remote {
         if same.contains(&Part::SavedTexts) {
             restore_saved(&mut effects, &page);
         }
+        self.keep_lints(&mut page);
         let done = self.in_flight.is_some_and(|f| seq >= f);
         if done {
             self.in_flight = None;
@@ -131,6 +140,18 @@ impl Remote {
             done,
             t0,
             worker_ms,
+        }
+    }
+
+    /// While the worker recomputes the lints (`Page::lints_pending`), the page shows the last
+    /// ones it had instead of none.
+    fn keep_lints(&mut self, page: &mut Page) {
+        match &self.shown_lints {
+            Some((lints, diags)) if page.lints_pending && page.lints.is_empty() => {
+                page.lints = Rc::clone(lints);
+                page.lint_diags = Rc::clone(diags);
+            }
+            _ => self.shown_lints = Some((Rc::clone(&page.lints), Rc::clone(&page.lint_diags))),
         }
     }
 
@@ -250,6 +271,45 @@ mod tests {
         let (reply, _) = core.serve(sent(&json));
         assert!(reply.same.contains(&Part::Lints) && reply.page.lints.is_empty());
         assert_eq!(remote.reply(reply).page.lints, lints);
+    }
+
+    /// The lints a reply carries (by line) and whether newer ones are pending, and the lints
+    /// the page then shows: the last ones while pending, so the list does not flicker.
+    #[test]
+    fn pending_lints_keep_the_last_ones_on_screen() {
+        use crate::app::LintVm;
+        use netpol_engine::Severity;
+        use std::rc::Rc;
+
+        let lint = |line: u32| LintVm {
+            editor: Editor::Policies,
+            line,
+            col: 1,
+            severity: Severity::Warning,
+            code: "or-bug".into(),
+            message: String::new(),
+            fix: String::new(),
+        };
+        let cases: [(&[u32], bool, &[u32]); 6] = [
+            (&[], true, &[]),
+            (&[3, 7], false, &[3, 7]),
+            (&[], true, &[3, 7]),
+            (&[], true, &[3, 7]),
+            (&[4], false, &[4]),
+            // Not pending (the input has errors, or an exercise hides them): none.
+            (&[], false, &[]),
+        ];
+        let mut remote = Remote::default();
+        remote.start(&Startup::default(), 0.0);
+        let (_, first, _) = serve_start(Startup::default());
+        for (i, (given, pending, shown)) in cases.into_iter().enumerate() {
+            let mut reply = first.clone();
+            reply.page.lints = Rc::new(given.iter().map(|&l| lint(l)).collect());
+            reply.page.lints_pending = pending;
+            let page = remote.reply(reply).page;
+            let lines: Vec<u32> = page.lints.iter().map(|l| l.line).collect();
+            assert_eq!(lines, shown, "reply {i}: {given:?}, pending: {pending}");
+        }
     }
 
     #[test]

@@ -28,6 +28,11 @@ pub struct Page {
     pub lint_diags: Rc<Vec<DiagVm>>,
     /// How many lints an exercise hides until "Check my work".
     pub hidden_lints: usize,
+    /// The lints belong to an older evaluation and wait for a pause in typing: `lints` is
+    /// empty, and the page keeps showing the last ones it had (`remote.rs`), so the list and
+    /// the editors above it do not collapse and grow back on every keystroke.
+    #[serde(default)]
+    pub lints_pending: bool,
     pub group_replicas: bool,
     /// The hovered or focused endpoint's name.
     pub hover: Option<String>,
@@ -153,6 +158,7 @@ pub fn page(state: &State) -> Page {
             .collect::<Vec<_>>()
             .into(),
         hidden_lints: state.hidden_lints(),
+        lints_pending: state.lints_due() && !state.learn.hides_lints(),
         group_replicas: state.group_replicas,
         hover: state.hover.clone(),
         learn: learn_vm(state),
