@@ -1,9 +1,13 @@
 //! Writes the 200-pod, 50-policy bench cluster (`gen::NCA_200`) as plain Kubernetes YAML that
 //! both `netpol` and network-config-analyzer read, under `target/netpol-bench/nca-200/`:
 //! `namespaces.yaml` (labelled `Namespace` objects), `pods.yaml` (`Pod` objects with their
-//! labels, named container ports and the IP the toy format assigns, in `status.podIP`) and
-//! `policies.yaml` (the generated `NetworkPolicy` documents, unchanged). The toy cluster's
-//! externals have no Kubernetes kind and are left out. `scripts/compare_nca.sh` runs it.
+//! labels and named container ports) and `policies.yaml` (the generated `NetworkPolicy`
+//! documents, unchanged). `scripts/compare_nca.sh` runs it.
+//!
+//! Pods get no `status.podIP`: network-config-analyzer never matches pods by `ipBlock` (the API
+//! reference asks for cluster-external CIDRs there), while netpol matches the pod IPs it is
+//! given, so leaving them out makes both tools evaluate the same flows. The toy cluster's
+//! externals have no Kubernetes kind and are left out too.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -53,12 +57,6 @@ fn main() -> std::io::Result<()> {
             let _ = writeln!(pods, "      protocol: {}", port.protocol.as_str());
         }
         pods.push_str("status:\n  phase: Running\n");
-        if let Some(ip) = pod.ips.first() {
-            let _ = writeln!(pods, "  podIP: {ip}\n  podIPs:");
-            for ip in &pod.ips {
-                let _ = writeln!(pods, "  - ip: {ip}");
-            }
-        }
     }
     let files = [
         ("namespaces.yaml", namespaces),
