@@ -32,6 +32,15 @@ pub const LARGE: Size = Size {
     seed: 2,
 };
 
+/// 200 pods in 8 namespaces, 50 policies (timed side by side with network-config-analyzer:
+/// `scripts/compare_nca.sh`).
+pub const NCA_200: Size = Size {
+    namespaces: 8,
+    pods: 200,
+    policies: 50,
+    seed: 5,
+};
+
 /// The five ports the generated pods serve, as `PORT/PROTO` (the matrix benchmarks use them).
 pub const PORTS: [&str; 5] = ["80/TCP", "443/TCP", "8080/TCP", "5432/TCP", "53/UDP"];
 
