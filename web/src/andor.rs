@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::app::{AndOrVm, Event as Ev, Seg, VariantVm, POLICIES};
+use crate::app::{AndOrVm, DiffEvent, Event as Ev, Seg, VariantVm, POLICIES};
 use crate::diffwidgets::{apply_text, undo, undo_keys, DiffMatrix};
 
 fn segs(lines: &[Vec<Seg>]) -> Html {
@@ -33,15 +33,16 @@ pub struct AndOrProps {
 
 fn variant_card(v: &VariantVm, p: &AndOrProps, reveal: bool) -> Html {
     let on_apply = {
-        let (ta, cb, text) = (
+        let (ta, cb, text, index) = (
             p.policies_ref.clone(),
             p.on_event.clone(),
             v.new_text.clone(),
+            v.index,
         );
-        Callback::from(move |_: MouseEvent| {
-            if let Some(t) = &text {
-                apply_text(&ta, t, &cb);
-            }
+        Callback::from(move |_: MouseEvent| match &text {
+            Some(t) => apply_text(&ta, t, &cb),
+            // A long text: the worker applies the variant.
+            None => cb.emit(Ev::Diff(DiffEvent::ApplyVariant(index))),
         })
     };
     let on_show = {
@@ -61,7 +62,7 @@ fn variant_card(v: &VariantVm, p: &AndOrProps, reveal: bool) -> Html {
     } else {
         html! { <span class="badge variant-counts" data-testid="variant-counts">{ &v.counts }</span> }
     };
-    let apply_title = if v.new_text.is_some() {
+    let apply_title = if v.applicable {
         "Replace the policies text with this variant (Undo restores it)"
     } else {
         "Can't apply: the items are not written in block style (one `- ` per line), or the editor changed since"
@@ -90,9 +91,12 @@ fn variant_card(v: &VariantVm, p: &AndOrProps, reveal: bool) -> Html {
             if let Some(m) = &v.matrix {
                 <DiffMatrix vm={m.clone()} caption="now → with the variant; the most changed port range" {reveal} />
             }
+            if let Some(note) = &v.matrix_note {
+                <p class="muted" data-testid="diff-matrix-note">{ note }</p>
+            }
             <div class="variant-actions">
                 <button type="button" class="btn primary" data-testid="apply-variant" onclick={on_apply}
-                    disabled={v.new_text.is_none()} title={apply_title}>{ "Apply this variant" }</button>
+                    disabled={!v.applicable} title={apply_title}>{ "Apply this variant" }</button>
             </div>
         </article>
     }
@@ -145,6 +149,11 @@ pub fn andor_panel(p: &AndOrProps) -> Html {
                 </p>
             }
             { for cards }
+            if vm.more > 0 {
+                <p class="muted" data-testid="more-variants">
+                    { format!("…and {} more places where AND/OR matters, not shown (the first {} are). Apply or rewrite these, and the next ones appear.", vm.more, vm.variants.len()) }
+                </p>
+            }
         </div>
     }
 }

@@ -99,6 +99,9 @@ pub fn compare_panel(p: &CompareProps) -> Html {
                 if let Some(m) = &vm.matrix {
                     <DiffMatrix vm={m.clone()} caption="baseline → now; pick another port above" reveal=true />
                 }
+                if let Some(note) = &vm.matrix_note {
+                    <p class="muted" data-testid="diff-matrix-note">{ note }</p>
+                }
                 { for ranges }
             }
         </div>

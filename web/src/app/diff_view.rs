@@ -136,6 +136,39 @@ fn range_label(d: &PortDiff) -> String {
 
 /// The matrix on `pp` with the changes of `d` marked; `words` name the two sides (before, after)
 /// in the tooltips. The verdicts shown are those of `ev`.
+/// Diff matrices are drawn for clusters of up to this many endpoints (a cell each, with its
+/// tooltip: 22,500 cells at most); past it the views give the counts and the changed flows.
+pub const MAX_DIFF_MATRIX_ENDPOINTS: usize = 150;
+/// A variant carries its whole new policies text to the page (whose Apply edits the textarea,
+/// so that the browser can undo it) when the text is at most this long; past it, Apply asks the
+/// worker (`DiffEvent::ApplyVariant`), so that 385 variants of a 170 KB text do not send 65 MB.
+pub const MAX_INLINE_VARIANT_TEXT: usize = 32 * 1024;
+/// The AND vs OR view shows at most this many variants (each costs an edit of the whole text to
+/// know whether Apply can write it: ~1.5 ms at 170 KB natively).
+pub const MAX_VARIANTS_SHOWN: usize = 50;
+/// The Compare view lists at most this many changed flows of a port range.
+pub const MAX_LISTED_FLOWS: usize = 200;
+
+/// Why a cluster's diff has no matrix (`None` when it is small enough to draw).
+fn matrix_note(ev: &Evaluation) -> Option<String> {
+    (ev.n() > MAX_DIFF_MATRIX_ENDPOINTS).then(|| {
+        format!(
+            "No diff matrix: it is drawn for up to {MAX_DIFF_MATRIX_ENDPOINTS} endpoints, and this cluster has {}.",
+            ev.n()
+        )
+    })
+}
+
+/// The diff matrix of `pp`, for clusters of up to [`MAX_DIFF_MATRIX_ENDPOINTS`] endpoints.
+fn bounded_diff_matrix(
+    ev: &Evaluation,
+    pp: PortProto,
+    d: Option<&PortDiff>,
+    words: (&str, &str),
+) -> Option<DiffMatrixVm> {
+    (ev.n() <= MAX_DIFF_MATRIX_ENDPOINTS).then(|| diff_matrix(ev, pp, d, words))
+}
+
 fn diff_matrix(
     ev: &Evaluation,
     pp: PortProto,
@@ -250,9 +283,16 @@ pub struct VariantVm {
     pub no_effect: bool,
     pub counts: String,
     pub matrix: Option<DiffMatrixVm>,
+    /// Why a variant that changes flows has no matrix (a cluster too large to draw).
+    #[serde(default)]
+    pub matrix_note: Option<String>,
     /// The policies text with the variant applied (`None`: not applicable to the text as
     /// written, e.g. flow-style items).
     pub new_text: Option<String>,
+    /// The variant can be applied to the current text (`new_text` is `None` for long texts:
+    /// Apply then sends `DiffEvent::ApplyVariant(index)`).
+    #[serde(default)]
+    pub applicable: bool,
     /// Where the items are written.
     pub line: u32,
     pub col: u32,
@@ -260,7 +300,11 @@ pub struct VariantVm {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AndOrVm {
+    /// The first [`MAX_VARIANTS_SHOWN`] variants.
     pub variants: Vec<VariantVm>,
+    /// How many more variants the policies have.
+    #[serde(default)]
+    pub more: usize,
     /// The text Undo restores.
     pub undo_text: Option<String>,
     pub stale: bool,
@@ -269,10 +313,19 @@ pub struct AndOrVm {
 /// The AND vs OR view (computed in `refresh` when the view is shown).
 pub fn andor_vm(state: &State) -> Option<AndOrVm> {
     let (ev, vs) = state.diff.variants.as_ref()?;
+    // Only meaningful while the texts are those the variants were computed from.
+    let current = !state.stale && state.result.as_ref().is_some_and(|r| Rc::ptr_eq(ev, r));
+    let new_text = |i: usize| {
+        current
+            .then(|| apply_variant_text(&state.policies, &vs[i]))
+            .flatten()
+    };
     let variants = vs
         .iter()
         .enumerate()
+        .take(MAX_VARIANTS_SHOWN)
         .map(|(i, v)| {
+            let text = new_text(i);
             let (current_lines, variant_lines) = line_diff(&v.current_yaml, &v.variant_yaml);
             let (kind, title, cl, vl) = match v.kind {
                 VariantKind::SplitAnd { .. } => (
@@ -314,12 +367,12 @@ pub fn andor_vm(state: &State) -> Option<AndOrVm> {
                 variant_meaning: v.variant_meaning.clone(),
                 no_effect: v.no_effect(),
                 counts: count_sentence(&v.diff),
-                matrix: m.map(|d| diff_matrix(ev, d.port, Some(d), ("now", "with the variant"))),
-                // Only meaningful while the texts are those the variants were computed from.
-                new_text: (!state.stale
-                    && state.result.as_ref().is_some_and(|r| Rc::ptr_eq(ev, r)))
-                .then(|| apply_variant_text(&state.policies, v))
-                .flatten(),
+                matrix: m.and_then(|d| {
+                    bounded_diff_matrix(ev, d.port, Some(d), ("now", "with the variant"))
+                }),
+                matrix_note: m.and_then(|_| matrix_note(ev)),
+                applicable: text.is_some(),
+                new_text: text.filter(|_| state.policies.len() <= MAX_INLINE_VARIANT_TEXT),
                 line: span.line,
                 col: span.col,
             }
@@ -327,6 +380,7 @@ pub fn andor_vm(state: &State) -> Option<AndOrVm> {
         .collect();
     Some(AndOrVm {
         variants,
+        more: vs.len().saturating_sub(MAX_VARIANTS_SHOWN),
         undo_text: state.diff.undo.last().cloned(),
         stale: state.stale,
     })
@@ -355,6 +409,9 @@ pub struct CompareVm {
     pub equivalent: bool,
     pub counts: String,
     pub matrix: Option<DiffMatrixVm>,
+    /// Why a diff has no matrix (a cluster too large to draw).
+    #[serde(default)]
+    pub matrix_note: Option<String>,
     pub ranges: Vec<RangeVm>,
     pub undo_text: Option<String>,
     pub stale: bool,
@@ -368,6 +425,7 @@ pub fn compare_vm(state: &State) -> CompareVm {
         equivalent: false,
         counts: String::new(),
         matrix: None,
+        matrix_note: None,
         ranges: Vec::new(),
         undo_text: state.diff.undo.last().cloned(),
         stale: state.stale,
@@ -402,11 +460,13 @@ pub fn compare_vm(state: &State) -> CompareVm {
         if p.gained.is_empty() && p.lost.is_empty() {
             continue;
         }
+        let changed = p.gained.len() + p.lost.len();
         let flows = p
             .gained
             .iter()
             .map(|f| (f, Change::Gained))
             .chain(p.lost.iter().map(|f| (f, Change::Lost)))
+            .take(MAX_LISTED_FLOWS)
             .map(|(f, change)| FlowVm {
                 from: name(f.from.index()),
                 to: name(f.to.index()),
@@ -415,10 +475,15 @@ pub fn compare_vm(state: &State) -> CompareVm {
                 after: sentences(&f.after),
             })
             .collect();
-        vm.ranges.push(RangeVm {
-            label: range_label(p),
-            flows,
-        });
+        let label = if changed > MAX_LISTED_FLOWS {
+            format!(
+                "{} (the first {MAX_LISTED_FLOWS} of {changed} changed flows)",
+                range_label(p)
+            )
+        } else {
+            range_label(p)
+        };
+        vm.ranges.push(RangeVm { label, flows });
     }
     // The shown port's range, else the most changed one.
     let words = ("at the baseline", "now");
@@ -427,12 +492,15 @@ pub fn compare_vm(state: &State) -> CompareVm {
             let r = d.ports.iter().find(|p| {
                 p.port.protocol == pp.protocol && p.first <= pp.port && pp.port <= p.last
             });
-            Some(diff_matrix(ev, pp, r, words))
+            bounded_diff_matrix(ev, pp, r, words)
         }
         PortChoice::All => most_changed(d)
             .or(d.ports.first())
-            .map(|r| diff_matrix(ev, r.port, Some(r), words)),
+            .and_then(|r| bounded_diff_matrix(ev, r.port, Some(r), words)),
     };
+    if !vm.equivalent {
+        vm.matrix_note = matrix_note(ev);
+    }
     vm
 }
 
