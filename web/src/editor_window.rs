@@ -52,8 +52,13 @@ impl LineIndex {
 
     /// The bytes of `text` that lines `w` (0-based, end exclusive) span, without the newline
     /// that ends the last of them.
+    /// A window past the text's end (one kept from a longer text) spans its end: never a panic.
     fn byte_span(&self, text_len: usize, w: &Range<u32>) -> Range<usize> {
-        let start = self.bytes[w.start as usize];
+        let start = self
+            .bytes
+            .get(w.start as usize)
+            .copied()
+            .unwrap_or(text_len);
         let end = match self.bytes.get(w.end as usize) {
             Some(&b) => b - 1,
             None => text_len,
@@ -63,7 +68,11 @@ impl LineIndex {
 
     /// The UTF-16 offsets that lines `w` span, as `byte_span`.
     fn utf16_span(&self, w: &Range<u32>) -> Range<u32> {
-        let start = self.utf16[w.start as usize];
+        let start = self
+            .utf16
+            .get(w.start as usize)
+            .copied()
+            .unwrap_or(self.len_utf16);
         let end = match self.utf16.get(w.end as usize) {
             Some(&u) => u - 1,
             None => self.len_utf16,
@@ -240,6 +249,9 @@ mod tests {
             assert_eq!(window_text(&t, &idx, &w), shown, "{w:?}");
             assert_eq!(splice(&t, &idx, &w, value), whole, "{w:?}");
         }
+        // A window kept from a longer text is past this one's end: it spans the end.
+        assert_eq!(window_text(&t, &idx, &(9..12)), "");
+        assert_eq!(splice(&t, &idx, &(9..12), "x"), format!("{t}x"));
         assert_eq!(lines_of("a\nb"), 2);
         assert_eq!(lines_of(""), 1);
         // A text ending in a newline has an empty last line.
