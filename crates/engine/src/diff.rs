@@ -251,6 +251,13 @@ pub fn diff_flow_pairs(b: &Compiled, a: &Compiled) -> Result<Vec<PortFlows>, Dif
     Ok(port_flows(b, a))
 }
 
+/// [`diff_models`] with every explanation left `None`, for diffs too large to explain every
+/// flow (explain the flows you show with [`Compiled::explain`]).
+pub fn diff_models_unexplained(b: &Compiled, a: &Compiled) -> Result<Diff, DiffError> {
+    same_endpoints(b, a)?;
+    Ok(diff_flows(b, a))
+}
+
 /// The diff of two compiled models with the same endpoints, without explanations.
 pub(crate) fn diff_flows(b: &Compiled, a: &Compiled) -> Diff {
     let change = |&(from, to): &(usize, usize)| FlowChange {
@@ -384,6 +391,35 @@ spec:
             .iter()
             .map(|f| format!("{} -> {}", name(f.from), name(f.to)))
             .collect()
+    }
+
+    /// Without the policy every flow into app/api is allowed; with it only web/shop's (team:
+    /// web AND app: frontend): the others are lost, and the unexplained diff lists the same
+    /// flows as `diff_models`, with no explanation.
+    #[test]
+    fn an_unexplained_diff_lists_the_same_flows() {
+        let (b, a) = (compile(model("")), compile(model(AND)));
+        let full = diff_models(&b, &a).expect("same endpoints");
+        let bare = diff_models_unexplained(&b, &a).expect("same endpoints");
+        assert_eq!(full.ports.len(), bare.ports.len());
+        for (f, u) in full.ports.iter().zip(&bare.ports) {
+            assert_eq!(names(&a, &f.lost), names(&a, &u.lost));
+            assert_eq!(names(&a, &f.gained), names(&a, &u.gained));
+            assert!(u
+                .gained
+                .iter()
+                .chain(&u.lost)
+                .all(|c| c.before.is_none() && c.after.is_none()));
+            let lost = names(&a, &u.lost);
+            for flow in [
+                "app/db -> app/api",
+                "web/cms -> app/api",
+                "app/frontend -> app/api",
+            ] {
+                assert!(lost.iter().any(|l| l == flow), "{flow} in {lost:?}");
+            }
+            assert!(!lost.iter().any(|l| l == "web/shop -> app/api"), "{lost:?}");
+        }
     }
 
     #[test]

@@ -77,7 +77,7 @@ pub use andor::{
 };
 pub use cache::{parse_cached, ParseCache, MAX_KEPT_DOCUMENT_BYTES};
 pub use diag::{has_errors, Diagnostic, Severity};
-pub use diff::{diff, diff_models, with_policies, Diff, DiffError};
+pub use diff::{diff, diff_models, diff_models_unexplained, with_policies, Diff, DiffError};
 pub use eval::{compile, Cell, Compiled, Connection, Endpoint, EndpointKind, Matrix};
 pub use exercise::{
     check as check_exercise, parse_exercise, parse_tutorial_step, Exercise, ExerciseError,

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 
 use netpol_engine::{
-    and_or_variants, apply_variant_text, compile, diff_models, has_errors, lint, parse, Compiled,
-    Diff, Input, Severity, Variant,
+    and_or_variants, apply_variant_text, compile, diff_models_unexplained, has_errors, lint, parse,
+    Compiled, Diff, Input, Severity, Variant,
 };
 
 use super::evaluation::{Editor, Evaluation, CLUSTER, POLICIES};
@@ -181,7 +181,9 @@ impl DiffState {
         if !fresh {
             self.compare = match &self.baseline_model {
                 // Different endpoints (pods in one policies text only): nothing to compare.
-                Some((_, _, Ok(bm))) => diff_models(bm, &r.compiled)
+                // The view explains only the flows it lists (explaining every changed flow of
+                // a 1,000-pod cluster ran out of memory).
+                Some((_, _, Ok(bm))) => diff_models_unexplained(bm, &r.compiled)
                     .ok()
                     .map(|d| (Rc::clone(r), base, Rc::new(d))),
                 _ => None,

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 use super::interned::Word;
 use std::rc::Rc;
 
-use netpol_engine::diff::PortDiff;
+use netpol_engine::diff::{FlowChange, PortDiff};
 use netpol_engine::VariantKind;
-use netpol_engine::{apply_variant_text, Diff, PolicyType, PortProto};
+use netpol_engine::{apply_variant_text, Compiled, Diff, PolicyType, PortProto};
 
 use super::evaluation::{Evaluation, Group, PortChoice};
 use super::matrix::Mark;
@@ -453,8 +453,14 @@ pub fn compare_vm(state: &State) -> CompareVm {
             .and_then(|&i| ev.endpoints.get(i))
             .map_or(String::new(), |e| e.name.clone())
     };
-    let sentences = |e: &Option<Box<netpol_engine::Explanation>>| {
-        e.as_ref().map(|e| e.sentences()).unwrap_or_default()
+    // The diff carries no explanations: the listed flows are explained here, on both sides.
+    let base = match &state.diff.baseline_model {
+        Some((_, _, Ok(bm))) => Some(Rc::clone(bm)),
+        _ => None,
+    };
+    let sentences = |c: Option<&Compiled>, f: &FlowChange, pp: PortProto| {
+        c.map(|c| c.explain(f.from, f.to, pp).sentences())
+            .unwrap_or_default()
     };
     for p in &d.ports {
         if p.gained.is_empty() && p.lost.is_empty() {
@@ -471,8 +477,8 @@ pub fn compare_vm(state: &State) -> CompareVm {
                 from: name(f.from.index()),
                 to: name(f.to.index()),
                 change,
-                before: sentences(&f.before),
-                after: sentences(&f.after),
+                before: sentences(base.as_deref(), f, p.port),
+                after: sentences(Some(&ev.compiled), f, p.port),
             })
             .collect();
         let label = if changed > MAX_LISTED_FLOWS {
