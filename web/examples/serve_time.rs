@@ -4,10 +4,11 @@
 //! (the model stays the same) and edits a rule's port (it changes), and prints per keystroke the
 //! time of `serve`, of encoding its reply as JSON and of decoding it, and the reply's size.
 //! `FLOWS=N` sets the number of port edits (6). With `-- large dump` it only writes the scenario
-//! to the files named by `OUT_CLUSTER` and `OUT_POLICIES` (for browser traces).
+//! to the files named by `OUT_CLUSTER` and `OUT_POLICIES` (for browser traces); with `-- large
+//! andor` it types with the AND vs OR tab open (its variants computed once editing paused).
 use std::time::{Duration, Instant};
 
-use netpol_web::app::{encode, serve_start, Editor, Event, FromWorker, Startup};
+use netpol_web::app::{encode, serve_start, Editor, Event, FromWorker, Startup, View};
 
 #[allow(dead_code)]
 #[path = "../../crates/engine/benches/gen.rs"]
@@ -40,6 +41,18 @@ fn main() {
     core.serve(vec![(2, Event::Edit(Editor::Policies, g.policies.clone()))]);
     println!("paste {}", ms(t.elapsed()));
     let mut seq = 2;
+    if args.get(2).map(String::as_str) == Some("andor") {
+        seq += 1;
+        let t = Instant::now();
+        let (_, timers) = core.serve(vec![(seq, Event::SelectView(View::AndOr))]);
+        println!("open AND vs OR {}", ms(t.elapsed()));
+        for timer in timers {
+            let t = Instant::now();
+            if core.idle(timer).is_some() {
+                println!("variants computed {}", ms(t.elapsed()));
+            }
+        }
+    }
     let mut text = g.policies.clone() + "\n# ";
     let at = text.find("{port: 80}").expect("a rule on port 80") + "{port: 8".len();
     for (mode, n) in [("comment", 6), ("flow", flows)] {
