@@ -301,17 +301,18 @@ pub fn matrix_view(p: &MatrixProps) -> Html {
             let cell = vm.cell(r, c);
             let sel = vm.selected == Some((r, c));
             let tab = if tab_cell == Some((r, c)) { "0" } else { "-1" };
+            let tier = cell.tier.as_ref().and_then(|t| tier_mark(t.tier));
             html! {
                 <td role="gridcell" data-r={r.to_string()} data-c={c.to_string()} class={classes!(group_start[c].then_some("gs"))} aria-colindex={col_index(c)}>
                     <button type="button" tabindex={tab}
-                        class={classes!("cell", mark_class(cell.mark), sel.then_some("selected"), (r == c).then_some("self"))}
+                        class={classes!("cell", mark_class(cell.mark), sel.then_some("selected"), (r == c).then_some("self"), tier.is_some().then_some("tiered"))}
                         data-from={h.name.clone()} data-to={vm.headers[c].name.clone()}
                         data-verdict={cell.mark.verdict()}
                         data-tier={cell.tier.as_ref().map(|t| tier_value(t.tier))}
                         aria-label={cell.title.clone()} title={cell.title.clone()}
                         aria-pressed={if sel { "true" } else { "false" }}>
                         { cell.mark.symbol() }
-                        if let Some(m) = cell.tier.as_ref().and_then(|t| tier_mark(t.tier)) {
+                        if let Some(m) = tier {
                             <span class={classes!("tier-mark", format!("tm-{}", m.to_lowercase()))} aria-hidden="true">{ m }</span>
                         }
                     </button>
