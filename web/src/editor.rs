@@ -20,7 +20,7 @@
 //! with an `inputType` (real typing, `execCommand`) is an edit of the window.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::rc::Rc;
 
@@ -52,6 +52,9 @@ struct Held {
     top: u32,
     /// The longest line's width in columns, as last rendered.
     columns: usize,
+    /// Counts the texts that replaced the held one whole (from the props or a script), as
+    /// opposed to edits typed into it.
+    replaced: u32,
 }
 
 impl Held {
@@ -63,12 +66,20 @@ impl Held {
             window: 0..0,
             top: 0,
             columns: 0,
+            replaced: 0,
         };
         h.set_text(text.to_string());
         h
     }
 
+    /// A text that replaces the held one whole.
     fn set_text(&mut self, text: String) {
+        self.replaced = self.replaced.wrapping_add(1);
+        self.load(text);
+    }
+
+    /// Holds `text` (typed, or replacing the held one).
+    fn load(&mut self, text: String) {
         self.idx = LineIndex::of(&text);
         self.text = text;
         self.window = win::window_at(self.top, self.idx.lines(), viewport_lines());
@@ -217,12 +228,15 @@ pub fn code_editor(p: &EditorProps) -> Html {
         })
     };
     // A new text may have moved the textarea's scroll position (a shorter text clamps it)
-    // without a scroll event: the layers follow it after each render of a new text.
+    // without a scroll event: the layers follow it after each render of a text that replaced
+    // the held one. Not after an edit typed into it: reading the scroll position lays the page
+    // out, and typing scrolls with scroll events of its own.
     {
         let (pre, gutter, ta) = (pre_ref.clone(), gutter_ref.clone(), p.textarea_ref.clone());
         let first_chunk = first_chunk.clone();
         let area = area_ref.clone();
-        use_effect_with((p.text.clone(), windowed), move |&(_, windowed)| {
+        let replaced = held.borrow().replaced;
+        use_effect_with((replaced, windowed), move |&(_, windowed)| {
             if windowed {
                 if let (Some(a), Some(g)) =
                     (area.cast::<HtmlElement>(), gutter.cast::<HtmlElement>())
@@ -262,6 +276,8 @@ pub fn code_editor(p: &EditorProps) -> Html {
         Callback::from(move |(value, edit): (String, bool)| {
             let mut h = held.borrow_mut();
             if !h.windowed() {
+                // Held as typed, so that the props catching up with it change nothing.
+                h.load(value.clone());
                 drop(h);
                 cb.emit(value);
                 return;
@@ -411,9 +427,18 @@ pub fn code_editor(p: &EditorProps) -> Html {
             .skip(view.start as usize)
             .take((view.end - view.start) as usize)
     };
-    let code_lines = shown().map(|(l, n)| {
-        html! { <CodeLine key={n} text={AttrValue::from(l.to_string())} hl={in_hl(n)} severity={worst(n)} /> }
-    });
+    // Lines are keyed by their text (and which occurrence of it they are), not by their
+    // number: a line typed or deleted then moves the lines below instead of rendering each of
+    // them again with its neighbour's text.
+    let mut seen: HashMap<&str, u32> = HashMap::new();
+    let code_lines = shown()
+        .map(|(l, n)| {
+            let occurrence = seen.entry(l).or_default();
+            *occurrence += 1;
+            let key = format!("{occurrence}\u{0}{l}");
+            html! { <CodeLine {key} text={AttrValue::from(l.to_string())} hl={in_hl(n)} severity={worst(n)} /> }
+        })
+        .collect::<Vec<_>>();
     let gutter_lines = (view.start + 1..=view.end).map(|n| {
         let here: &[&DiagVm] = by_line.get(&n).map_or(&[], Vec::as_slice);
         let marker = worst(n).map(|s| {
@@ -435,13 +460,18 @@ pub fn code_editor(p: &EditorProps) -> Html {
     });
     // Spacers stand for the lines outside the window, so that the layers are as tall as the
     // textarea's text; the code is as wide as its longest line, rendered or not.
-    let spacer = |lines: u32| {
+    // They have keys too, so that the lists of lines stay fully keyed (Yew matches the children
+    // of an element with some unkeyed ones by position).
+    let spacer = |lines: u32, key: &'static str| {
         (lines > 0).then(|| {
             let style = format!("height:{}px", f64::from(lines) * LINE_HEIGHT);
-            html! { <div class="spacer" {style} /> }
+            html! { <div {key} class="spacer" {style} /> }
         })
     };
-    let (above, below) = (spacer(view.start), spacer(total - view.end));
+    let (above, below) = (
+        spacer(view.start, "above"),
+        spacer(total - view.end, "below"),
+    );
     let (above_g, below_g) = (above.clone(), below.clone());
     let code_width = format!("min-width:calc({}ch + 24px)", shape.columns);
     let (value, window, ta_style) = {
