@@ -55,6 +55,8 @@ struct Held {
     /// Counts the texts that replaced the held one whole (from the props or a script), as
     /// opposed to edits typed into it.
     replaced: u32,
+    /// The (`replaced`, `window`) for which the textarea was last checked to hold the window.
+    checked: Option<(u32, Range<u32>)>,
 }
 
 impl Held {
@@ -67,6 +69,7 @@ impl Held {
             top: 0,
             columns: 0,
             replaced: 0,
+            checked: None,
         };
         h.set_text(text.to_string());
         h
@@ -250,18 +253,24 @@ pub fn code_editor(p: &EditorProps) -> Html {
             }
         });
     }
-    // After each render of a windowed editor, the textarea holds the window (a script may have
-    // put the whole text there).
+    // After a render of a windowed editor with a new text or window, the textarea holds the
+    // window (a script may have put the whole text there). Typed edits leave it holding the
+    // window, and reading its value costs a copy of it: it is not read after each of them.
     {
         let (held, ta_ref) = (held.clone(), p.textarea_ref.clone());
         use_effect(move || {
             let Some(ta) = ta_ref.cast::<HtmlTextAreaElement>() else {
                 return;
             };
-            let h = held.borrow();
+            let mut h = held.borrow_mut();
             if !h.windowed() {
                 return;
             }
+            let now = Some((h.replaced, h.window.clone()));
+            if h.checked == now {
+                return;
+            }
+            h.checked = now;
             let want = h.window_value();
             if ta.value() != want {
                 ta.set_value(want);
