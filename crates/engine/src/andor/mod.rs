@@ -7,7 +7,7 @@
 //! For every place where the reading matters, a [`Variant`] holds the policy set with just that
 //! change, the flow diff it causes ([`crate::diff`]), both readings as YAML fragments
 //! ([`fragment`]) and in words ([`words`]), and [`apply_variant_text`] applies it to the text as
-//! written ([`edit`]).
+//! written ([`edit`]; [`variant_applies`] tells whether it can, without building the text).
 
 mod edit;
 mod flows;
@@ -272,12 +272,21 @@ pub fn and_or_variants(model: &Model) -> Vec<Variant> {
 /// (`- ports:` on its own line, or a one-line `- {ports: [...]}`); returns `None` when they are
 /// written in another style.
 pub fn apply_variant_text(text: &str, v: &Variant) -> Option<String> {
+    Some(variant_edit(text, v)?.apply(text))
+}
+
+/// Whether [`apply_variant_text`] can apply the variant to `text`, without building the new
+/// text.
+pub fn variant_applies(text: &str, v: &Variant) -> bool {
+    variant_edit(text, v).is_some()
+}
+
+fn variant_edit<'a>(text: &'a str, v: &Variant) -> Option<edit::Edit<'a>> {
+    let (a, b) = (*v.spans.first()?, v.spans.get(1).copied());
     match v.kind {
-        VariantKind::SplitAnd { .. } => edit::split_item(text, *v.spans.first()?),
-        VariantKind::MergeOr { .. } => edit::merge_items(text, *v.spans.first()?, *v.spans.get(1)?),
-        VariantKind::MergeRules { .. } => {
-            edit::merge_rules(text, *v.spans.first()?, *v.spans.get(1)?)
-        }
+        VariantKind::SplitAnd { .. } => edit::split_item(text, a),
+        VariantKind::MergeOr { .. } => edit::merge_items(text, a, b?),
+        VariantKind::MergeRules { .. } => edit::merge_rules(text, a, b?),
     }
 }
 
