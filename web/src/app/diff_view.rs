@@ -5,11 +5,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::interned::Word;
-use std::rc::Rc;
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
 
 use netpol_engine::diff::{FlowChange, PortDiff};
 use netpol_engine::VariantKind;
-use netpol_engine::{apply_variant_text, Compiled, Diff, PolicyType, PortProto};
+use netpol_engine::{Compiled, Diff, PolicyType, PortProto, Variant, VariantText};
 
 use super::evaluation::{Evaluation, Group, PortChoice};
 use super::matrix::Mark;
@@ -143,8 +144,8 @@ pub const MAX_DIFF_MATRIX_ENDPOINTS: usize = 150;
 /// so that the browser can undo it) when the text is at most this long; past it, Apply asks the
 /// worker (`DiffEvent::ApplyVariant`), so that 385 variants of a 170 KB text do not send 65 MB.
 pub const MAX_INLINE_VARIANT_TEXT: usize = 32 * 1024;
-/// The AND vs OR view shows at most this many variants (each costs an edit of the whole text to
-/// know whether Apply can write it: ~1.5 ms at 170 KB natively).
+/// The AND vs OR view shows at most this many variants (each costs a look at the whole text to
+/// know whether Apply can write it).
 pub const MAX_VARIANTS_SHOWN: usize = 50;
 /// The Compare view lists at most this many changed flows of a port range.
 pub const MAX_LISTED_FLOWS: usize = 200;
@@ -315,75 +316,118 @@ pub fn andor_vm(state: &State) -> Option<AndOrVm> {
     let (ev, vs) = state.diff.variants.as_ref()?;
     // Only meaningful while the texts are those the variants were computed from.
     let current = !state.stale && state.result.as_ref().is_some_and(|r| Rc::ptr_eq(ev, r));
-    let new_text = |i: usize| {
-        current
-            .then(|| apply_variant_text(&state.policies, &vs[i]))
-            .flatten()
-    };
-    let variants = vs
-        .iter()
-        .enumerate()
-        .take(MAX_VARIANTS_SHOWN)
-        .map(|(i, v)| {
-            let text = new_text(i);
-            let (current_lines, variant_lines) = line_diff(&v.current_yaml, &v.variant_yaml);
-            let (kind, title, cl, vl) = match v.kind {
-                VariantKind::SplitAnd { .. } => (
-                    "split",
-                    "One item with both selectors (AND) — split it into two items (OR)?",
-                    "Now: one item (AND)",
-                    "Variant: two items (OR)",
-                ),
-                VariantKind::MergeOr { .. } => (
-                    "merge",
-                    "Two items (OR) — merge them into one item (AND)?",
-                    "Now: two items (OR)",
-                    "Variant: one item (AND)",
-                ),
-                VariantKind::MergeRules { .. } => (
-                    "merge-rules",
-                    "Two rules, one with only peers and one with only ports (OR) — merge them into one rule (AND)?",
-                    "Now: two rules (OR)",
-                    "Variant: one rule (AND)",
-                ),
-            };
-            let m = most_changed(&v.diff);
-            let span = v.spans.first().copied().unwrap_or_default();
-            VariantVm {
-                index: i,
-                policy_id: v.policy_id.clone(),
-                direction: match v.direction {
-                    PolicyType::Ingress => "ingress",
-                    PolicyType::Egress => "egress",
-                },
-                rule: v.rule + 1,
-                kind,
-                title: title.to_string(),
-                current_label: cl,
-                variant_label: vl,
-                current_lines,
-                variant_lines,
-                current_meaning: v.current_meaning.clone(),
-                variant_meaning: v.variant_meaning.clone(),
-                no_effect: v.no_effect(),
-                counts: count_sentence(&v.diff),
-                matrix: m.and_then(|d| {
-                    bounded_diff_matrix(ev, d.port, Some(d), ("now", "with the variant"))
-                }),
-                matrix_note: m.and_then(|_| matrix_note(ev)),
-                applicable: text.is_some(),
-                new_text: text.filter(|_| state.policies.len() <= MAX_INLINE_VARIANT_TEXT),
-                line: span.line,
-                col: span.col,
+    // Long texts are not sent: only whether Apply can write them is (without building them).
+    let inline = state.policies.len() <= MAX_INLINE_VARIANT_TEXT;
+    let text = current.then(|| VariantText::new(&state.policies));
+    let mut variants = shown_variants(ev, vs);
+    for (vm, v) in variants.iter_mut().zip(vs.iter()) {
+        match &text {
+            Some(t) if inline => {
+                vm.new_text = t.apply(v);
+                vm.applicable = vm.new_text.is_some();
             }
-        })
-        .collect();
+            Some(t) => vm.applicable = t.applies(v),
+            None => {}
+        }
+    }
     Some(AndOrVm {
         variants,
         more: vs.len().saturating_sub(MAX_VARIANTS_SHOWN),
         undo_text: state.diff.undo.last().cloned(),
         stale: state.stale,
     })
+}
+
+/// The view models of the first [`MAX_VARIANTS_SHOWN`] variants, but their `new_text` and
+/// `applicable`, and the variants and evaluation they were made of.
+struct Shown {
+    ev: Weak<Evaluation>,
+    variants: Weak<Vec<Variant>>,
+    vms: Vec<VariantVm>,
+}
+
+thread_local! {
+    static SHOWN: RefCell<Option<Shown>> = const { RefCell::new(None) };
+}
+
+/// The view models of the variants shown, without `new_text` and `applicable`. They depend on
+/// the variants and their evaluation only, so they are kept for the next replies with the same
+/// variants (every keystroke until editing pauses): at 50 pods, their diff matrices take
+/// ~130 ms natively.
+fn shown_variants(ev: &Rc<Evaluation>, vs: &Rc<Vec<Variant>>) -> Vec<VariantVm> {
+    SHOWN.with_borrow_mut(|shown| {
+        let kept = shown.as_ref().filter(|s| {
+            std::ptr::eq(s.ev.as_ptr(), Rc::as_ptr(ev))
+                && std::ptr::eq(s.variants.as_ptr(), Rc::as_ptr(vs))
+        });
+        if let Some(s) = kept {
+            return s.vms.clone();
+        }
+        let vms: Vec<VariantVm> = vs
+            .iter()
+            .take(MAX_VARIANTS_SHOWN)
+            .enumerate()
+            .map(|(i, v)| variant_vm(ev, i, v))
+            .collect();
+        *shown = Some(Shown {
+            ev: Rc::downgrade(ev),
+            variants: Rc::downgrade(vs),
+            vms: vms.clone(),
+        });
+        vms
+    })
+}
+
+fn variant_vm(ev: &Evaluation, index: usize, v: &Variant) -> VariantVm {
+    let (current_lines, variant_lines) = line_diff(&v.current_yaml, &v.variant_yaml);
+    let (kind, title, cl, vl) = match v.kind {
+        VariantKind::SplitAnd { .. } => (
+            "split",
+            "One item with both selectors (AND) — split it into two items (OR)?",
+            "Now: one item (AND)",
+            "Variant: two items (OR)",
+        ),
+        VariantKind::MergeOr { .. } => (
+            "merge",
+            "Two items (OR) — merge them into one item (AND)?",
+            "Now: two items (OR)",
+            "Variant: one item (AND)",
+        ),
+        VariantKind::MergeRules { .. } => (
+            "merge-rules",
+            "Two rules, one with only peers and one with only ports (OR) — merge them into one rule (AND)?",
+            "Now: two rules (OR)",
+            "Variant: one rule (AND)",
+        ),
+    };
+    let m = most_changed(&v.diff);
+    let span = v.spans.first().copied().unwrap_or_default();
+    VariantVm {
+        index,
+        policy_id: v.policy_id.clone(),
+        direction: match v.direction {
+            PolicyType::Ingress => "ingress",
+            PolicyType::Egress => "egress",
+        },
+        rule: v.rule + 1,
+        kind,
+        title: title.to_string(),
+        current_label: cl,
+        variant_label: vl,
+        current_lines,
+        variant_lines,
+        current_meaning: v.current_meaning.clone(),
+        variant_meaning: v.variant_meaning.clone(),
+        no_effect: v.no_effect(),
+        counts: count_sentence(&v.diff),
+        matrix: m
+            .and_then(|d| bounded_diff_matrix(ev, d.port, Some(d), ("now", "with the variant"))),
+        matrix_note: m.and_then(|_| matrix_note(ev)),
+        new_text: None,
+        applicable: false,
+        line: span.line,
+        col: span.col,
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,6 +9,31 @@ use std::ops::Range;
 
 use crate::model::Span;
 
+/// A policies text split into lines once, to apply variants to or to ask whether they apply
+/// (which [`crate::variant_applies`] does for one variant).
+pub struct VariantText<'a> {
+    text: &'a str,
+    /// The lines as [`str::lines`] splits them (for the item edits).
+    lines: Vec<&'a str>,
+    /// Each line's byte offset, and the line without the `\r`s before its end (for the rule
+    /// merges).
+    raw: Vec<(usize, &'a str)>,
+}
+
+impl<'a> VariantText<'a> {
+    /// The text split into lines.
+    pub fn new(text: &'a str) -> VariantText<'a> {
+        let (lines, raw) = text
+            .lines()
+            .map(|l| {
+                let offset = l.as_ptr() as usize - text.as_ptr() as usize;
+                (l, (offset, l.trim_end_matches('\r')))
+            })
+            .unzip();
+        VariantText { text, lines, raw }
+    }
+}
+
 /// What an edit does to the text, found without building the new text ([`Edit::apply`] builds
 /// it).
 pub(super) enum Edit<'a> {
@@ -16,7 +41,6 @@ pub(super) enum Edit<'a> {
     /// `\r\n` line ends become `\n`), with the two bytes before column `col` of line `changed`
     /// replaced by `with`; a final line end when the text had one.
     Lines {
-        lines: Vec<&'a str>,
         order: [Range<usize>; 4],
         changed: usize,
         col: usize,
@@ -28,11 +52,11 @@ pub(super) enum Edit<'a> {
 
 impl Edit<'_> {
     /// The text with the edit applied.
-    pub(super) fn apply(&self, text: &str) -> String {
+    pub(super) fn apply(&self, t: &VariantText<'_>) -> String {
+        let text = t.text;
         let mut out = String::with_capacity(text.len() + 2);
         match self {
             Edit::Lines {
-                lines,
                 order,
                 changed,
                 col,
@@ -42,7 +66,7 @@ impl Edit<'_> {
                     if k > 0 {
                         out.push('\n');
                     }
-                    let line = lines[i];
+                    let line = t.lines[i];
                     if i == *changed {
                         out.push_str(&line[..col - 2]);
                         out.push_str(with);
@@ -71,8 +95,8 @@ impl Edit<'_> {
 
 /// Splits the item at `item` after its first key: the second key, at the item's column, becomes
 /// an item of its own (AND → OR).
-pub(super) fn split_item(text: &str, item: Span) -> Option<Edit<'_>> {
-    let lines: Vec<&str> = text.lines().collect();
+pub(super) fn split_item<'a>(t: &VariantText<'a>, item: Span) -> Option<Edit<'a>> {
+    let lines = &t.lines;
     let (l, c) = item_at(&lines, item)?;
     let end = extent(&lines, l, c);
     let second = (l + 1..=end).find(|&i| {
@@ -86,7 +110,6 @@ pub(super) fn split_item(text: &str, item: Span) -> Option<Edit<'_>> {
     lines[second].get(c - 2..c)?;
     let n = lines.len();
     Some(Edit::Lines {
-        lines,
         order: [0..n, n..n, n..n, n..n],
         changed: second,
         col: c,
@@ -96,8 +119,8 @@ pub(super) fn split_item(text: &str, item: Span) -> Option<Edit<'_>> {
 
 /// Merges the items at `a` and `b` (OR → AND): the later item's lines move, without their dash,
 /// to the end of the earlier item. Both items must start at the same column.
-pub(super) fn merge_items(text: &str, a: Span, b: Span) -> Option<Edit<'_>> {
-    let lines: Vec<&str> = text.lines().collect();
+pub(super) fn merge_items<'a>(t: &VariantText<'a>, a: Span, b: Span) -> Option<Edit<'a>> {
+    let lines = &t.lines;
     let (first, second) = {
         let (a, b) = (item_at(&lines, a)?, item_at(&lines, b)?);
         if a.0 < b.0 {
@@ -125,7 +148,6 @@ pub(super) fn merge_items(text: &str, a: Span, b: Span) -> Option<Edit<'_>> {
         [0..s, end + 1..first_end + 1, s..end + 1, first_end + 1..n]
     };
     Some(Edit::Lines {
-        lines,
         order,
         changed: s,
         col: c,
@@ -139,8 +161,8 @@ pub(super) fn merge_items(text: &str, a: Span, b: Span) -> Option<Edit<'_>> {
 /// mappings (`- {ports: [...]}`, which join into the first's braces) are merged when both are
 /// items of one sequence, only blank and comment lines lie between them, and they have no key in
 /// common. Line endings and everything else stay as written.
-pub(super) fn merge_rules(text: &str, first: Span, second: Span) -> Option<Edit<'_>> {
-    let lines = raw_lines(text);
+pub(super) fn merge_rules<'a>(t: &VariantText<'a>, first: Span, second: Span) -> Option<Edit<'a>> {
+    let (text, lines) = (t.text, &t.raw[..]);
     let (a, b) = (rule_item(&lines, first)?, rule_item(&lines, second)?);
     let a_end = last_line(&lines, &a);
     if a.col != b.col
@@ -169,7 +191,7 @@ pub(super) fn merge_rules(text: &str, first: Span, second: Span) -> Option<Edit<
             };
             Some(Edit::Bytes(vec![edit]))
         }
-        (true, true) => join_flow_rules(text, &lines, &a, &b),
+        (true, true) => join_flow_rules(text, lines, &a, &b),
         _ => None,
     }
 }
@@ -227,17 +249,6 @@ struct Item {
     dash: (usize, usize),
     line: usize,
     col: usize,
-}
-
-/// The lines of `text` with their byte offsets, without their line endings.
-fn raw_lines(text: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for l in text.split_inclusive('\n') {
-        out.push((start, l.trim_end_matches(['\n', '\r'])));
-        start += l.len();
-    }
-    out
 }
 
 fn is_blank_or_comment(line: &str) -> bool {
@@ -342,15 +353,18 @@ mod tests {
 
     // The edits applied, as the tests below read them.
     fn split_item(text: &str, item: Span) -> Option<String> {
-        Some(super::split_item(text, item)?.apply(text))
+        let t = VariantText::new(text);
+        Some(super::split_item(&t, item)?.apply(&t))
     }
 
     fn merge_items(text: &str, a: Span, b: Span) -> Option<String> {
-        Some(super::merge_items(text, a, b)?.apply(text))
+        let t = VariantText::new(text);
+        Some(super::merge_items(&t, a, b)?.apply(&t))
     }
 
     fn merge_rules(text: &str, a: Span, b: Span) -> Option<String> {
-        Some(super::merge_rules(text, a, b)?.apply(text))
+        let t = VariantText::new(text);
+        Some(super::merge_rules(&t, a, b)?.apply(&t))
     }
 
     const AND: &str = "from:\n- namespaceSelector: {}\n  podSelector: {}\nports: []\n";

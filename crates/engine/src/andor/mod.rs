@@ -24,6 +24,7 @@ use crate::ids::PolicyId;
 use crate::model::{
     LabelSelector, Model, NetworkPolicy, NetworkPolicyPeer, PolicyType, Rule, Span,
 };
+pub use edit::VariantText;
 pub use flows::{PortChanges, VariantFlows};
 use split::split_rules;
 use words::{and_meaning, merged_rule_meaning, or_meaning, split_rules_meaning};
@@ -272,21 +273,33 @@ pub fn and_or_variants(model: &Model) -> Vec<Variant> {
 /// (`- ports:` on its own line, or a one-line `- {ports: [...]}`); returns `None` when they are
 /// written in another style.
 pub fn apply_variant_text(text: &str, v: &Variant) -> Option<String> {
-    Some(variant_edit(text, v)?.apply(text))
+    VariantText::new(text).apply(v)
 }
 
 /// Whether [`apply_variant_text`] can apply the variant to `text`, without building the new
-/// text.
+/// text. [`VariantText`] asks it of many variants with one split of the text into lines.
 pub fn variant_applies(text: &str, v: &Variant) -> bool {
-    variant_edit(text, v).is_some()
+    VariantText::new(text).applies(v)
 }
 
-fn variant_edit<'a>(text: &'a str, v: &Variant) -> Option<edit::Edit<'a>> {
-    let (a, b) = (*v.spans.first()?, v.spans.get(1).copied());
-    match v.kind {
-        VariantKind::SplitAnd { .. } => edit::split_item(text, a),
-        VariantKind::MergeOr { .. } => edit::merge_items(text, a, b?),
-        VariantKind::MergeRules { .. } => edit::merge_rules(text, a, b?),
+impl<'a> VariantText<'a> {
+    /// The text with the variant applied, as [`apply_variant_text`] gives it.
+    pub fn apply(&self, v: &Variant) -> Option<String> {
+        Some(self.edit(v)?.apply(self))
+    }
+
+    /// Whether the variant applies, as [`variant_applies`] tells.
+    pub fn applies(&self, v: &Variant) -> bool {
+        self.edit(v).is_some()
+    }
+
+    fn edit(&self, v: &Variant) -> Option<edit::Edit<'a>> {
+        let (a, b) = (*v.spans.first()?, v.spans.get(1).copied());
+        match v.kind {
+            VariantKind::SplitAnd { .. } => edit::split_item(self, a),
+            VariantKind::MergeOr { .. } => edit::merge_items(self, a, b?),
+            VariantKind::MergeRules { .. } => edit::merge_rules(self, a, b?),
+        }
     }
 }
 
