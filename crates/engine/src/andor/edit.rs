@@ -97,8 +97,8 @@ impl Edit<'_> {
 /// an item of its own (AND → OR).
 pub(super) fn split_item<'a>(t: &VariantText<'a>, item: Span) -> Option<Edit<'a>> {
     let lines = &t.lines;
-    let (l, c) = item_at(&lines, item)?;
-    let end = extent(&lines, l, c);
+    let (l, c) = item_at(lines, item)?;
+    let end = extent(lines, l, c);
     let second = (l + 1..=end).find(|&i| {
         let line = lines[i];
         line.get(..c).is_some_and(|p| p.trim().is_empty())
@@ -122,7 +122,7 @@ pub(super) fn split_item<'a>(t: &VariantText<'a>, item: Span) -> Option<Edit<'a>
 pub(super) fn merge_items<'a>(t: &VariantText<'a>, a: Span, b: Span) -> Option<Edit<'a>> {
     let lines = &t.lines;
     let (first, second) = {
-        let (a, b) = (item_at(&lines, a)?, item_at(&lines, b)?);
+        let (a, b) = (item_at(lines, a)?, item_at(lines, b)?);
         if a.0 < b.0 {
             (a, b)
         } else {
@@ -133,18 +133,18 @@ pub(super) fn merge_items<'a>(t: &VariantText<'a>, a: Span, b: Span) -> Option<E
         return None;
     }
     let (c, n) = (second.1, lines.len());
-    let (s, end) = (second.0, extent(&lines, second.0, c));
+    let (s, end) = (second.0, extent(lines, second.0, c));
     // The later item's lines go; the earlier one's end is then found among the lines left,
     // which only differ from the text's past the later item's dash (a line it ends at).
     let order = if first.0 < s {
-        let first_end = extent(&lines, first.0, c);
+        let first_end = extent(lines, first.0, c);
         [0..first_end + 1, s..end + 1, first_end + 1..s, end + 1..n]
     } else {
         // Both spans at one item: the "earlier" item is the line after the later one's lines.
         if end + 1 >= n {
             return None;
         }
-        let first_end = extent(&lines, end + 1, c);
+        let first_end = extent(lines, end + 1, c);
         [0..s, end + 1..first_end + 1, s..end + 1, first_end + 1..n]
     };
     Some(Edit::Lines {
@@ -163,8 +163,8 @@ pub(super) fn merge_items<'a>(t: &VariantText<'a>, a: Span, b: Span) -> Option<E
 /// common. Line endings and everything else stay as written.
 pub(super) fn merge_rules<'a>(t: &VariantText<'a>, first: Span, second: Span) -> Option<Edit<'a>> {
     let (text, lines) = (t.text, &t.raw[..]);
-    let (a, b) = (rule_item(&lines, first)?, rule_item(&lines, second)?);
-    let a_end = last_line(&lines, &a);
+    let (a, b) = (rule_item(lines, first)?, rule_item(lines, second)?);
+    let a_end = last_line(lines, &a);
     if a.col != b.col
         || a.dash.1 != b.dash.1
         || b.dash.0 <= a_end
@@ -177,7 +177,7 @@ pub(super) fn merge_rules<'a>(t: &VariantText<'a>, first: Span, second: Span) ->
     let content = |i: &Item| &lines[i.line].1[i.col..];
     match (content(&a).starts_with('{'), content(&b).starts_with('{')) {
         (false, false) => {
-            let (ka, kb) = (block_keys(&lines, &a), block_keys(&lines, &b));
+            let (ka, kb) = (block_keys(lines, &a), block_keys(lines, &b));
             if ka.iter().any(|k| kb.contains(k)) {
                 return None;
             }
