@@ -640,3 +640,95 @@ mod tests {
         assert!(b[2][0].changed);
     }
 }
+
+/// The view models kept between replies are those made afresh from the state's inputs, along
+/// edits that keep the evaluation (comments, also past [`MAX_INLINE_VARIANT_TEXT`]) and edits
+/// that change it.
+#[cfg(test)]
+mod kept {
+    use super::*;
+    use crate::app::{update, DiffEvent, Editor, Event, View};
+
+    /// The AND vs OR view as made without the kept view models.
+    fn fresh_andor(s: &State) -> Vec<VariantVm> {
+        let (ev, vs) = s.diff.variants.as_ref().expect("variants");
+        let current = !s.stale && s.result.as_ref().is_some_and(|r| Rc::ptr_eq(ev, r));
+        let inline = s.policies.len() <= MAX_INLINE_VARIANT_TEXT;
+        vs.iter()
+            .take(MAX_VARIANTS_SHOWN)
+            .enumerate()
+            .map(|(i, v)| {
+                let text = current
+                    .then(|| netpol_engine::apply_variant_text(&s.policies, v))
+                    .flatten();
+                VariantVm {
+                    applicable: text.is_some(),
+                    new_text: text.filter(|_| inline),
+                    ..variant_vm(ev, i, v)
+                }
+            })
+            .collect()
+    }
+
+    fn fresh_ranges(s: &State) -> Vec<RangeVm> {
+        let (Some(ev), Some((_, _, d))) = (&s.result, &s.diff.compare) else {
+            return Vec::new();
+        };
+        let base = match &s.diff.baseline_model {
+            Some((_, _, Ok(bm))) => Some(&**bm),
+            _ => None,
+        };
+        explained_ranges(ev, d, base)
+    }
+
+    /// Each edit of the cross-namespace example's policies: the text after it.
+    fn edits() -> [fn(&str) -> String; 5] {
+        [
+            |p| format!("{p}# a comment\n"),
+            |p| format!("{p}# {}\n", "x".repeat(MAX_INLINE_VARIANT_TEXT)),
+            |p| p.replace("          app: frontend\n", "          app: admin\n"),
+            |p| p.replace("team: web", "team: nobody"),
+            |p| p.lines().take(3).collect::<Vec<_>>().join("\n"),
+        ]
+    }
+
+    #[test]
+    fn and_or_variants() {
+        let mut s = State::new(netpol_examples::all());
+        update(&mut s, Event::LoadExample("cross-namespace".into()));
+        update(&mut s, Event::SelectView(View::AndOr));
+        let mut applicable = Vec::new();
+        for edit in edits() {
+            let p = edit(&s.policies);
+            update(&mut s, Event::Edit(Editor::Policies, p));
+            let vm = andor_vm(&s).map(|vm| vm.variants);
+            assert_eq!(vm, s.diff.variants.as_ref().map(|_| fresh_andor(&s)));
+            let v = vm.as_ref().and_then(|vs| vs.first());
+            applicable.push(v.map(|v| (v.applicable, v.new_text.is_some())));
+        }
+        // A long text is not sent; the last edit breaks the policies (the variants stay).
+        let short = Some((true, true));
+        let long = Some((true, false));
+        assert_eq!(applicable, [short, long, long, long, Some((false, false))]);
+    }
+
+    #[test]
+    fn compared_flows() {
+        let mut s = State::new(netpol_examples::all());
+        update(&mut s, Event::LoadExample("cross-namespace".into()));
+        update(&mut s, Event::SelectView(View::Compare));
+        update(&mut s, Event::Diff(DiffEvent::PinBaseline));
+        let mut flows = Vec::new();
+        for edit in edits() {
+            let p = edit(&s.policies);
+            update(&mut s, Event::Edit(Editor::Policies, p));
+            let vm = compare_vm(&s);
+            assert_eq!(vm.ranges, fresh_ranges(&s));
+            flows.push(vm.ranges.iter().map(|r| r.flows.len()).sum::<usize>());
+        }
+        // Comments change no flow; `app: admin` lets web/admin in and keeps web/frontend out;
+        // `team: nobody` lets no one in (web/frontend is lost); broken policies keep the last
+        // evaluation.
+        assert_eq!(flows, [0, 0, 2, 1, 1]);
+    }
+}
