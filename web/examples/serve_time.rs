@@ -5,10 +5,14 @@
 //! time of `serve`, of encoding its reply as JSON and of decoding it, and the reply's size.
 //! `FLOWS=N` sets the number of port edits (6). With `-- large dump` it only writes the scenario
 //! to the files named by `OUT_CLUSTER` and `OUT_POLICIES` (for browser traces); with `-- large
-//! andor` it types with the AND vs OR tab open (its variants computed once editing paused).
+//! andor` it types with the AND vs OR tab open (its variants computed once editing paused); with
+//! `-- large compare` it pins the policies as the baseline, opens the Compare tab and edits a
+//! selector (so that flows change) before typing.
 use std::time::{Duration, Instant};
 
-use netpol_web::app::{encode, serve_start, Editor, Event, FromWorker, Startup, View};
+use netpol_web::app::{
+    encode, serve_start, DiffEvent, Editor, Event, FromWorker, Served, Startup, View,
+};
 
 #[allow(dead_code)]
 #[path = "../../crates/engine/benches/gen.rs"]
@@ -16,6 +20,16 @@ mod gen;
 
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+/// Runs the deferred work of `timers` (as when editing pauses), printing its time as `what`.
+fn idle(core: &mut Served, timers: Vec<u32>, what: &str) {
+    for timer in timers {
+        let t = Instant::now();
+        if core.idle(timer).is_some() {
+            println!("{what} {}", ms(t.elapsed()));
+        }
+    }
 }
 
 fn main() {
@@ -41,20 +55,37 @@ fn main() {
     core.serve(vec![(2, Event::Edit(Editor::Policies, g.policies.clone()))]);
     println!("paste {}", ms(t.elapsed()));
     let mut seq = 2;
-    if args.get(2).map(String::as_str) == Some("andor") {
-        seq += 1;
-        let t = Instant::now();
-        let (_, timers) = core.serve(vec![(seq, Event::SelectView(View::AndOr))]);
-        println!("open AND vs OR {}", ms(t.elapsed()));
-        for timer in timers {
-            let t = Instant::now();
-            if core.idle(timer).is_some() {
-                println!("variants computed {}", ms(t.elapsed()));
-            }
-        }
-    }
     let mut text = g.policies.clone() + "\n# ";
-    let at = text.find("{port: 80}").expect("a rule on port 80") + "{port: 8".len();
+    let mut at = text.find("{port: 80}").expect("a rule on port 80") + "{port: 8".len();
+    match args.get(2).map(String::as_str) {
+        Some("andor") => {
+            seq += 1;
+            let t = Instant::now();
+            let (_, timers) = core.serve(vec![(seq, Event::SelectView(View::AndOr))]);
+            println!("open AND vs OR {}", ms(t.elapsed()));
+            idle(&mut core, timers, "variants computed");
+        }
+        Some("compare") => {
+            let t = Instant::now();
+            core.serve(vec![
+                (seq + 1, Event::Diff(DiffEvent::PinBaseline)),
+                (seq + 2, Event::SelectView(View::Compare)),
+            ]);
+            println!("pin and open Compare {}", ms(t.elapsed()));
+            // A selector of most pods (`version NotIn [v2]`) selects few (`In`).
+            seq += 3;
+            let not_in = text.find("operator: NotIn").expect("a NotIn selector");
+            text.replace_range(not_in..not_in + "operator: NotIn".len(), "operator: In");
+            if not_in < at {
+                at -= "Not".len();
+            }
+            let t = Instant::now();
+            let (_, timers) = core.serve(vec![(seq, Event::Edit(Editor::Policies, text.clone()))]);
+            println!("edit a selector {}", ms(t.elapsed()));
+            idle(&mut core, timers, "compare diff computed");
+        }
+        _ => {}
+    }
     for (mode, n) in [("comment", 6), ("flow", flows)] {
         for k in 0..n {
             seq += 1;

@@ -72,8 +72,8 @@ mod workload;
 mod yaml;
 
 pub use andor::{
-    and_or_variants, apply_variant_text, AndOr, PortChanges, Variant, VariantFlows, VariantKind,
-    VariantSite,
+    and_or_variants, apply_variant_text, variant_applies, AndOr, PortChanges, Variant,
+    VariantFlows, VariantKind, VariantSite, VariantText,
 };
 pub use cache::{parse_cached, ParseCache, MAX_KEPT_DOCUMENT_BYTES};
 pub use diag::{has_errors, Diagnostic, Severity};

@@ -5,31 +5,124 @@
 //! rule merge on block-style rules and one-line flow mappings (`- {ports: [...]}`); all return
 //! `None` for items written in another style.
 
+use std::ops::Range;
+
 use crate::model::Span;
+
+/// A policies text split into lines once, to apply variants to or to ask whether they apply
+/// (which [`crate::variant_applies`] does for one variant).
+pub struct VariantText<'a> {
+    text: &'a str,
+    /// The lines as [`str::lines`] splits them (for the item edits).
+    lines: Vec<&'a str>,
+    /// Each line's byte offset, and the line without the `\r`s before its end (for the rule
+    /// merges).
+    raw: Vec<(usize, &'a str)>,
+}
+
+impl<'a> VariantText<'a> {
+    /// The text split into lines.
+    pub fn new(text: &'a str) -> VariantText<'a> {
+        let (lines, raw) = text
+            .lines()
+            .map(|l| {
+                let offset = l.as_ptr() as usize - text.as_ptr() as usize;
+                (l, (offset, l.trim_end_matches('\r')))
+            })
+            .unzip();
+        VariantText { text, lines, raw }
+    }
+}
+
+/// What an edit does to the text, found without building the new text ([`Edit::apply`] builds
+/// it).
+pub(super) enum Edit<'a> {
+    /// The lines of the text (as [`str::lines`] splits it) in a new order, joined by `\n` (so
+    /// `\r\n` line ends become `\n`), with the two bytes before column `col` of line `changed`
+    /// replaced by `with`; a final line end when the text had one.
+    Lines {
+        order: [Range<usize>; 4],
+        changed: usize,
+        col: usize,
+        with: &'static str,
+    },
+    /// Byte ranges of the text replaced, in order; line ends stay as written.
+    Bytes(Vec<(Range<usize>, &'a str)>),
+}
+
+impl Edit<'_> {
+    /// The text with the edit applied.
+    pub(super) fn apply(&self, t: &VariantText<'_>) -> String {
+        let text = t.text;
+        let mut out = String::with_capacity(text.len() + 2);
+        match self {
+            Edit::Lines {
+                order,
+                changed,
+                col,
+                with,
+            } => {
+                for (k, i) in order.iter().cloned().flatten().enumerate() {
+                    if k > 0 {
+                        out.push('\n');
+                    }
+                    let line = t.lines[i];
+                    if i == *changed {
+                        out.push_str(&line[..col - 2]);
+                        out.push_str(with);
+                        out.push_str(&line[*col..]);
+                    } else {
+                        out.push_str(line);
+                    }
+                }
+                if text.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            Edit::Bytes(edits) => {
+                let mut at = 0;
+                for (range, with) in edits {
+                    out.push_str(&text[at..range.start]);
+                    out.push_str(with);
+                    at = range.end;
+                }
+                out.push_str(&text[at..]);
+            }
+        }
+        out
+    }
+}
 
 /// Splits the item at `item` after its first key: the second key, at the item's column, becomes
 /// an item of its own (AND → OR).
-pub(super) fn split_item(text: &str, item: Span) -> Option<String> {
-    let mut lines = lines(text);
-    let (l, c) = item_at(&lines, item)?;
-    let end = extent(&lines, l, c);
+pub(super) fn split_item<'a>(t: &VariantText<'a>, item: Span) -> Option<Edit<'a>> {
+    let lines = &t.lines;
+    let (l, c) = item_at(lines, item)?;
+    let end = extent(lines, l, c);
     let second = (l + 1..=end).find(|&i| {
-        let line = &lines[i];
+        let line = lines[i];
         line.get(..c).is_some_and(|p| p.trim().is_empty())
             && line
                 .get(c..)
                 .is_some_and(|r| !r.is_empty() && !r.starts_with([' ', '#']))
     })?;
-    lines[second].replace_range(c - 2..c, "- ");
-    Some(join(lines, text))
+    // Whitespace of several bytes before the column: no room for the dash.
+    lines[second].get(c - 2..c)?;
+    let n = lines.len();
+    Some(Edit::Lines {
+        order: [0..n, n..n, n..n, n..n],
+        changed: second,
+        col: c,
+        with: "- ",
+    })
 }
 
 /// Merges the items at `a` and `b` (OR → AND): the later item's lines move, without their dash,
 /// to the end of the earlier item. Both items must start at the same column.
-pub(super) fn merge_items(text: &str, a: Span, b: Span) -> Option<String> {
-    let mut lines = lines(text);
+pub(super) fn merge_items<'a>(t: &VariantText<'a>, a: Span, b: Span) -> Option<Edit<'a>> {
+    let lines = &t.lines;
     let (first, second) = {
-        let (a, b) = (item_at(&lines, a)?, item_at(&lines, b)?);
+        let (a, b) = (item_at(lines, a)?, item_at(lines, b)?);
         if a.0 < b.0 {
             (a, b)
         } else {
@@ -39,15 +132,27 @@ pub(super) fn merge_items(text: &str, a: Span, b: Span) -> Option<String> {
     if first.1 != second.1 {
         return None;
     }
-    let c = second.1;
-    let end = extent(&lines, second.0, c);
-    let mut moved: Vec<String> = lines.drain(second.0..=end).collect();
-    moved[0].replace_range(c - 2..c, "  ");
-    let first_end = extent(&lines, first.0, c);
-    for (k, line) in moved.into_iter().enumerate() {
-        lines.insert(first_end + 1 + k, line);
-    }
-    Some(join(lines, text))
+    let (c, n) = (second.1, lines.len());
+    let (s, end) = (second.0, extent(lines, second.0, c));
+    // The later item's lines go; the earlier one's end is then found among the lines left,
+    // which only differ from the text's past the later item's dash (a line it ends at).
+    let order = if first.0 < s {
+        let first_end = extent(lines, first.0, c);
+        [0..first_end + 1, s..end + 1, first_end + 1..s, end + 1..n]
+    } else {
+        // Both spans at one item: the "earlier" item is the line after the later one's lines.
+        if end + 1 >= n {
+            return None;
+        }
+        let first_end = extent(lines, end + 1, c);
+        [0..s, end + 1..first_end + 1, s..end + 1, first_end + 1..n]
+    };
+    Some(Edit::Lines {
+        order,
+        changed: s,
+        col: c,
+        with: "  ",
+    })
 }
 
 /// Merges the rule at `second` into the rule at `first` just before it, by removing the dash
@@ -56,10 +161,10 @@ pub(super) fn merge_items(text: &str, a: Span, b: Span) -> Option<String> {
 /// mappings (`- {ports: [...]}`, which join into the first's braces) are merged when both are
 /// items of one sequence, only blank and comment lines lie between them, and they have no key in
 /// common. Line endings and everything else stay as written.
-pub(super) fn merge_rules(text: &str, first: Span, second: Span) -> Option<String> {
-    let lines = raw_lines(text);
-    let (a, b) = (rule_item(&lines, first)?, rule_item(&lines, second)?);
-    let a_end = last_line(&lines, &a);
+pub(super) fn merge_rules<'a>(t: &VariantText<'a>, first: Span, second: Span) -> Option<Edit<'a>> {
+    let (text, lines) = (t.text, &t.raw[..]);
+    let (a, b) = (rule_item(lines, first)?, rule_item(lines, second)?);
+    let a_end = last_line(lines, &a);
     if a.col != b.col
         || a.dash.1 != b.dash.1
         || b.dash.0 <= a_end
@@ -72,29 +177,33 @@ pub(super) fn merge_rules(text: &str, first: Span, second: Span) -> Option<Strin
     let content = |i: &Item| &lines[i.line].1[i.col..];
     match (content(&a).starts_with('{'), content(&b).starts_with('{')) {
         (false, false) => {
-            let (ka, kb) = (block_keys(&lines, &a), block_keys(&lines, &b));
+            let (ka, kb) = (block_keys(lines, &a), block_keys(lines, &b));
             if ka.iter().any(|k| kb.contains(k)) {
                 return None;
             }
             let (start, line) = lines[b.dash.0];
-            let mut out = text.to_string();
-            if b.dash.0 != b.line && line[b.dash.1 + 1..].trim().is_empty() {
+            let edit = if b.dash.0 != b.line && line[b.dash.1 + 1..].trim().is_empty() {
                 // The dash alone on its line: the line goes.
                 let end = lines.get(b.dash.0 + 1).map_or(text.len(), |l| l.0);
-                out.replace_range(start..end, "");
+                (start..end, "")
             } else {
-                out.replace_range(start + b.dash.1..start + b.dash.1 + 1, " ");
-            }
-            Some(out)
+                (start + b.dash.1..start + b.dash.1 + 1, " ")
+            };
+            Some(Edit::Bytes(vec![edit]))
         }
-        (true, true) => join_flow_rules(text, &lines, &a, &b),
+        (true, true) => join_flow_rules(text, lines, &a, &b),
         _ => None,
     }
 }
 
 /// Joins two one-line flow mapping rules: `- {from: [...]}` and `- {ports: [...]}` become
 /// `- {from: [...], ports: [...]}` on the first line; the second line goes.
-fn join_flow_rules(text: &str, lines: &[(usize, &str)], a: &Item, b: &Item) -> Option<String> {
+fn join_flow_rules<'a>(
+    text: &'a str,
+    lines: &[(usize, &'a str)],
+    a: &Item,
+    b: &Item,
+) -> Option<Edit<'a>> {
     let one_line = |i: &Item| {
         let t = lines[i.line].1[i.col..].trim_end();
         (i.dash.0 == i.line && last_line(lines, i) == i.line && !t.contains('#'))
@@ -113,19 +222,16 @@ fn join_flow_rules(text: &str, lines: &[(usize, &str)], a: &Item, b: &Item) -> O
     // The closing brace of the first: `col`, then `{`, its inside and the spaces after it.
     let (a_start, a_line) = lines[a.line];
     let close = a_start + a.col + a_line[a.col..].trim_end().len() - 1;
-    let joined = match (ia.is_empty(), ib.is_empty()) {
-        (_, true) => String::new(),
-        (true, false) => ib.to_string(),
-        (false, false) => format!(", {ib}"),
+    let joined: &[&str] = match (ia.is_empty(), ib.is_empty()) {
+        (_, true) => &[],
+        (true, false) => &[ib],
+        (false, false) => &[", ", ib],
     };
     let b_start = lines[b.line].0;
     let b_end = lines.get(b.line + 1).map_or(text.len(), |l| l.0);
-    let mut out = String::with_capacity(text.len());
-    out.push_str(&text[..close]);
-    out.push_str(&joined);
-    out.push_str(&text[close..b_start]);
-    out.push_str(&text[b_end..]);
-    Some(out)
+    let mut edits: Vec<(Range<usize>, &str)> = joined.iter().map(|&s| (close..close, s)).collect();
+    edits.push((b_start..b_end, ""));
+    Some(Edit::Bytes(edits))
 }
 
 /// Whether a flow mapping's inside has `key:` where a key can start (after `{`, `,` or a
@@ -143,17 +249,6 @@ struct Item {
     dash: (usize, usize),
     line: usize,
     col: usize,
-}
-
-/// The lines of `text` with their byte offsets, without their line endings.
-fn raw_lines(text: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for l in text.split_inclusive('\n') {
-        out.push((start, l.trim_end_matches(['\n', '\r'])));
-        start += l.len();
-    }
-    out
 }
 
 fn is_blank_or_comment(line: &str) -> bool {
@@ -221,21 +316,8 @@ fn block_keys<'a>(lines: &[(usize, &'a str)], item: &Item) -> Vec<&'a str> {
         .collect()
 }
 
-fn lines(text: &str) -> Vec<String> {
-    text.lines().map(str::to_string).collect()
-}
-
-/// The lines joined back, with the final newline of `text` if it had one.
-fn join(lines: Vec<String>, text: &str) -> String {
-    let mut out = lines.join("\n");
-    if text.ends_with('\n') {
-        out.push('\n');
-    }
-    out
-}
-
 /// The line index and the column (0-based) of a block item's content, after its dash.
-fn item_at(lines: &[String], s: Span) -> Option<(usize, usize)> {
+fn item_at(lines: &[&str], s: Span) -> Option<(usize, usize)> {
     let (l, c) = (
         (s.line as usize).checked_sub(1)?,
         (s.col as usize).checked_sub(1)?,
@@ -246,7 +328,7 @@ fn item_at(lines: &[String], s: Span) -> Option<(usize, usize)> {
 
 /// The last line of an item: its dash line and every following line indented to column `c` or
 /// deeper (blank and comment lines do not end it).
-fn extent(lines: &[String], l: usize, c: usize) -> usize {
+fn extent(lines: &[&str], l: usize, c: usize) -> usize {
     let mut end = l;
     for (i, line) in lines.iter().enumerate().skip(l + 1) {
         let t = line.trim_start();
@@ -267,6 +349,22 @@ mod tests {
 
     fn at(line: u32, col: u32) -> Span {
         Span { file: 0, line, col }
+    }
+
+    // The edits applied, as the tests below read them.
+    fn split_item(text: &str, item: Span) -> Option<String> {
+        let t = VariantText::new(text);
+        Some(super::split_item(&t, item)?.apply(&t))
+    }
+
+    fn merge_items(text: &str, a: Span, b: Span) -> Option<String> {
+        let t = VariantText::new(text);
+        Some(super::merge_items(&t, a, b)?.apply(&t))
+    }
+
+    fn merge_rules(text: &str, a: Span, b: Span) -> Option<String> {
+        let t = VariantText::new(text);
+        Some(super::merge_rules(&t, a, b)?.apply(&t))
     }
 
     const AND: &str = "from:\n- namespaceSelector: {}\n  podSelector: {}\nports: []\n";

@@ -7,7 +7,7 @@
 //! For every place where the reading matters, a [`Variant`] holds the policy set with just that
 //! change, the flow diff it causes ([`crate::diff`]), both readings as YAML fragments
 //! ([`fragment`]) and in words ([`words`]), and [`apply_variant_text`] applies it to the text as
-//! written ([`edit`]).
+//! written ([`edit`]; [`variant_applies`] tells whether it can, without building the text).
 
 mod edit;
 mod flows;
@@ -24,6 +24,7 @@ use crate::ids::PolicyId;
 use crate::model::{
     LabelSelector, Model, NetworkPolicy, NetworkPolicyPeer, PolicyType, Rule, Span,
 };
+pub use edit::VariantText;
 pub use flows::{PortChanges, VariantFlows};
 use split::split_rules;
 use words::{and_meaning, merged_rule_meaning, or_meaning, split_rules_meaning};
@@ -272,11 +273,32 @@ pub fn and_or_variants(model: &Model) -> Vec<Variant> {
 /// (`- ports:` on its own line, or a one-line `- {ports: [...]}`); returns `None` when they are
 /// written in another style.
 pub fn apply_variant_text(text: &str, v: &Variant) -> Option<String> {
-    match v.kind {
-        VariantKind::SplitAnd { .. } => edit::split_item(text, *v.spans.first()?),
-        VariantKind::MergeOr { .. } => edit::merge_items(text, *v.spans.first()?, *v.spans.get(1)?),
-        VariantKind::MergeRules { .. } => {
-            edit::merge_rules(text, *v.spans.first()?, *v.spans.get(1)?)
+    VariantText::new(text).apply(v)
+}
+
+/// Whether [`apply_variant_text`] can apply the variant to `text`, without building the new
+/// text. [`VariantText`] asks it of many variants with one split of the text into lines.
+pub fn variant_applies(text: &str, v: &Variant) -> bool {
+    VariantText::new(text).applies(v)
+}
+
+impl<'a> VariantText<'a> {
+    /// The text with the variant applied, as [`apply_variant_text`] gives it.
+    pub fn apply(&self, v: &Variant) -> Option<String> {
+        Some(self.edit(v)?.apply(self))
+    }
+
+    /// Whether the variant applies, as [`variant_applies`] tells.
+    pub fn applies(&self, v: &Variant) -> bool {
+        self.edit(v).is_some()
+    }
+
+    fn edit(&self, v: &Variant) -> Option<edit::Edit<'a>> {
+        let (a, b) = (*v.spans.first()?, v.spans.get(1).copied());
+        match v.kind {
+            VariantKind::SplitAnd { .. } => edit::split_item(self, a),
+            VariantKind::MergeOr { .. } => edit::merge_items(self, a, b?),
+            VariantKind::MergeRules { .. } => edit::merge_rules(self, a, b?),
         }
     }
 }

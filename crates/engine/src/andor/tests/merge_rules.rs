@@ -79,10 +79,11 @@ fn assert_applies(cluster: &str, text: &str, v: &Variant, want: &str) {
     );
 }
 
-const APP: &str = "namespaces:\n  app:\n    pods: {api: app=api, web: app=web, batch: app=batch}\n";
+pub(super) const APP: &str =
+    "namespaces:\n  app:\n    pods: {api: app=api, web: app=web, batch: app=batch}\n";
 
 /// The stray dash before `ports:`, in block style with a comment in non-ASCII text.
-const INGRESS: &str = "\
+pub(super) const INGRESS: &str = "\
 kind: NetworkPolicy
 apiVersion: networking.k8s.io/v1
 metadata: {name: api, namespace: app}
@@ -146,7 +147,7 @@ fn merging_a_split_ingress_rule_loses_the_or_flows() {
     );
 }
 
-const EXTERNAL: &str = "\
+pub(super) const EXTERNAL: &str = "\
 namespaces:
   app:
     pods: {api: app=api, db: app=db}
@@ -156,7 +157,7 @@ externals:
 ";
 
 /// Ports first, then `to` (the stray dash before `to:`), in egress, with one-line flow rules.
-const EGRESS: &str = "\
+pub(super) const EGRESS: &str = "\
 kind: NetworkPolicy
 apiVersion: networking.k8s.io/v1
 metadata: {name: api, namespace: app}

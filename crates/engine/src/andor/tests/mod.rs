@@ -339,4 +339,5 @@ fn merge_variants_are_the_merges_of_all_variants() {
     assert_eq!(AndOr::merges(&compile(m.clone())).into_variants(), merges);
 }
 
+mod applies;
 mod merge_rules;
