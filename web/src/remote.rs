@@ -7,8 +7,8 @@
 use std::rc::Rc;
 
 use crate::app::{
-    encode, enqueue, restore_saved, DiagVm, Editor, Event, LintVm, Page, Part, Parts, Reply,
-    Startup, Texts, ToWorker,
+    encode, enqueue, restore_baseline, restore_saved, DiagVm, Editor, Event, LintVm, Page, Part,
+    Parts, Reply, Startup, Texts, ToWorker,
 };
 
 /// The page's side of the protocol.
@@ -30,6 +30,8 @@ pub struct Remote {
     /// The last lints shown (and their gutter marks), kept on screen while newer ones are
     /// pending.
     shown_lints: Option<ShownLints>,
+    /// The baseline of the last `Effect::Save` read (a reply leaves it out when it is this one).
+    baseline: Option<String>,
 }
 
 /// Lints as the list shows them, and as the editors' gutters mark them.
@@ -120,6 +122,11 @@ impl Remote {
         if same.contains(&Part::SavedTexts) {
             restore_saved(&mut effects, &page);
         }
+        restore_baseline(
+            &mut effects,
+            same.contains(&Part::SavedBaseline),
+            &mut self.baseline,
+        );
         self.keep_lints(&mut page);
         let done = self.in_flight.is_some_and(|f| seq >= f);
         if done {
@@ -321,5 +328,60 @@ mod tests {
         assert_eq!(remote.in_flight(), None);
         let (seq, _) = remote.push(edit("b"), 2.0).expect("sent at once");
         assert!(seq > 1, "numbers keep increasing across workers");
+    }
+
+    /// The saved work of a reply through JSON: the worker leaves out a pinned baseline it sent
+    /// already, and the page puts it back; a cleared one is saved as none.
+    #[test]
+    fn a_pinned_baseline_is_sent_once() {
+        use crate::app::DiffEvent;
+        let mut remote = Remote::default();
+        let start = remote.start(&Startup::default(), 0.0);
+        let Ok(ToWorker::Start(startup)) = serde_json::from_str(&start) else {
+            panic!("not a start: {start}");
+        };
+        let (mut core, first, _) = serve_start(*startup);
+        let base = remote.reply(first).page.vm.policies_text;
+        let mut round = |ev: Event, now: f64| {
+            let (_, json) = remote.push(ev, now).expect("sent");
+            let (reply, _) = core.serve(sent(&json));
+            let json = serde_json::to_string(&FromWorker::Reply(Box::new(reply))).unwrap();
+            let Ok(FromWorker::Reply(reply)) = serde_json::from_str(&json) else {
+                panic!("not a reply");
+            };
+            let stripped = reply.same.contains(&Part::SavedBaseline);
+            let saved = |effects: &[Effect]| {
+                effects.iter().find_map(|e| match e {
+                    Effect::Save(s) => Some(s.baseline.clone()),
+                    _ => None,
+                })
+            };
+            let sent_baseline = saved(&reply.effects);
+            let read = saved(&remote.reply(*reply).effects);
+            (stripped, sent_baseline, read)
+        };
+        // (event) → (left out, the baseline sent, the baseline the page saves).
+        let pinned = Some(Some(base.clone()));
+        let cases = [
+            (
+                Event::Diff(DiffEvent::PinBaseline),
+                false,
+                pinned.clone(),
+                pinned.clone(),
+            ),
+            (edit(&format!("{base}#a")), true, Some(None), pinned.clone()),
+            (edit(&format!("{base}#ab")), true, Some(None), pinned),
+            (
+                Event::Diff(DiffEvent::ClearBaseline),
+                false,
+                Some(None),
+                Some(None),
+            ),
+            (edit(&format!("{base}#abc")), false, Some(None), Some(None)),
+        ];
+        for (i, (ev, stripped, sent_baseline, read)) in cases.into_iter().enumerate() {
+            let got = round(ev, i as f64 + 1.0);
+            assert_eq!(got, (stripped, sent_baseline, read), "step {i}");
+        }
     }
 }

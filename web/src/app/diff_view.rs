@@ -143,7 +143,12 @@ pub const MAX_DIFF_MATRIX_ENDPOINTS: usize = 150;
 /// A variant carries its whole new policies text to the page (whose Apply edits the textarea,
 /// so that the browser can undo it) when the text is at most this long; past it, Apply asks the
 /// worker (`DiffEvent::ApplyVariant`), so that 385 variants of a 170 KB text do not send 65 MB.
-pub const MAX_INLINE_VARIANT_TEXT: usize = 32 * 1024;
+pub const MAX_INLINE_VARIANT_TEXT: usize = 8 * 1024;
+/// The AND vs OR tab draws the diff matrices of its variants, in order, while their cells add up
+/// to at most this many (the first one is always drawn, up to [`MAX_DIFF_MATRIX_ENDPOINTS`]):
+/// 50 variants of a 150-endpoint cluster would otherwise be 1.1 million cells, and 50 of a
+/// 50-pod workshop 125,000 (3.65 MB of view model).
+pub const MAX_DIFF_CELLS: usize = 12_500;
 /// The AND vs OR view shows at most this many variants (each costs a look at the whole text to
 /// know whether Apply can write it).
 pub const MAX_VARIANTS_SHOWN: usize = 50;
@@ -362,12 +367,7 @@ fn shown_variants(ev: &Rc<Evaluation>, vs: &Rc<Vec<Variant>>) -> Vec<VariantVm> 
         if let Some(s) = kept {
             return s.vms.clone();
         }
-        let vms: Vec<VariantVm> = vs
-            .iter()
-            .take(MAX_VARIANTS_SHOWN)
-            .enumerate()
-            .map(|(i, v)| variant_vm(ev, i, v))
-            .collect();
+        let vms = variant_vms(ev, vs);
         *shown = Some(Shown {
             ev: Rc::downgrade(ev),
             variants: Rc::downgrade(vs),
@@ -377,7 +377,27 @@ fn shown_variants(ev: &Rc<Evaluation>, vs: &Rc<Vec<Variant>>) -> Vec<VariantVm> 
     })
 }
 
-fn variant_vm(ev: &Evaluation, index: usize, v: &Variant) -> VariantVm {
+/// The view models of the first [`MAX_VARIANTS_SHOWN`] variants, with diff matrices for the
+/// first ones up to [`MAX_DIFF_CELLS`].
+fn variant_vms(ev: &Evaluation, vs: &[Variant]) -> Vec<VariantVm> {
+    let cells = ev.n() * ev.n();
+    let mut drawn = 0;
+    vs.iter()
+        .take(MAX_VARIANTS_SHOWN)
+        .enumerate()
+        .map(|(i, v)| {
+            let draw = drawn == 0 || (drawn + 1) * cells <= MAX_DIFF_CELLS;
+            let vm = variant_vm(ev, i, v, draw);
+            if vm.matrix.is_some() {
+                drawn += 1;
+            }
+            vm
+        })
+        .collect()
+}
+
+/// A variant's view model (without `new_text` and `applicable`), with its diff matrix if `draw`.
+fn variant_vm(ev: &Evaluation, index: usize, v: &Variant, draw: bool) -> VariantVm {
     let (current_lines, variant_lines) = line_diff(&v.current_yaml, &v.variant_yaml);
     let (kind, title, cl, vl) = match v.kind {
         VariantKind::SplitAnd { .. } => (
@@ -420,8 +440,19 @@ fn variant_vm(ev: &Evaluation, index: usize, v: &Variant) -> VariantVm {
         no_effect: v.no_effect(),
         counts: count_sentence(&v.diff),
         matrix: m
+            .filter(|_| draw)
             .and_then(|d| bounded_diff_matrix(ev, d.port, Some(d), ("now", "with the variant"))),
-        matrix_note: m.and_then(|_| matrix_note(ev)),
+        matrix_note: m.and_then(|_| {
+            matrix_note(ev).or_else(|| {
+                (!draw).then(|| {
+                    format!(
+                        "No diff matrix here: the tab draws the matrices of its first variants, \
+                         up to {MAX_DIFF_CELLS} cells. The counts above say what changes; Apply \
+                         shows the result in the flow matrix."
+                    )
+                })
+            })
+        }),
         new_text: None,
         applicable: false,
         line: span.line,
@@ -655,16 +686,15 @@ mod kept {
         let current = !s.stale && s.result.as_ref().is_some_and(|r| Rc::ptr_eq(ev, r));
         let inline = s.policies.len() <= MAX_INLINE_VARIANT_TEXT;
         vs.iter()
-            .take(MAX_VARIANTS_SHOWN)
-            .enumerate()
-            .map(|(i, v)| {
+            .zip(variant_vms(ev, vs))
+            .map(|(v, vm)| {
                 let text = current
                     .then(|| netpol_engine::apply_variant_text(&s.policies, v))
                     .flatten();
                 VariantVm {
                     applicable: text.is_some(),
                     new_text: text.filter(|_| inline),
-                    ..variant_vm(ev, i, v)
+                    ..vm
                 }
             })
             .collect()

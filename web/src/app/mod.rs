@@ -70,8 +70,8 @@ pub use page::{
     page, EmbedVm, ExerciseItemVm, ExerciseVm, GoalVm, LearnVm, Page, StepItemVm, TutorialVm,
 };
 pub use protocol::{
-    encode, enqueue, restore_saved, serve_start, FromWorker, Part, Parts, Reply, Served, Texts,
-    ToWorker,
+    encode, enqueue, restore_baseline, restore_saved, serve_start, FromWorker, Part, Parts, Reply,
+    Served, Texts, ToWorker,
 };
 pub use startup::{start, Startup};
 pub use state::{EmbedParams, FlowSel, LineRange, Panel, Saved, State, View, STORAGE_KEY};

@@ -75,6 +75,9 @@ pub enum Part {
     ClusterText,
     /// The texts of the reply's one `Effect::Save`, which are the page's texts.
     SavedTexts,
+    /// The baseline of the reply's one `Effect::Save`, which is the one the last `Save` sent
+    /// (a pinned 1,000 × 300 baseline is 177 KB, and most keystrokes save).
+    SavedBaseline,
 }
 
 /// The big parts of a page (each an `Rc`: copies are cheap).
@@ -219,7 +222,7 @@ impl Parts {
                 Part::ClusterText => texts
                     .get(Editor::Cluster)
                     .clone_into(&mut page.vm.cluster_text),
-                Part::SavedTexts => {}
+                Part::SavedTexts | Part::SavedBaseline => {}
             }
         }
         *self = Parts::of(page);
@@ -251,6 +254,35 @@ fn strip_saved(effects: &mut Vec<Effect>, state: &State) -> bool {
     false
 }
 
+/// Leaves out the baseline of the (one, after [`strip_saved`]) `Effect::Save` when it is `sent`,
+/// the last one sent, and returns whether it did; else it becomes `sent`.
+fn strip_baseline(effects: &mut [Effect], sent: &mut Option<String>) -> bool {
+    for e in effects {
+        if let Effect::Save(saved) = e {
+            if saved.baseline.is_some() && saved.baseline == *sent {
+                saved.baseline = None;
+                return true;
+            }
+            sent.clone_from(&saved.baseline);
+        }
+    }
+    false
+}
+
+/// Puts the baseline of the last `Effect::Save` read (`baseline`) back into the one whose
+/// baseline was left out ([`Part::SavedBaseline`]); else remembers the one read.
+pub fn restore_baseline(effects: &mut [Effect], same: bool, baseline: &mut Option<String>) {
+    for e in effects {
+        if let Effect::Save(saved) = e {
+            if same {
+                saved.baseline.clone_from(baseline);
+            } else {
+                baseline.clone_from(&saved.baseline);
+            }
+        }
+    }
+}
+
 /// Puts the page's texts back into the `Effect::Save` whose texts were left out.
 pub fn restore_saved(effects: &mut [Effect], page: &Page) {
     for e in effects {
@@ -271,6 +303,8 @@ pub struct Served {
     sent: Parts,
     /// The texts the page holds.
     texts: Texts,
+    /// The baseline of the last `Effect::Save` sent.
+    baseline: Option<String>,
 }
 
 /// Starts the core; returns it, the first reply and the timers to start.
@@ -283,6 +317,7 @@ pub fn serve_start(startup: Startup) -> (Served, Reply, Vec<u32>) {
         seq: 0,
         sent: Parts::default(),
         texts: Texts::default(),
+        baseline: None,
     };
     let (reply, timers) = served.reply(effects);
     (served, reply, timers)
@@ -329,6 +364,9 @@ impl Served {
         let mut same = self.sent.strip(&mut page, &mut self.texts);
         if strip_saved(&mut effects, &self.state) {
             same.push(Part::SavedTexts);
+        }
+        if strip_baseline(&mut effects, &mut self.baseline) {
+            same.push(Part::SavedBaseline);
         }
         self.sent = parts;
         let reply = Reply {
