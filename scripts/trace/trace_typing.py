@@ -97,6 +97,10 @@ try:
         ev(SET + '(%s, %s)' % (json.dumps('[data-testid=cluster-editor]'), json.dumps(open(os.environ['CL']).read())))
         ev(SET + '(%s, %s)' % (json.dumps('[data-testid=policies-editor]'), json.dumps(open(os.environ['PO']).read())))
         wait("document.documentElement.getAttribute('data-busy') !== 'true' && document.querySelector('footer.status').textContent.includes(' %s pods')" % os.environ.get('PODS', '1000'))
+    if MODE == 'comment':
+        # A comment line after the last line the textarea holds, where the keystrokes go (as
+        # the perf e2e test does).
+        ev("(function(){const t = document.querySelector('[data-testid=policies-editor]'); t.setRangeText('\\n# ', t.value.length, t.value.length, 'end'); t.dispatchEvent(new InputEvent('input', {bubbles: true, inputType: 'insertText'})); return true;})()")
     time.sleep(2)
     cats = 'devtools.timeline,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.frame,v8.execute,blink.user_timing,toplevel,disabled-by-default-v8.cpu_profiler'
     ws.call('Tracing.start', categories=cats, transferMode='ReportEvents')

@@ -447,8 +447,10 @@ fn variant_vm(ev: &Evaluation, index: usize, v: &Variant, draw: bool) -> Variant
                 (!draw).then(|| {
                     format!(
                         "No diff matrix here: the tab draws the matrices of its first variants, \
-                         up to {MAX_DIFF_CELLS} cells. The counts above say what changes; Apply \
-                         shows the result in the flow matrix."
+                         up to {},{:03} cells. The counts above say what changes; Apply shows \
+                         the result in the flow matrix.",
+                        MAX_DIFF_CELLS / 1000,
+                        MAX_DIFF_CELLS % 1000
                     )
                 })
             })
