@@ -167,6 +167,14 @@ pub struct App {
     on_hover: Callback<Option<String>>,
     on_policy: Callback<String>,
     on_link: Callback<LinkVm>,
+    /// The editors', the diagnostics' and the Why panel's callbacks, made once for the same
+    /// reason: with fresh ones, every reply rendered both editors, the lints list and the Why
+    /// panel again (~2.5 ms of a workshop keystroke's 4).
+    on_input: [Callback<String>; 2],
+    on_files: [Callback<Vec<(String, String)>>; 2],
+    on_pick: Callback<(Editor, u32, u32)>,
+    on_port_explain: Callback<netpol_engine::PortProto>,
+    on_close: Callback<()>,
 }
 
 impl App {
@@ -423,6 +431,17 @@ impl Component for App {
             on_hover: on_event.reform(Ev::Hover),
             on_policy: on_event.reform(Ev::SelectPolicy),
             on_link: on_event.reform(show_span),
+            on_input: [Editor::Policies, Editor::Cluster]
+                .map(|e| on_event.reform(move |t: String| Ev::Edit(e, t))),
+            on_files: [Editor::Policies, Editor::Cluster]
+                .map(|e| on_event.reform(move |f| Ev::LoadFiles(e, f))),
+            on_pick: on_event.reform(|(editor, line, col): (Editor, u32, u32)| Ev::Goto {
+                editor,
+                line,
+                col,
+            }),
+            on_port_explain: on_event.reform(Ev::ExplainPort),
+            on_close: on_event.reform(|()| Ev::ClearFlow),
         };
         app.spawn_worker(ctx);
         app.perform(ctx, effects);
@@ -541,8 +560,7 @@ impl Component for App {
         let on_select = self.on_select.clone();
         let on_hover = self.on_hover.clone();
         let on_link = self.on_link.clone();
-        let on_pick =
-            link.reform(|(editor, line, col): (Editor, u32, u32)| Ev::Goto { editor, line, col });
+        let on_pick = self.on_pick.clone();
         let diags_for = |e: Editor| {
             vm.diagnostics
                 .iter()
@@ -629,10 +647,8 @@ impl Component for App {
             }
         });
         let css = highlight_css(vm.hover, &vm.policy_pods, &vm.policy_flows);
-        let on_input_p = link.reform(|t: String| Ev::Edit(Editor::Policies, t));
-        let on_input_c = link.reform(|t: String| Ev::Edit(Editor::Cluster, t));
-        let on_files_p = link.reform(|f| Ev::LoadFiles(Editor::Policies, f));
-        let on_files_c = link.reform(|f| Ev::LoadFiles(Editor::Cluster, f));
+        let [on_input_p, on_input_c] = self.on_input.clone();
+        let [on_files_p, on_files_c] = self.on_files.clone();
         let on_group = link.reform(|e: Event| {
             let on = e
                 .target()
@@ -640,8 +656,8 @@ impl Component for App {
                 .is_some_and(|i| i.checked());
             Ev::GroupReplicas(on)
         });
-        let on_port_explain = link.reform(Ev::ExplainPort);
-        let on_close = link.reform(|_| Ev::ClearFlow);
+        let on_port_explain = self.on_port_explain.clone();
+        let on_close = self.on_close.clone();
         let on_policy = self.on_policy.clone();
         let problems = if vm.error_count > 0 {
             format!(
