@@ -680,7 +680,10 @@ mod tests {
 #[cfg(test)]
 mod kept {
     use super::*;
-    use crate::app::{update, DiffEvent, Editor, Event, View};
+    use crate::app::diff::DiffEvent;
+    use crate::app::evaluation::Editor;
+    use crate::app::state::View;
+    use crate::app::update::{update, Event};
 
     /// The AND vs OR view as made without the kept view models.
     fn fresh_andor(s: &State) -> Vec<VariantVm> {
