@@ -3,10 +3,9 @@
 //! end) and over the edits of `edit.rs`'s tests given as variants.
 
 use super::merge_rules::{APP, EGRESS, EXTERNAL, INGRESS};
-use super::{model, AND, CLUSTER, OR};
+use super::{model, model_of, AND, CLUSTER, OR};
 use crate::andor::{and_or_variants, apply_variant_text, variant_applies, Variant, VariantKind};
 use crate::model::Span;
-use crate::{parse, Input};
 
 fn at(line: u32, col: u32) -> Span {
     Span { file: 0, line, col }
@@ -51,18 +50,7 @@ fn variants_of_the_corpora() {
     let mut applied = 0;
     for (cluster, text) in corpora {
         for text in forms(&text) {
-            let (m, d) = parse(&[
-                Input {
-                    name: "c",
-                    text: cluster,
-                },
-                Input {
-                    name: "p",
-                    text: &text,
-                },
-            ]);
-            assert!(d.is_empty(), "{d:?}");
-            let vs = and_or_variants(&m);
+            let vs = and_or_variants(&model_of(cluster, &text));
             assert!(!vs.is_empty(), "{text}");
             for v in &vs {
                 assert_agree(&text, v);

@@ -3,26 +3,11 @@
 //! must match a peer and a port; an empty `ports` matches every port, an empty `from`/`to` every
 //! peer; a pod always reaches itself.
 
+use super::model_of as model;
 use super::names;
 use crate::andor::{and_or_variants, apply_variant_text, Variant, VariantKind};
 use crate::diff::PortDiff;
 use crate::model::{Model, NetworkPolicy};
-use crate::{parse, Input};
-
-fn model(cluster: &str, policies: &str) -> Model {
-    let (m, d) = parse(&[
-        Input {
-            name: "c",
-            text: cluster,
-        },
-        Input {
-            name: "p",
-            text: policies,
-        },
-    ]);
-    assert!(d.is_empty(), "{d:?}");
-    m
-}
 
 /// The one split-rule variant of `m`.
 fn rule_merge(m: &Model) -> Variant {

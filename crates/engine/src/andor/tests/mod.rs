@@ -16,10 +16,15 @@ namespaces:
 ";
 
 fn model(policies: &str) -> Model {
+    model_of(CLUSTER, policies)
+}
+
+/// The model of a cluster and policies that parse without diagnostics.
+fn model_of(cluster: &str, policies: &str) -> Model {
     let (m, d) = parse(&[
         Input {
             name: "c",
-            text: CLUSTER,
+            text: cluster,
         },
         Input {
             name: "p",
@@ -135,18 +140,7 @@ fn variant_without_effect_is_listed() {
     // Only web/shop carries app=frontend in a team=web namespace and app has no frontend:
     // with a cluster where OR and AND select the same pods, the variant changes nothing.
     let cluster = "namespaces:\n  app:\n    pods: {api: app=api}\n  web:\n    labels: {team: web}\n    pods: {shop: app=frontend}\n";
-    let (m, d) = parse(&[
-        Input {
-            name: "c",
-            text: cluster,
-        },
-        Input {
-            name: "p",
-            text: AND,
-        },
-    ]);
-    assert!(d.is_empty());
-    let vs = and_or_variants(&m);
+    let vs = and_or_variants(&model_of(cluster, AND));
     assert_eq!(vs.len(), 1);
     assert!(vs[0].no_effect(), "{:?}", vs[0].diff);
 }
